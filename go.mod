@@ -1,0 +1,3 @@
+module github.com/agentcheck/agentcheck
+
+go 1.26

@@ -1,0 +1,24 @@
+// Package provenance records what a coding agent did and seals it into signed
+// provenance manifests.
+//
+// # Journal
+//
+// While an agent works, its hooks append normalized [Event] lines to a
+// per-session JSONL journal under the repository's common git directory
+// (see [JournalPath]). The journal is append-only and safe under concurrent
+// writers.
+//
+// # Manifests
+//
+// At commit time a session's journal is summarised into a [SessionPredicate],
+// wrapped in an in-toto [Statement] whose subject is the commit, and signed
+// into a DSSE envelope whose signature is an SSHSIG (namespace "agentcheck")
+// over DSSE's pre-authentication encoding. Each envelope is one compact JSON
+// line of the commit's note in refs/notes/agentcheck.
+//
+// # Trust
+//
+// A manifest is valid only if its signature verifies, its key is listed in an
+// allowed_signers file for a principal matching the commit's author or
+// committer email, and its subject is the commit it is attached to.
+package provenance

@@ -1,0 +1,79 @@
+package provenance
+
+import "time"
+
+// Kind is what a journal event records.
+type Kind string
+
+// Event kinds. The first group comes from the agent's hooks; KindScope comes
+// from the human's "agentcheck scope add".
+const (
+	KindStart    Kind = "start"    // session started; carries agent version, model, permission mode
+	KindPrompt   Kind = "prompt"   // the human submitted a prompt; Text and Scope
+	KindRead     Kind = "read"     // the agent read a file (Path) or listed/grepped (Tool, Query)
+	KindFetch    Kind = "fetch"    // the agent fetched a URL
+	KindSearch   Kind = "search"   // the agent ran a web search (Query)
+	KindMCP      Kind = "mcp"      // the agent called an MCP tool (Server, Tool)
+	KindExec     Kind = "exec"     // the agent ran a shell command (Command)
+	KindEdit     Kind = "edit"     // the agent created or changed a file (Path, Blob as left)
+	KindDelete   Kind = "delete"   // the agent deleted a file (Path)
+	KindSubagent Kind = "subagent" // the agent started a subagent (Text)
+	KindStop     Kind = "stop"     // the agent finished a turn
+	KindEnd      Kind = "end"      // the session ended
+	KindScope    Kind = "scope"    // the human declared scope from a terminal (Scope)
+)
+
+// Scope sources, in the order of DESIGN §3. A directive or a CLI declaration is
+// a hard boundary; a mention is a soft one.
+const (
+	SourceDirective = "directive" // "scope: GLOB…" on its own line of a prompt
+	SourceMention   = "mention"   // "@path" in a prompt
+	SourceCLI       = "cli"       // "agentcheck scope add GLOB…" by the human
+)
+
+// ScopeDecl is one glob of a session's declared intent and where it came from.
+type ScopeDecl struct {
+	Glob   string `json:"glob"`
+	Source string `json:"source"`
+}
+
+// Hard reports whether the declaration is a hard boundary.
+func (d ScopeDecl) Hard() bool { return d.Source == SourceDirective || d.Source == SourceCLI }
+
+// Decisions a runtime hook may take on a pre-tool event.
+const (
+	DecisionDeny = "deny"
+	DecisionWarn = "warn"
+)
+
+// ZeroBlob is the blob id recorded for a deleted file (SHA-1 repositories).
+const ZeroBlob = "0000000000000000000000000000000000000000"
+
+// Event is one normalized line of a session journal. Paths are relative to
+// the repository root and slash-separated; a path outside the repository is
+// kept absolute (it begins with "/").
+type Event struct {
+	Time    time.Time `json:"time"`
+	Agent   string    `json:"agent"`
+	Session string    `json:"session"`
+	Kind    Kind      `json:"kind"`
+
+	Path    string `json:"path,omitempty"`
+	Blob    string `json:"blob,omitempty"` // git blob id of Path as the agent left it (edit)
+	URL     string `json:"url,omitempty"`
+	Query   string `json:"query,omitempty"`
+	Command string `json:"command,omitempty"`
+	Server  string `json:"server,omitempty"` // MCP server
+	Tool    string `json:"tool,omitempty"`   // the agent's own tool name (Edit, Bash, an MCP tool)
+	Text    string `json:"text,omitempty"`   // prompt text, subagent description
+
+	Scope []ScopeDecl `json:"scope,omitempty"` // on prompt and scope events
+
+	Failed   bool   `json:"failed,omitempty"`   // the tool call reported failure
+	Decision string `json:"decision,omitempty"` // deny or warn, when the runtime hook intervened
+	Reason   string `json:"reason,omitempty"`   // why it intervened
+
+	AgentVersion   string `json:"agentVersion,omitempty"`
+	Model          string `json:"model,omitempty"`
+	PermissionMode string `json:"permissionMode,omitempty"`
+}

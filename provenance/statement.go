@@ -1,0 +1,101 @@
+package provenance
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Type URIs of the in-toto layer and of agentcheck's predicates.
+const (
+	StatementType         = "https://in-toto.io/Statement/v1"
+	PayloadType           = "application/vnd.in-toto+json"
+	SessionPredicateType  = "https://agentcheck.dev/session/v1"
+	ApprovalPredicateType = "https://agentcheck.dev/approval/v1"
+)
+
+// Statement is an in-toto Statement v1. The predicate is kept raw so that one
+// envelope format carries both session manifests and approvals.
+type Statement struct {
+	Type          string          `json:"_type"`
+	Subject       []Subject       `json:"subject"`
+	PredicateType string          `json:"predicateType"`
+	Predicate     json.RawMessage `json:"predicate"`
+}
+
+// Subject names the artifact a statement is about: here always one commit,
+// {"name":"commit","digest":{"gitCommit":"<sha>"}}.
+type Subject struct {
+	Name   string            `json:"name"`
+	Digest map[string]string `json:"digest"`
+}
+
+// SessionPredicate is the predicate of a session manifest (DESIGN §4).
+type SessionPredicate struct {
+	Agent   AgentInfo         `json:"agent"`
+	Session SessionInfo       `json:"session"`
+	Task    Task              `json:"task"`
+	Reads   []Read            `json:"reads"`
+	Actions []Action          `json:"actions"`
+	Files   map[string]string `json:"files"` // path → blob the session left, ZeroBlob for deleted
+}
+
+// AgentInfo names the agent that ran the session.
+type AgentInfo struct {
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+	Model   string `json:"model,omitempty"`
+}
+
+// SessionInfo identifies the session and the permission mode it ran in.
+type SessionInfo struct {
+	ID             string    `json:"id"`
+	Started        time.Time `json:"started"`
+	Ended          time.Time `json:"ended"`
+	PermissionMode string    `json:"permissionMode,omitempty"`
+}
+
+// Task is what the human asked for: the prompts and the scope they declared.
+type Task struct {
+	Prompts []Prompt    `json:"prompts"`
+	Scope   []ScopeDecl `json:"scope"`
+}
+
+// Prompt is one prompt of the human. Under record.prompts=hash only SHA256 is
+// kept; under none neither.
+type Prompt struct {
+	At     time.Time `json:"at"`
+	Text   string    `json:"text,omitempty"`
+	SHA256 string    `json:"sha256,omitempty"`
+}
+
+// Kinds of [Read].
+const (
+	ReadFile   = "file"
+	ReadFetch  = "fetch"
+	ReadSearch = "search"
+	ReadMCP    = "mcp"
+)
+
+// Read is one piece of content the session ingested.
+type Read struct {
+	Kind   string `json:"kind"` // file, fetch, search, mcp (the Read* constants)
+	Path   string `json:"path,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Query  string `json:"query,omitempty"`
+	Server string `json:"server,omitempty"`
+	Tool   string `json:"tool,omitempty"`
+	Failed bool   `json:"failed,omitempty"`
+}
+
+// Action is one thing the session did.
+type Action struct {
+	Kind     Kind   `json:"kind"` // edit, delete, exec, mcp, subagent
+	Path     string `json:"path,omitempty"`
+	Blob     string `json:"blob,omitempty"`
+	Command  string `json:"command,omitempty"`
+	Server   string `json:"server,omitempty"`
+	Tool     string `json:"tool,omitempty"`
+	Text     string `json:"text,omitempty"`
+	Failed   bool   `json:"failed,omitempty"`
+	Decision string `json:"decision,omitempty"` // deny or warn, when the runtime hook intervened
+}
