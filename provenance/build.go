@@ -1,0 +1,183 @@
+package provenance
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Prompt recording modes (policy record.prompts).
+const (
+	PromptsFull = "full"
+	PromptsHash = "hash"
+	PromptsNone = "none"
+)
+
+// BuildOptions say what a manifest is for and what it may record.
+type BuildOptions struct {
+	// Commit is the hex id of the commit the manifest attests.
+	Commit string
+	// Changed holds the paths of the commit's diff (both sides of a rename).
+	// The manifest's files map holds those of them the session changed.
+	Changed []string
+	// Prompts is the record.prompts mode; "" means full.
+	Prompts string
+	// MaskCommand, if set, masks secrets in recorded commands before they are
+	// signed. It is applied to every command in the manifest.
+	MaskCommand func(string) string
+}
+
+// BuildStatement summarises one session's journal events into a signed-to-be
+// statement about opts.Commit. Events must belong to one session and be in
+// time order (as ReadJournal returns them).
+func BuildStatement(events []Event, opts BuildOptions) (*Statement, error) {
+	if len(events) == 0 {
+		return nil, fmt.Errorf("building manifest for %s: the session has no events", opts.Commit)
+	}
+	pred := summarise(events, opts)
+	raw, err := json.Marshal(pred)
+	if err != nil {
+		return nil, fmt.Errorf("encoding manifest predicate: %w", err)
+	}
+	return &Statement{
+		Type:          StatementType,
+		Subject:       []Subject{{Name: "commit", Digest: map[string]string{"gitCommit": opts.Commit}}},
+		PredicateType: SessionPredicateType,
+		Predicate:     raw,
+	}, nil
+}
+
+// permissive ranks permission modes; a session is recorded with the most
+// permissive mode it ever ran in, since that is what the checker must judge.
+var permissive = map[string]int{"default": 1, "plan": 1, "acceptEdits": 2, "dontAsk": 3, "bypassPermissions": 4}
+
+func summarise(events []Event, opts BuildOptions) *SessionPredicate {
+	mask := opts.MaskCommand
+	if mask == nil {
+		mask = func(s string) string { return s }
+	}
+	p := &SessionPredicate{
+		Agent:   AgentInfo{Name: events[0].Agent},
+		Session: SessionInfo{ID: events[0].Session, Started: events[0].Time, Ended: events[len(events)-1].Time},
+		Task:    Task{Prompts: []Prompt{}, Scope: []ScopeDecl{}},
+		Reads:   []Read{},
+		Actions: []Action{},
+		Files:   map[string]string{},
+	}
+	changed := make(map[string]bool, len(opts.Changed))
+	for _, c := range opts.Changed {
+		changed[c] = true
+	}
+	seenScope := map[ScopeDecl]bool{}
+	seenRead := map[Read]bool{}
+	seenAction := map[Action]bool{}
+	addRead := func(r Read) {
+		if !seenRead[r] {
+			seenRead[r] = true
+			p.Reads = append(p.Reads, r)
+		}
+	}
+	addAction := func(a Action) {
+		if !seenAction[a] {
+			seenAction[a] = true
+			p.Actions = append(p.Actions, a)
+		}
+	}
+	for _, ev := range events {
+		if ev.AgentVersion != "" {
+			p.Agent.Version = ev.AgentVersion
+		}
+		if ev.Model != "" {
+			p.Agent.Model = ev.Model
+		}
+		if m := ev.PermissionMode; m != "" && permissive[m] >= permissive[p.Session.PermissionMode] {
+			p.Session.PermissionMode = m
+		}
+		for _, d := range ev.Scope {
+			if !seenScope[d] {
+				seenScope[d] = true
+				p.Task.Scope = append(p.Task.Scope, d)
+			}
+		}
+		denied := ev.Decision == DecisionDeny
+		switch ev.Kind {
+		case KindPrompt:
+			p.Task.Prompts = append(p.Task.Prompts, redactPrompt(ev, opts.Prompts))
+		case KindRead:
+			addRead(Read{Kind: ReadFile, Path: ev.Path, Query: ev.Query, Tool: ev.Tool, Failed: ev.Failed})
+		case KindFetch:
+			addRead(Read{Kind: ReadFetch, URL: ev.URL, Failed: ev.Failed})
+		case KindSearch:
+			addRead(Read{Kind: ReadSearch, Query: ev.Query, Failed: ev.Failed})
+		case KindMCP:
+			if !denied {
+				addRead(Read{Kind: ReadMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed})
+			}
+			addAction(Action{Kind: KindMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
+		case KindExec:
+			addAction(Action{Kind: KindExec, Command: mask(ev.Command), Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
+		case KindEdit, KindDelete:
+			addAction(Action{Kind: ev.Kind, Path: ev.Path, Blob: ev.Blob, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
+			if !denied && changed[ev.Path] && ev.Blob != "" {
+				p.Files[ev.Path] = ev.Blob
+			}
+		case KindSubagent:
+			addAction(Action{Kind: KindSubagent, Text: ev.Text, Tool: ev.Tool, Decision: ev.Decision})
+		}
+	}
+	sortScope(p.Task.Scope)
+	return p
+}
+
+// sortScope orders declarations by glob then source, so that manifests of
+// the same session are byte-identical however the hooks interleaved.
+func sortScope(decls []ScopeDecl) {
+	sort.SliceStable(decls, func(i, j int) bool {
+		if decls[i].Glob != decls[j].Glob {
+			return decls[i].Glob < decls[j].Glob
+		}
+		return decls[i].Source < decls[j].Source
+	})
+}
+
+func redactPrompt(ev Event, mode string) Prompt {
+	switch mode {
+	case PromptsNone:
+		return Prompt{At: ev.Time}
+	case PromptsHash:
+		sum := sha256.Sum256([]byte(ev.Text))
+		return Prompt{At: ev.Time, SHA256: hex.EncodeToString(sum[:])}
+	default:
+		return Prompt{At: ev.Time, Text: ev.Text}
+	}
+}
+
+// SessionFiles returns, for each path the session edited or deleted (and was
+// not denied), the last blob it left there.
+func SessionFiles(events []Event) map[string]string {
+	files := map[string]string{}
+	for _, ev := range events {
+		if (ev.Kind == KindEdit || ev.Kind == KindDelete) && ev.Decision != DecisionDeny && ev.Blob != "" {
+			files[ev.Path] = ev.Blob
+		}
+	}
+	return files
+}
+
+// DecodeSessionPredicate decodes the predicate of a session statement. It
+// fails on a statement of another predicate type.
+func DecodeSessionPredicate(st *Statement) (*SessionPredicate, error) {
+	if st.PredicateType != SessionPredicateType {
+		return nil, fmt.Errorf("%w: predicate type %q is not %q", ErrMalformed, st.PredicateType, SessionPredicateType)
+	}
+	var p SessionPredicate
+	if err := json.Unmarshal(st.Predicate, &p); err != nil {
+		return nil, fmt.Errorf("%w: decoding session predicate: %v", ErrMalformed, err)
+	}
+	if p.Session.ID == "" || p.Agent.Name == "" {
+		return nil, fmt.Errorf("%w: session predicate without agent or session id", ErrMalformed)
+	}
+	return &p, nil
+}

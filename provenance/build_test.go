@@ -1,0 +1,85 @@
+package provenance
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestBuildStatement(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	ev := func(d int, e Event) Event {
+		e.Time, e.Agent, e.Session = t0.Add(time.Duration(d)*time.Second), "claude-code", "s1"
+		return e
+	}
+	events := []Event{
+		ev(0, Event{Kind: KindStart, Model: "claude-x", PermissionMode: "default"}),
+		ev(1, Event{Kind: KindPrompt, Text: "fix @a.go", Scope: []ScopeDecl{{Glob: "a.go", Source: SourceMention}}}),
+		ev(2, Event{Kind: KindRead, Path: "a.go"}),
+		ev(3, Event{Kind: KindRead, Path: "a.go"}), // duplicate read collapses
+		ev(4, Event{Kind: KindFetch, URL: "https://example.com/x"}),
+		ev(5, Event{Kind: KindMCP, Server: "github", Tool: "get_issue"}),
+		ev(6, Event{Kind: KindEdit, Path: "a.go", Blob: "b1"}),
+		ev(7, Event{Kind: KindEdit, Path: "a.go", Blob: "b2", PermissionMode: "bypassPermissions"}),
+		ev(8, Event{Kind: KindEdit, Path: "ci.yml", Blob: "b3", Decision: DecisionDeny}),
+		ev(9, Event{Kind: KindEdit, Path: "notes.txt", Blob: "b4"}), // not in the commit
+		ev(10, Event{Kind: KindDelete, Path: "old.go", Blob: ZeroBlob}),
+		ev(11, Event{Kind: KindExec, Command: "TOKEN=x make"}),
+		ev(12, Event{Kind: KindStop, PermissionMode: "default"}),
+	}
+	st, err := BuildStatement(events, BuildOptions{
+		Commit:      "1111111111111111111111111111111111111111",
+		Changed:     []string{"a.go", "ci.yml", "old.go"},
+		Prompts:     PromptsHash,
+		MaskCommand: func(string) string { return "masked" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Subject[0].Digest["gitCommit"] != "1111111111111111111111111111111111111111" {
+		t.Errorf("subject = %v", st.Subject)
+	}
+	p, err := DecodeSessionPredicate(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFiles := map[string]string{"a.go": "b2", "old.go": ZeroBlob}
+	if diff := cmp.Diff(wantFiles, p.Files); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+	if p.Session.PermissionMode != "bypassPermissions" {
+		t.Errorf("permission mode = %q; the most permissive mode seen must be kept", p.Session.PermissionMode)
+	}
+	if p.Agent.Model != "claude-x" || p.Session.ID != "s1" || !p.Session.Started.Equal(t0) {
+		t.Errorf("agent/session = %+v %+v", p.Agent, p.Session)
+	}
+	if len(p.Task.Prompts) != 1 || p.Task.Prompts[0].Text != "" || len(p.Task.Prompts[0].SHA256) != 64 {
+		t.Errorf("prompt not hashed: %+v", p.Task.Prompts)
+	}
+	wantReads := []Read{{Kind: ReadFile, Path: "a.go"}, {Kind: ReadFetch, URL: "https://example.com/x"}, {Kind: ReadMCP, Server: "github", Tool: "get_issue"}}
+	if diff := cmp.Diff(wantReads, p.Reads); diff != "" {
+		t.Errorf("reads (-want +got):\n%s", diff)
+	}
+	var sawMasked, sawDenied bool
+	for _, a := range p.Actions {
+		sawMasked = sawMasked || a.Kind == KindExec && a.Command == "masked"
+		sawDenied = sawDenied || a.Path == "ci.yml" && a.Decision == DecisionDeny
+	}
+	if !sawMasked || !sawDenied {
+		t.Errorf("actions lack the masked command or the denied edit: %+v", p.Actions)
+	}
+}
+
+func TestRedactPrompt(t *testing.T) {
+	ev := Event{Text: "secret plan"}
+	if p := redactPrompt(ev, PromptsNone); p.Text != "" || p.SHA256 != "" {
+		t.Errorf("none kept something: %+v", p)
+	}
+	if p := redactPrompt(ev, PromptsFull); p.Text != "secret plan" {
+		t.Errorf("full lost the text: %+v", p)
+	}
+	if p := redactPrompt(ev, ""); p.Text != "secret plan" {
+		t.Errorf("default is not full: %+v", p)
+	}
+}
