@@ -1,0 +1,112 @@
+package check
+
+// Level is the severity of a finding, as in SARIF.
+type Level string
+
+// Levels, from most to least severe.
+const (
+	LevelError   Level = "error"
+	LevelWarning Level = "warning"
+	LevelNote    Level = "note"
+)
+
+func (l Level) rank() int {
+	switch l {
+	case LevelError:
+		return 3
+	case LevelWarning:
+		return 2
+	case LevelNote:
+		return 1
+	}
+	return 0
+}
+
+// Finding is one violation of the policy by one commit.
+type Finding struct {
+	Rule    string `json:"rule"`           // stable id, e.g. AC004
+	Name    string `json:"name"`           // the rule's name, e.g. protected-path
+	Level   Level  `json:"level"`          // error, warning or note
+	Commit  string `json:"commit"`         // full hex id
+	Path    string `json:"path,omitempty"` // repo-relative; "" for findings about the whole commit
+	Line    int    `json:"line,omitempty"` // first changed line of Path in the commit, when known
+	Message string `json:"message"`        // what happened and why it matters
+	Hint    string `json:"hint,omitempty"` // how to fix it
+	// Session is "agent/session-id" of the session the finding concerns.
+	Session string `json:"session,omitempty"`
+	// Class is the protected class for AC004, AC007 and AC008.
+	Class string `json:"class,omitempty"`
+}
+
+// Summary counts findings by level.
+type Summary struct {
+	Commits  int `json:"commits"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Notes    int `json:"notes"`
+}
+
+// Report is the result of verifying a range. It is the one canonical output;
+// text, JSON and SARIF are renderings of it.
+type Report struct {
+	// Version is the version of the JSON document; see doc.go of the CLI.
+	Version int `json:"version"`
+	// Range is the revision range as the user gave it.
+	Range string `json:"range"`
+	// Base is the commit the policy and allowed signers were read from, or
+	// "" when they came from files or the built-in defaults.
+	Base string `json:"base,omitempty"`
+	// PolicySource says where the policy came from.
+	PolicySource string         `json:"policySource"`
+	Commits      []CommitReport `json:"commits"`
+	Summary      Summary        `json:"summary"`
+}
+
+// CommitReport is what was found on one commit.
+type CommitReport struct {
+	Commit   string           `json:"commit"`
+	Subject  string           `json:"subject"` // first line of the message
+	Author   string           `json:"author"`  // email
+	Agent    bool             `json:"agent"`   // recognised as an agent commit
+	Sessions []SessionSummary `json:"sessions"`
+	Findings []Finding        `json:"findings"`
+}
+
+// SessionSummary describes one manifest found on a commit.
+type SessionSummary struct {
+	Agent   string `json:"agent"`
+	ID      string `json:"id"`
+	Model   string `json:"model,omitempty"`
+	Signer  string `json:"signer,omitempty"` // principal of the trusted key
+	KeyID   string `json:"keyid,omitempty"`  // SHA256 fingerprint
+	Valid   bool   `json:"valid"`
+	Task    string `json:"task,omitempty"` // excerpt of the first prompt
+	Tainted bool   `json:"tainted"`
+}
+
+// Failed reports whether the report has an error-level finding.
+func (r *Report) Failed() bool { return r.Summary.Errors > 0 }
+
+// Findings returns every finding of the report in report order.
+func (r *Report) Findings() []Finding {
+	var all []Finding
+	for _, c := range r.Commits {
+		all = append(all, c.Findings...)
+	}
+	return all
+}
+
+func (r *Report) summarise() {
+	s := Summary{Commits: len(r.Commits)}
+	for _, f := range r.Findings() {
+		switch f.Level {
+		case LevelError:
+			s.Errors++
+		case LevelWarning:
+			s.Warnings++
+		case LevelNote:
+			s.Notes++
+		}
+	}
+	r.Summary = s
+}

@@ -1,0 +1,118 @@
+package check
+
+// Rule is one stable check of the gate. Its ID never changes meaning; SARIF
+// consumers and policies (approvals.never) refer to it.
+type Rule struct {
+	ID    string
+	Name  string
+	Level Level // default level
+	// Short is a one-line description, Full a paragraph; Help says how to
+	// resolve a finding. They become the SARIF rule's descriptions and help.
+	Short, Full, Help string
+}
+
+// Rule IDs.
+const (
+	RuleUnattested       = "AC001"
+	RuleInvalidSignature = "AC002"
+	RuleSubjectMismatch  = "AC003"
+	RuleProtectedPath    = "AC004"
+	RuleOutOfScope       = "AC005"
+	RuleUnattributed     = "AC006"
+	RuleTainted          = "AC007"
+	RulePermissionBypass = "AC008"
+	RuleMalformed        = "AC009"
+)
+
+// Rules returns the rule table in ID order.
+func Rules() []Rule {
+	return []Rule{
+		{
+			ID: RuleUnattested, Name: "unattested-agent-commit", Level: LevelError,
+			Short: "Agent commit without a provenance manifest",
+			Full: "The policy requires a signed provenance manifest for this commit (it was made by a coding agent, " +
+				"recognised by a trailer or author, or the policy requires manifests on every commit), " +
+				"but the commit has none in refs/notes/agentcheck. Without one, nobody can tell which task " +
+				"the change was made for or what the agent read before making it.",
+			Help: "Attest the commit from the session that made it (agentcheck attest COMMIT), then push the notes " +
+				"(git push origin refs/notes/agentcheck). If the commit was not made by an agent, remove the agent trailer.",
+		},
+		{
+			ID: RuleInvalidSignature, Name: "invalid-signature", Level: LevelError,
+			Short: "Manifest signature invalid or not trusted",
+			Full: "A manifest (or approval) on this commit does not carry a valid signature from a trusted key: the " +
+				"signature does not verify, the key is not in the trusted allowed_signers file, or the key is trusted " +
+				"for a principal other than the commit's author or committer. A forged or altered note is reported here.",
+			Help: "Re-attest the commit with a key listed in the base branch's allowed_signers file for the commit " +
+				"author's email, or add the key there through a reviewed change.",
+		},
+		{
+			ID: RuleSubjectMismatch, Name: "subject-mismatch", Level: LevelError,
+			Short: "Manifest is about another commit",
+			Full: "A manifest attached to this commit names a different commit as its subject: it was copied or " +
+				"replayed from another commit. Its claims say nothing about this change.",
+			Help: "Remove the copied note line and attest this commit itself (agentcheck attest COMMIT); " +
+				"rewritten commits are re-attested by the post-rewrite hook.",
+		},
+		{
+			ID: RuleProtectedPath, Name: "protected-path", Level: LevelError,
+			Short: "Agent commit touches a protected path",
+			Full: "The commit changes a path in a protected class of the policy (CI configuration, authentication " +
+				"code, secrets, agent configuration, governance files). Classes with action block always fail; " +
+				"classes with action declare fail unless the human declared the path in the session's task.",
+			Help: "If the change is intended, declare it in the task (a 'scope: PATH' line in the prompt, or " +
+				"agentcheck scope add PATH) and re-attest; otherwise split the protected change into a human-authored commit.",
+		},
+		{
+			ID: RuleOutOfScope, Name: "out-of-scope", Level: LevelError,
+			Short: "Change outside the declared intent scope",
+			Full: "The commit changes a path outside the scope the human declared for the session. A hard boundary " +
+				"('scope:' directive or agentcheck scope add) with scope.enforce is an error; a soft boundary " +
+				"(an @mention) is a warning: the agent drifted beyond the files it was pointed at.",
+			Help: "Revert the unrelated change, or widen the declared scope for the session (scope: GLOB) and re-attest.",
+		},
+		{
+			ID: RuleUnattributed, Name: "unattributed-change", Level: LevelWarning,
+			Short: "Change not recorded by any session",
+			Full: "A file in the commit differs from what the agent session recorded for it, or no session on the " +
+				"commit touched it: the change came from somewhere the journal did not see (a shell command, " +
+				"a human edit, another tool). On a protected path this is an error.",
+			Help: "Commit human edits separately from agent edits, or re-attest after the session records the final state of the file.",
+		},
+		{
+			ID: RuleTainted, Name: "tainted-session", Level: LevelError,
+			Short: "Session ingested untrusted content, then touched a protected path",
+			Full: "Before touching a protected path, the session read untrusted content: a web page, a web search, " +
+				"a network fetch from a shell command, or the output of an MCP server outside taint.trusted_mcp. " +
+				"Such content can carry prompt injection, so the change is blocked even if the path was declared.",
+			Help: "Review the change by hand and make it in a session that did not ingest untrusted content, or add " +
+				"the host or MCP server to taint.trusted_hosts / taint.trusted_mcp on the base branch if it is trusted.",
+		},
+		{
+			ID: RulePermissionBypass, Name: "permission-bypass", Level: LevelError,
+			Short: "Session ran with permission checks off",
+			Full: "The session ran with the agent's permission checks disabled (for example Claude Code's " +
+				"bypassPermissions mode): nobody approved its tool calls. On a protected path this is an error, " +
+				"elsewhere a note.",
+			Help: "Redo protected changes in a session with permission checks on, or have a maintainer review and approve them.",
+		},
+		{
+			ID: RuleMalformed, Name: "malformed-manifest", Level: LevelError,
+			Short: "Note that is not a valid manifest",
+			Full: "A line of this commit's note in refs/notes/agentcheck does not parse as a DSSE envelope over an " +
+				"in-toto statement, is over the size limit, or carries an unknown predicate type or version.",
+			Help: "Remove the broken note line (git notes --ref agentcheck edit COMMIT) and re-attest the commit " +
+				"with this version of agentcheck.",
+		},
+	}
+}
+
+// ruleByID returns the rule with the given ID.
+func ruleByID(id string) Rule {
+	for _, r := range Rules() {
+		if r.ID == id {
+			return r
+		}
+	}
+	panic("check: unknown rule " + id)
+}
