@@ -27,20 +27,29 @@ const (
 	baseSHA = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c"
 )
 
-// renderCase is a hand-built Report.
+// sarifOpts are the SARIF options of the golden files: what the CLI passes
+// in the GitHub Action.
+var sarifOpts = SARIFOptions{
+	Version:       "v0.4.0",
+	RepositoryURI: "https://github.com/example/payments",
+	RevisionID:    commit1,
+}
+
+// renderCase is a hand-built Report with the options to render it with.
 type renderCase struct {
 	name  string
+	sarif SARIFOptions
 	build func() *Report
 }
 
 func renderCases() []renderCase {
 	return []renderCase{
-		{"pass", passReport},
-		{"every-rule", everyRuleReport},
-		{"no-path", noPathReport},
-		{"odd-paths", oddPathsReport},
-		{"warnings-only", warningsOnlyReport},
-		{"empty", emptyReport},
+		{"pass", sarifOpts, passReport},
+		{"every-rule", sarifOpts, everyRuleReport},
+		{"no-path", SARIFOptions{Version: "0.4.0-rc.1", Category: "pr-gate"}, noPathReport},
+		{"odd-paths", sarifOpts, oddPathsReport},
+		{"warnings-only", sarifOpts, warningsOnlyReport},
+		{"empty", SARIFOptions{Version: "v0.4.0"}, emptyReport},
 	}
 }
 
@@ -192,7 +201,7 @@ func emptyReport() *Report {
 }
 
 // render renders r in one format.
-func render(t *testing.T, format string, r *Report) []byte {
+func render(t *testing.T, format string, r *Report, sopts SARIFOptions) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	var err error
@@ -203,6 +212,8 @@ func render(t *testing.T, format string, r *Report) []byte {
 		err = WriteText(&buf, r, TextOptions{Color: true})
 	case "json":
 		err = WriteJSON(&buf, r)
+	case "sarif":
+		err = WriteSARIF(&buf, r, sopts)
 	default:
 		t.Fatalf("unknown format %s", format)
 	}
@@ -212,7 +223,7 @@ func render(t *testing.T, format string, r *Report) []byte {
 	return buf.Bytes()
 }
 
-var goldenFormats = []string{"txt", "color.txt", "json"}
+var goldenFormats = []string{"txt", "color.txt", "json", "sarif"}
 
 func goldenPath(name, format string) string {
 	return filepath.Join("testdata", "golden", name+"."+format)
@@ -222,7 +233,7 @@ func TestGolden(t *testing.T) {
 	for _, tc := range renderCases() {
 		for _, format := range goldenFormats {
 			t.Run(tc.name+"."+format, func(t *testing.T) {
-				got := render(t, format, tc.build())
+				got := render(t, format, tc.build(), tc.sarif)
 				path := goldenPath(tc.name, format)
 				if *update {
 					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -251,13 +262,13 @@ func TestGolden(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	for _, tc := range renderCases() {
 		for _, format := range goldenFormats {
-			a := render(t, format, tc.build())
+			a := render(t, format, tc.build(), tc.sarif)
 			r := tc.build()
 			for i := range r.Commits {
 				reverse(r.Commits[i].Findings)
 				reverse(r.Commits[i].Sessions)
 			}
-			b := render(t, format, r)
+			b := render(t, format, r, tc.sarif)
 			if !bytes.Equal(a, b) {
 				t.Errorf("%s.%s depends on the order of findings or sessions:\n%s", tc.name, format, cmp.Diff(string(a), string(b)))
 			}
@@ -276,7 +287,7 @@ func TestRenderersLeaveReportAlone(t *testing.T) {
 		r := tc.build()
 		before := tc.build()
 		for _, format := range goldenFormats {
-			render(t, format, r)
+			render(t, format, r, tc.sarif)
 		}
 		if diff := cmp.Diff(before, r); diff != "" {
 			t.Errorf("%s: rendering changed the report:\n%s", tc.name, diff)
@@ -286,7 +297,7 @@ func TestRenderersLeaveReportAlone(t *testing.T) {
 
 func TestJSONRoundTrip(t *testing.T) {
 	for _, tc := range renderCases() {
-		out := render(t, "json", tc.build())
+		out := render(t, "json", tc.build(), tc.sarif)
 		var got Report
 		if err := json.Unmarshal(out, &got); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
@@ -345,8 +356,9 @@ func TestJSONRejectsOtherVersions(t *testing.T) {
 func TestNilReport(t *testing.T) {
 	var buf bytes.Buffer
 	for name, err := range map[string]error{
-		"text": WriteText(&buf, nil, TextOptions{}),
-		"json": WriteJSON(&buf, nil),
+		"text":  WriteText(&buf, nil, TextOptions{}),
+		"json":  WriteJSON(&buf, nil),
+		"sarif": WriteSARIF(&buf, nil, SARIFOptions{}),
 	} {
 		if err == nil {
 			t.Errorf("%s: no error for a nil report", name)
@@ -366,8 +378,9 @@ func TestWriteErrorsAreWrapped(t *testing.T) {
 	w := failingWriter{broken}
 	r := everyRuleReport()
 	for name, err := range map[string]error{
-		"text": WriteText(w, r, TextOptions{}),
-		"json": WriteJSON(w, r),
+		"text":  WriteText(w, r, TextOptions{}),
+		"json":  WriteJSON(w, r),
+		"sarif": WriteSARIF(w, r, sarifOpts),
 	} {
 		if !errors.Is(err, broken) {
 			t.Errorf("%s: err = %v, want it to wrap %v", name, err, broken)
