@@ -2,15 +2,20 @@ package check
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -423,4 +428,167 @@ func fingerprintOf(t *testing.T, parts ...string) string {
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// multitoolPath returns the SARIF Multitool binary: $SARIF_MULTITOOL, or the
+// copy scripts/sarif-validate.sh installs into the user cache directory.
+func multitoolPath() (string, string) {
+	if p := os.Getenv("SARIF_MULTITOOL"); p != "" {
+		return p, "$SARIF_MULTITOOL"
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", "no user cache directory: " + err.Error()
+	}
+	pkg, exe := "sarif-multitool-"+runtime.GOOS, "Sarif.Multitool"
+	switch runtime.GOOS {
+	case "windows":
+		pkg, exe = "sarif-multitool-win32", "Sarif.Multitool.exe"
+	case "linux", "darwin":
+	default:
+		return "", "no SARIF Multitool package for " + runtime.GOOS
+	}
+	p := filepath.Join(cache, "agentcheck-sarif", "node_modules", "@microsoft", pkg, exe)
+	if _, err := os.Stat(p); err != nil {
+		return "", p + " not found"
+	}
+	return p, p
+}
+
+// TestSARIFValidates runs Microsoft's SARIF validator with GitHub's ingestion
+// rules (those of https://sarifweb.azurewebsites.net) and SARIF's own over
+// the golden SARIF files. It fails on any result of level error and logs the
+// others. The validator exits 0 even when it reports errors, so its log is
+// read, not just its exit code.
+func TestSARIFValidates(t *testing.T) {
+	tool := requireMultitool(t)
+	files := goldenSARIFFiles(t)
+	errs, others := runMultitool(t, tool, files...)
+	for _, e := range errs {
+		t.Error(e)
+	}
+	for _, o := range others {
+		t.Log(o)
+	}
+	if len(errs) == 0 {
+		t.Logf("%d files validated with rule kinds Gh;Sarif: 0 errors, %d other results", len(files), len(others))
+	}
+}
+
+// TestSARIFValidatorCatches shows that TestSARIFValidates can fail: a
+// result without a location and a rule without a full description, which
+// GitHub rejects, are errors.
+func TestSARIFValidatorCatches(t *testing.T) {
+	tool := requireMultitool(t)
+	log, err := sarifLog(noPathReport(), sarifOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Runs[0].Results[0].Locations = nil
+	log.Runs[0].Tool.Driver.Rules[0].FullDescription = nil
+	data, err := json.Marshal(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.sarif")
+	if err := os.WriteFile(bad, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errs, _ := runMultitool(t, tool, bad)
+	joined := strings.Join(errs, "\n")
+	for _, rule := range []string{"GH1015", "GH2012"} {
+		if !strings.Contains(joined, rule) {
+			t.Errorf("the validator did not report %s; its errors:\n%s", rule, joined)
+		}
+	}
+}
+
+func requireMultitool(t *testing.T) string {
+	t.Helper()
+	tool, where := multitoolPath()
+	if tool == "" {
+		t.Skipf("SARIF Multitool not installed (%s): run scripts/sarif-validate.sh once, or set SARIF_MULTITOOL", where)
+	}
+	return tool
+}
+
+// runMultitool validates files and returns the validator's error results
+// and its other results, one line each.
+func runMultitool(t *testing.T, tool string, files ...string) (errs, others []string) {
+	t.Helper()
+	abs := make([]string, len(files))
+	for i, f := range files {
+		var err error
+		if abs[i], err = filepath.Abs(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "validation.sarif")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// --rule-kind takes a list and would swallow the file names after it:
+	// keep --output, which takes one value, last.
+	args := append([]string{"validate", "--rule-kind", "Gh;Sarif", "--output", out}, abs...)
+	cmd := exec.CommandContext(ctx, tool, args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "DOTNET_CLI_TELEMETRY_OPTOUT=1")
+	console, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, console)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("the validator wrote no log (%v):\n%s", err, console)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID  string `json:"ruleId"`
+				Level   string `json:"level"`
+				Message struct {
+					ID        string   `json:"id"`
+					Text      string   `json:"text"`
+					Arguments []string `json:"arguments"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+			Invocations []struct {
+				ExecutionSuccessful bool `json:"executionSuccessful"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatalf("reading the validator's log: %v", err)
+	}
+	if len(log.Runs) == 0 {
+		t.Fatalf("the validator's log has no run:\n%s", console)
+	}
+	for _, run := range log.Runs {
+		for _, inv := range run.Invocations {
+			if !inv.ExecutionSuccessful {
+				t.Fatalf("the validator reports an unsuccessful execution:\n%s", console)
+			}
+		}
+		for _, res := range run.Results {
+			level := cmp.Or(res.Level, "warning") // SARIF's default level
+			file := ""
+			if len(res.Locations) > 0 {
+				file = filepath.Base(res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+			}
+			msg := cmp.Or(res.Message.Text, res.Message.ID+" "+strings.Join(res.Message.Arguments, " | "))
+			line := level + " " + res.RuleID + " " + file + ": " + msg
+			if level == "error" {
+				errs = append(errs, line)
+			} else {
+				others = append(others, line)
+			}
+		}
+	}
+	return errs, others
 }
