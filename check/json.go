@@ -1,0 +1,172 @@
+package check
+
+// # The JSON report
+//
+// agentcheck verify --format json writes one JSON document: the [Report],
+// indented, followed by a newline. It is the canonical machine-readable form
+// of a verification; the text and SARIF outputs are renderings of the same
+// Report. This comment is the reference the CLI manual points to.
+//
+//	{
+//	  "version": 1,
+//	  "range": "origin/main..HEAD",
+//	  "base": "9f1c…",
+//	  "policySource": ".agentcheck.yml at origin/main",
+//	  "commits": [
+//	    {
+//	      "commit": "1a2b3c…",
+//	      "subject": "Fix flaky payment test",
+//	      "author": "dev@example.com",
+//	      "agent": true,
+//	      "sessions": [ { "agent": "claude-code", "id": "…", "valid": true, "tainted": false, … } ],
+//	      "findings": [ { "rule": "AC004", "name": "protected-path", "level": "error", … } ]
+//	    }
+//	  ],
+//	  "summary": { "commits": 1, "errors": 1, "warnings": 0, "notes": 0 }
+//	}
+//
+// Top level:
+//
+//   - version (number): the version of this document's format, currently 1.
+//     Fields may be added within a version; a field is never removed, renamed
+//     or given another meaning without a new version.
+//   - range (string): the revision range as the user gave it.
+//   - base (string, omitted when empty): the full id of the commit the policy
+//     and allowed signers were read from; absent when they came from files or
+//     the built-in defaults.
+//   - policySource (string): where the policy came from, for people.
+//   - commits (array, never null): one object per checked commit, in the
+//     order the verifier walked the range.
+//   - summary (object): counts for the whole range. summary.errors > 0 is
+//     exactly the condition for exit code 1.
+//
+// A commit object:
+//
+//   - commit (string): the full commit id.
+//   - subject (string): the first line of the commit message.
+//   - author (string): the author's email.
+//   - agent (bool): whether the commit was recognised as made by an agent.
+//   - sessions (array, never null): the manifests found on the commit, sorted
+//     by agent, id and key id. Each has agent (string), id (string), model
+//     (string, omitted when empty), signer (string, the trusted principal,
+//     omitted when empty), keyid (string, SHA256 key fingerprint, omitted when
+//     empty), valid (bool: signature verified by a trusted key for this
+//     commit), task (string, an excerpt of the first prompt, omitted when
+//     empty) and tainted (bool: the session ingested untrusted content).
+//   - findings (array, never null): the commit's findings, sorted by path
+//     (commit-level findings, without a path, first), line, rule, level (most
+//     severe first), session, class, message and hint.
+//
+// A finding object:
+//
+//   - rule (string): the stable rule id, AC001 to AC009.
+//   - name (string): the rule's name, e.g. protected-path.
+//   - level (string): error, warning or note. Only errors fail the check.
+//   - commit (string): the full id of the commit the finding is about.
+//   - path (string, omitted for commit-level findings): the repository-relative
+//     path, with forward slashes, as git spells it.
+//   - line (number, omitted when unknown): the first changed line of path in
+//     the commit, counting from 1.
+//   - message (string): what was found and why it matters.
+//   - hint (string, omitted when empty): how to fix it.
+//   - session (string, omitted when empty): "agent/session-id" of the session
+//     the finding concerns.
+//   - class (string, omitted when empty): the protected class (ci, auth,
+//     secrets, agent-config, governance, …) for AC004, AC007 and AC008.
+//
+// A summary object has commits, errors, warnings and notes (numbers).
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+)
+
+// JSONVersion is the version of the JSON document written by [WriteJSON].
+const JSONVersion = 1
+
+// WriteJSON writes r to w as the versioned JSON document described at the top
+// of json.go. Findings and sessions are sorted; commits, sessions and findings
+// are always arrays, never null. A Report whose Version is 0 is written as
+// the current version; any other version than [JSONVersion] is an error.
+func WriteJSON(w io.Writer, r *Report) error {
+	if r == nil {
+		return errors.New("writing JSON report: no report")
+	}
+	switch r.Version {
+	case 0, JSONVersion:
+	default:
+		return fmt.Errorf("writing JSON report: report version %d: this agentcheck writes version %d", r.Version, JSONVersion)
+	}
+	doc := canonical(r)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encoding JSON report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("writing JSON report: %w", err)
+	}
+	return nil
+}
+
+// canonical returns a copy of r in the canonical form the JSON and SARIF
+// renderings use: the current version, findings and sessions sorted, no nil
+// slices. It never modifies r.
+func canonical(r *Report) *Report {
+	out := *r
+	out.Version = JSONVersion
+	out.Commits = make([]CommitReport, len(r.Commits))
+	for i, c := range r.Commits {
+		c.Sessions = slices.Clone(c.Sessions)
+		if c.Sessions == nil {
+			c.Sessions = []SessionSummary{}
+		}
+		slices.SortStableFunc(c.Sessions, compareSessions)
+		c.Findings = sortedFindings(c.Findings)
+		out.Commits[i] = c
+	}
+	return &out
+}
+
+// sortedFindings returns a sorted copy of fs, never nil.
+func sortedFindings(fs []Finding) []Finding {
+	out := make([]Finding, len(fs))
+	copy(out, fs)
+	slices.SortStableFunc(out, compareFindings)
+	return out
+}
+
+// compareFindings orders findings of one commit: commit-level findings (no
+// path) first, then by path and line, then by rule, most severe level first,
+// and the remaining fields so that the order is total.
+func compareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.Path, b.Path),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(b.Level.rank(), a.Level.rank()),
+		cmp.Compare(a.Level, b.Level),
+		cmp.Compare(a.Session, b.Session),
+		cmp.Compare(a.Class, b.Class),
+		cmp.Compare(a.Message, b.Message),
+		cmp.Compare(a.Hint, b.Hint),
+		cmp.Compare(a.Name, b.Name),
+		cmp.Compare(a.Commit, b.Commit),
+	)
+}
+
+func compareSessions(a, b SessionSummary) int {
+	return cmp.Or(
+		cmp.Compare(a.Agent, b.Agent),
+		cmp.Compare(a.ID, b.ID),
+		cmp.Compare(a.KeyID, b.KeyID),
+		cmp.Compare(a.Signer, b.Signer),
+	)
+}
