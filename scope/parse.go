@@ -62,14 +62,14 @@ func Parse(data []byte, name string) (*Policy, error) {
 		if errors.Is(err, io.EOF) {
 			return p, nil
 		}
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == nil:
 		return nil, &ParseError{Name: name, Line: max(extra.Line, 1), Msg: "more than one YAML document; a policy is one mapping"}
 	case !errors.Is(err, io.EOF):
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return p, nil
@@ -108,8 +108,11 @@ func badText(data []byte) (line int, msg string) {
 }
 
 // syntaxError turns a YAML parser error into a ParseError with its line.
-// yaml.v3 formats them as "yaml: line N: message" or "yaml: message".
-func syntaxError(name string, err error) *ParseError {
+// yaml.v3 formats them as "yaml: line N: message" or "yaml: message", and its
+// N is the 1-based line for scanner errors but the 0-based one for parser
+// errors (and absent for line 0); parserProblem tells them apart so that the
+// line printed is the one the human must look at.
+func syntaxError(name string, data []byte, err error) *ParseError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -119,7 +122,39 @@ func syntaxError(name string, err error) *ParseError {
 			}
 		}
 	}
+	switch {
+	case parserProblem(msg):
+		line++
+	case line == 0 && strings.HasPrefix(msg, "unknown anchor '"):
+		// Raised after parsing, without a line: find the alias.
+		anchor, _, _ := strings.Cut(strings.TrimPrefix(msg, "unknown anchor '"), "'")
+		if i := bytes.Index(data, []byte("*"+anchor)); i >= 0 {
+			line = 1 + bytes.Count(data[:i], []byte("\n"))
+		}
+	case line == 0 && !strings.Contains(msg, "anchor"):
+		line = 1 // a scanner error on the first line
+	}
 	return &ParseError{Name: name, Line: line, Msg: "invalid YAML: " + msg, Err: err}
+}
+
+// parserProblem reports whether msg is one of yaml.v3's parser (not scanner)
+// problems, whose line it reports 0-based.
+func parserProblem(msg string) bool {
+	switch msg {
+	case "did not find expected <stream-start>",
+		"did not find expected <document start>",
+		"did not find expected node content",
+		"did not find expected '-' indicator",
+		"did not find expected key",
+		"did not find expected ',' or ']'",
+		"did not find expected ',' or '}'",
+		"found undefined tag handle",
+		"found duplicate %YAML directive",
+		"found incompatible YAML document",
+		"found duplicate %TAG directive":
+		return true
+	}
+	return false
 }
 
 // parser walks the document's nodes, so that every error can name its line,
