@@ -325,9 +325,12 @@ taint: {trusted_hosts: ["*.example.com"], trusted_mcp: ["null", "~"]}
 	}
 }
 
-// FuzzParse: Parse never panics, and a policy it accepts marshals into a file
-// it reads back into the same value.
+// FuzzParse: Parse never panics; a policy it accepts marshals into a file it
+// reads back into the same value; and the JSON Schema accepts every file
+// Parse accepts, so an editor never flags a working policy. (The converse
+// does not hold: the schema cannot check glob syntax.)
 func FuzzParse(f *testing.F) {
+	sch := compileSchema(f)
 	f.Add(DefaultYAML())
 	f.Add([]byte(designExample))
 	f.Add([]byte("version: 1\nprotected:\n  billing: {action: warn, paths: [\"a/**\", \"!a/*.md\"]}\n  ci: {action: off}\n"))
@@ -347,6 +350,13 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("error %v is not a *ParseError", err)
 			}
 			return
+		}
+		// An empty file (or only comments, or null) means the defaults; the
+		// schema describes files that say something.
+		if j := yamlToJSON(t, data); j != nil {
+			if err := sch.Validate(j); err != nil {
+				t.Fatalf("Parse accepts what the schema rejects: %v\n%s", err, data)
+			}
 		}
 		out, err := yaml.Marshal(p)
 		if err != nil {
