@@ -80,6 +80,7 @@ func defaultClasses() []defaultClass {
 				{"**/login.*", "login handlers and pages (app/login.py, templates/login.html)"},
 				{"**/password*.*", "password hashing, reset and policy code (passwords.go, password_reset.py)"},
 				{"!**/*.{md,mdx,markdown,rst,adoc}", "prose: a doc page about logging in (docs/login.md) is not auth code"},
+				{"!**/*.{png,jpg,jpeg,gif,webp,ico}", "raster images (assets/login.png) are not code"},
 				{"!{doc,docs}/**", "the top-level documentation tree is prose and site code, not the application's auth"},
 			},
 		},

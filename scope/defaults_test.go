@@ -58,6 +58,7 @@ func TestDefaultClassPrecision(t *testing.T) {
 				"cmd/logging/log.go", "internal/session/store.go",
 				"src/authority.ts", "pkg/authors/list.go",
 				"internal/catalog/login_test_data", // no extension: not a login.* module
+				"web/assets/login.png", "static/auth/logo.svg.png",
 			},
 		},
 		{
@@ -192,5 +193,15 @@ func TestApprovable(t *testing.T) {
 	p.Approvals.Never = []string{"AC004"}
 	if p.Approvable("AC002") || p.Approvable("AC004") || !p.Approvable("AC005") {
 		t.Error("Approvable ignores the fixed rules or approvals.never")
+	}
+}
+
+func TestPolicyClass(t *testing.T) {
+	p := Default()
+	if c, ok := p.Class(ClassAuth); !ok || c.Action != ActionDeclare || len(c.Paths) == 0 {
+		t.Errorf("Class(auth) = %v, %v", c, ok)
+	}
+	if _, ok := p.Class("nope"); ok {
+		t.Error("Class(nope) found")
 	}
 }

@@ -103,12 +103,11 @@ func directiveGlob(tok string, resolve Resolver) (g string, isPath bool) {
 	if ok && resolve != nil && !strings.ContainsAny(g, "*?[]{}\\") {
 		if rel, isDir, found := resolve(g); found {
 			isPath = true
-			if r, relOK := cleanRel(rel); relOK && isDir {
-				if r == "" {
-					g = "**" // "scope: ." — explicit, unlike an "@." mention
-				} else {
-					g = escapeGlob(r) + "/**"
-				}
+			// A resolver that calls a named path the root is wrong; keep
+			// the glob as typed rather than declare the whole repository.
+			// ("scope: ." never gets here: it is "**" already.)
+			if r, relOK := cleanRel(rel); relOK && isDir && r != "" {
+				g = escapeGlob(r) + "/**"
 			}
 		}
 	}
@@ -243,7 +242,7 @@ func escapes(g string) bool {
 
 // absolute reports whether a typed path names something outside the
 // repository by itself: "/x", "\x" (an escaped "/" is still a root),
-// "C:/x", "C:\x" and "~/x".
+// "C:/x", "C:\x" and "~/x" (any leading "~", to be safe).
 func absolute(p string) bool {
 	switch {
 	case strings.HasPrefix(p, "/"), strings.HasPrefix(p, `\`), strings.HasPrefix(p, "~"):

@@ -49,11 +49,14 @@ func (p *Policy) MarshalYAML() (any, error) {
 	), nil
 }
 
-// mapOf builds a mapping node from alternating keys and values.
+// mapOf builds a mapping node from alternating keys (strings) and values
+// (*yaml.Node), in that order.
 func mapOf(kv ...any) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for i := 0; i+1 < len(kv); i += 2 {
-		n.Content = append(n.Content, str(kv[i].(string)), kv[i+1].(*yaml.Node))
+		key, _ := kv[i].(string)
+		val, _ := kv[i+1].(*yaml.Node)
+		n.Content = append(n.Content, str(key), val)
 	}
 	return n
 }
