@@ -6,10 +6,12 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// MarshalYAML makes a *Policy marshal, with yaml.Marshal, into a policy file
+// MarshalYAML makes a Policy marshal, with yaml.Marshal, into a policy file
 // that [Parse] reads back into the same value: every key is written, in the
-// order of DESIGN §5, and the protected classes in the policy's order.
-func (p *Policy) MarshalYAML() (any, error) {
+// order of DESIGN §5, and the protected classes in the policy's order. It has
+// a value receiver so that a Policy and a *Policy both marshal this way;
+// reflection over the struct would write a file Parse rejects.
+func (p Policy) MarshalYAML() (any, error) {
 	classes := make([]*yaml.Node, 0, 2*len(p.Protected))
 	for _, c := range p.Protected {
 		classes = append(classes, str(c.Name), mapOf(

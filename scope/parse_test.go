@@ -315,6 +315,10 @@ taint: {trusted_hosts: ["*.example.com"], trusted_mcp: ["null", "~"]}
 		if err != nil {
 			t.Fatal(err)
 		}
+		byValue, err := yaml.Marshal(*q)
+		if err != nil || string(byValue) != string(out) {
+			t.Errorf("a Policy and a *Policy marshal differently: %v\n%s\n%s", err, out, byValue)
+		}
 		back, err := Parse(out, "marshalled.yml")
 		if err != nil {
 			t.Fatalf("re-parsing\n%s: %v", out, err)
