@@ -1,0 +1,187 @@
+package scope
+
+// The built-in defaults of DESIGN §5. They are data with a reason for every
+// glob rather than Go comments alone: [DefaultYAML] writes each reason next to
+// its glob, so a human editing .agentcheck.yml sees why a path is protected.
+//
+// Precision matters more than reach here: a default that flags ordinary work
+// teaches people to switch the class off. Where a glob of DESIGN §5 matched
+// more than its class (docs/login.md as auth code, .env.example and
+// id_rsa.pub as secrets) it is narrowed or given an exclusion; where a
+// platform that DESIGN names reads its configuration from further places
+// (Gitea and Forgejo workflows, nested CLAUDE.md and AGENTS.md) those are
+// added. Every change is explained next to its glob.
+
+// defaultGlob is one glob of a built-in class and why it belongs there.
+type defaultGlob struct {
+	glob string
+	why  string
+}
+
+// defaultClass is one built-in protected class.
+type defaultClass struct {
+	name   string
+	action string
+	why    string
+	paths  []defaultGlob
+}
+
+// Names of the built-in classes.
+const (
+	ClassCI          = "ci"
+	ClassAuth        = "auth"
+	ClassSecrets     = "secrets"
+	ClassAgentConfig = "agent-config"
+	ClassGovernance  = "governance"
+)
+
+// defaultClasses returns the built-in protected classes in their canonical
+// order. It is a function, not a variable, so that no caller can change the
+// defaults for everyone else.
+func defaultClasses() []defaultClass {
+	return []defaultClass{
+		{
+			name:   ClassCI,
+			action: ActionDeclare,
+			why:    "files that decide what CI runs, with the repository's secrets and write token",
+			paths: []defaultGlob{
+				{".github/workflows/**", "GitHub Actions workflows (Gitea Actions reads them too)"},
+				{".github/actions/**", "local actions that workflows run by path"},
+				{".gitea/workflows/**", "Gitea and Forgejo Actions workflows"},
+				{".forgejo/workflows/**", "Forgejo Actions workflows"},
+				{".gitlab-ci.yml", "GitLab CI's pipeline, read from the root"},
+				{".gitlab/ci/**", "the conventional home of files the root .gitlab-ci.yml includes"},
+				{".circleci/**", "CircleCI configuration"},
+				{"**/Jenkinsfile", "a Jenkins pipeline; a job may name a Jenkinsfile in any directory, and nothing else bears that name"},
+				{"azure-pipelines.yml", "Azure Pipelines, read from the root"},
+				{".buildkite/**", "Buildkite pipelines"},
+				{"bitbucket-pipelines.yml", "Bitbucket Pipelines, read from the root"},
+				{".drone.yml", "Drone CI, read from the root"},
+				{".woodpecker/**", "Woodpecker CI pipelines (self-hosted Gitea and Forgejo)"},
+				{".woodpecker.{yml,yaml}", "Woodpecker CI's single-file pipeline"},
+			},
+		},
+		{
+			name:   ClassAuth,
+			action: ActionDeclare,
+			why:    "code that decides who someone is and what they may do",
+			paths: []defaultGlob{
+				{"**/auth/**", "a directory named auth holds authentication code in every common layout (internal/auth, src/auth)"},
+				{"**/authn/**", "short name of an authentication package"},
+				{"**/authz/**", "short name of an authorization package"},
+				{"**/authentication/**", "spelled-out name of an authentication package"},
+				{"**/authorization/**", "spelled-out name of an authorization package"},
+				{"**/oauth*/**", "OAuth clients and servers (oauth, oauth2, oauthlib)"},
+				{"**/{oidc,saml}/**", "federated login protocols"},
+				{"**/rbac/**", "role-based access control"},
+				{"**/iam/**", "identity and access management"},
+				{"**/auth.*", "a module named auth in any language (src/auth.ts, auth.py, auth.service.ts)"},
+				{"**/*[_-]auth.*", "a module named for a kind of auth (basic_auth.go, jwt-auth.ts)"},
+				{"**/login.*", "login handlers and pages (app/login.py, templates/login.html)"},
+				{"**/password*.*", "password hashing, reset and policy code (passwords.go, password_reset.py)"},
+				{"!**/*.{md,mdx,markdown,rst,adoc}", "prose: a doc page about logging in (docs/login.md) is not auth code"},
+				{"!**/*.{png,jpg,jpeg,gif,webp,ico}", "raster images (assets/login.png) are not code"},
+				{"!{doc,docs}/**", "the top-level documentation tree is prose and site code, not the application's auth"},
+			},
+		},
+		{
+			name:   ClassSecrets,
+			action: ActionBlock,
+			why:    "files that hold credentials; no agent should write one into history",
+			paths: []defaultGlob{
+				{"**/.env", "dotenv files hold an application's secrets by convention"},
+				{"**/.env.*", "per-environment dotenv files (.env.local, .env.production)"},
+				{"!**/.env.{example,sample,template,dist}", "dotenv templates are committed on purpose with placeholder values, and agents edit them when adding a setting"},
+				{"**/*.pem", "PEM files may hold private keys, and their name does not say which"},
+				{"**/*.key", "the conventional extension of TLS private keys (server.key)"},
+				{"**/*.{p12,pfx}", "PKCS #12 bundles, which carry a private key"},
+				{"**/id_{rsa,dsa,ecdsa,ed25519,ecdsa_sk,ed25519_sk}", "OpenSSH private keys by their default names (not id_rsa.pub, which is public)"},
+			},
+		},
+		{
+			name:   ClassAgentConfig,
+			action: ActionBlock,
+			why:    "files that instruct or configure a coding agent or this gate; changing them steers every later session",
+			paths: []defaultGlob{
+				{".agentcheck.yml", "this policy; always block for agent sessions, whatever a policy says"},
+				{".agentcheck/**", "this gate's trust (allowed_signers, approvers); always block for agent sessions, whatever a policy says"},
+				{"**/.claude/**", "Claude Code settings, hooks, commands and skills (nested ones too: a monorepo package may be where the agent starts)"},
+				{"**/.cursor/**", "Cursor rules, hooks and MCP servers"},
+				{"**/.codex/**", "Codex CLI configuration and hooks"},
+				{"**/.opencode/**", "OpenCode plugins, where the recording hook lives"},
+				{"**/opencode.{json,jsonc}", "OpenCode's project configuration"},
+				{"**/.mcp.json", "Claude Code's project MCP servers"},
+				{"**/CLAUDE{,.local}.md", "Claude Code memory, read from every directory the agent works in"},
+				{"**/AGENTS.md", "instructions Codex, Cursor and OpenCode read from every directory the agent works in"},
+				{".cursorrules", "Cursor's older rules file"},
+				{".github/copilot-instructions.md", "instructions GitHub Copilot's agent reads"},
+			},
+		},
+		{
+			name:   ClassGovernance,
+			action: ActionDeclare,
+			why:    "files that decide who reviews a change and what code the repository pulls in",
+			paths: []defaultGlob{
+				{"{,.github/,.gitlab/,docs/}CODEOWNERS", "the places GitHub and GitLab read code owners from; editing one can drop a required reviewer"},
+				{".gitmodules", "submodule URLs: pointing one elsewhere pulls in foreign code"},
+				{".gitattributes", "the linguist-generated attribute hides a file's diff in review, and merge and filter attributes change how git treats files"},
+			},
+		},
+	}
+}
+
+// Default returns the built-in policy of DESIGN §5: what applies when a
+// repository has no .agentcheck.yml, and what a policy file is merged onto.
+// Every call returns a new value that the caller may change.
+func Default() *Policy {
+	p := &Policy{
+		Version: Version,
+		Require: RequireAgent,
+		Agents: Agents{
+			// The prepare-commit-msg hook's own trailer, and the co-author
+			// trailers Claude Code and Cursor add to their commits.
+			Trailers: []string{"Agent-Session:", "Co-Authored-By: Claude", "Co-authored-by: Cursor"},
+			Authors:  []string{},
+		},
+		Trust: Trust{
+			AllowedSigners: ".agentcheck/allowed_signers",
+			GitHubSSHKeys:  false,
+			Approvers:      ".agentcheck/approvers",
+		},
+		Runtime: RuntimeDeny,
+		Record:  Record{Prompts: PromptsFull},
+		Server:  Server{PlatformMerges: MergesAccept},
+		Scope: ScopeConfig{
+			Enforce: true,
+			// Lock files follow from any dependency change a declared task
+			// makes; flagging them would flag ordinary work.
+			Always: []string{"go.sum", "package-lock.json"},
+		},
+		Taint: Taint{
+			TrustedHosts: []string{"pkg.go.dev"},
+			TrustedMCP:   []string{},
+		},
+		Approvals: Approvals{
+			Never:     []string{"AC002", "AC003", "AC009"},
+			AllowSelf: false,
+		},
+	}
+	for _, d := range defaultClasses() {
+		c := Class{Name: d.name, Action: d.action, Paths: make([]string, 0, len(d.paths))}
+		for _, g := range d.paths {
+			c.Paths = append(c.Paths, g.glob)
+		}
+		p.Protected = append(p.Protected, c)
+	}
+	return p
+}
+
+// lookupDefaultClass returns the built-in class called name.
+func lookupDefaultClass(name string) (defaultClass, bool) {
+	for _, d := range defaultClasses() {
+		if d.name == name {
+			return d, true
+		}
+	}
+	return defaultClass{}, false
+}
