@@ -1,0 +1,330 @@
+package agents
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/agentcheck/agentcheck/provenance"
+)
+
+// Agent names, as given to "agentcheck hook --agent NAME" and recorded in the
+// journal.
+const (
+	AgentClaude   = "claude-code"
+	AgentCursor   = "cursor"
+	AgentCodex    = "codex"
+	AgentOpenCode = "opencode"
+)
+
+// Input is everything Parse needs besides the payload.
+type Input struct {
+	Agent   string // the --agent flag: one of the Agent constants
+	Payload []byte // the hook's stdin
+	// Getenv reads the hook process's environment (os.Getenv in main). It is
+	// consulted only for GIT_DIR, GIT_WORK_TREE and GIT_COMMON_DIR. Nil means
+	// an empty environment.
+	Getenv func(string) string
+	// Now stamps every event; the zero value means time.Now().
+	Now time.Time
+	// Dir is the working directory used when the payload names none; ""
+	// means the process's own.
+	Dir string
+}
+
+// Phase says where in a tool call's life a hook event fires.
+type Phase int
+
+// Phases of a hook event.
+const (
+	PhaseOther Phase = iota // session, prompt and turn events
+	PhasePre                // before a tool runs: the call may still be denied
+	PhasePost               // after a tool ran (successfully or not)
+)
+
+func (p Phase) String() string {
+	switch p {
+	case PhasePre:
+		return "pre"
+	case PhasePost:
+		return "post"
+	default:
+		return "other"
+	}
+}
+
+// Hook is one normalized hook invocation.
+type Hook struct {
+	// Agent is the agent that really sent the payload. It differs from
+	// Input.Agent when Cursor runs Claude Code hooks from
+	// .claude/settings.json: the payload then carries cursor_version or
+	// conversation_id and is Cursor's.
+	Agent   string
+	Session string
+	Event   string // the native event name (for OpenCode: the plugin hook, or the bus event type)
+	Phase   Phase
+	Tool    string // the native tool name of a tool event; "" otherwise
+	Cwd     string // absolute working directory of the payload
+	Repo    Repo   // zero when Cwd is not inside a git work tree
+	// Events are what to append to the session journal, in order.
+	Events []provenance.Event
+	// Proposed lists, for a pre-tool event, what the call would do if
+	// allowed, for runtime enforcement. It is empty for other phases.
+	Proposed []Proposed
+}
+
+// Proposed is one effect a pending tool call would have. Paths follow the
+// journal's rule: relative to the repository root, slash-separated, or
+// absolute when outside the repository.
+type Proposed struct {
+	Kind provenance.Kind `json:"kind"`           // KindEdit, KindDelete, KindExec, KindRead, KindFetch, KindSearch or KindMCP
+	Path string          `json:"path,omitempty"` // the file written, deleted or read
+	// From is set for a move: Kind is KindEdit, Path is the new path and
+	// From the old one, which the move deletes.
+	From    string `json:"from,omitempty"`
+	Command string `json:"command,omitempty"` // KindExec
+	URL     string `json:"url,omitempty"`     // KindFetch
+	Query   string `json:"query,omitempty"`   // KindSearch, and KindRead for a search (Glob, Grep)
+	Server  string `json:"server,omitempty"`  // KindMCP
+	Tool    string `json:"tool,omitempty"`    // the agent's tool name
+}
+
+// Paths returns the repository paths the proposal touches: a move touches
+// both its old and its new path.
+func (p Proposed) Paths() []string {
+	var out []string
+	if p.From != "" {
+		out = append(out, p.From)
+	}
+	if p.Path != "" {
+		out = append(out, p.Path)
+	}
+	return out
+}
+
+// Parse normalizes one hook payload. A payload that is not a JSON object is
+// an error (the caller logs it and exits 0, never blocking the agent);
+// unknown events, tools and fields are not: they produce no events.
+func Parse(in Input) (*Hook, error) {
+	o, err := parseObj(in.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("parsing %s hook payload: %w", in.Agent, err)
+	}
+	switch in.Agent {
+	case AgentClaude:
+		if isCursorPayload(o) {
+			return parseCursor(in, o), nil
+		}
+		return parseClaude(in, o), nil
+	case AgentCursor:
+		return parseCursor(in, o), nil
+	case AgentCodex:
+		return parseCodex(in, o), nil
+	case AgentOpenCode:
+		return parseOpenCode(in, o), nil
+	}
+	return nil, fmt.Errorf("parsing hook payload: unknown agent %q (want %s, %s, %s or %s)",
+		in.Agent, AgentClaude, AgentCursor, AgentCodex, AgentOpenCode)
+}
+
+// builder accumulates a Hook's events with the fields every event shares.
+type builder struct {
+	h    *Hook
+	now  time.Time
+	mode string // permission mode, stamped on every event
+	res  resolver
+}
+
+// newBuilder resolves the working directory and the repository for a hook
+// and returns a builder for its events. cwd is the payload's working
+// directory ("" if it has none).
+func newBuilder(in Input, agent, session, event, cwd string) *builder {
+	now := in.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	cwd = absDir(cwd, in.Dir)
+	getenv := in.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	repo, lexical, _ := findRepo(cwd, getenv)
+	return &builder{
+		h: &Hook{
+			Agent:   agent,
+			Session: session,
+			Event:   event,
+			Cwd:     cwd,
+			Repo:    repo,
+		},
+		now: now,
+		res: newResolver(cwd, lexical, repo.Root),
+	}
+}
+
+// absDir returns an absolute, clean working directory: cwd if absolute,
+// else cwd resolved against dir, the process's directory, or "/".
+func absDir(cwd, dir string) string {
+	if filepath.IsAbs(cwd) {
+		return filepath.Clean(cwd)
+	}
+	if !filepath.IsAbs(dir) {
+		wd, err := os.Getwd()
+		if err != nil {
+			wd = string(filepath.Separator)
+		}
+		dir = filepath.Join(wd, dir)
+	}
+	return filepath.Join(dir, cwd)
+}
+
+// ev returns an event of kind with the fields every event carries.
+func (b *builder) ev(kind provenance.Kind) provenance.Event {
+	return provenance.Event{
+		Time:           b.now,
+		Agent:          b.h.Agent,
+		Session:        b.h.Session,
+		Kind:           kind,
+		PermissionMode: b.mode,
+	}
+}
+
+func (b *builder) add(e provenance.Event) { b.h.Events = append(b.h.Events, e) }
+
+func (b *builder) propose(p Proposed) { b.h.Proposed = append(b.h.Proposed, p) }
+
+// path converts a payload path to its journal form.
+func (b *builder) path(p string) string { return b.res.rel(p) }
+
+// asLeft records the state a write left a file in, read from disk: an edit
+// with the file's blob id, or a delete with the zero blob when the file is
+// gone. For a failed call the intended kind is kept, with Failed set and the
+// blob of whatever is on disk.
+func (b *builder) asLeft(tool, raw string, intent provenance.Kind, failed bool) {
+	if raw == "" {
+		return
+	}
+	e := b.ev(provenance.KindEdit)
+	e.Tool = tool
+	e.Path = b.res.rel(raw)
+	e.Failed = failed
+	id, err := BlobID(b.res.abs(raw))
+	switch {
+	case failed:
+		e.Kind = intent
+		e.Blob = id
+	case err == nil:
+		e.Blob = id
+	case errors.Is(err, fs.ErrNotExist):
+		e.Kind = provenance.KindDelete
+		e.Blob = provenance.ZeroBlob
+	}
+	b.add(e)
+}
+
+// patchAsLeft records every file a patch touched as the patch left it.
+func (b *builder) patchAsLeft(tool string, ops []PatchOp, failed bool) {
+	for _, op := range ops {
+		switch op.Kind {
+		case PatchDelete:
+			b.asLeft(tool, op.Path, provenance.KindDelete, failed)
+		case PatchUpdate:
+			if op.MoveTo != "" {
+				b.asLeft(tool, op.Path, provenance.KindDelete, failed)
+				b.asLeft(tool, op.MoveTo, provenance.KindEdit, failed)
+				continue
+			}
+			b.asLeft(tool, op.Path, provenance.KindEdit, failed)
+		default:
+			b.asLeft(tool, op.Path, provenance.KindEdit, failed)
+		}
+	}
+}
+
+// proposePatch lists the effects of a pending patch.
+func (b *builder) proposePatch(tool string, ops []PatchOp) {
+	for _, op := range ops {
+		p := Proposed{Kind: provenance.KindEdit, Path: b.path(op.Path), Tool: tool}
+		switch {
+		case op.Kind == PatchDelete:
+			p.Kind = provenance.KindDelete
+		case op.MoveTo != "":
+			p.From, p.Path = p.Path, b.path(op.MoveTo)
+		}
+		b.propose(p)
+	}
+}
+
+// exec records a shell command (at the pre-tool event) and proposes it.
+func (b *builder) exec(tool, command string) {
+	if command == "" {
+		return
+	}
+	e := b.ev(provenance.KindExec)
+	e.Tool = tool
+	e.Command = command
+	b.add(e)
+	b.propose(Proposed{Kind: provenance.KindExec, Command: command, Tool: tool})
+}
+
+// read records a file read, or a search of the file tree when query is set.
+func (b *builder) read(tool, path, query string, failed bool) {
+	if path == "" && query == "" {
+		return
+	}
+	e := b.ev(provenance.KindRead)
+	e.Tool = tool
+	e.Path = b.path(path)
+	e.Query = query
+	e.Failed = failed
+	b.add(e)
+}
+
+func (b *builder) fetch(tool, url string, failed bool) {
+	e := b.ev(provenance.KindFetch)
+	e.Tool = tool
+	e.URL = url
+	e.Failed = failed
+	b.add(e)
+}
+
+func (b *builder) search(tool, query string, failed bool) {
+	e := b.ev(provenance.KindSearch)
+	e.Tool = tool
+	e.Query = query
+	e.Failed = failed
+	b.add(e)
+}
+
+func (b *builder) mcp(server, tool string, failed bool) {
+	e := b.ev(provenance.KindMCP)
+	e.Server = server
+	e.Tool = tool
+	e.Failed = failed
+	b.add(e)
+}
+
+func (b *builder) subagent(tool, text string) {
+	e := b.ev(provenance.KindSubagent)
+	e.Tool = tool
+	e.Text = text
+	b.add(e)
+}
+
+func (b *builder) prompt(text string) {
+	e := b.ev(provenance.KindPrompt)
+	e.Text = text
+	b.add(e)
+}
+
+func (b *builder) start(model, version string) {
+	e := b.ev(provenance.KindStart)
+	e.Model = model
+	e.AgentVersion = version
+	b.add(e)
+}
+
+func (b *builder) simple(kind provenance.Kind) { b.add(b.ev(kind)) }
