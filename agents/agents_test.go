@@ -361,22 +361,32 @@ func jsonString(s string) string {
 }
 
 // BenchmarkParseClaudePostEdit measures the hook's work for the commonest
-// event that touches the disk: a PostToolUse Edit, hashing the edited file.
+// event that touches the disk, a PostToolUse Edit, by size of the edited
+// file: hashing that file is the only work that grows, whatever the size
+// of the repository.
 func BenchmarkParseClaudePostEdit(b *testing.B) {
 	root := newTestRepo(b)
-	// A 64 KiB source file, larger than most edited files.
-	big := filepath.Join(root, "src", "big.go")
-	if err := os.WriteFile(big, bytes.Repeat([]byte("// line of source code, about 64 bytes long, for the benchmark\n"), 1024), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	payload := expand([]byte(`{"session_id":"9f1c2d3e","transcript_path":"/t.jsonl","cwd":"$REPO/src","permission_mode":"default",`+
-		`"hook_event_name":"PostToolUse","tool_name":"Edit","tool_input":{"file_path":"$REPO/src/big.go","old_string":"a","new_string":"b"},`+
-		`"tool_response":{"filePath":"$REPO/src/big.go"},"tool_use_id":"toolu_1"}`), root)
-	in := Input{Agent: AgentClaude, Payload: payload, Now: testNow}
-	for b.Loop() {
-		h, err := Parse(in)
-		if err != nil || len(h.Events) != 1 || h.Events[0].Blob == "" {
-			b.Fatalf("Parse = %+v, %v", h, err)
-		}
+	line := []byte("// a line of source code, 64 bytes long, for the benchmark.....\n")
+	for _, size := range []struct {
+		name  string
+		lines int
+	}{{"1KiB", 16}, {"64KiB", 1024}, {"1MiB", 16384}} {
+		b.Run(size.name, func(b *testing.B) {
+			file := filepath.Join(root, "src", "big"+size.name+".go")
+			if err := os.WriteFile(file, bytes.Repeat(line, size.lines), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			payload := expand([]byte(`{"session_id":"9f1c2d3e","transcript_path":"/t.jsonl","cwd":"$REPO/src","permission_mode":"default",`+
+				`"hook_event_name":"PostToolUse","tool_name":"Edit","tool_input":{"file_path":`+jsonString(file)+`,"old_string":"a","new_string":"b"},`+
+				`"tool_response":{"filePath":`+jsonString(file)+`},"tool_use_id":"toolu_1"}`), root)
+			in := Input{Agent: AgentClaude, Payload: payload, Now: testNow}
+			b.SetBytes(int64(len(line) * size.lines))
+			for b.Loop() {
+				h, err := Parse(in)
+				if err != nil || len(h.Events) != 1 || h.Events[0].Blob == "" {
+					b.Fatalf("Parse = %+v, %v", h, err)
+				}
+			}
+		})
 	}
 }
