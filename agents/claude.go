@@ -95,14 +95,6 @@ func claudePost(b *builder, tool string, in obj, failed bool) {
 	}
 }
 
-// proposePath proposes a read or write of one file.
-func (b *builder) proposePath(kind provenance.Kind, tool, path string) {
-	if path == "" {
-		return
-	}
-	b.propose(Proposed{Kind: kind, Path: b.path(path), Tool: tool})
-}
-
 // splitMCP splits a Claude Code or Codex MCP tool name, mcp__SERVER__TOOL.
 // Server names may contain single underscores ("my_server"), so the server
 // ends at the first double underscore after the prefix and the tool is the

@@ -44,6 +44,12 @@
 // resolved, so /tmp/x and /private/tmp/x name the same work tree.
 // [FindRepo] finds the repository from the payload's working directory.
 //
+// A pending write or read through a symlink reaches the symlink's target,
+// and one through a symlinked directory reaches the real directory, so a
+// [Proposed] effect also names its [Proposed.Target] when it differs:
+// enforcement must judge every path of [Proposed.Paths], or an agent could
+// write .github/workflows/ci.yml as docs/ci.yml -> ../.github/workflows/ci.yml.
+//
 // # Claude Code (claude-code)
 //
 //	SessionStart                       start (model, permission mode)

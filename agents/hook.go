@@ -68,7 +68,9 @@ type Hook struct {
 	Phase   Phase
 	Tool    string // the native tool name of a tool event; "" otherwise
 	Cwd     string // absolute working directory of the payload
-	Repo    Repo   // zero when Cwd is not inside a git work tree
+	// Repo is the repository containing Cwd, zero when there is none
+	// (FindRepo(Cwd, …) then says why); paths are then all absolute.
+	Repo Repo
 	// Events are what to append to the session journal, in order.
 	Events []provenance.Event
 	// Proposed lists, for a pre-tool event, what the call would do if
@@ -84,7 +86,12 @@ type Proposed struct {
 	Path string          `json:"path,omitempty"` // the file written, deleted or read
 	// From is set for a move: Kind is KindEdit, Path is the new path and
 	// From the old one, which the move deletes.
-	From    string `json:"from,omitempty"`
+	From string `json:"from,omitempty"`
+	// Target is where Path leads through symlinks, when that differs from
+	// Path: a write or read through a symlink, or through a symlinked
+	// directory, reaches the target (even a dangling symlink's, which a
+	// write creates); a delete reaches through symlinked directories only.
+	Target  string `json:"target,omitempty"`
 	Command string `json:"command,omitempty"` // KindExec
 	URL     string `json:"url,omitempty"`     // KindFetch
 	Query   string `json:"query,omitempty"`   // KindSearch, and KindRead for a search (Glob, Grep)
@@ -102,6 +109,9 @@ func (p Proposed) Paths() []string {
 	if p.Path != "" {
 		out = append(out, p.Path)
 	}
+	if p.Target != "" {
+		out = append(out, p.Target)
+	}
 	return out
 }
 
@@ -109,25 +119,28 @@ func (p Proposed) Paths() []string {
 // an error (the caller logs it and exits 0, never blocking the agent);
 // unknown events, tools and fields are not: they produce no events.
 func Parse(in Input) (*Hook, error) {
+	var parse func(Input, obj) *Hook
+	switch in.Agent {
+	case AgentClaude:
+		parse = parseClaude
+	case AgentCursor:
+		parse = parseCursor
+	case AgentCodex:
+		parse = parseCodex
+	case AgentOpenCode:
+		parse = parseOpenCode
+	default:
+		return nil, fmt.Errorf("parsing hook payload: unknown agent %q (want %s, %s, %s or %s)",
+			in.Agent, AgentClaude, AgentCursor, AgentCodex, AgentOpenCode)
+	}
 	o, err := parseObj(in.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s hook payload: %w", in.Agent, err)
 	}
-	switch in.Agent {
-	case AgentClaude:
-		if isCursorPayload(o) {
-			return parseCursor(in, o), nil
-		}
-		return parseClaude(in, o), nil
-	case AgentCursor:
-		return parseCursor(in, o), nil
-	case AgentCodex:
-		return parseCodex(in, o), nil
-	case AgentOpenCode:
-		return parseOpenCode(in, o), nil
+	if in.Agent == AgentClaude && isCursorPayload(o) {
+		parse = parseCursor
 	}
-	return nil, fmt.Errorf("parsing hook payload: unknown agent %q (want %s, %s, %s or %s)",
-		in.Agent, AgentClaude, AgentCursor, AgentCodex, AgentOpenCode)
+	return parse(in, o), nil
 }
 
 // builder accumulates a Hook's events with the fields every event shares.
@@ -247,14 +260,75 @@ func (b *builder) patchAsLeft(tool string, ops []PatchOp, failed bool) {
 // proposePatch lists the effects of a pending patch.
 func (b *builder) proposePatch(tool string, ops []PatchOp) {
 	for _, op := range ops {
-		p := Proposed{Kind: provenance.KindEdit, Path: b.path(op.Path), Tool: tool}
 		switch {
 		case op.Kind == PatchDelete:
-			p.Kind = provenance.KindDelete
+			b.proposePath(provenance.KindDelete, tool, op.Path)
 		case op.MoveTo != "":
-			p.From, p.Path = p.Path, b.path(op.MoveTo)
+			// The old path is deleted (a move takes the link, not its
+			// target) and the new one written.
+			p := Proposed{Kind: provenance.KindEdit, Path: b.path(op.MoveTo), From: b.path(op.Path), Tool: tool}
+			p.Target = b.target(op.MoveTo, true)
+			b.propose(p)
+		default:
+			b.proposePath(provenance.KindEdit, tool, op.Path)
 		}
-		b.propose(p)
+	}
+}
+
+// proposePath proposes a write, delete or read of one file.
+func (b *builder) proposePath(kind provenance.Kind, tool, path string) {
+	if path == "" {
+		return
+	}
+	b.propose(Proposed{
+		Kind:   kind,
+		Path:   b.path(path),
+		Target: b.target(path, kind != provenance.KindDelete),
+		Tool:   tool,
+	})
+}
+
+// maxSymlinks bounds the symlinks followed from one path, as the kernel's
+// ELOOP limit does.
+const maxSymlinks = 40
+
+// target returns, in journal form, where the payload path p leads through
+// symlinks, or "" when that is p itself. With followLeaf the final
+// component is followed too, dangling or not; its directory is always
+// resolved. It costs a few lstat calls and reads nothing.
+func (b *builder) target(p string, followLeaf bool) string {
+	a := b.res.abs(p)
+	for i := 0; followLeaf && i < maxSymlinks; i++ {
+		fi, err := os.Lstat(a)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			break
+		}
+		link, err := os.Readlink(a)
+		if err != nil {
+			break
+		}
+		a = absUnder(filepath.Dir(a), link)
+	}
+	if t := b.res.rel(filepath.Join(resolveDir(filepath.Dir(a)), filepath.Base(a))); t != b.path(p) {
+		return t
+	}
+	return ""
+}
+
+// resolveDir resolves the symlinks of the directory d, which may not exist
+// yet: its longest existing ancestor is resolved and the rest appended.
+func resolveDir(d string) string {
+	rest := ""
+	for cur := d; ; {
+		if real, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(real, rest)
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return d
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
 	}
 }
 

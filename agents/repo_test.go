@@ -1,12 +1,18 @@
 package agents
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/agentcheck/agentcheck/provenance"
 )
 
 func mkdirs(t *testing.T, dirs ...string) {
@@ -207,6 +213,90 @@ func TestResolverRel(t *testing.T) {
 		r := newResolver(outside, "", "")
 		if got, want := r.rel("x/../y.txt"), filepath.ToSlash(filepath.Join(outside, "y.txt")); got != want {
 			t.Errorf("rel = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestProposedTarget checks that a pending write, read or delete through a
+// symlink names the path it really reaches.
+func TestProposedTarget(t *testing.T) {
+	root := realTempDir(t)
+	writeFile(t, filepath.Join(root, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeFile(t, filepath.Join(root, ".github", "workflows", "ci.yml"), "on: push\n")
+	writeFile(t, filepath.Join(root, "src", "main.go"), "package main\n")
+	for link, target := range map[string]string{
+		"link.txt":     "src/main.go",
+		"wf":           ".github/workflows",
+		"docs/ci":      "../.github/workflows/ci.yml",
+		"dangling.yml": ".github/workflows/new.yml",
+		"chain":        "link.txt",
+		"out":          "/etc/passwd",
+	} {
+		p := filepath.Join(root, link)
+		mkdirs(t, filepath.Dir(p))
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call := func(tool string, input map[string]any) []Proposed {
+		t.Helper()
+		payload, _ := json.Marshal(map[string]any{
+			"session_id": "s", "cwd": root, "hook_event_name": "PreToolUse", "tool_name": tool, "tool_input": input,
+		})
+		h, err := Parse(Input{Agent: AgentClaude, Payload: payload, Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Proposed
+	}
+	abs := func(rel string) string { return filepath.Join(root, rel) }
+	for _, tc := range []struct {
+		name       string
+		tool       string
+		file       string
+		wantPath   string
+		wantTarget string
+	}{
+		{"plain file", "Write", abs("src/main.go"), "src/main.go", ""},
+		{"file symlink", "Edit", abs("link.txt"), "link.txt", "src/main.go"},
+		{"chain of symlinks", "Edit", abs("chain"), "chain", "src/main.go"},
+		{"symlinked directory", "Write", abs("wf/ci.yml"), "wf/ci.yml", ".github/workflows/ci.yml"},
+		{"new file in a symlinked directory", "Write", abs("wf/release.yml"), "wf/release.yml", ".github/workflows/release.yml"},
+		{"new directory in a symlinked directory", "Write", abs("wf/sub/x.yml"), "wf/sub/x.yml", ".github/workflows/sub/x.yml"},
+		{"relative symlink in a subdirectory", "Edit", abs("docs/ci"), "docs/ci", ".github/workflows/ci.yml"},
+		{"dangling symlink", "Write", abs("dangling.yml"), "dangling.yml", ".github/workflows/new.yml"},
+		{"read through a symlink leaving the repository", "Read", abs("out"), "out", "/etc/passwd"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := call(tc.tool, map[string]any{"file_path": tc.file})
+			if len(got) != 1 || got[0].Path != tc.wantPath || got[0].Target != tc.wantTarget {
+				t.Errorf("Proposed = %+v, want path %q, target %q", got, tc.wantPath, tc.wantTarget)
+			}
+		})
+	}
+
+	t.Run("patch", func(t *testing.T) {
+		patch := "*** Begin Patch\n*** Delete File: link.txt\n*** Delete File: wf/ci.yml\n" +
+			"*** Update File: src/main.go\n*** Move to: wf/moved.yml\n*** End Patch"
+		payload, _ := json.Marshal(map[string]any{
+			"session_id": "s", "cwd": root, "hook_event_name": "PreToolUse", "tool_name": "apply_patch",
+			"tool_input": map[string]any{"command": patch},
+		})
+		h, err := Parse(Input{Agent: AgentCodex, Payload: payload, Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []Proposed{
+			// Deleting a symlink removes the link, not its target.
+			{Kind: provenance.KindDelete, Path: "link.txt", Tool: "apply_patch"},
+			{Kind: provenance.KindDelete, Path: "wf/ci.yml", Target: ".github/workflows/ci.yml", Tool: "apply_patch"},
+			{Kind: provenance.KindEdit, Path: "wf/moved.yml", From: "src/main.go", Target: ".github/workflows/moved.yml", Tool: "apply_patch"},
+		}
+		if diff := cmp.Diff(want, h.Proposed); diff != "" {
+			t.Errorf("Proposed (-want +got):\n%s", diff)
+		}
+		if got, want := h.Proposed[2].Paths(), []string{"src/main.go", "wf/moved.yml", ".github/workflows/moved.yml"}; !slices.Equal(got, want) {
+			t.Errorf("Paths() = %q, want %q", got, want)
 		}
 	})
 }
