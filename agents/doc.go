@@ -23,7 +23,9 @@
 // with the file as the tool left it: the git blob id of its content (of
 // its target, for a symlink) read from disk, or, when the file is gone, a
 // delete with [provenance.ZeroBlob]. A move is a delete of the old path and
-// an edit of the new one. Hashing costs one read of each file written and
+// an edit of the new one. A file written through a symlink, or through a
+// symlinked directory, is recorded at the path it reached as well, which
+// is the path git sees. Hashing costs one read of each file written and
 // nothing that grows with the repository.
 //
 // A failed tool call (Claude Code's PostToolUseFailure, Cursor's

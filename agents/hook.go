@@ -215,16 +215,29 @@ func (b *builder) path(p string) string { return b.res.rel(p) }
 // asLeft records the state a write left a file in, read from disk: an edit
 // with the file's blob id, or a delete with the zero blob when the file is
 // gone. For a failed call the intended kind is kept, with Failed set and the
-// blob of whatever is on disk.
+// blob of whatever is on disk. When the path leads elsewhere through
+// symlinks (a write through a symlink changes its target; through a
+// symlinked directory, the real directory's file), the state of the file
+// reached is recorded too, under its own path: that is the path git sees.
 func (b *builder) asLeft(tool, raw string, intent provenance.Kind, failed bool) {
 	if raw == "" {
 		return
 	}
+	named := b.path(raw)
+	b.add(b.fileState(tool, named, b.res.abs(raw), intent, failed))
+	real := b.resolve(raw, true)
+	if reached := b.res.rel(real); reached != named {
+		b.add(b.fileState(tool, reached, real, intent, failed))
+	}
+}
+
+// fileState returns the event recording the file at abs, journaled as path.
+func (b *builder) fileState(tool, path, abs string, intent provenance.Kind, failed bool) provenance.Event {
 	e := b.ev(provenance.KindEdit)
 	e.Tool = tool
-	e.Path = b.res.rel(raw)
+	e.Path = path
 	e.Failed = failed
-	id, err := BlobID(b.res.abs(raw))
+	id, err := BlobID(abs)
 	switch {
 	case failed:
 		e.Kind = intent
@@ -235,7 +248,7 @@ func (b *builder) asLeft(tool, raw string, intent provenance.Kind, failed bool) 
 		e.Kind = provenance.KindDelete
 		e.Blob = provenance.ZeroBlob
 	}
-	b.add(e)
+	return e
 }
 
 // patchAsLeft records every file a patch touched as the patch left it.
@@ -293,10 +306,20 @@ func (b *builder) proposePath(kind provenance.Kind, tool, path string) {
 const maxSymlinks = 40
 
 // target returns, in journal form, where the payload path p leads through
-// symlinks, or "" when that is p itself. With followLeaf the final
-// component is followed too, dangling or not; its directory is always
-// resolved. It costs a few lstat calls and reads nothing.
+// symlinks, or "" when that is p itself.
 func (b *builder) target(p string, followLeaf bool) string {
+	if t := b.res.rel(b.resolve(p, followLeaf)); t != b.path(p) {
+		return t
+	}
+	return ""
+}
+
+// resolve returns the absolute path the payload path p leads to through
+// symlinks. Its directory is always resolved; with followLeaf, so is its
+// final component when it is a symlink, dangling or not (writing a
+// dangling symlink creates its target). It costs a few lstat calls and
+// reads no file.
+func (b *builder) resolve(p string, followLeaf bool) string {
 	a := b.res.abs(p)
 	for i := 0; followLeaf && i < maxSymlinks; i++ {
 		fi, err := os.Lstat(a)
@@ -309,10 +332,7 @@ func (b *builder) target(p string, followLeaf bool) string {
 		}
 		a = absUnder(filepath.Dir(a), link)
 	}
-	if t := b.res.rel(filepath.Join(resolveDir(filepath.Dir(a)), filepath.Base(a))); t != b.path(p) {
-		return t
-	}
-	return ""
+	return filepath.Join(resolveDir(filepath.Dir(a)), filepath.Base(a))
 }
 
 // resolveDir resolves the symlinks of the directory d, which may not exist

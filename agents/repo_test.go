@@ -300,3 +300,46 @@ func TestProposedTarget(t *testing.T) {
 		}
 	})
 }
+
+// TestAsLeftThroughSymlinks checks that an edit or delete made through a
+// symlink is also journaled at the path it reached, the one git sees.
+func TestAsLeftThroughSymlinks(t *testing.T) {
+	root := realTempDir(t)
+	writeFile(t, filepath.Join(root, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeFile(t, filepath.Join(root, ".github", "workflows", "ci.yml"), "on: push\n")
+	if err := os.Symlink(".github/workflows", filepath.Join(root, "wf")); err != nil {
+		t.Fatal(err)
+	}
+	ci := blobOf([]byte("on: push\n"))
+	for _, tc := range []struct {
+		name string
+		tool string
+		file string
+		want []string
+	}{
+		{"edit through a symlinked directory", "Edit", "wf/ci.yml",
+			[]string{"edit wf/ci.yml " + ci, "edit .github/workflows/ci.yml " + ci}},
+		{"delete through a symlinked directory", "Write", "wf/gone.yml",
+			[]string{"delete wf/gone.yml " + provenance.ZeroBlob, "delete .github/workflows/gone.yml " + provenance.ZeroBlob}},
+		{"no symlink", "Edit", ".github/workflows/ci.yml",
+			[]string{"edit .github/workflows/ci.yml " + ci}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			payload, _ := json.Marshal(map[string]any{
+				"session_id": "s", "cwd": root, "hook_event_name": "PostToolUse", "tool_name": tc.tool,
+				"tool_input": map[string]any{"file_path": filepath.Join(root, tc.file)},
+			})
+			h, err := Parse(Input{Agent: AgentClaude, Payload: payload, Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range h.Events {
+				got = append(got, string(e.Kind)+" "+e.Path+" "+e.Blob)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
