@@ -1,0 +1,155 @@
+// Package agents normalizes the native hook payloads of coding agents into
+// journal events ([provenance.Event]) and answers their pre-tool hooks in
+// each agent's own format.
+//
+// "agentcheck hook --agent NAME" reads one payload from stdin and calls
+// [Parse]; it appends [Hook.Events] to the session journal and, for a
+// pre-tool event, checks [Hook.Proposed] against the policy and may refuse
+// the call with [Hook.Deny] or flag it with [Hook.Warn]. The package reads
+// only the payload, the files a tool call wrote and the .git files on the
+// way up to the repository root; it imports nothing beyond the standard
+// library and provenance, so a hook starts fast on every tool call.
+//
+// # When events are recorded
+//
+// A shell command is recorded at the pre-tool event: the attempt is what
+// matters, and a command killed mid-way (or one that hangs) still leaves its
+// line in the journal. It is not recorded again when it finishes. A
+// subagent is recorded at its pre-tool event too, so that it precedes the
+// tool calls it makes.
+//
+// Reads, fetches, searches and MCP calls are recorded at the post-tool
+// event, once their content has been ingested; edits and deletes too,
+// with the file as the tool left it: the git blob id of its content (of
+// its target, for a symlink) read from disk, or, when the file is gone, a
+// delete with [provenance.ZeroBlob]. A move is a delete of the old path and
+// an edit of the new one. A file written through a symlink, or through a
+// symlinked directory, is recorded at the path it reached as well, which
+// is the path git sees. Hashing costs one read of each file written and
+// nothing that grows with the repository.
+//
+// A failed tool call (Claude Code's PostToolUseFailure, Cursor's
+// postToolUseFailure) keeps the kind the tool implies, with Failed set and
+// the blob of whatever is on disk.
+//
+// Unknown events and tools record nothing and are not errors: a new agent
+// release must never make the hook fail. An unknown tool at the post-tool
+// event is not guessed to be a shell command: the journal says only what
+// the payload says. A payload that is not a JSON object is an error.
+//
+// # Paths
+//
+// Journal paths are relative to the repository root, slash-separated and
+// clean; payload paths that are relative are taken relative to the
+// payload's working directory; a path outside the repository stays
+// absolute. The root is recognised both as found and with symlinks
+// resolved, so /tmp/x and /private/tmp/x name the same work tree.
+// [FindRepo] finds the repository from the payload's working directory.
+//
+// A pending write or read through a symlink reaches the symlink's target,
+// and one through a symlinked directory reaches the real directory, so a
+// [Proposed] effect also names its [Proposed.Target] when it differs:
+// enforcement must judge every path of [Proposed.Paths], or an agent could
+// write .github/workflows/ci.yml as docs/ci.yml -> ../.github/workflows/ci.yml.
+//
+// # Claude Code (claude-code)
+//
+//	SessionStart                       start (model, permission mode)
+//	UserPromptSubmit                   prompt (Text)
+//	PreToolUse  Bash, PowerShell       exec (Command)
+//	PreToolUse  Agent, Task            subagent (Text = description)
+//	PostToolUse Read                   read (Path)
+//	PostToolUse Glob, Grep             read (Tool, Query = pattern, Path = path)
+//	PostToolUse LS                     read (Path)
+//	PostToolUse WebFetch               fetch (URL)
+//	PostToolUse WebSearch              search (Query)
+//	PostToolUse mcp__SERVER__TOOL      mcp (Server, Tool)
+//	PostToolUse ReadMcpResourceTool    mcp (Server)
+//	PostToolUse Edit, MultiEdit, Write edit (Path, Blob) or delete
+//	PostToolUse NotebookEdit           edit (notebook_path, Blob) or delete
+//	PostToolUseFailure (same tools)    as PostToolUse, Failed
+//	Stop                               stop
+//	SessionEnd                         end
+//
+// Pre-tool proposals: edits for Edit, MultiEdit, Write and NotebookEdit;
+// reads for Read, Glob, Grep and LS; exec for Bash and PowerShell; fetch,
+// search and mcp likewise. MCP names split at the first "__" after "mcp__":
+// servers may hold single underscores.
+//
+// # Cursor (cursor)
+//
+//	sessionStart                       start (model, cursor_version)
+//	beforeSubmitPrompt                 prompt (Text)
+//	beforeShellExecution               exec (Command)
+//	afterShellExecution                nothing (recorded before it ran)
+//	beforeMCPExecution                 nothing; proposes mcp
+//	afterMCPExecution                  mcp (Server = server name, URL or command; Tool)
+//	beforeReadFile                     nothing; proposes read
+//	afterFileEdit                      edit (Path, Blob) or delete
+//	preToolUse  Task                   subagent (Text = description)
+//	preToolUse  (any other tool)       nothing; proposes its effects
+//	postToolUse Read                   read (Path)
+//	postToolUse Grep, Glob, LS         read (Tool, Query, Path = search root)
+//	postToolUse WebFetch, WebSearch    fetch, search
+//	postToolUse Write, StrReplace, Edit, MultiEdit, EditNotebook
+//	                                   edit (Path, Blob) or delete
+//	postToolUse Delete                 delete (or edit, if the file is still there)
+//	postToolUse ApplyPatch             edit / delete per patched file
+//	postToolUse Shell, MCP:TOOL        nothing (beforeShellExecution, afterMCPExecution)
+//	postToolUseFailure                 as postToolUse, Failed; MCP:TOOL → mcp, Failed
+//	stop                               stop
+//	sessionEnd                         end
+//
+// Each shell command and MCP call is journaled by one event only, so it is
+// recorded once when both the generic and the specific hooks are
+// installed. Edits may be recorded by both postToolUse and afterFileEdit:
+// they record the same state of the same file. Cursor identifies an MCP
+// server by URL or launch command, and its MCP:TOOL names carry no server
+// at all. Claude Code event names (PreToolUse…) are accepted too, for
+// Claude Code hooks run by Cursor.
+//
+// # Codex CLI (codex)
+//
+//	SessionStart                       start (model, permission mode)
+//	UserPromptSubmit                   prompt (Text)
+//	PreToolUse  Bash                   exec (Command; an argument vector is shell-quoted)
+//	PreToolUse  apply_patch            nothing; proposes the patch's edits, deletes, moves
+//	PostToolUse apply_patch            edit / delete per patched file (Update+Move: delete + edit)
+//	PostToolUse mcp__SERVER__TOOL      mcp (Server, Tool)
+//	PostToolUse Bash                   nothing (recorded before it ran), unless it ran a patch
+//	SubagentStart                      subagent
+//	Stop                               stop
+//	SessionEnd                         end (not sent by current releases)
+//
+// The patch is the raw apply_patch text in tool_input.command; a shell
+// call whose command (string, heredoc or ["apply_patch", PATCH]) holds a
+// patch is also read as one. See [ParsePatch].
+//
+// # OpenCode (opencode)
+//
+//	chat.message                       prompt (Text = text parts, Model)
+//	tool.execute.before bash           exec (Command)
+//	tool.execute.before task           subagent (Text = description)
+//	tool.execute.before (other)        nothing; proposes its effects
+//	tool.execute.after  read           read (Path)
+//	tool.execute.after  glob, grep, list
+//	                                   read (Tool, Query, Path)
+//	tool.execute.after  webfetch       fetch (URL)
+//	tool.execute.after  websearch, codesearch
+//	                                   search (Query)
+//	tool.execute.after  edit, write, multiedit
+//	                                   edit (Path, Blob) or delete
+//	tool.execute.after  apply_patch    edit / delete per patched file
+//	tool.execute.after  SERVER_TOOL    mcp (Server, Tool)
+//	event session.created              start (agent version)
+//	event session.idle                 stop
+//	event session.deleted              end
+//
+// The envelope the plugin sends and the rule that splits SERVER_TOOL are
+// described in opencode.go.
+//
+// # Answers
+//
+// [Hook.Deny] and [Hook.Warn] write each agent's documented answer; see
+// their documentation for the shapes and exit codes.
+package agents
