@@ -1,0 +1,60 @@
+package provenance
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"sync"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Test keys are made once per test binary: RSA generation is slow under the
+// race detector.
+var testKeys = sync.OnceValue(func() map[string]crypto.Signer {
+	_, ed, err := ed25519.GenerateKey(rand.Reader)
+	must(err)
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	must(err)
+	rs, err := rsa.GenerateKey(rand.Reader, 2048)
+	must(err)
+	_, ed2, err := ed25519.GenerateKey(rand.Reader)
+	must(err)
+	return map[string]crypto.Signer{"ed25519": ed, "ecdsa": ec, "rsa": rs, "ed25519-b": ed2}
+})
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// testSigner returns the ssh.Signer of a named test key.
+func testSigner(t testing.TB, name string) ssh.Signer {
+	t.Helper()
+	s, err := ssh.NewSignerFromKey(testKeys()[name])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const (
+	commitA = "1111111111111111111111111111111111111111"
+	commitB = "2222222222222222222222222222222222222222"
+)
+
+// testStatement is a minimal valid statement about commit.
+func testStatement(commit string) *Statement {
+	return &Statement{
+		Type:          StatementType,
+		Subject:       []Subject{{Name: "commit", Digest: map[string]string{"gitCommit": commit}}},
+		PredicateType: SessionPredicateType,
+		Predicate:     json.RawMessage(`{"agent":{"name":"claude-code"},"task":{"prompts":[{"text":"fix <b> & \"c\""}]}}`),
+	}
+}
