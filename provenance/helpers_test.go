@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 
@@ -57,4 +58,28 @@ func testStatement(commit string) *Statement {
 		PredicateType: SessionPredicateType,
 		Predicate:     json.RawMessage(`{"agent":{"name":"claude-code"},"task":{"prompts":[{"text":"fix <b> & \"c\""}]}}`),
 	}
+}
+
+// signersFile builds an allowed_signers file: each line's "KEY" is replaced
+// by the named key's public key.
+func signersFile(t testing.TB, lines ...string) *AllowedSigners {
+	t.Helper()
+	a, err := ParseAllowedSigners([]byte(signersText(t, lines...)), "allowed_signers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func signersText(t testing.TB, lines ...string) string {
+	t.Helper()
+	var out []string
+	for _, l := range lines {
+		for _, name := range []string{"ed25519-b", "ed25519", "ecdsa", "rsa"} {
+			key := strings.TrimSuffix(string(ssh.MarshalAuthorizedKey(testSigner(t, name).PublicKey())), "\n")
+			l = strings.ReplaceAll(l, "KEY:"+name, key)
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n") + "\n"
 }
