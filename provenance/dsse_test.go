@@ -237,5 +237,13 @@ func FuzzParseEnvelope(f *testing.F) {
 		} else if !errors.Is(err, ErrMalformed) {
 			t.Fatalf("Statement error %v does not wrap ErrMalformed", err)
 		}
+		// Verification of hostile input fails with a typed error.
+		_, err = VerifyEnvelope(e, VerifyOptions{Commit: commitA, Emails: []string{"a@example.com"}})
+		if err == nil {
+			t.Fatal("VerifyEnvelope trusted a key with nothing trusted")
+		}
+		if rank(err) < 0 && !errors.Is(err, ErrSubjectMismatch) {
+			t.Fatalf("VerifyEnvelope error %v is untyped", err)
+		}
 	})
 }
