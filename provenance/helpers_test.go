@@ -8,6 +8,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -43,6 +46,20 @@ func testSigner(t testing.TB, name string) ssh.Signer {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// writePrivateKey writes a named test key in OpenSSH format, mode 0600.
+func writePrivateKey(t testing.TB, dir, name string) string {
+	t.Helper()
+	block, err := ssh.MarshalPrivateKey(testKeys()[name], "test "+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 const (
@@ -82,4 +99,12 @@ func signersText(t testing.TB, lines ...string) string {
 		out = append(out, l)
 	}
 	return strings.Join(out, "\n") + "\n"
+}
+
+func env(vars ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(vars); i += 2 {
+		m[vars[i]] = vars[i+1]
+	}
+	return func(k string) string { return m[k] }
 }
