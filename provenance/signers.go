@@ -412,6 +412,8 @@ func (a *AllowedSigners) Marshal() []byte {
 
 // String formats e as one allowed_signers line.
 func (e AllowedSigner) String() string {
+	// Values go between quotes verbatim: the parser refuses quotes,
+	// backslashes and control characters in them.
 	var parts []string
 	principals := strings.Join(e.Principals, ",")
 	if strings.HasPrefix(principals, "#") {
@@ -420,13 +422,13 @@ func (e AllowedSigner) String() string {
 	parts = append(parts, principals)
 	var opts []string
 	if e.Namespaces != nil {
-		opts = append(opts, fmt.Sprintf("namespaces=%q", strings.Join(e.Namespaces, ",")))
+		opts = append(opts, `namespaces="`+strings.Join(e.Namespaces, ",")+`"`)
 	}
 	if !e.ValidAfter.IsZero() {
-		opts = append(opts, fmt.Sprintf("valid-after=%q", e.ValidAfter.UTC().Format("20060102150405Z")))
+		opts = append(opts, `valid-after="`+e.ValidAfter.UTC().Format("20060102150405Z")+`"`)
 	}
 	if !e.ValidBefore.IsZero() {
-		opts = append(opts, fmt.Sprintf("valid-before=%q", e.ValidBefore.UTC().Format("20060102150405Z")))
+		opts = append(opts, `valid-before="`+e.ValidBefore.UTC().Format("20060102150405Z")+`"`)
 	}
 	if len(opts) > 0 {
 		parts = append(parts, strings.Join(opts, ","))
