@@ -1,0 +1,413 @@
+package provenance
+
+// DSSE (Dead Simple Signing Envelope, github.com/secure-systems-lab/dsse) is
+// implemented here rather than imported: the format is a few lines, and the
+// reference Go library prints to stdout on duplicate key ids, which would
+// corrupt SARIF written there.
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// MaxEnvelopeSize bounds one note line. A manifest is a few kilobytes; the
+// bound keeps a hostile note from costing the verifier memory and time.
+const MaxEnvelopeSize = 4 << 20
+
+// Envelope is a DSSE envelope: one line of a commit's agentcheck note.
+type Envelope struct {
+	PayloadType string      `json:"payloadType"`
+	Payload     string      `json:"payload"` // standard base64 of the serialized Statement
+	Signatures  []Signature `json:"signatures"`
+}
+
+// Signature is one DSSE signature. KeyID is a hint only: trust comes from the
+// public key inside the SSHSIG.
+type Signature struct {
+	KeyID string `json:"keyid"`
+	Sig   string `json:"sig"` // standard base64 of the raw binary SSHSIG blob
+}
+
+// PAE is DSSE v1's pre-authentication encoding, the bytes a signature covers:
+// "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in decimal. It
+// binds the payload type so a signature cannot be replayed over the same
+// bytes interpreted as another type.
+func PAE(payloadType string, payload []byte) []byte {
+	var b []byte
+	b = append(b, "DSSEv1 "...)
+	b = strconv.AppendInt(b, int64(len(payloadType)), 10)
+	b = append(b, ' ')
+	b = append(b, payloadType...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(payload)), 10)
+	b = append(b, ' ')
+	return append(b, payload...)
+}
+
+// ParseEnvelope parses one untrusted note line. It is strict, so that every
+// verifier reads the same line the same way: one JSON object with exactly the
+// DSSE fields (case-sensitive, no duplicates, no others), canonical base64,
+// the in-toto payload type and at least one signature. It does not verify
+// anything. Errors wrap [ErrMalformed].
+func ParseEnvelope(line []byte) (*Envelope, error) {
+	if len(line) > MaxEnvelopeSize {
+		return nil, fmt.Errorf("%w: envelope of %d bytes exceeds the limit of %d", ErrMalformed, len(line), MaxEnvelopeSize)
+	}
+	e, err := parseEnvelope(line)
+	if err != nil {
+		return nil, fmt.Errorf("%w: envelope: %w", ErrMalformed, err)
+	}
+	return e, nil
+}
+
+func parseEnvelope(line []byte) (*Envelope, error) {
+	fields, err := strictObject(line, "payloadType", "payload", "signatures")
+	if err != nil {
+		return nil, err
+	}
+	e := new(Envelope)
+	if err := decodeField(fields, "payloadType", &e.PayloadType); err != nil {
+		return nil, err
+	}
+	if err := decodeField(fields, "payload", &e.Payload); err != nil {
+		return nil, err
+	}
+	var sigs []json.RawMessage
+	if err := decodeField(fields, "signatures", &sigs); err != nil {
+		return nil, err
+	}
+	for i, raw := range sigs {
+		sig, err := parseSignatureObject(raw)
+		if err != nil {
+			return nil, fmt.Errorf("signature %d: %w", i, err)
+		}
+		e.Signatures = append(e.Signatures, sig)
+	}
+	return e, e.validate()
+}
+
+func parseSignatureObject(raw []byte) (Signature, error) {
+	var sig Signature
+	fields, err := strictObject(raw, "keyid", "sig")
+	if err != nil {
+		return sig, err
+	}
+	if err := decodeField(fields, "keyid", &sig.KeyID); err != nil {
+		return sig, err
+	}
+	return sig, decodeField(fields, "sig", &sig.Sig)
+}
+
+// validate checks what ParseEnvelope promises and MarshalLine requires.
+func (e *Envelope) validate() error {
+	if e.PayloadType != PayloadType {
+		return fmt.Errorf("payloadType %q, want %q", e.PayloadType, PayloadType)
+	}
+	if e.Payload == "" {
+		return errors.New("empty payload")
+	}
+	if _, err := decodeBase64(e.Payload); err != nil {
+		return fmt.Errorf("payload: %w", err)
+	}
+	if len(e.Signatures) == 0 {
+		return errors.New("no signatures")
+	}
+	for i, s := range e.Signatures {
+		if s.Sig == "" {
+			return fmt.Errorf("signature %d: empty sig", i)
+		}
+		if _, err := decodeBase64(s.Sig); err != nil {
+			return fmt.Errorf("signature %d: sig: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// decodeBase64 accepts only canonical standard base64 with padding: Go's
+// decoder would otherwise skip newlines, letting two different lines carry
+// the same payload.
+func decodeBase64(s string) ([]byte, error) {
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if base64.StdEncoding.EncodeToString(b) != s {
+		return nil, errors.New("non-canonical base64")
+	}
+	return b, nil
+}
+
+// MarshalLine encodes e as one compact JSON line without a trailing newline.
+// The encoding is deterministic, and it refuses an envelope ParseEnvelope
+// would reject, so that what we write we can read.
+func (e *Envelope) MarshalLine() ([]byte, error) {
+	if err := e.validate(); err != nil {
+		return nil, fmt.Errorf("marshaling envelope: %w", err)
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("marshaling envelope: %w", err)
+	}
+	return b, nil
+}
+
+// SignStatement serializes st compactly and signs it into a DSSE envelope whose
+// signature is an SSHSIG in namespace [SignatureNamespace] over the PAE. It
+// refuses a statement [Envelope.Statement] would reject.
+func SignStatement(st *Statement, signer ssh.Signer) (*Envelope, error) {
+	if err := validateStatement(st); err != nil {
+		return nil, fmt.Errorf("signing statement: %w", err)
+	}
+	payload, err := marshalCompact(st)
+	if err != nil {
+		return nil, fmt.Errorf("signing statement: %w", err)
+	}
+	blob, err := SSHSign(signer, SignatureNamespace, PAE(PayloadType, payload))
+	if err != nil {
+		return nil, fmt.Errorf("signing statement: %w", err)
+	}
+	return &Envelope{
+		PayloadType: PayloadType,
+		Payload:     base64.StdEncoding.EncodeToString(payload),
+		Signatures: []Signature{{
+			KeyID: ssh.FingerprintSHA256(signer.PublicKey()),
+			Sig:   base64.StdEncoding.EncodeToString(blob),
+		}},
+	}, nil
+}
+
+// marshalCompact encodes v as compact JSON without HTML escaping, so that
+// prompt text in a manifest stays readable.
+func marshalCompact(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Statement decodes and checks the envelope's payload: an in-toto Statement
+// v1 with exactly one subject, {"name":"commit","digest":{"gitCommit":HEX}},
+// HEX being 40 or 64 lowercase hex digits. The predicate is kept raw and its
+// type is not checked. The payload is not verified here; see [VerifyEnvelope].
+// Errors wrap [ErrMalformed].
+func (e *Envelope) Statement() (*Statement, error) {
+	st, err := e.statement()
+	if err != nil {
+		return nil, fmt.Errorf("%w: statement: %w", ErrMalformed, err)
+	}
+	return st, nil
+}
+
+func (e *Envelope) statement() (*Statement, error) {
+	payload, err := decodeBase64(e.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	fields, err := strictObject(payload, "_type", "subject", "predicateType", "predicate")
+	if err != nil {
+		return nil, err
+	}
+	st := new(Statement)
+	if err := decodeField(fields, "_type", &st.Type); err != nil {
+		return nil, err
+	}
+	if err := decodeSubjects(fields["subject"], st); err != nil {
+		return nil, err
+	}
+	if err := decodeField(fields, "predicateType", &st.PredicateType); err != nil {
+		return nil, err
+	}
+	if raw, ok := fields["predicate"]; ok {
+		st.Predicate = bytes.Clone(raw)
+	}
+	return st, validateStatement(st)
+}
+
+func decodeSubjects(raw json.RawMessage, st *Statement) error {
+	var subjects []json.RawMessage
+	if err := json.Unmarshal(raw, &subjects); err != nil {
+		return fmt.Errorf("subject: %w", err)
+	}
+	for i, s := range subjects {
+		fields, err := strictObject(s, "name", "digest")
+		if err != nil {
+			return fmt.Errorf("subject %d: %w", i, err)
+		}
+		var sub Subject
+		if err := decodeField(fields, "name", &sub.Name); err != nil {
+			return fmt.Errorf("subject %d: %w", i, err)
+		}
+		if err := decodeField(fields, "digest", &sub.Digest); err != nil {
+			return fmt.Errorf("subject %d: %w", i, err)
+		}
+		st.Subject = append(st.Subject, sub)
+	}
+	return nil
+}
+
+// validateStatement checks the statement fields agentcheck relies on.
+func validateStatement(st *Statement) error {
+	if st.Type != StatementType {
+		return fmt.Errorf("_type %q, want %q", st.Type, StatementType)
+	}
+	if _, err := subjectCommit(st); err != nil {
+		return err
+	}
+	if st.PredicateType == "" {
+		return errors.New("empty predicateType")
+	}
+	if !isJSONObject(st.Predicate) {
+		return errors.New("predicate is missing or not a JSON object")
+	}
+	return nil
+}
+
+// subjectCommit returns the commit a statement is about.
+func subjectCommit(st *Statement) (string, error) {
+	if len(st.Subject) != 1 {
+		return "", fmt.Errorf("%d subjects, want exactly 1", len(st.Subject))
+	}
+	s := st.Subject[0]
+	if s.Name != "commit" {
+		return "", fmt.Errorf("subject name %q, want \"commit\"", s.Name)
+	}
+	if len(s.Digest) != 1 {
+		return "", fmt.Errorf("subject has %d digests, want only gitCommit", len(s.Digest))
+	}
+	c, ok := s.Digest["gitCommit"]
+	if !ok || !isCommitHex(c) {
+		return "", fmt.Errorf("subject digest %v, want gitCommit of 40 or 64 lowercase hex digits", s.Digest)
+	}
+	return c, nil
+}
+
+func isCommitHex(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	return strings.Trim(s, "0123456789abcdef") == ""
+}
+
+func isJSONObject(raw []byte) bool {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	return len(raw) > 0 && raw[0] == '{'
+}
+
+// strictObject parses data as exactly one JSON object whose member names are
+// all in allowed (compared case-sensitively) and appear once, and returns the
+// raw members. Go's decoder alone would fold case and let a later duplicate
+// win, so two readers could disagree on what a signed line says.
+func strictObject(data []byte, allowed ...string) (map[string]json.RawMessage, error) {
+	if !utf8.Valid(data) {
+		return nil, errors.New("invalid UTF-8")
+	}
+	// Valid first: its scanner bounds the nesting depth, which the
+	// recursive duplicate check relies on.
+	if !json.Valid(data) {
+		return nil, errors.New("not valid JSON")
+	}
+	if err := checkDuplicateKeys(data); err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, err
+	}
+	if fields == nil {
+		return nil, errors.New("not a JSON object")
+	}
+	for name := range fields {
+		if !slices.Contains(allowed, name) {
+			return nil, fmt.Errorf("unknown field %q", name)
+		}
+	}
+	return fields, nil
+}
+
+// decodeField decodes the required member name of fields into v.
+func decodeField(fields map[string]json.RawMessage, name string, v any) error {
+	raw, ok := fields[name]
+	if !ok {
+		return fmt.Errorf("missing field %q", name)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("field %q: %w", name, err)
+	}
+	return nil
+}
+
+// checkDuplicateKeys walks one JSON value and refuses an object that names a
+// member twice, including names equal under case folding (which Go's decoder
+// treats as the same field). It also refuses data after the value.
+func checkDuplicateKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := walkValue(dec); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
+
+func walkValue(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case json.Delim('{'):
+		return walkObject(dec)
+	case json.Delim('['):
+		for dec.More() {
+			if err := walkValue(dec); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token() // ']'
+		return err
+	}
+	return nil
+}
+
+// foldName folds a member name the way encoding/json matches names to struct
+// fields: ASCII to upper case, other runes to upper(lower(r)).
+func foldName(name string) string {
+	return strings.Map(func(r rune) rune { return unicode.ToUpper(unicode.ToLower(r)) }, name)
+}
+
+func walkObject(dec *json.Decoder) error {
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		folded := foldName(key)
+		if seen[folded] {
+			return fmt.Errorf("duplicate member %q", key)
+		}
+		seen[folded] = true
+		if err := walkValue(dec); err != nil {
+			return err
+		}
+	}
+	_, err := dec.Token() // '}'
+	return err
+}
