@@ -22,7 +22,7 @@ const maxPayload = 32 << 20
 // policy decision (runtime enforcement) may deny a tool call.
 func runHook(ctx context.Context, inv *Invocation, args []string) error {
 	fs := newFlagSet(inv, "hook", "")
-	agent := fs.String("agent", "", "the agent whose hook payload is on stdin: "+strings.Join(agents.Names(), ", "))
+	agent := fs.String("agent", "", "the agent whose hook payload is on stdin: "+"claude-code, cursor, codex, opencode")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
