@@ -149,7 +149,7 @@ func parseSignature(b []byte) Signature {
 			}
 			hhmm = hhmm*10 + int(c-'0')
 		}
-		if valid {
+		if valid && hhmm != 0 {
 			off := (hhmm/100*60 + hhmm%100) * 60
 			if zone[0] == '-' {
 				off = -off

@@ -88,6 +88,30 @@ type Differ struct {
 	trees       *treeCache
 	commitTrees map[plumbing.Hash]plumbing.Hash // commit -> its tree
 	path        []byte                          // scratch: the directory being compared, with a trailing '/'
+	levels      []*level                        // scratch of diffLevel, by depth
+}
+
+// level is the scratch space of diffLevel at one depth.
+type level struct {
+	its     []treeIter      // its[0] is the result, then the parents
+	present []bool          // its[i] is at the current key
+	sub     []plumbing.Hash // the parents' subtrees at the current key
+}
+
+// level returns the scratch space for depth, sized for n parents.
+func (d *Differ) level(depth, n int) *level {
+	for len(d.levels) <= depth {
+		d.levels = append(d.levels, new(level))
+	}
+	l := d.levels[depth]
+	if cap(l.its) < n+1 {
+		l.its = make([]treeIter, n+1)
+		l.present = make([]bool, n+1)
+		l.sub = make([]plumbing.Hash, n)
+	}
+	l.its, l.present, l.sub = l.its[:n+1], l.present[:n+1], l.sub[:n]
+	clear(l.its)
+	return l
 }
 
 const (
@@ -154,7 +178,7 @@ func (d *Differ) DiffTrees(oldTree, newTree plumbing.Hash) ([]Change, error) {
 func (d *Differ) diff(result plumbing.Hash, parents []plumbing.Hash) ([]Change, error) {
 	var changes []Change
 	d.path = d.path[:0]
-	if err := d.diffLevel(result, parents, &changes); err != nil {
+	if err := d.diffLevel(0, result, parents, &changes); err != nil {
 		return nil, err
 	}
 	changes = pairRenames(changes)
@@ -179,8 +203,9 @@ func (d *Differ) diff(result plumbing.Hash, parents []plumbing.Hash) ([]Change, 
 // absent) at the directory d.path, appending to out the paths where result
 // differs from every parent, against parents[0]. It descends only into
 // directories whose id differs from every parent's.
-func (d *Differ) diffLevel(result plumbing.Hash, parents []plumbing.Hash, out *[]Change) error {
-	its := make([]treeIter, len(parents)+1) // its[0] is result
+func (d *Differ) diffLevel(depth int, result plumbing.Hash, parents []plumbing.Hash, out *[]Change) error {
+	l := d.level(depth, len(parents))
+	its, present, sub := l.its, l.present, l.sub
 	for i := range its {
 		h := result
 		if i > 0 {
@@ -198,8 +223,6 @@ func (d *Differ) diffLevel(result plumbing.Hash, parents []plumbing.Hash, out *[
 			return err
 		}
 	}
-	present := make([]bool, len(its)) // its[i].cur is the current key
-	sub := make([]plumbing.Hash, len(parents))
 	for {
 		// The current key is the smallest entry of all trees.
 		var key *treeEntry
@@ -239,7 +262,7 @@ func (d *Differ) diffLevel(result plumbing.Hash, parents []plumbing.Hash, out *[
 				}
 				n := len(d.path)
 				d.path = append(append(d.path, name...), '/')
-				err := d.diffLevel(res.hash, sub, out)
+				err := d.diffLevel(depth+1, res.hash, sub, out)
 				d.path = d.path[:n]
 				if err != nil {
 					return err
