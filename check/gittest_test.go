@@ -58,8 +58,7 @@ func initRepo(t testing.TB) string {
 // set up as the brief says for speed: kept descriptors, a large cache.
 func openStorer(t testing.TB, dir string) (*git.Repository, ObjectReader) {
 	t.Helper()
-	st := filesystem.NewStorageWithOptions(osfs.New(filepath.Join(dir, ".git")),
-		cache.NewObjectLRU(256*cache.MiByte), filesystem.Options{KeepDescriptors: true})
+	st, _ := openStorage(dir)
 	t.Cleanup(func() { st.Close() })
 	repo, err := git.Open(st, nil)
 	if err != nil {
@@ -80,6 +79,14 @@ func readCommit(t testing.TB, r ObjectReader, h plumbing.Hash) *Commit {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// openStorage opens go-git's storage of the repository in dir, with kept
+// descriptors and a 256 MiB object cache, which it also returns.
+func openStorage(dir string) (*filesystem.Storage, *cache.ObjectLRU) {
+	c := cache.NewObjectLRU(256 * cache.MiByte)
+	return filesystem.NewStorageWithOptions(osfs.New(filepath.Join(dir, ".git")), c,
+		filesystem.Options{KeepDescriptors: true}), c
 }
 
 // entry is a file of a generated tree: mode and either content (files and
