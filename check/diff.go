@@ -2,6 +2,7 @@ package check
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -119,6 +120,9 @@ const (
 	treeCacheBytes = 64 << 20
 	// maxCommitTrees bounds the commit-to-tree map of a Differ.
 	maxCommitTrees = 1 << 16
+	// maxTreeDepth bounds the nesting of trees, as git's core.maxTreeDepth
+	// does (git 2.44 and later refuse deeper trees by default).
+	maxTreeDepth = 4096
 )
 
 // NewDiffer returns a Differ reading objects from r.
@@ -144,6 +148,9 @@ func (d *Differ) CommitChanges(c *Commit) ([]Change, error) {
 	parents := make([]plumbing.Hash, len(c.Parents))
 	for i, p := range c.Parents {
 		t, err := d.commitTree(p)
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return nil, &IncompleteHistoryError{Commit: c.Hash, Missing: p}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("diffing commit %s: parent: %w", c.Hash, err)
 		}
@@ -204,6 +211,9 @@ func (d *Differ) diff(result plumbing.Hash, parents []plumbing.Hash) ([]Change, 
 // differs from every parent, against parents[0]. It descends only into
 // directories whose id differs from every parent's.
 func (d *Differ) diffLevel(depth int, result plumbing.Hash, parents []plumbing.Hash, out *[]Change) error {
+	if depth > maxTreeDepth {
+		return fmt.Errorf("trees nested deeper than %d levels at %q: %w", maxTreeDepth, d.dir(), ErrMalformedTree)
+	}
 	l := d.level(depth, len(parents))
 	its, present, sub := l.its, l.present, l.sub
 	for i := range its {
@@ -396,7 +406,7 @@ func (d *Differ) tree(h plumbing.Hash) ([]byte, error) {
 	}
 	typ, data, err := d.r.Read(h)
 	if err != nil {
-		return nil, fmt.Errorf("reading tree %s under %q: %w", h, d.dir(), err)
+		return nil, fmt.Errorf("reading tree %s under %q: %w", h, d.dir(), missing(err))
 	}
 	if typ != plumbing.TreeObject {
 		return nil, fmt.Errorf("reading tree %s under %q: object is a %s", h, d.dir(), typ)
@@ -417,12 +427,21 @@ func (d *Differ) dir() string {
 func (d *Differ) blob(h plumbing.Hash) ([]byte, error) {
 	typ, data, err := d.r.Read(h)
 	if err != nil {
-		return nil, err
+		return nil, missing(err)
 	}
 	if typ != plumbing.BlobObject {
 		return nil, fmt.Errorf("object %s is a %s, not a blob", h, typ)
 	}
 	return data, nil
+}
+
+// missing marks an error about a missing object as ErrIncompleteHistory
+// too: a partial clone (--filter) lacks trees or blobs.
+func missing(err error) error {
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return fmt.Errorf("%w: %w", ErrIncompleteHistory, err)
+	}
+	return err
 }
 
 // rememberTree records the tree of commit c, so that diffing c's children

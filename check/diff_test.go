@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -392,6 +393,20 @@ func TestDiffMissingObjects(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), missing.String()) || !strings.Contains(err.Error(), "sub/") {
 		t.Errorf("error = %v, want one naming the missing tree and where", err)
 	}
+	if !errors.Is(err, ErrIncompleteHistory) {
+		t.Errorf("error = %v, want ErrIncompleteHistory (a partial clone lacks trees)", err)
+	}
+	// A commit whose parent is missing.
+	commit := m.add(plumbing.CommitObject, []byte("tree "+top.String()+"\nparent "+missing.String()+"\n\nmsg\n"))
+	c, err := ParseCommit(commit, m[commit].data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewDiffer(m).CommitChanges(c)
+	var ih *IncompleteHistoryError
+	if !errors.As(err, &ih) || ih.Commit != commit || ih.Missing != missing {
+		t.Errorf("error = %v, want parent %s of %s missing", err, missing, commit)
+	}
 	link := m.add(plumbing.TreeObject, treeBytes(t, "120000 l", missing))
 	_, err = NewDiffer(m).DiffTrees(plumbing.ZeroHash, link)
 	if err == nil || !strings.Contains(err.Error(), "symlink l") {
@@ -400,6 +415,18 @@ func TestDiffMissingObjects(t *testing.T) {
 	notTree := m.add(plumbing.TreeObject, treeBytes(t, "40000 sub", m.add(plumbing.BlobObject, []byte("x"))))
 	if _, err := NewDiffer(m).DiffTrees(plumbing.ZeroHash, notTree); err == nil {
 		t.Error("a blob where a tree should be: no error")
+	}
+}
+
+func TestDiffTreeDepthLimit(t *testing.T) {
+	m := memReader{}
+	h := m.add(plumbing.TreeObject, treeBytes(t, "100644 f", m.add(plumbing.BlobObject, []byte("x"))))
+	for range maxTreeDepth + 1 {
+		h = m.add(plumbing.TreeObject, treeBytes(t, "40000 d", h))
+	}
+	_, err := NewDiffer(m).DiffTrees(plumbing.ZeroHash, h)
+	if !errors.Is(err, ErrMalformedTree) {
+		t.Errorf("err = %v, want ErrMalformedTree", err)
 	}
 }
 

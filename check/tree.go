@@ -51,8 +51,9 @@ func (s StorerReader) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error)
 }
 
 // maxObjectSize bounds what StorerReader allocates for one object on the
-// word of the object's header.
-const maxObjectSize = 1 << 32
+// word of the object's header. The verifier reads commits, trees and
+// symlink targets; none of them is legitimately this large.
+const maxObjectSize = 1 << 30
 
 // emptyTreeID returns the id of the tree with no entries, which git knows
 // without reading it (a repository need not store it).
