@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -107,6 +108,24 @@ func TestCommitChangesMatchesGit(t *testing.T) {
 	if testing.Short() {
 		seeds = 6
 	}
+	// Count what the random histories covered, to know the comparison
+	// means something.
+	var mu sync.Mutex
+	covered := make(map[string]int)
+	t.Cleanup(func() {
+		t.Logf("covered: %v", covered)
+		for _, what := range []string{"added", "modified", "deleted", "renamed", "exec-flip", "type-change",
+			"symlink", "gitlink", "merge-change", "octopus-change", "empty-commit", "root"} {
+			if covered[what] == 0 && !testing.Short() {
+				t.Errorf("random histories never produced %s", what)
+			}
+		}
+	})
+	cover := func(what string) {
+		mu.Lock()
+		covered[what]++
+		mu.Unlock()
+	}
 	for seed := range uint64(seeds) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
@@ -145,6 +164,32 @@ func TestCommitChangesMatchesGit(t *testing.T) {
 				}
 				if len(got) > 0 {
 					changed++
+				}
+				switch {
+				case len(c.Parents) == 0:
+					cover("root")
+				case len(changes) == 0 && len(c.Parents) == 1:
+					cover("empty-commit")
+				case len(changes) > 0 && len(c.Parents) == 2:
+					cover("merge-change")
+				case len(changes) > 0 && len(c.Parents) > 2:
+					cover("octopus-change")
+				}
+				for _, ch := range changes {
+					switch {
+					case ch.Kind == ModeChanged && entryType(ch.OldMode) == entryType(ch.NewMode):
+						cover("exec-flip")
+					case ch.Kind == ModeChanged:
+						cover("type-change")
+					default:
+						cover(ch.Kind.String())
+					}
+					if ch.NewMode == filemode.Symlink {
+						cover("symlink")
+					}
+					if ch.NewMode == filemode.Submodule || ch.OldMode == filemode.Submodule {
+						cover("gitlink")
+					}
 				}
 				if diff := cmp.Diff(w, got); diff != "" {
 					t.Errorf("commit %d (%s, %d parents): changes differ from git diff-tree (-git +ours):\n%s", m, c.Hash, len(c.Parents), diff)
