@@ -400,6 +400,7 @@ func TestDiffMalformedTrees(t *testing.T) {
 		{"long mode", treeBytes(t, "10064400 a", blob)},
 		{"truncated hash", treeBytes(t, "100644 a", blob)[:20]},
 		{"no NUL", []byte("100644 a")},
+		{"null id", treeBytes(t, "40000 a", plumbing.ZeroHash)},
 		{"no space", []byte("100644")},
 	}
 	for _, tt := range tests {

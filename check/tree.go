@@ -127,6 +127,10 @@ func (it *treeIter) next() (bool, error) {
 	it.cur.name = name
 	it.cur.mode = canonMode(mode)
 	copy(it.cur.hash[:], d[nul+1:])
+	if it.cur.hash.IsZero() {
+		// git fsck's nullSha1; the zero id means "absent" to the differ.
+		return false, it.malformed(fmt.Sprintf("entry %q has the null id", name))
+	}
 	it.data = d[nul+1+len(plumbing.Hash{}):]
 	if hadPrev && compareEntries(prev.name, prev.isDir(), it.cur.name, it.cur.isDir()) >= 0 {
 		return false, it.malformed(fmt.Sprintf("entry %q out of order or duplicated", name))
