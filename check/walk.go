@@ -141,6 +141,7 @@ const (
 	uninteresting                   // reachable from exclude
 	queued                          // in the queue now
 	inResult
+	absent // not in the repository
 )
 
 func (w *walker) node(h plumbing.Hash) *walkNode {
@@ -326,7 +327,7 @@ func (w *walker) processParents(n *walkNode) error {
 		if unint {
 			w.markUninteresting(pn)
 		}
-		if pn.flags&seen != 0 {
+		if pn.flags&(seen|absent) != 0 {
 			continue
 		}
 		missing, err := w.load(p, pn)
@@ -334,6 +335,7 @@ func (w *walker) processParents(n *walkNode) error {
 			return err
 		}
 		if missing {
+			pn.flags |= absent
 			continue
 		}
 		if unint && !w.shallow[p] {
