@@ -540,3 +540,28 @@ func TestTreeCacheBound(t *testing.T) {
 		t.Error("huge entry cached")
 	}
 }
+
+// FuzzDiffTrees diffs two hostile trees (whose subtrees are the other tree
+// or missing): no panic, and on success sorted changes with valid kinds.
+func FuzzDiffTrees(f *testing.F) {
+	blob := plumbing.ComputeHash(plumbing.BlobObject, []byte("x"))
+	f.Add(treeBytes(f, "100644 a", blob, "40000 d", blob), treeBytes(f, "100755 a", blob, "120000 l", blob))
+	f.Add([]byte("40000 x\x00"), []byte("100644 a\x00"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		m := memReader{}
+		m.add(plumbing.BlobObject, []byte("x"))
+		ha, hb := m.add(plumbing.TreeObject, a), m.add(plumbing.TreeObject, b)
+		changes, err := NewDiffer(m).DiffTrees(ha, hb)
+		if err != nil {
+			return
+		}
+		for i, c := range changes {
+			if c.Kind < Added || c.Kind > ModeChanged || c.Path == "" {
+				t.Fatalf("change %+v", c)
+			}
+			if i > 0 && changes[i-1].Path > c.Path {
+				t.Fatalf("not sorted: %q after %q", c.Path, changes[i-1].Path)
+			}
+		}
+	})
+}
