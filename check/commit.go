@@ -217,3 +217,9 @@ func isTrailer(line string) bool {
 	}
 	return true
 }
+
+// Subject returns the first line of the commit message.
+func (c *Commit) Subject() string {
+	subject, _, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
+	return strings.TrimSpace(subject)
+}

@@ -1,5 +1,7 @@
 package check
 
+import "github.com/go-git/go-git/v5/plumbing"
+
 // Level is the severity of a finding, as in SARIF.
 type Level string
 
@@ -109,4 +111,18 @@ func (r *Report) summarise() {
 		}
 	}
 	r.Summary = s
+}
+
+// NewReport assembles the report of a verification from the per-commit
+// reports, in the order they were checked.
+func NewReport(spec string, base plumbing.Hash, t *Trust, commits []CommitReport) *Report {
+	r := &Report{Version: 1, Range: spec, PolicySource: t.PolicySource, Commits: commits}
+	if !base.IsZero() {
+		r.Base = base.String()
+	}
+	if r.Commits == nil {
+		r.Commits = []CommitReport{}
+	}
+	r.summarise()
+	return r
 }

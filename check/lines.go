@@ -16,7 +16,7 @@ import (
 // addLines sets Finding.Line to the first changed line of the finding's path
 // in the commit, for SARIF regions and annotations. Only files that have
 // findings are diffed; binary files and deletions stay at line 0.
-func addLines(differ *Differ, findings []Finding, changes []Change) error {
+func addLines(r ObjectReader, findings []Finding, changes []Change) error {
 	if len(findings) == 0 {
 		return nil
 	}
@@ -34,7 +34,7 @@ func addLines(differ *Differ, findings []Finding, changes []Change) error {
 		line, done := lines[p]
 		if !done {
 			var err error
-			line, err = firstChangedLine(differ.objects, ch)
+			line, err = firstChangedLine(r, ch)
 			if err != nil {
 				return fmt.Errorf("locating changes in %s: %w", p, err)
 			}

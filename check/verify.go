@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/agentcheck/agentcheck/provenance"
@@ -41,7 +40,6 @@ func (v *Verifier) Verify(ctx context.Context, commits []*Commit) ([]CommitRepor
 	if workers <= 0 {
 		workers = 2
 	}
-	differ := NewDiffer(v.Objects)
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -52,6 +50,7 @@ func (v *Verifier) Verify(ctx context.Context, commits []*Commit) ([]CommitRepor
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			differ := NewDiffer(v.Objects) // a Differ is not safe for concurrent use
 			for {
 				mu.Lock()
 				i := next
@@ -91,8 +90,8 @@ func cmpErr(first, err error) error {
 	return err
 }
 
-// session is one valid manifest on a commit.
-type session struct {
+// sessionManifest is one valid manifest on a commit.
+type sessionManifest struct {
 	label     string // agent/id
 	pred      *provenance.SessionPredicate
 	signer    string
@@ -111,7 +110,7 @@ type commitCheck struct {
 	findings []Finding
 }
 
-func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *session, class string) {
+func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) {
 	r := ruleByID(rule)
 	if hint == "" {
 		hint = r.Help
@@ -140,7 +139,7 @@ func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error)
 		if needsManifest {
 			cc.add(RuleUnattested, LevelError, "", "commit has no provenance manifest and the policy requires one on every commit", "", nil, "")
 		}
-		return cc.finish(differ, rep, nil)
+		return cc.finish(rep, nil)
 	}
 
 	changes, err := differ.CommitChanges(c)
@@ -161,10 +160,10 @@ func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error)
 				cc.judgeProtected(p, ch, nil)
 			}
 		}
-		return cc.finish(differ, rep, changes)
+		return cc.finish(rep, changes)
 	}
 	cc.judgePaths(changes, sessions)
-	return cc.finish(differ, rep, changes)
+	return cc.finish(rep, changes)
 }
 
 // noteLines returns the non-empty lines of the commit's note. A note over the
@@ -193,7 +192,7 @@ func (v *Verifier) noteLines(cc *commitCheck) ([][]byte, error) {
 // manifests verifies every note line, reporting the bad ones, and returns the
 // valid session manifests. sawSession reports whether any line claimed to be
 // a session manifest, valid or not.
-func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []*session, sawSession bool) {
+func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []*sessionManifest, sawSession bool) {
 	emails := []string{cc.c.Author.Email, cc.c.Committer.Email}
 	for i, line := range lines {
 		where := fmt.Sprintf("note line %d", i+1)
@@ -233,7 +232,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 		}
 		if err != nil {
 			rep.Sessions = append(rep.Sessions, sum)
-			s := &session{label: label}
+			s := &sessionManifest{label: label}
 			switch {
 			case errors.Is(err, provenance.ErrSubjectMismatch):
 				cc.add(RuleSubjectMismatch, LevelError, "", "manifest of session "+label+" is about another commit ("+err.Error()+"): a copied or replayed note says nothing about this change", "", s, "")
@@ -245,7 +244,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			continue
 		}
 		sum.Valid, sum.Signer, sum.KeyID = true, verified.Principal, verified.Fingerprint
-		s := &session{label: label, pred: pred, signer: verified.Principal, keyID: verified.Fingerprint}
+		s := &sessionManifest{label: label, pred: pred, signer: verified.Principal, keyID: verified.Fingerprint}
 		s.tainted, s.taintWhy = taintOf(pred, cc.v.Policy)
 		sum.Tainted = s.tainted
 		s.bypass = bypassMode(pred.Session.PermissionMode)
@@ -305,7 +304,7 @@ func (v *Verifier) agentReason(c *Commit) string {
 // judgePaths applies the path rules to every path the commit touches. Each
 // path is judged against the sessions that recorded it; a path no session
 // recorded is unattributed and judged against all of them.
-func (cc *commitCheck) judgePaths(changes []Change, sessions []*session) {
+func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest) {
 	for _, ch := range changes {
 		for _, p := range ch.Paths() {
 			want := ch.NewBlob.String()
@@ -325,7 +324,7 @@ func (cc *commitCheck) judgePaths(changes []Change, sessions []*session) {
 	cc.judgeBypass(sessions)
 }
 
-func ownersOf(sessions []*session, path, blob string) (owners []*session, blobMatch bool) {
+func ownersOf(sessions []*sessionManifest, path, blob string) (owners []*sessionManifest, blobMatch bool) {
 	for _, s := range sessions {
 		if b, ok := s.pred.Files[path]; ok {
 			owners = append(owners, s)
@@ -337,7 +336,7 @@ func ownersOf(sessions []*session, path, blob string) (owners []*session, blobMa
 
 // judgeProtected reports AC004, AC007 and AC008 for one path and returns
 // whether it is protected. judges nil means no session vouches for the path.
-func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*session) bool {
+func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionManifest) bool {
 	matches := cc.v.Policy.Classify(path)
 	via := ""
 	if ch.LinkTarget != "" && path == ch.Path {
@@ -398,7 +397,7 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*session)
 
 // judgeAttribution reports AC006: a path no session recorded, or whose blob
 // differs from what its sessions left.
-func (cc *commitCheck) judgeAttribution(path string, owners []*session, blobMatch, protected bool) {
+func (cc *commitCheck) judgeAttribution(path string, owners []*sessionManifest, blobMatch, protected bool) {
 	level := LevelWarning
 	if protected {
 		level = LevelError
@@ -413,7 +412,7 @@ func (cc *commitCheck) judgeAttribution(path string, owners []*session, blobMatc
 
 // judgeScope reports AC005 for a path outside every judging session's
 // declared scope. Sessions without any declaration set no boundary.
-func (cc *commitCheck) judgeScope(path string, judges []*session) {
+func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest) {
 	if cc.v.Policy.InScopeAlways(path) {
 		return
 	}
@@ -438,14 +437,14 @@ func (cc *commitCheck) judgeScope(path string, judges []*session) {
 			level = LevelError
 		}
 	}
-	var s *session
+	var s *sessionManifest
 	if len(judges) == 1 {
 		s = judges[0]
 	}
 	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(judges)), "", s, "")
 }
 
-func scopeList(sessions []*session) string {
+func scopeList(sessions []*sessionManifest) string {
 	var globs []string
 	seen := map[string]bool{}
 	for _, s := range sessions {
@@ -465,7 +464,7 @@ func scopeList(sessions []*session) string {
 
 // judgeBypass adds the note-level AC008 for bypassing sessions that touched
 // no protected path (the error-level ones were added per path).
-func (cc *commitCheck) judgeBypass(sessions []*session) {
+func (cc *commitCheck) judgeBypass(sessions []*sessionManifest) {
 	for _, s := range sessions {
 		if !s.bypass {
 			continue
@@ -483,8 +482,8 @@ func (cc *commitCheck) judgeBypass(sessions []*session) {
 }
 
 // finish adds line positions and sorts the findings deterministically.
-func (cc *commitCheck) finish(differ *Differ, rep CommitReport, changes []Change) (CommitReport, error) {
-	if err := addLines(differ, cc.findings, changes); err != nil {
+func (cc *commitCheck) finish(rep CommitReport, changes []Change) (CommitReport, error) {
+	if err := addLines(cc.v.Objects, cc.findings, changes); err != nil {
 		return rep, err
 	}
 	sortFindings(cc.findings)
@@ -516,5 +515,3 @@ func sortFindings(fs []Finding) {
 func bypassMode(mode string) bool {
 	return mode == "bypassPermissions"
 }
-
-var _ = plumbing.ZeroHash

@@ -106,4 +106,3 @@ func cmdSubst(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 }
-

@@ -1,0 +1,186 @@
+package check
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/scope"
+)
+
+// PolicyFile is the policy's path in a repository.
+const PolicyFile = ".agentcheck.yml"
+
+// maxTrustFile bounds the policy and signer files read from a commit.
+const maxTrustFile = 1 << 20
+
+// Trust is the trusted side of a check: the policy and the keys it trusts,
+// each with a note of where it came from.
+type Trust struct {
+	Policy          *scope.Policy
+	PolicySource    string
+	Signers         *provenance.AllowedSigners // nil: no key is trusted
+	SignersSource   string
+	Approvers       *provenance.AllowedSigners // nil: nobody may approve
+	ApproversSource string
+}
+
+// TrustSource says where to read the trusted side from. Files named by the
+// user win; otherwise the files are read from Base, a commit outside the
+// range being checked; with neither, the built-in defaults apply and no key
+// is trusted.
+type TrustSource struct {
+	PolicyFile, SignersFile, ApproversFile string
+	Base                                   plumbing.Hash
+}
+
+// LoadTrust reads the policy and allowed signers. A file that exists but does
+// not parse is an error: the gate never falls back to looser defaults
+// because the trusted policy is broken.
+func LoadTrust(r ObjectReader, src TrustSource) (*Trust, error) {
+	t := &Trust{}
+	data, where, err := readTrusted(r, src.Base, src.PolicyFile, PolicyFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading the policy: %w", err)
+	}
+	if data == nil {
+		t.Policy, t.PolicySource = scope.Default(), "built-in defaults"
+		if !src.Base.IsZero() {
+			t.PolicySource += fmt.Sprintf(" (no %s at base %s)", PolicyFile, short(src.Base))
+		}
+	} else {
+		if t.Policy, err = scope.Parse(data, where); err != nil {
+			return nil, err
+		}
+		t.PolicySource = where
+	}
+	t.Signers, t.SignersSource, err = loadSigners(r, src.Base, src.SignersFile, t.Policy.Trust.AllowedSigners)
+	if err != nil {
+		return nil, err
+	}
+	t.Approvers, t.ApproversSource, err = loadSigners(r, src.Base, src.ApproversFile, t.Policy.Trust.Approvers)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func loadSigners(r ObjectReader, base plumbing.Hash, file, repoPath string) (*provenance.AllowedSigners, string, error) {
+	data, where, err := readTrusted(r, base, file, repoPath)
+	if err != nil {
+		return nil, "", fmt.Errorf("reading allowed signers: %w", err)
+	}
+	if data == nil {
+		if base.IsZero() || repoPath == "" {
+			return nil, "none (no key is trusted)", nil
+		}
+		return nil, fmt.Sprintf("none (no %s at base %s; no key is trusted)", repoPath, short(base)), nil
+	}
+	signers, err := provenance.ParseAllowedSigners(data, where)
+	if err != nil {
+		return nil, "", err
+	}
+	return signers, where, nil
+}
+
+// readTrusted reads file from disk if given, else repoPath at the base
+// commit. It returns nil data when there is nothing to read.
+func readTrusted(r ObjectReader, base plumbing.Hash, file, repoPath string) ([]byte, string, error) {
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, "", err
+		}
+		return data, file, nil
+	}
+	if base.IsZero() || repoPath == "" {
+		return nil, "", nil
+	}
+	data, ok, err := ReadFileAt(r, base, repoPath, maxTrustFile)
+	if err != nil || !ok {
+		return nil, "", err
+	}
+	return data, fmt.Sprintf("%s@%s", repoPath, short(base)), nil
+}
+
+func short(h plumbing.Hash) string { return h.String()[:12] }
+
+// ReadFileAt returns the content of the regular file at path in a commit's
+// tree; ok is false when there is no such file. Symlinks are not followed:
+// a trusted file must be a file.
+func ReadFileAt(r ObjectReader, commit plumbing.Hash, path string, limit int) (data []byte, ok bool, err error) {
+	t, raw, err := r.Read(commit)
+	if err != nil {
+		return nil, false, fmt.Errorf("reading commit %s: %w", commit, err)
+	}
+	if t != plumbing.CommitObject {
+		return nil, false, fmt.Errorf("object %s is a %s, not a commit", commit, t)
+	}
+	c, err := ParseCommit(commit, raw)
+	if err != nil {
+		return nil, false, err
+	}
+	h, mode, found, err := lookupPath(r, c.Tree, path)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	if !mode.IsRegular() {
+		return nil, false, fmt.Errorf("%s at %s is not a regular file", path, short(commit))
+	}
+	data, err = readBlob(r, h)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(data) > limit {
+		return nil, false, fmt.Errorf("%s at %s is %d bytes, over the %d-byte limit", path, short(commit), len(data), limit)
+	}
+	return data, true, nil
+}
+
+// lookupPath finds a slash-separated path in a tree.
+func lookupPath(r ObjectReader, tree plumbing.Hash, path string) (plumbing.Hash, filemode.FileMode, bool, error) {
+	parts := strings.Split(path, "/")
+	cur := tree
+	for i, name := range parts {
+		t, data, err := r.Read(cur)
+		if err != nil {
+			return plumbing.ZeroHash, 0, false, fmt.Errorf("reading tree %s: %w", cur, err)
+		}
+		if t != plumbing.TreeObject {
+			return plumbing.ZeroHash, 0, false, fmt.Errorf("object %s is a %s, not a tree", cur, t)
+		}
+		it := newTreeIter(cur, data)
+		var found *treeEntry
+		for {
+			more, err := it.next()
+			if err != nil {
+				return plumbing.ZeroHash, 0, false, err
+			}
+			if !more {
+				break
+			}
+			if bytes.Equal(it.cur.name, []byte(name)) {
+				e := it.cur
+				found = &e
+				break
+			}
+		}
+		if found == nil {
+			return plumbing.ZeroHash, 0, false, nil
+		}
+		if i == len(parts)-1 {
+			return found.hash, found.mode, true, nil
+		}
+		if !found.isDir() {
+			return plumbing.ZeroHash, 0, false, nil
+		}
+		cur = found.hash
+	}
+	return plumbing.ZeroHash, 0, false, errors.New("empty path")
+}

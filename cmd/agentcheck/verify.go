@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"golang.org/x/term"
+
+	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/provenance"
+)
+
+// outputFlags are the flags shared by the commands that render a report.
+type outputFlags struct {
+	format   *string
+	output   *string
+	exitZero *bool
+}
+
+func addOutputFlags(fs interface {
+	String(name, value, usage string) *string
+	Bool(name string, value bool, usage string) *bool
+}) outputFlags {
+	return outputFlags{
+		format:   fs.String("format", "text", "output `format`: text, json or sarif"),
+		output:   fs.String("output", "", "write the report to `FILE` instead of stdout"),
+		exitZero: fs.Bool("exit-zero", false, "exit 0 even when error-level findings are reported (for upload pipelines)"),
+	}
+}
+
+func (o outputFlags) check() error {
+	switch *o.format {
+	case "text", "json", "sarif":
+		return nil
+	}
+	return usageError("unknown format %q (want text, json or sarif)", *o.format)
+}
+
+// trustFlags name the trusted side explicitly.
+type trustFlags struct {
+	policy, signers, approvers *string
+}
+
+func addTrustFlags(fs interface {
+	String(name, value, usage string) *string
+}) trustFlags {
+	return trustFlags{
+		policy:    fs.String("policy", "", "read the policy from `FILE` instead of the range's base commit"),
+		signers:   fs.String("allowed-signers", "", "read trusted keys from `FILE` instead of the base commit"),
+		approvers: fs.String("approvers", "", "read trusted approvers from `FILE` instead of the base commit"),
+	}
+}
+
+func runVerify(ctx context.Context, inv *Invocation, args []string) error {
+	fs := newFlagSet(inv, "verify", "[RANGE...]")
+	out := addOutputFlags(fs)
+	trust := addTrustFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := out.check(); err != nil {
+		return err
+	}
+	dir, err := inv.dir()
+	if err != nil {
+		return err
+	}
+	repo, err := gitrepo.Open(dir, inv.getenv)
+	if err != nil {
+		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
+	}
+	gg, err := repo.GoGit()
+	if err != nil {
+		return err
+	}
+	rng, err := check.ResolveRange(gg, pos)
+	if err != nil {
+		return withHint(fmt.Errorf("resolving range: %w", err), "give a range like HEAD~3..HEAD or a commit")
+	}
+	shallow, err := repo.ShallowCommits()
+	if err != nil {
+		return err
+	}
+	commits, err := rng.Walk(ctx, repo.Objects, check.WithShallow(shallow))
+	if err != nil {
+		return historyError(err)
+	}
+	t, err := check.LoadTrust(repo.Objects, check.TrustSource{
+		PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers, Base: rng.Base,
+	})
+	if err != nil {
+		return withHint(err, "fix the policy on the base branch, or pass --policy FILE")
+	}
+	notes, err := loadNotes(repo)
+	if err != nil {
+		return err
+	}
+	v := &check.Verifier{Policy: t.Policy, Signers: t.Signers, Notes: notes, Objects: repo.Objects}
+	reports, err := v.Verify(ctx, commits)
+	if err != nil {
+		return historyError(err)
+	}
+	report := check.NewReport(rng.Spec, rng.Base, t, reports)
+	if err := writeReport(inv, out, report); err != nil {
+		return err
+	}
+	if report.Failed() && !*out.exitZero {
+		return errViolations
+	}
+	return nil
+}
+
+// historyError adds the fetch hint to an incomplete-history error.
+func historyError(err error) error {
+	var ih *check.IncompleteHistoryError
+	if errors.As(err, &ih) {
+		return withHint(err, ih.Hint())
+	}
+	return err
+}
+
+// loadNotes reads the local notes ref; a repository without it has no notes.
+func loadNotes(repo *gitrepo.Repo) (*provenance.Notes, error) {
+	tip, err := repo.Ref(provenance.NotesRef)
+	if errors.Is(err, gitrepo.ErrRefNotFound) {
+		return provenance.LoadNotes(repo.Objects, plumbing.ZeroHash)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
+	}
+	notes, err := provenance.LoadNotes(repo.Objects, tip)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
+	}
+	return notes, nil
+}
+
+// writeReport renders the report to --output or stdout. Only the report goes
+// to stdout.
+func writeReport(inv *Invocation, out outputFlags, r *check.Report) error {
+	w := inv.Stdout
+	var f *os.File
+	if *out.output != "" {
+		var err error
+		if f, err = os.Create(*out.output); err != nil {
+			return fmt.Errorf("creating report file: %w", err)
+		}
+		w = f
+	}
+	err := render(w, *out.format, r, isTerminal(w))
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+func render(w io.Writer, format string, r *check.Report, color bool) error {
+	switch format {
+	case "json":
+		return check.WriteJSON(w, r)
+	case "sarif":
+		return check.WriteSARIF(w, r, check.SARIFOptions{Version: version()})
+	default:
+		return check.WriteText(w, r, check.TextOptions{Color: color})
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
