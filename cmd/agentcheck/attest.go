@@ -1,0 +1,267 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/scope"
+)
+
+func runAttest(ctx context.Context, inv *Invocation, args []string) error {
+	fs := newFlagSet(inv, "attest", "[COMMIT]")
+	sessionFlag := fs.String("session", "", "attest with this session (`ID` or AGENT/ID) instead of the sessions whose edits the commit contains")
+	keyFlag := fs.String("key", "", "sign with the SSH key at `PATH` (see 'Signing keys' in the manual)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usageError("attest takes at most one commit")
+	}
+	rev := "HEAD"
+	if len(pos) == 1 {
+		rev = pos[0]
+	}
+	dir, err := inv.dir()
+	if err != nil {
+		return err
+	}
+	repo, err := gitrepo.Open(dir, inv.getenv)
+	if err != nil {
+		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
+	}
+	commit, err := resolveCommit(repo, rev)
+	if err != nil {
+		return err
+	}
+	changed, err := changedBlobs(repo, commit)
+	if err != nil {
+		return err
+	}
+	journals, err := selectSessions(repo.CommonDir, *sessionFlag, changed)
+	if err != nil {
+		return err
+	}
+	a := &attester{inv: inv, repo: repo, commit: commit, changed: changed, keyFlag: *keyFlag, dir: dir}
+	return a.attest(ctx, journals)
+}
+
+// resolveCommit resolves a revision to a commit.
+func resolveCommit(repo *gitrepo.Repo, rev string) (*check.Commit, error) {
+	gg, err := repo.GoGit()
+	if err != nil {
+		return nil, err
+	}
+	rng, err := check.ResolveRange(gg, []string{rev})
+	if err != nil || len(rng.Include) != 1 {
+		return nil, withHint(fmt.Errorf("resolving %q: %w", rev, err), "name one commit, e.g. HEAD or a commit id")
+	}
+	return readCommit(repo.Objects, rng.Include[0])
+}
+
+func readCommit(r check.ObjectReader, h plumbing.Hash) (*check.Commit, error) {
+	t, data, err := r.Read(h)
+	if err != nil {
+		return nil, fmt.Errorf("reading commit %s: %w", h, err)
+	}
+	if t != plumbing.CommitObject {
+		return nil, fmt.Errorf("%s is a %s, not a commit", h, t)
+	}
+	return check.ParseCommit(h, data)
+}
+
+// changedBlobs returns, for every path of the commit's diff, the blob the
+// commit leaves there: ZeroBlob for a deletion and for the old side of a
+// rename.
+func changedBlobs(repo *gitrepo.Repo, c *check.Commit) (map[string]string, error) {
+	changes, err := check.NewDiffer(repo.Objects).CommitChanges(c)
+	if err != nil {
+		return nil, fmt.Errorf("diffing commit %s: %w", c.Hash, err)
+	}
+	changed := map[string]string{}
+	for _, ch := range changes {
+		for _, p := range ch.Paths() {
+			changed[p] = provenance.ZeroBlob
+		}
+		if ch.Kind != check.Deleted {
+			changed[ch.Path] = ch.NewBlob.String()
+		}
+	}
+	return changed, nil
+}
+
+// selectSessions reads the journals and picks the sessions to attest with:
+// the one named, or those whose edits the commit contains.
+func selectSessions(commonDir, named string, changed map[string]string) ([]*provenance.Journal, error) {
+	paths, err := provenance.ListJournals(commonDir)
+	if err != nil {
+		return nil, err
+	}
+	var all []*provenance.Journal
+	for _, p := range paths {
+		j, err := provenance.ReadJournal(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(j.Events) > 0 {
+			all = append(all, j)
+		}
+	}
+	if named != "" {
+		for _, j := range all {
+			agent, id := j.SessionOf()
+			if named == id || named == agent+"/"+id {
+				return []*provenance.Journal{j}, nil
+			}
+		}
+		return nil, withHint(fmt.Errorf("no recorded session %q", named), "list sessions with 'agentcheck sessions'")
+	}
+	matched := provenance.MatchSessions(all, changed)
+	if len(matched) == 0 {
+		return nil, withHint(errors.New("no recorded agent session left the content this commit has"),
+			"name the session with --session ID if the agent changed files through a shell command")
+	}
+	return matched, nil
+}
+
+// attester seals sessions into manifests on one commit.
+type attester struct {
+	inv     *Invocation
+	repo    *gitrepo.Repo
+	commit  *check.Commit
+	changed map[string]string
+	keyFlag string
+	dir     string
+}
+
+func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) error {
+	hash := a.commit.Hash.String()
+	note, err := a.currentNote()
+	if err != nil {
+		return err
+	}
+	policy, err := a.localPolicy()
+	if err != nil {
+		return err
+	}
+	var lines [][]byte
+	var labels []string
+	signer, keyDesc, err := loadSigner(ctx, a.inv, a.dir, a.keyFlag)
+	if err != nil {
+		return err
+	}
+	changedPaths := make([]string, 0, len(a.changed))
+	for p := range a.changed {
+		changedPaths = append(changedPaths, p)
+	}
+	for _, j := range journals {
+		agent, id := j.SessionOf()
+		if provenance.HasManifest(note, hash, agent, id) {
+			fmt.Fprintf(a.inv.Stderr, "agentcheck: %s already attested by session %s/%s\n", hash[:12], agent, id)
+			continue
+		}
+		st, err := provenance.BuildStatement(j.Events, provenance.BuildOptions{
+			Commit: hash, Changed: changedPaths, Prompts: policy.Record.Prompts, MaskCommand: provenance.MaskSecrets,
+		})
+		if err != nil {
+			return err
+		}
+		env, err := provenance.SignStatement(st, signer)
+		if err != nil {
+			return fmt.Errorf("signing the manifest of session %s/%s: %w", agent, id, err)
+		}
+		line, err := env.MarshalLine()
+		if err != nil {
+			return err
+		}
+		lines = append(lines, line)
+		labels = append(labels, agent+"/"+id)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	ident, err := notesIdentity(ctx, a.dir)
+	if err != nil {
+		return err
+	}
+	if _, err := provenance.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, lines, ident); err != nil {
+		return fmt.Errorf("writing the note of %s: %w", hash[:12], err)
+	}
+	fmt.Fprintf(a.inv.Stderr, "agentcheck: attested %s with session %s, signed with %s\n", hash[:12], strings.Join(labels, ", "), keyDesc)
+	return nil
+}
+
+func (a *attester) currentNote() ([]byte, error) {
+	notes, err := loadNotes(a.repo)
+	if err != nil {
+		return nil, err
+	}
+	data, err := notes.Read(a.commit.Hash, provenance.MaxNoteSize)
+	if errors.Is(err, provenance.ErrNoteNotFound) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// localPolicy reads the policy that decides what is recorded (prompt
+// redaction): the work tree's .agentcheck.yml, else the defaults. A policy
+// that does not parse stops the attestation rather than record more than the
+// developer allowed.
+func (a *attester) localPolicy() (*scope.Policy, error) {
+	if a.repo.WorkTree == "" {
+		return scope.Default(), nil
+	}
+	path := filepath.Join(a.repo.WorkTree, check.PolicyFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return scope.Default(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scope.Parse(data, path)
+}
+
+// loadSigner resolves and loads the signing key, returning a description of
+// it for messages.
+func loadSigner(ctx context.Context, inv *Invocation, dir, flag string) (signer sshSigner, desc string, err error) {
+	spec, source, err := provenance.ResolveSigningKey(flag, inv.getenv, func(key string) string { return gitConfig(ctx, dir, key) })
+	if err != nil {
+		return nil, "", withHint(fmt.Errorf("finding a signing key: %w", err), "create one with 'agentcheck keygen' or pass --key PATH")
+	}
+	s, err := provenance.LoadSigner(spec, inv.getenv)
+	if err != nil {
+		hint := "create one with 'agentcheck keygen', or pass --key PATH"
+		if errors.Is(err, provenance.ErrEncryptedKey) {
+			hint = "add the key to ssh-agent (ssh-add " + spec + ") and make sure SSH_AUTH_SOCK is set"
+		}
+		return nil, "", withHint(fmt.Errorf("loading signing key %s (from %s): %w", spec, source, err), hint)
+	}
+	return s, fmt.Sprintf("%s (%s)", fingerprint(s), source), nil
+}
+
+// notesIdentity is the author of the notes commits agentcheck writes: the
+// user's git identity, as git itself would use.
+func notesIdentity(ctx context.Context, dir string) (object.Signature, error) {
+	out, err := gitOutput(ctx, dir, "var", "GIT_COMMITTER_IDENT")
+	if err != nil {
+		return object.Signature{}, withHint(fmt.Errorf("reading your git identity: %w", err), "set git config user.name and user.email")
+	}
+	name, rest, ok := strings.Cut(out, " <")
+	email, _, ok2 := strings.Cut(rest, ">")
+	if !ok || !ok2 {
+		return object.Signature{}, fmt.Errorf("unexpected git identity %q", out)
+	}
+	return object.Signature{Name: name, Email: email, When: time.Now()}, nil
+}
