@@ -77,6 +77,19 @@ func (g *tgit) exec(dir string, env []string, stdin string, args ...string) (str
 	return stdout.String(), nil
 }
 
+// shell runs a sh script in dir with the git environment.
+func (g *tgit) shell(dir string, env []string, script string) (string, error) {
+	cmd := exec.Command("/bin/sh", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(append([]string(nil), g.env...), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("sh script in %s: %v\n%s", dir, err, stderr.String())
+	}
+	return stdout.String(), nil
+}
+
 // initRepo creates a non-bare repository with branch main.
 func (g *tgit) initRepo(dir string, extra ...string) string {
 	g.t.Helper()

@@ -35,6 +35,9 @@ func mapFile(path string) (data []byte, release func() error, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("mapping %s: %w", path, err)
 	}
-	data = unsafe.Slice((*byte)(unsafe.Pointer(addr)), int(size))
+	// addr is memory outside the Go heap; read it as a pointer without a
+	// uintptr-to-pointer conversion.
+	ptr := *(*unsafe.Pointer)(unsafe.Pointer(&addr))
+	data = unsafe.Slice((*byte)(ptr), int(size))
 	return data, func() error { return syscall.UnmapViewOfFile(addr) }, nil
 }
