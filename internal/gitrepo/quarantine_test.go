@@ -23,7 +23,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) == "quarantine" {
 		os.Exit(quarantineHelper(os.Getenv("GITREPO_TEST_OUT")))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if benchRepo.dir != "" {
+		os.RemoveAll(benchRepo.dir)
+	}
+	os.Exit(code)
 }
 
 // quarantineHelper runs inside the pre-receive hook, in the repository,
