@@ -88,7 +88,7 @@ ls "$GIT_QUARANTINE_PATH/pack" > "$out/packs.txt" 2>/dev/null
 while read old new ref; do
 	git rev-list --objects "$new" >> "$out/objects.txt"
 done < "$out/stdin.txt"
-GITREPO_TEST_HELPER=quarantine "$GITREPO_TEST_BIN" > "$out/helper.log" 2>&1
+GORACE="$GORACE atexit_sleep_ms=0" GITREPO_TEST_HELPER=quarantine "$GITREPO_TEST_BIN" > "$out/helper.log" 2>&1
 echo "helper exit $?" >> "$out/helper.log"
 echo "rejected by test hook" >&2
 exit 1
