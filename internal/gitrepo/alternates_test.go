@@ -154,6 +154,26 @@ func TestStoreAlternates(t *testing.T) {
 		}
 	})
 
+	t.Run("AddAlternate", func(t *testing.T) {
+		g := newGit(t)
+		root := t.TempDir()
+		bareNetwork(t, g, root)
+		fork := filepath.Join(root, "fork.git")
+		g.run("", "init", "-q", "--bare", fork)
+		s := mustOpenStore(t, filepath.Join(fork, "objects"))
+		if err := s.AddAlternate("../../network.git/objects"); err != nil {
+			t.Fatal(err)
+		}
+		want := g.allObjects(fork) // git reads the line we wrote
+		if len(want) < 30 {
+			t.Fatalf("git sees only %d objects", len(want))
+		}
+		checkStoreHas(t, s, want)
+		if err := s.AddAlternate("/with\nnewline"); err == nil {
+			t.Fatal("a path needing quotes was written unquoted")
+		}
+	})
+
 	t.Run("environment", func(t *testing.T) {
 		g := newGit(t)
 		root := filepath.Join(t.TempDir(), "with:colon")

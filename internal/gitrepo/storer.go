@@ -129,7 +129,6 @@ func (s *Store) AddAlternate(dir string) error {
 	if err := os.MkdirAll(info, 0o777); err != nil {
 		return fmt.Errorf("adding alternate %s: %w", dir, err)
 	}
-	line := dir
 	if strings.ContainsAny(dir, "\"\\\n") || strings.HasPrefix(dir, "#") {
 		return fmt.Errorf("adding alternate %q: path needs quoting", dir)
 	}
@@ -137,7 +136,7 @@ func (s *Store) AddAlternate(dir string) error {
 	if err != nil {
 		return fmt.Errorf("adding alternate %s: %w", dir, err)
 	}
-	if _, err := io.WriteString(f, line+"\n"); err != nil {
+	if _, err := io.WriteString(f, dir+"\n"); err != nil {
 		f.Close()
 		return fmt.Errorf("adding alternate %s: %w", dir, err)
 	}
@@ -145,7 +144,7 @@ func (s *Store) AddAlternate(dir string) error {
 		return fmt.Errorf("adding alternate %s: %w", dir, err)
 	}
 	s.mu.Lock()
-	r := &altResolver{dirs: s.dirs, seen: map[string]bool{}}
+	r := &altResolver{dirs: append([]string(nil), s.dirs...), seen: map[string]bool{}}
 	for _, d := range s.dirs {
 		r.seen[d] = true
 	}
