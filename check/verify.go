@@ -173,6 +173,9 @@ func (v *Verifier) noteLines(cc *commitCheck) ([][]byte, error) {
 		return nil, nil
 	}
 	data, err := v.Notes.Read(cc.c.Hash, provenance.MaxNoteSize)
+	if errors.Is(err, provenance.ErrNoteNotFound) {
+		return nil, nil
+	}
 	if errors.Is(err, provenance.ErrNoteTooLarge) {
 		cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note is over the %d-byte limit and was not read", provenance.MaxNoteSize), "", nil, "")
 		return nil, nil

@@ -128,7 +128,7 @@ func historyError(err error) error {
 // loadNotes reads the local notes ref; a repository without it has no notes.
 func loadNotes(repo *gitrepo.Repo) (*provenance.Notes, error) {
 	tip, err := repo.Ref(provenance.NotesRef)
-	if errors.Is(err, gitrepo.ErrRefNotFound) {
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return provenance.LoadNotes(repo.Objects, plumbing.ZeroHash)
 	}
 	if err != nil {
