@@ -2,14 +2,22 @@ package main
 
 import (
 	"bufio"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/crypto/ssh"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden output in testdata/*.txtar")
@@ -34,6 +42,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"replay": cmdReplay,
 			"subst":  cmdSubst,
+			"dsse":   cmdDSSE,
 		},
 	})
 }
@@ -55,8 +64,49 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("GIT_AUTHOR_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("GIT_COMMITTER_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("TZ", "UTC")
-	for _, k := range []string{"SSH_AUTH_SOCK", "CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID"} {
+	for _, k := range []string{"SSH_AUTH_SOCK", "CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "AGENTCHECK_SIGNING_KEY"} {
 		env.Setenv(k, "")
+	}
+	return writeTestKeys(env.WorkDir, filepath.Join(home, ".config", "agentcheck"))
+}
+
+// writeTestKeys writes deterministic SSH keys, so that golden output with
+// key fingerprints is stable: alice's is the default signing key, and
+// $WORK/keys holds alice, bob and mallory with an allowed_signers line each
+// (NAME.allowed, for NAME@example.com).
+func writeTestKeys(work, agentcheckHome string) error {
+	keys := filepath.Join(work, "keys")
+	for _, dir := range []string{keys, agentcheckHome} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	for _, name := range []string{"alice", "bob", "mallory"} {
+		seed := sha256.Sum256([]byte("agentcheck test key " + name))
+		priv := ed25519.NewKeyFromSeed(seed[:])
+		pemBlock, err := ssh.MarshalPrivateKey(priv, name+"@example.com")
+		if err != nil {
+			return err
+		}
+		pub, err := ssh.NewPublicKey(priv.Public())
+		if err != nil {
+			return err
+		}
+		authorized := string(ssh.MarshalAuthorizedKey(pub))
+		files := map[string]string{
+			filepath.Join(keys, name):            string(pem.EncodeToMemory(pemBlock)),
+			filepath.Join(keys, name+".pub"):     authorized,
+			filepath.Join(keys, name+".allowed"): name + "@example.com namespaces=\"agentcheck\" " + authorized,
+		}
+		if name == "alice" {
+			files[filepath.Join(agentcheckHome, "agentcheck_ed25519")] = files[filepath.Join(keys, name)]
+			files[filepath.Join(agentcheckHome, "agentcheck_ed25519.pub")] = authorized
+		}
+		for path, content := range files {
+			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -104,5 +154,47 @@ func cmdSubst(ts *testscript.TestScript, neg bool, args []string) {
 		if err := os.WriteFile(ts.MkAbs(name), []byte(data), 0o644); err != nil {
 			ts.Fatalf("%v", err)
 		}
+	}
+}
+
+// cmdDSSE unpacks line N (1-based) of a note file, using nothing of
+// agentcheck's own verification, so that standard tools can check it:
+// the DSSE pre-authentication encoding, the armored SSH signature and the
+// decoded in-toto statement.
+//
+//	dsse NOTE N PAE SIG STATEMENT
+func cmdDSSE(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 5 {
+		ts.Fatalf("usage: dsse NOTE N PAE SIG STATEMENT")
+	}
+	lines := strings.Split(strings.TrimSpace(ts.ReadFile(args[0])), "\n")
+	n, err := strconv.Atoi(args[1])
+	if err != nil || n < 1 || n > len(lines) {
+		ts.Fatalf("note has %d lines; no line %s", len(lines), args[1])
+	}
+	var env struct {
+		PayloadType string `json:"payloadType"`
+		Payload     string `json:"payload"`
+		Signatures  []struct {
+			Sig string `json:"sig"`
+		} `json:"signatures"`
+	}
+	if err := json.Unmarshal([]byte(lines[n-1]), &env); err != nil {
+		ts.Fatalf("line %d is not JSON: %v", n, err)
+	}
+	payload, err := base64.StdEncoding.DecodeString(env.Payload)
+	ts.Check(err)
+	sig, err := base64.StdEncoding.DecodeString(env.Signatures[0].Sig)
+	ts.Check(err)
+	pae := fmt.Sprintf("DSSEv1 %d %s %d %s", len(env.PayloadType), env.PayloadType, len(payload), payload)
+	armored := "-----BEGIN SSH SIGNATURE-----\n"
+	b64 := base64.StdEncoding.EncodeToString(sig)
+	for len(b64) > 70 {
+		armored += b64[:70] + "\n"
+		b64 = b64[70:]
+	}
+	armored += b64 + "\n-----END SSH SIGNATURE-----\n"
+	for file, content := range map[string]string{args[2]: pae, args[3]: armored, args[4]: string(payload)} {
+		ts.Check(os.WriteFile(ts.MkAbs(file), []byte(content), 0o644))
 	}
 }
