@@ -59,9 +59,11 @@ type Report struct {
 	// "" when they came from files or the built-in defaults.
 	Base string `json:"base,omitempty"`
 	// PolicySource says where the policy came from.
-	PolicySource string         `json:"policySource"`
-	Commits      []CommitReport `json:"commits"`
-	Summary      Summary        `json:"summary"`
+	PolicySource string `json:"policySource"`
+	// SignersSource says where the trusted keys came from.
+	SignersSource string         `json:"signersSource,omitempty"`
+	Commits       []CommitReport `json:"commits"`
+	Summary       Summary        `json:"summary"`
 }
 
 // CommitReport is what was found on one commit.
@@ -116,7 +118,7 @@ func (r *Report) summarise() {
 // NewReport assembles the report of a verification from the per-commit
 // reports, in the order they were checked.
 func NewReport(spec string, base plumbing.Hash, t *Trust, commits []CommitReport) *Report {
-	r := &Report{Version: 1, Range: spec, PolicySource: t.PolicySource, Commits: commits}
+	r := &Report{Version: 1, Range: spec, PolicySource: t.PolicySource, SignersSource: t.SignersSource, Commits: commits}
 	if !base.IsZero() {
 		r.Base = base.String()
 	}

@@ -35,6 +35,7 @@ package check
 //     and allowed signers were read from; absent when they came from files or
 //     the built-in defaults.
 //   - policySource (string): where the policy came from, for people.
+//   - signersSource (string, optional): where the trusted keys came from.
 //   - commits (array, never null): one object per checked commit, in the
 //     order the verifier walked the range.
 //   - summary (object): counts for the whole range. summary.errors > 0 is

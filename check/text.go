@@ -2,7 +2,6 @@ package check
 
 import (
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -164,12 +163,11 @@ func (p *textPrinter) level(l Level) string {
 
 // footer prints the policy source and the summary line.
 func (p *textPrinter) footer(r *Report) {
-	if r.PolicySource != "" || r.Base != "" {
-		p.printf("policy: %s", printable(cmp.Or(r.PolicySource, "unknown")))
-		if r.Base != "" {
-			p.printf(" (read at %s)", shortSHA(r.Base))
-		}
-		p.printf("\n")
+	if r.PolicySource != "" {
+		p.printf("policy: %s\n", printable(r.PolicySource))
+	}
+	if r.SignersSource != "" {
+		p.printf("trusted keys: %s\n", printable(r.SignersSource))
 	}
 	s := r.Summary
 	verdict := p.paint("ok  ", ansiBold, ansiGreen)

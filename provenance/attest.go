@@ -6,15 +6,17 @@ import (
 )
 
 // MatchSessions returns the journals of the sessions that produced part of a
-// commit: those whose last recorded blob for some changed path is the blob the
-// commit has there (ZeroBlob for a deletion). Matching on content, not on
-// paths alone, keeps an old session that once edited a file from being
-// attached to a later human commit of the same file. Journals are returned in
-// path order.
+// commit: those whose pending edits (see PendingFiles) include the blob the
+// commit has at some changed path (ZeroBlob for a deletion). Matching on
+// content, not on paths alone, keeps an old session that once edited a file
+// from being attached to a later human commit of the same file; matching only
+// pending edits keeps a session whose work was already attested elsewhere
+// from being attached to another commit that happens to hold the same
+// content. Journals are returned in path order.
 func MatchSessions(journals []*Journal, changed map[string]string) []*Journal {
 	var out []*Journal
 	for _, j := range journals {
-		for path, blob := range SessionFiles(j.Events) {
+		for path, blob := range PendingFiles(j.Events) {
 			if want, ok := changed[path]; ok && want == blob {
 				out = append(out, j)
 				break
@@ -23,6 +25,26 @@ func MatchSessions(journals []*Journal, changed map[string]string) []*Journal {
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Path < out[b].Path })
 	return out
+}
+
+// PendingFiles returns the edits of a session that no attestation has
+// covered yet: for each path, the last blob the session left there, unless an
+// attest event after that edit covered exactly that blob.
+func PendingFiles(events []Event) map[string]string {
+	pending := map[string]string{}
+	for _, ev := range events {
+		switch {
+		case (ev.Kind == KindEdit || ev.Kind == KindDelete) && ev.Decision != DecisionDeny && ev.Blob != "":
+			pending[ev.Path] = ev.Blob
+		case ev.Kind == KindAttest:
+			for path, blob := range ev.Files {
+				if pending[path] == blob {
+					delete(pending, path)
+				}
+			}
+		}
+	}
+	return pending
 }
 
 // SessionOf returns the agent and session id of a journal's events.

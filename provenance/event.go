@@ -21,6 +21,7 @@ const (
 	KindStop     Kind = "stop"     // the agent finished a turn
 	KindEnd      Kind = "end"      // the session ended
 	KindScope    Kind = "scope"    // the human declared scope from a terminal (Scope)
+	KindAttest   Kind = "attest"   // agentcheck attested Commit with the session, covering Files
 )
 
 // Scope sources, in the order of DESIGN §3. A directive or a CLI declaration is
@@ -72,6 +73,9 @@ type Event struct {
 	Failed   bool   `json:"failed,omitempty"`   // the tool call reported failure
 	Decision string `json:"decision,omitempty"` // deny or warn, when the runtime hook intervened
 	Reason   string `json:"reason,omitempty"`   // why it intervened
+
+	Commit string            `json:"commit,omitempty"` // attest events: the commit attested
+	Files  map[string]string `json:"files,omitempty"`  // attest events: path → blob the manifest covered
 
 	AgentVersion   string `json:"agentVersion,omitempty"`
 	Model          string `json:"model,omitempty"`

@@ -157,6 +157,7 @@ func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) e
 	}
 	var lines [][]byte
 	var labels []string
+	var attested []*provenance.Journal
 	signer, keyDesc, err := loadSigner(ctx, a.inv, a.dir, a.keyFlag)
 	if err != nil {
 		return err
@@ -187,6 +188,7 @@ func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) e
 		}
 		lines = append(lines, line)
 		labels = append(labels, agent+"/"+id)
+		attested = append(attested, j)
 	}
 	if len(lines) == 0 {
 		return nil
@@ -199,6 +201,26 @@ func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) e
 		return fmt.Errorf("writing the note of %s: %w", hash[:12], err)
 	}
 	fmt.Fprintf(a.inv.Stderr, "agentcheck: attested %s with session %s, signed with %s\n", hash[:12], strings.Join(labels, ", "), keyDesc)
+	return a.markAttested(attested)
+}
+
+// markAttested records in each session's journal which of its edits the
+// commit covered, so that later commits holding the same content are not
+// attributed to the session again.
+func (a *attester) markAttested(journals []*provenance.Journal) error {
+	for _, j := range journals {
+		agent, id := j.SessionOf()
+		covered := map[string]string{}
+		for path, blob := range provenance.PendingFiles(j.Events) {
+			if a.changed[path] == blob {
+				covered[path] = blob
+			}
+		}
+		ev := provenance.Event{Time: time.Now().UTC(), Agent: agent, Session: id, Kind: provenance.KindAttest, Commit: a.commit.Hash.String(), Files: covered}
+		if err := provenance.AppendEvents(j.Path, []provenance.Event{ev}); err != nil {
+			return fmt.Errorf("recording the attestation in the journal: %w", err)
+		}
+	}
 	return nil
 }
 
