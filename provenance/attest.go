@@ -47,6 +47,16 @@ func PendingFiles(events []Event) map[string]string {
 	return pending
 }
 
+// Attested reports whether the session was attested on the commit.
+func (j *Journal) Attested(commit string) bool {
+	for _, ev := range j.Events {
+		if ev.Kind == KindAttest && ev.Commit == commit {
+			return true
+		}
+	}
+	return false
+}
+
 // SessionOf returns the agent and session id of a journal's events.
 func (j *Journal) SessionOf() (agent, session string) {
 	if len(j.Events) == 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ func runAttest(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	journals, err := selectSessions(repo.CommonDir, *sessionFlag, changed)
+	journals, err := selectSessions(repo.CommonDir, *sessionFlag, commit.Hash.String(), changed)
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func changedBlobs(repo *gitrepo.Repo, c *check.Commit) (map[string]string, error
 
 // selectSessions reads the journals and picks the sessions to attest with:
 // the one named, or those whose edits the commit contains.
-func selectSessions(commonDir, named string, changed map[string]string) ([]*provenance.Journal, error) {
+func selectSessions(commonDir, named, commit string, changed map[string]string) ([]*provenance.Journal, error) {
 	paths, err := provenance.ListJournals(commonDir)
 	if err != nil {
 		return nil, err
@@ -128,6 +129,11 @@ func selectSessions(commonDir, named string, changed map[string]string) ([]*prov
 		return nil, withHint(fmt.Errorf("no recorded session %q", named), "list sessions with 'agentcheck sessions'")
 	}
 	matched := provenance.MatchSessions(all, changed)
+	for _, j := range all {
+		if j.Attested(commit) && !slices.Contains(matched, j) {
+			matched = append(matched, j) // attesting again says so instead of failing
+		}
+	}
 	if len(matched) == 0 {
 		return nil, withHint(errors.New("no recorded agent session left the content this commit has"),
 			"name the session with --session ID if the agent changed files through a shell command")
