@@ -1,0 +1,71 @@
+/*
+Agentcheck makes the commits of autonomous coding agents safe to merge: it
+records agent sessions, seals them into signed provenance manifests stored as
+git notes, and checks commits against those manifests and a policy.
+
+Usage:
+
+	agentcheck <command> [flags] [arguments]
+
+# Recording
+
+	agentcheck hook --agent claude-code|cursor|codex|opencode
+
+Called by the agent's own hook system with one event's JSON on stdin; appends
+normalized events to the session journal under the repository's common git
+directory. A failure of the hook itself never blocks the agent: it is
+reported on stderr and the hook exits 0.
+
+# Keys
+
+	agentcheck keygen [-f PATH]
+
+Writes an ed25519 OpenSSH key pair (default $AGENTCHECK_HOME/agentcheck_ed25519,
+AGENTCHECK_HOME defaulting to ~/.config/agentcheck) and prints the
+allowed_signers line for the user's git email on stdout.
+
+Signing keys are resolved in this order: --key PATH, $AGENTCHECK_SIGNING_KEY,
+git config agentcheck.signingKey, git config user.signingkey when gpg.format
+is ssh, then the keygen default. Keys in ssh-agent ($SSH_AUTH_SOCK) are used
+for public-key specs and for passphrase-protected private keys.
+
+# Attesting
+
+	agentcheck attest [--session ID] [--key PATH] [COMMIT]
+
+Seals the sessions whose pending edits COMMIT (default HEAD) contains into one
+signed manifest each, appended to the commit's note in refs/notes/agentcheck.
+Attesting the same commit and session again adds nothing.
+
+	agentcheck show [--format text|json] [--allowed-signers FILE] [COMMIT]
+
+Shows each manifest on COMMIT: agent, signer and signature status, task,
+scope, reads, actions and files.
+
+# Verifying
+
+	agentcheck verify [--format text|json|sarif] [--output FILE] [--exit-zero]
+	                  [--policy FILE] [--allowed-signers FILE] [RANGE...]
+
+Checks each commit of the range, oldest first, against its manifests and the
+policy. RANGE is A..B or a single commit; several may be given; the default is
+@{upstream}..HEAD, else HEAD. The policy and allowed signers are read from the
+range's base (A in A..B, the first parent of a single commit) unless given as
+files — never from the commits being checked. The JSON report's format is
+documented in package check (json.go).
+
+# Exit codes
+
+	0  success; for verify, no error-level finding
+	1  verify found error-level findings
+	2  usage or operational error: bad arguments, unreadable repository,
+	   shallow or incomplete history, a policy that does not parse
+
+The gate fails closed: when it cannot decide, it exits 2 and says why.
+
+# Output
+
+Only the requested output goes to stdout. Errors go to stderr as one line
+"agentcheck: error: …", followed by "agentcheck: hint: …" when a fix is known.
+*/
+package main
