@@ -24,13 +24,13 @@ var secretPatterns = []*regexp.Regexp{
 
 // tokenPatterns are secrets recognisable by their shape wherever they appear.
 var tokenPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[A-Z0-9]{16}\b`),           // AWS access key ids
-	regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b`),                                // GitHub tokens
-	regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{22,255}\b`),                              // GitHub fine-grained tokens
-	regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`),                                     // GitLab tokens
-	regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`),                                // Slack tokens
-	regexp.MustCompile(`\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b`),                         // OpenAI / Anthropic keys
-	regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`),                                        // Google API keys
+	regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[A-Z0-9]{16}\b`),            // AWS access key ids
+	regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b`),                                 // GitHub tokens
+	regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{22,255}\b`),                               // GitHub fine-grained tokens
+	regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`),                                      // GitLab tokens
+	regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`),                                 // Slack tokens
+	regexp.MustCompile(`\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b`),                          // OpenAI / Anthropic keys
+	regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`),                                         // Google API keys
 	regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b`), // JWTs
 	regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)`),
 }
