@@ -80,6 +80,7 @@ type golden struct {
 	Cwd      string             `json:"cwd"`
 	Repo     map[string]string  `json:"repo"`
 	Events   []provenance.Event `json:"events"`
+	Mentions []string           `json:"mentions,omitempty"`
 	Proposed []Proposed         `json:"proposed"`
 }
 
@@ -113,6 +114,9 @@ func toGolden(t *testing.T, h *Hook, root string) []byte {
 		},
 		Events:   h.Events,
 		Proposed: h.Proposed,
+	}
+	for _, m := range h.Mentions {
+		g.Mentions = append(g.Mentions, rel(m))
 	}
 	if g.Events == nil {
 		g.Events = []provenance.Event{}

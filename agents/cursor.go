@@ -62,6 +62,13 @@ func parseCursor(in Input, o obj) *Hook {
 		b.start(o.str("model"), o.str("cursor_version"))
 	case "beforeSubmitPrompt":
 		b.prompt(o.str("prompt"))
+		for _, a := range o.objs("attachments") {
+			if t := a.str("type"); t == "file" || t == "folder" || t == "" {
+				if p := a.str("filePath", "file_path", "path"); p != "" {
+					b.h.Mentions = append(b.h.Mentions, p)
+				}
+			}
+		}
 	case "beforeShellExecution":
 		b.h.Phase, b.h.Tool = PhasePre, "Shell"
 		b.exec("Shell", o.str("command"))

@@ -73,6 +73,11 @@ type Hook struct {
 	Repo Repo
 	// Events are what to append to the session journal, in order.
 	Events []provenance.Event
+	// Mentions lists the files the human attached to a prompt event
+	// (Cursor's attachments, OpenCode's file parts) as the payload names
+	// them. They are @-mentions the prompt text may not spell out; the
+	// caller resolves them into scope declarations like "@path".
+	Mentions []string
 	// Proposed lists, for a pre-tool event, what the call would do if
 	// allowed, for runtime enforcement. It is empty for other phases.
 	Proposed []Proposed

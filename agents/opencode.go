@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/agentcheck/agentcheck/provenance"
@@ -64,8 +65,16 @@ func parseOpenCode(in Input, o obj) *Hook {
 	case "chat.message":
 		var text []string
 		for _, p := range output.objs("parts") {
-			if p.str("type") == "text" && string(p["synthetic"]) != "true" {
-				text = append(text, p.str("text"))
+			switch p.str("type") {
+			case "text":
+				if string(p["synthetic"]) != "true" {
+					text = append(text, p.str("text"))
+				}
+			case "file":
+				// An @-mentioned file or directory, as a file:// URL.
+				if path, ok := fileURLPath(p.str("url")); ok {
+					b.h.Mentions = append(b.h.Mentions, path)
+				}
 			}
 		}
 		e := b.ev(provenance.KindPrompt)
@@ -144,6 +153,15 @@ func openCodePost(b *builder, tool string, args obj, servers []string) {
 			b.patchAsLeft(tool, ops, false)
 		}
 	}
+}
+
+// fileURLPath returns the local path of a file:// URL.
+func fileURLPath(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "file" || (u.Host != "" && u.Host != "localhost") || u.Path == "" {
+		return "", false
+	}
+	return u.Path, true
 }
 
 // openCodeBuiltin reports whether tool is one of OpenCode's own tools.

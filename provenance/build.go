@@ -70,7 +70,6 @@ func summarise(events []Event, opts BuildOptions) *SessionPredicate {
 	for _, c := range opts.Changed {
 		changed[c] = true
 	}
-	seenScope := map[ScopeDecl]bool{}
 	seenRead := map[Read]bool{}
 	seenAction := map[Action]bool{}
 	addRead := func(r Read) {
@@ -94,12 +93,6 @@ func summarise(events []Event, opts BuildOptions) *SessionPredicate {
 		}
 		if m := ev.PermissionMode; m != "" && permissive[m] >= permissive[p.Session.PermissionMode] {
 			p.Session.PermissionMode = m
-		}
-		for _, d := range ev.Scope {
-			if !seenScope[d] {
-				seenScope[d] = true
-				p.Task.Scope = append(p.Task.Scope, d)
-			}
 		}
 		denied := ev.Decision == DecisionDeny
 		switch ev.Kind {
@@ -127,6 +120,7 @@ func summarise(events []Event, opts BuildOptions) *SessionPredicate {
 			addAction(Action{Kind: KindSubagent, Text: ev.Text, Tool: ev.Tool, Decision: ev.Decision})
 		}
 	}
+	p.Task.Scope = append(p.Task.Scope, SessionScope(events)...)
 	sortScope(p.Task.Scope)
 	return p
 }

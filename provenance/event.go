@@ -20,7 +20,7 @@ const (
 	KindSubagent Kind = "subagent" // the agent started a subagent (Text)
 	KindStop     Kind = "stop"     // the agent finished a turn
 	KindEnd      Kind = "end"      // the session ended
-	KindScope    Kind = "scope"    // the human declared scope from a terminal (Scope)
+	KindScope    Kind = "scope"    // the human declared scope from a terminal (Scope); with no Scope, withdrew those declarations
 	KindAttest   Kind = "attest"   // agentcheck attested Commit with the session, covering Files
 )
 

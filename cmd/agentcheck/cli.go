@@ -171,6 +171,14 @@ func withHint(err error, hint string) error {
 // findings; the findings themselves have already been written.
 var errViolations = &exitErr{code: exitViolations, err: errors.New("violations found")}
 
+// errQuiet is the cause of an exit that has nothing to say: the command
+// already wrote its answer (a hook's deny).
+var errQuiet = errors.New("quiet exit")
+
+// quietExit returns an error that makes the process exit with code and
+// print nothing more.
+func quietExit(code int) error { return &exitErr{code: code, err: errQuiet} }
+
 // exitCodeOf maps an error returned by Run to the process exit code.
 func exitCodeOf(err error) int {
 	if err == nil || errors.Is(err, errHelp) {
@@ -187,7 +195,7 @@ func exitCodeOf(err error) int {
 // exit code. Violations are not repeated: the findings were the output.
 func report(stderr io.Writer, err error) int {
 	code := exitCodeOf(err)
-	if err == nil || errors.Is(err, errHelp) || err == errViolations {
+	if err == nil || errors.Is(err, errHelp) || errors.Is(err, errQuiet) || err == errViolations {
 		return code
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")

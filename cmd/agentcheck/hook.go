@@ -6,10 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/enforce"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -30,33 +32,75 @@ func runHook(ctx context.Context, inv *Invocation, args []string) error {
 	if len(pos) > 0 || *agent == "" {
 		return usageError("hook needs --agent NAME and no arguments")
 	}
-	if err := recordHook(inv, *agent); err != nil {
+	code, err := recordHook(inv, *agent)
+	if err != nil {
 		fmt.Fprintf(inv.Stderr, "agentcheck: hook: %v (the event was not recorded; the agent continues)\n", err)
+	}
+	if code != 0 {
+		return quietExit(code)
 	}
 	return nil
 }
 
-func recordHook(inv *Invocation, agent string) error {
+// recordHook journals one event and, for a pre-tool event, applies runtime
+// enforcement. It returns the exit code the agent expects for the answer
+// written (non-zero only when the call is denied), and an error of the hook
+// itself, which never denies anything.
+func recordHook(inv *Invocation, agent string) (int, error) {
 	data, err := io.ReadAll(io.LimitReader(inv.Stdin, maxPayload+1))
 	if err != nil {
-		return fmt.Errorf("reading the hook payload: %w", err)
+		return 0, fmt.Errorf("reading the hook payload: %w", err)
 	}
 	if len(data) > maxPayload {
-		return fmt.Errorf("hook payload is over %d bytes", maxPayload)
+		return 0, fmt.Errorf("hook payload is over %d bytes", maxPayload)
 	}
-	h, err := agents.Parse(agents.Input{Agent: agent, Payload: data, Getenv: inv.getenv, Now: time.Now().UTC()})
+	now := time.Now().UTC()
+	h, err := agents.Parse(agents.Input{Agent: agent, Payload: data, Getenv: inv.getenv, Now: now})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if h.Repo.Root == "" {
-		return nil // not inside a git repository: nothing to attest later
+		return 0, nil // not inside a git repository: nothing to attest later
 	}
 	for i := range h.Events {
 		if h.Events[i].Kind == provenance.KindPrompt {
-			h.Events[i].Scope = scope.FromPrompt(h.Events[i].Text, mentionResolver(h.Repo.Root, h.Cwd))
+			resolve := mentionResolver(h.Repo.Root, h.Cwd)
+			h.Events[i].Scope = scope.FromPrompt(h.Events[i].Text, resolve)
+			h.Events[i].Scope = appendMentions(h.Events[i].Scope, h.Mentions, resolve)
 		}
 	}
-	return provenance.AppendEvents(provenance.JournalPath(h.Repo.CommonDir, h.Agent, h.Session), h.Events)
+	journal := provenance.JournalPath(h.Repo.CommonDir, h.Agent, h.Session)
+	events, code := h.Events, 0
+	var enforceErr error
+	if h.Phase == agents.PhasePre && len(h.Proposed) > 0 {
+		var v enforce.Verdict
+		v, enforceErr = enforceHook(inv, h, journal)
+		events, code = applyVerdict(h, v, now, inv.Stdout, inv.Stderr)
+	}
+	if err := provenance.AppendEvents(journal, events); err != nil {
+		return code, err
+	}
+	if enforceErr != nil {
+		return code, fmt.Errorf("reading the session's scope: %w (judged as if it declared nothing)", enforceErr)
+	}
+	return code, nil
+}
+
+// appendMentions adds the files a prompt attached (Cursor's attachments,
+// OpenCode's file parts) as @-mentions: soft scope declarations, as if the
+// human had typed @path.
+func appendMentions(decls []provenance.ScopeDecl, mentions []string, resolve scope.Resolver) []provenance.ScopeDecl {
+	for _, m := range mentions {
+		if m == "" || strings.ContainsAny(m, "\"\n\r") {
+			continue
+		}
+		for _, d := range scope.FromPrompt("@\""+m+"\"", resolve) {
+			if !slices.Contains(decls, d) {
+				decls = append(decls, d)
+			}
+		}
+	}
+	return decls
 }
 
 // mentionResolver resolves an @mention of a prompt to a path relative to the

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
+
+	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/enforce"
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/scope"
+)
+
+// Runtime enforcement in the recording hook (see package enforce). The
+// policy it applies is read from the trusted side, as the checker reads it,
+// never from the work tree, which the agent can edit:
+//
+//  1. .agentcheck.yml at the remote's default branch (refs/remotes/R/HEAD,
+//     R being the remote of the current branch's upstream, else origin):
+//     the branch changes are merged into, which only reviewed changes reach;
+//  2. else at the current branch's upstream;
+//  3. else at HEAD (a repository with no remote);
+//  4. else the built-in defaults.
+//
+// The first of these that names a commit decides: a default branch without
+// a policy file means the defaults, not HEAD's. A policy that does not
+// parse yields the defaults too (which deny), with a warning on stderr.
+
+// enforceHook judges a pre-tool event. It returns the findings to act on
+// (none when the call may proceed silently) and the decision they lead to.
+func enforceHook(inv *Invocation, h *agents.Hook, journal string) (enforce.Verdict, error) {
+	env := enforce.EnvFrom(inv.getenv)
+	var cfg *formatcfg.Config
+	config := func() *formatcfg.Config {
+		if cfg == nil {
+			cfg = readRepoConfig(h.Repo)
+		}
+		return cfg
+	}
+	for _, p := range h.Proposed {
+		if p.Kind == provenance.KindEdit || p.Kind == provenance.KindDelete {
+			env.HooksDir = hooksDirOf(h.Repo, config())
+			break
+		}
+	}
+	return enforce.Check(enforce.Request{
+		Hook: h,
+		Env:  env,
+		Policy: func() *scope.Policy {
+			p, err := runtimePolicy(h.Repo, config(), inv.getenv)
+			if err != nil {
+				fmt.Fprintf(inv.Stderr, "agentcheck: hook: %v; applying the built-in policy\n", err)
+			}
+			return p
+		},
+		Scope: func() ([]provenance.ScopeDecl, error) { return provenance.ReadScope(journal) },
+	})
+}
+
+// readRepoConfig reads the repository's config file; a missing or broken
+// one reads as empty.
+func readRepoConfig(r agents.Repo) *formatcfg.Config {
+	cfg := formatcfg.New()
+	for _, p := range []string{filepath.Join(r.CommonDir, "config"), filepath.Join(r.GitDir, "config.worktree")} {
+		b, err := os.ReadFile(p)
+		if err == nil {
+			_ = formatcfg.NewDecoder(bytes.NewReader(b)).Decode(cfg)
+		}
+	}
+	return cfg
+}
+
+// hooksDirOf returns the git hooks directory named by core.hooksPath in the
+// repository's config, absolute, or "" when it is not set there (the
+// default, $GIT_DIR/hooks, is inside the git directory, which is protected
+// as a whole).
+func hooksDirOf(r agents.Repo, cfg *formatcfg.Config) string {
+	hp := cfg.Section("core").Option("hookspath")
+	if hp == "" {
+		return ""
+	}
+	if strings.HasPrefix(hp, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			hp = filepath.Join(home, hp[2:])
+		}
+	}
+	if !filepath.IsAbs(hp) {
+		hp = filepath.Join(r.Root, hp)
+	}
+	return filepath.Clean(hp)
+}
+
+// runtimePolicy reads the trusted policy for runtime enforcement (see the
+// comment at the top of this file). It always returns a policy: on error,
+// the built-in defaults.
+func runtimePolicy(r agents.Repo, cfg *formatcfg.Config, getenv func(string) string) (*scope.Policy, error) {
+	repo, err := gitrepo.Open(r.Root, getenv)
+	if err != nil {
+		return scope.Default(), fmt.Errorf("reading the trusted policy: %w", err)
+	}
+	defer repo.Close()
+	for _, ref := range trustedRefs(repo, cfg) {
+		h, err := repo.Ref(ref)
+		if err != nil {
+			continue
+		}
+		data, ok, err := check.ReadFileAt(repo.Objects, h, check.PolicyFile, 1<<20)
+		if err != nil {
+			return scope.Default(), fmt.Errorf("reading %s at %s: %w", check.PolicyFile, ref, err)
+		}
+		if !ok {
+			return scope.Default(), nil
+		}
+		p, err := scope.Parse(data, check.PolicyFile+"@"+ref)
+		if err != nil {
+			return scope.Default(), err
+		}
+		return p, nil
+	}
+	return scope.Default(), nil
+}
+
+// trustedRefs lists the refs the runtime policy may come from, most trusted
+// first.
+func trustedRefs(repo *gitrepo.Repo, cfg *formatcfg.Config) []string {
+	remote, upstream := "origin", ""
+	if branch := currentBranch(repo); branch != "" {
+		b := cfg.Section("branch").Subsection(branch)
+		if rm, merge := b.Option("remote"), b.Option("merge"); rm != "" && merge != "" {
+			if rm == "." {
+				upstream = merge
+			} else {
+				remote = rm
+				upstream = "refs/remotes/" + rm + "/" + strings.TrimPrefix(merge, "refs/heads/")
+			}
+		}
+	}
+	refs := []string{"refs/remotes/" + remote + "/HEAD"}
+	if upstream != "" {
+		refs = append(refs, upstream)
+	}
+	return append(refs, "HEAD")
+}
+
+// currentBranch returns the short name of the branch HEAD is on, or "".
+func currentBranch(repo *gitrepo.Repo) string {
+	b, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	ref, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "ref: refs/heads/")
+	if !ok {
+		return ""
+	}
+	return ref
+}
+
+// applyVerdict journals the calls the verdict intervenes in and writes the
+// agent's answer. It returns the exit code of the hook process.
+func applyVerdict(h *agents.Hook, v enforce.Verdict, at time.Time, stdout, stderr io.Writer) (events []provenance.Event, code int) {
+	if len(v.Findings) == 0 {
+		return h.Events, 0
+	}
+	decision := provenance.DecisionWarn
+	if v.Deny() {
+		decision = provenance.DecisionDeny
+	}
+	events = append([]provenance.Event(nil), h.Events...)
+	done := map[int]bool{}
+	for _, f := range v.Findings {
+		if decision == provenance.DecisionDeny && !f.Block {
+			continue
+		}
+		if done[f.Effect] {
+			continue
+		}
+		done[f.Effect] = true
+		p := h.Proposed[f.Effect]
+		marked := false
+		if p.Kind == provenance.KindExec {
+			for i := range events {
+				if events[i].Kind == provenance.KindExec && events[i].Command == p.Command && events[i].Decision == "" {
+					events[i].Decision, events[i].Reason = decision, f.Reason
+					marked = true
+					break
+				}
+			}
+		}
+		if marked {
+			continue
+		}
+		ev := provenance.Event{
+			Time: at, Agent: h.Agent, Session: h.Session, Kind: p.Kind, Tool: p.Tool,
+			Path: p.Path, Command: p.Command, URL: p.URL, Query: p.Query, Server: p.Server,
+			Decision: decision, Reason: f.Reason,
+		}
+		if f.Path != "" {
+			ev.Path = f.Path
+		}
+		events = append(events, ev)
+	}
+	if decision == provenance.DecisionDeny {
+		return events, h.Deny(stdout, stderr, v.Reason())
+	}
+	return events, h.Warn(stdout, stderr, v.Reason())
+}
