@@ -95,7 +95,12 @@ func hooksDirOf(r agents.Repo, cfg *formatcfg.Config) string {
 	if !filepath.IsAbs(hp) {
 		hp = filepath.Join(r.Root, hp)
 	}
-	return filepath.Clean(hp)
+	hp = filepath.Clean(hp)
+	if filepath.Base(hp) == "_" {
+		// husky 9: .husky/_ runs the scripts in .husky, which are hooks too.
+		hp = filepath.Dir(hp)
+	}
+	return hp
 }
 
 // runtimePolicy reads the trusted policy for runtime enforcement (see the
