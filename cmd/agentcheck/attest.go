@@ -50,12 +50,65 @@ func runAttest(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	journals, err := selectSessions(repo.CommonDir, *sessionFlag, commit.Hash.String(), changed)
+	all, err := readJournals(repo.CommonDir)
+	if err != nil {
+		return err
+	}
+	env, _ := agentSessionFromEnv(inv.getenv)
+	journals, err := selectSessions(all, *sessionFlag, env, commit.Hash.String(), changed)
 	if err != nil {
 		return err
 	}
 	a := &attester{inv: inv, repo: repo, commit: commit, changed: changed, keyFlag: *keyFlag, dir: dir}
 	return a.attest(ctx, journals)
+}
+
+// sessionRef names one agent session.
+type sessionRef struct{ agent, id string }
+
+func (s sessionRef) String() string { return s.agent + "/" + s.id }
+
+// agentSessionFromEnv returns the agent session whose shell this process
+// runs in, as the agent's environment names it: Claude Code gives its
+// shell commands CLAUDE_CODE_SESSION_ID, Codex CODEX_THREAD_ID. Cursor and
+// OpenCode name none; their commits are found by their pending edits.
+func agentSessionFromEnv(getenv func(string) string) (sessionRef, bool) {
+	if id := getenv("CLAUDE_CODE_SESSION_ID"); id != "" {
+		return sessionRef{"claude-code", id}, true
+	}
+	if id := getenv("CODEX_THREAD_ID"); id != "" {
+		return sessionRef{"codex", id}, true
+	}
+	return sessionRef{}, false
+}
+
+// readJournals reads every session journal of the repository.
+func readJournals(commonDir string) ([]*provenance.Journal, error) {
+	paths, err := provenance.ListJournals(commonDir)
+	if err != nil {
+		return nil, err
+	}
+	var all []*provenance.Journal
+	for _, p := range paths {
+		j, err := provenance.ReadJournal(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(j.Events) > 0 {
+			all = append(all, j)
+		}
+	}
+	return all, nil
+}
+
+// findJournal returns the journal of a session, or nil.
+func findJournal(all []*provenance.Journal, s sessionRef) *provenance.Journal {
+	for _, j := range all {
+		if agent, id := j.SessionOf(); agent == s.agent && id == s.id {
+			return j
+		}
+	}
+	return nil
 }
 
 // resolveCommit resolves a revision to a commit.
@@ -102,23 +155,11 @@ func changedBlobs(repo *gitrepo.Repo, c *check.Commit) (map[string]string, error
 	return changed, nil
 }
 
-// selectSessions reads the journals and picks the sessions to attest with:
-// the one named, or those whose edits the commit contains.
-func selectSessions(commonDir, named, commit string, changed map[string]string) ([]*provenance.Journal, error) {
-	paths, err := provenance.ListJournals(commonDir)
-	if err != nil {
-		return nil, err
-	}
-	var all []*provenance.Journal
-	for _, p := range paths {
-		j, err := provenance.ReadJournal(p)
-		if err != nil {
-			return nil, err
-		}
-		if len(j.Events) > 0 {
-			all = append(all, j)
-		}
-	}
+// selectSessions picks the sessions to attest a commit with: the one
+// named, else those whose pending edits the commit contains, the session
+// whose shell made the commit (env, when set and recorded), and those
+// already attested on it (so that attesting again says so).
+func selectSessions(all []*provenance.Journal, named string, env sessionRef, commit string, changed map[string]string) ([]*provenance.Journal, error) {
 	if named != "" {
 		for _, j := range all {
 			agent, id := j.SessionOf()
@@ -126,9 +167,14 @@ func selectSessions(commonDir, named, commit string, changed map[string]string) 
 				return []*provenance.Journal{j}, nil
 			}
 		}
-		return nil, withHint(fmt.Errorf("no recorded session %q", named), "list sessions with 'agentcheck sessions'")
+		return nil, withHint(fmt.Errorf("no recorded session %q", named), "journals are under .git/agentcheck/sessions, named AGENT-ID.jsonl")
 	}
 	matched := provenance.MatchSessions(all, changed)
+	if env.id != "" {
+		if j := findJournal(all, env); j != nil && !slices.Contains(matched, j) {
+			matched = append(matched, j)
+		}
+	}
 	for _, j := range all {
 		if j.Attested(commit) && !slices.Contains(matched, j) {
 			matched = append(matched, j) // attesting again says so instead of failing
@@ -149,6 +195,7 @@ type attester struct {
 	changed map[string]string
 	keyFlag string
 	dir     string
+	quiet   bool // say nothing of sessions already attested (the git hooks)
 }
 
 func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) error {
@@ -175,6 +222,9 @@ func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) e
 	for _, j := range journals {
 		agent, id := j.SessionOf()
 		if provenance.HasManifest(note, hash, agent, id) {
+			if a.quiet {
+				continue
+			}
 			fmt.Fprintf(a.inv.Stderr, "agentcheck: %s already attested by session %s/%s\n", hash[:12], agent, id)
 			continue
 		}

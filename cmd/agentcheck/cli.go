@@ -56,12 +56,14 @@ type command struct {
 // so the table cannot be mutated between runs.
 func commands() map[string]command {
 	return map[string]command{
-		"attest":  {"seal agent sessions into a signed manifest on a commit", runAttest},
-		"hook":    {"record one agent hook event (called by the agent)", runHook},
-		"keygen":  {"create an SSH signing key for manifests", runKeygen},
-		"show":    {"show the manifests on a commit", runShow},
-		"verify":  {"check commits against their manifests and the policy", runVerify},
-		"version": {"print the version", runVersion},
+		"attest":   {"seal agent sessions into a signed manifest on a commit", runAttest},
+		"git-hook": {"run one of agentcheck's git hooks (called by git)", runGitHook},
+		"hook":     {"record one agent hook event (called by the agent)", runHook},
+		"init":     {"set up agents' hooks, git hooks, policy and key in this repository", runInit},
+		"keygen":   {"create an SSH signing key for manifests", runKeygen},
+		"show":     {"show the manifests on a commit", runShow},
+		"verify":   {"check commits against their manifests and the policy", runVerify},
+		"version":  {"print the version", runVersion},
 	}
 }
 

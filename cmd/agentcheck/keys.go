@@ -6,7 +6,10 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-type sshSigner = ssh.Signer
+type (
+	sshSigner    = ssh.Signer
+	sshPublicKey = ssh.PublicKey
+)
 
 func fingerprint(s ssh.Signer) string { return ssh.FingerprintSHA256(s.PublicKey()) }
 

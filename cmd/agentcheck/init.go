@@ -1,0 +1,466 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/install"
+	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/scope"
+)
+
+// runInit sets a repository up (or, with --global, the user's agents): the
+// agents' hooks, the git hooks, the notes refspecs, the policy, the signing
+// key and its allowed_signers line. Every step keeps what is there and is
+// idempotent; the report on stdout says what each did.
+func runInit(ctx context.Context, inv *Invocation, args []string) error {
+	fs := newFlagSet(inv, "init", "")
+	agentsFlag := fs.String("agent", strings.Join(install.Agents(), ","), "set up these `AGENTS` (comma-separated): "+strings.Join(install.Agents(), ", "))
+	global := fs.Bool("global", false, "install the agents' hooks for your user account (all repositories) instead of this repository's files; the git side stays per repository")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError("init takes no arguments")
+	}
+	agents, err := parseAgents(*agentsFlag)
+	if err != nil {
+		return err
+	}
+	dir, err := inv.dir()
+	if err != nil {
+		return err
+	}
+	r := &initRun{ctx: ctx, inv: inv, dir: dir, out: inv.Stdout, home: userHome(inv.getenv)}
+	if *global {
+		return r.global(agents)
+	}
+	repo, err := gitrepo.Open(dir, inv.getenv)
+	if err != nil {
+		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck init inside a git repository, or use --global for your user account")
+	}
+	defer repo.Close()
+	if repo.WorkTree == "" {
+		return withHint(errors.New("this is a bare repository: agents work in a work tree"), "run agentcheck init in a clone; for a server, see 'agentcheck pre-receive'")
+	}
+	r.repo = repo
+	r.root = repo.WorkTree
+	return r.repository(agents)
+}
+
+// parseAgents parses the --agent list.
+func parseAgents(list string) ([]string, error) {
+	var out []string
+	for _, a := range strings.Split(list, ",") {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		if !slices.Contains(install.Agents(), a) {
+			return nil, usageError("unknown agent %q (want %s)", a, strings.Join(install.Agents(), ", "))
+		}
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		return nil, usageError("--agent names no agent")
+	}
+	return out, nil
+}
+
+type initRun struct {
+	ctx  context.Context
+	inv  *Invocation
+	dir  string
+	out  io.Writer
+	home string
+	repo *gitrepo.Repo
+	root string
+	// next collects the steps left to the human, printed at the end.
+	next []string
+}
+
+func userHome(getenv func(string) string) string {
+	if h := getenv("HOME"); h != "" {
+		return h
+	}
+	return getenv("USERPROFILE")
+}
+
+// userPaths returns where the user-level agent configuration lives.
+func userPaths(getenv func(string) string) (home, configHome, codexHome string) {
+	home = userHome(getenv)
+	configHome = getenv("XDG_CONFIG_HOME")
+	if configHome == "" && home != "" {
+		configHome = filepath.Join(home, ".config")
+	}
+	codexHome = getenv("CODEX_HOME")
+	if codexHome == "" && home != "" {
+		codexHome = filepath.Join(home, ".codex")
+	}
+	return home, configHome, codexHome
+}
+
+// show prints one line of the report: what, where, and what happened.
+func (r *initRun) show(what, path string, outcome install.Outcome, detail string) {
+	line := fmt.Sprintf("  %-12s %s: %s", what, r.rel(path), outcome)
+	if detail != "" {
+		line += " (" + detail + ")"
+	}
+	fmt.Fprintln(r.out, line)
+}
+
+// rel shortens a path for the report: relative to the repository, or with
+// ~ for the home directory.
+func (r *initRun) rel(p string) string {
+	if r.root != "" {
+		if rel, err := filepath.Rel(r.root, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	if r.home != "" {
+		if rel, err := filepath.Rel(r.home, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return "~/" + filepath.ToSlash(rel)
+		}
+	}
+	return p
+}
+
+func (r *initRun) global(agents []string) error {
+	home, configHome, codexHome := userPaths(r.inv.getenv)
+	if home == "" {
+		return errors.New("HOME is not set: cannot find your user-level agent configuration")
+	}
+	fmt.Fprintln(r.out, "agentcheck init --global: the agents' hooks for your user account")
+	for _, a := range agents {
+		path := install.ConfigPath(a, "", home, configHome, codexHome)
+		c, err := install.WriteAgentConfig(a, path)
+		if err != nil {
+			return err
+		}
+		r.show(a, path, c.Outcome, c.Detail)
+	}
+	if err := r.key(); err != nil {
+		return err
+	}
+	r.agentNotes(agents)
+	r.next = append(r.next, "run 'agentcheck init' in each repository you work in: it installs the git hooks that attest and verify commits (the agents' hooks are already installed for your account)")
+	r.printNext()
+	return nil
+}
+
+func (r *initRun) repository(agents []string) error {
+	fmt.Fprintf(r.out, "agentcheck init in %s\n", r.root)
+	home, configHome, codexHome := userPaths(r.inv.getenv)
+	for _, a := range agents {
+		if home != "" {
+			user := install.ConfigPath(a, "", home, configHome, codexHome)
+			if present, _, err := install.HasAgentHooks(a, user); err == nil && present {
+				r.show(a, user, install.Unchanged, "installed for your account; not written into this repository")
+				continue
+			}
+		}
+		path := install.ConfigPath(a, r.root, "", "", "")
+		c, err := install.WriteAgentConfig(a, path)
+		if err != nil {
+			return err
+		}
+		r.show(a, path, c.Outcome, c.Detail)
+		if c.Outcome == install.Created || c.Outcome == install.Updated {
+			r.addNext("commit the agents' hook configuration (.claude/, .cursor/, .codex/, .opencode/) so that your team's sessions are recorded too; each machine needs agentcheck on PATH")
+		}
+	}
+	if err := r.gitHooks(); err != nil {
+		return err
+	}
+	if err := r.notesRefspecs(); err != nil {
+		return err
+	}
+	if err := r.policy(); err != nil {
+		return err
+	}
+	if err := r.key(); err != nil {
+		return err
+	}
+	if err := r.signers(); err != nil {
+		return err
+	}
+	r.agentNotes(agents)
+	r.next = append(r.next, "run 'agentcheck doctor' to check the setup")
+	r.printNext()
+	return nil
+}
+
+func (r *initRun) addNext(s string) {
+	if !slices.Contains(r.next, s) {
+		r.next = append(r.next, s)
+	}
+}
+
+// agentNotes adds the per-agent steps that cannot be automated.
+func (r *initRun) agentNotes(agents []string) {
+	if slices.Contains(agents, install.Codex) {
+		r.addNext("Codex runs a project's hooks only once you trust them: open /hooks in Codex and trust agentcheck's")
+	}
+}
+
+func (r *initRun) printNext() {
+	if len(r.next) == 0 {
+		return
+	}
+	fmt.Fprintln(r.out, "next:")
+	for i, s := range r.next {
+		fmt.Fprintf(r.out, "  %d. %s\n", i+1, s)
+	}
+}
+
+// hooksDir returns the effective git hooks directory, absolute.
+func hooksDir(ctx context.Context, dir string) (string, error) {
+	out, err := gitOutput(ctx, dir, "rev-parse", "--git-path", "hooks")
+	if err != nil {
+		return "", err
+	}
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(dir, out)
+	}
+	return filepath.Clean(out), nil
+}
+
+// selfPath returns the absolute path of the running agentcheck for the git
+// hooks, or "" when it is not one a hook could run later (a test binary, a
+// "go run" build in a temporary directory): the hooks then use PATH.
+func selfPath() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	if strings.TrimSuffix(filepath.Base(exe), ".exe") != "agentcheck" {
+		return ""
+	}
+	if strings.Contains(filepath.ToSlash(exe), "/go-build") {
+		return ""
+	}
+	return exe
+}
+
+func (r *initRun) gitHooks() error {
+	dir, err := hooksDir(r.ctx, r.root)
+	if err != nil {
+		return err
+	}
+	o := install.GitHookOptions{Dir: dir, WorkTree: r.root, CommonDir: r.repo.CommonDir, Binary: selfPath()}
+	changes, err := install.InstallGitHooks(o)
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		r.show("git hook", c.Path, c.Outcome, c.Detail)
+		if c.Outcome == install.Skipped {
+			r.addNext("merge agentcheck into the git hooks marked skipped above, by hand")
+		}
+	}
+	if !within(dir, r.root) && !within(dir, r.repo.CommonDir) {
+		fmt.Fprintf(r.inv.Stderr, "agentcheck: warning: core.hooksPath is %s, outside this repository: agentcheck's git hooks there run in every repository that uses it\n", dir)
+	}
+	if l := install.LayoutOf(o, "post-commit"); !l.Standalone {
+		r.addNext("commit the hook scripts agentcheck added a block to (" + r.rel(l.ScriptDir) + "/): they run agentcheck only where it is installed")
+	}
+	if v := gitConfig(r.ctx, r.root, "notes.rewriteRef"); v != "" && refGlobMatches(v, provenance.NotesRef) {
+		fmt.Fprintf(r.inv.Stderr, "agentcheck: warning: notes.rewriteRef (%s) makes git copy agentcheck's notes to rewritten commits, where they name the old commit (AC003); agentcheck's post-rewrite hook attests them itself\n", v)
+		r.addNext("drop refs/notes/agentcheck from notes.rewriteRef (git config --unset notes.rewriteRef, or name your other notes refs only)")
+	}
+	return nil
+}
+
+// refGlobMatches reports whether a ref glob of git's config (refs/notes/*)
+// matches ref.
+func refGlobMatches(glob, ref string) bool {
+	ok, err := filepath.Match(glob, ref)
+	return glob == ref || (err == nil && ok)
+}
+
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// notesRefspec is the fetch refspec that brings a remote's notes next to
+// the local ones; the reference-transaction hook merges them in.
+func notesRefspec(remote string) string {
+	return "+" + provenance.NotesRef + ":refs/notes/remotes/" + remote + "/agentcheck"
+}
+
+func (r *initRun) notesRefspecs() error {
+	out, err := gitOutput(r.ctx, r.root, "remote")
+	if err != nil {
+		return err
+	}
+	remotes := strings.Fields(out)
+	if len(remotes) == 0 {
+		fmt.Fprintf(r.out, "  %-12s no remote yet: run agentcheck init again after git remote add, so that fetches bring the remote's notes\n", "notes")
+		return nil
+	}
+	for _, rm := range remotes {
+		spec := notesRefspec(rm)
+		have, _ := gitOutput(r.ctx, r.root, "config", "--get-all", "remote."+rm+".fetch")
+		if slices.Contains(strings.Split(have, "\n"), spec) {
+			fmt.Fprintf(r.out, "  %-12s remote %s fetches %s: unchanged\n", "notes", rm, provenance.NotesRef)
+			continue
+		}
+		if _, err := gitOutput(r.ctx, r.root, "config", "--add", "remote."+rm+".fetch", spec); err != nil {
+			return err
+		}
+		fmt.Fprintf(r.out, "  %-12s remote %s fetches %s into refs/notes/remotes/%s/agentcheck: added\n", "notes", rm, provenance.NotesRef, rm)
+	}
+	return nil
+}
+
+// policy writes the commented default policy when the repository has none.
+func (r *initRun) policy() error {
+	path := filepath.Join(r.root, check.PolicyFile)
+	if _, err := os.Lstat(path); err == nil {
+		r.show("policy", path, install.Unchanged, "")
+		return nil
+	}
+	if err := os.WriteFile(path, scope.DefaultYAML(), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	r.show("policy", path, install.Created, "the built-in policy, commented")
+	r.addNext("commit .agentcheck.yml and .agentcheck/allowed_signers through a reviewed change (a pull request to the base branch): the gate trusts only what is on the base branch")
+	return nil
+}
+
+// key makes sure there is a signing key, creating the keygen default when
+// no key is configured at all.
+func (r *initRun) key() error {
+	pub, spec, source, err := userPublicKey(r.ctx, r.inv, r.dir)
+	if err == nil {
+		r.show("key", spec, install.Unchanged, fmt.Sprintf("%s, from %s", ssh.FingerprintSHA256(pub), source))
+		return nil
+	}
+	def := provenance.DefaultKeyPath(r.inv.getenv)
+	if source != "default key path" || def == "" || !errors.Is(err, fs.ErrNotExist) {
+		return withHint(fmt.Errorf("reading your signing key %s (from %s): %w", spec, source, err), "fix the key, or see 'Signing keys' in the manual")
+	}
+	email := gitConfig(r.ctx, r.dir, "user.email")
+	pub, err = provenance.GenerateKey(def, email)
+	if err != nil {
+		return fmt.Errorf("creating a signing key: %w", err)
+	}
+	r.show("key", def, install.Created, ssh.FingerprintSHA256(pub)+"; keep it private, or use a hardware-backed key through ssh-agent")
+	return nil
+}
+
+// userPublicKey returns the public half of the signing key agentcheck
+// signs with, without needing the private key unlocked.
+func userPublicKey(ctx context.Context, inv *Invocation, dir string) (pub ssh.PublicKey, spec, source string, err error) {
+	spec, source, err = provenance.ResolveSigningKey("", inv.getenv, func(key string) string { return gitConfig(ctx, dir, key) })
+	if err != nil {
+		return nil, "", "", err
+	}
+	text := strings.TrimPrefix(strings.TrimSpace(spec), "key::")
+	if p, _, _, _, err := ssh.ParseAuthorizedKey([]byte(text)); err == nil {
+		return p, "key::…", source, nil
+	}
+	path := spec
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		path = filepath.Join(userHome(inv.getenv), rest)
+	}
+	for _, p := range []string{path + ".pub", path} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if k, _, _, _, err := ssh.ParseAuthorizedKey(data); err == nil {
+			return k, path, source, nil
+		}
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, path, source, err
+	}
+	s, err := provenance.LoadSigner(spec, inv.getenv)
+	if err != nil {
+		return nil, path, source, err
+	}
+	return s.PublicKey(), path, source, nil
+}
+
+// signersPath returns the allowed_signers file the work tree's policy
+// names.
+func signersPath(root string) string {
+	p := scope.Default()
+	if data, err := os.ReadFile(filepath.Join(root, check.PolicyFile)); err == nil {
+		if parsed, err := scope.Parse(data, check.PolicyFile); err == nil {
+			p = parsed
+		}
+	}
+	return filepath.Join(root, filepath.FromSlash(p.Trust.AllowedSigners))
+}
+
+// signers adds the user's key to the allowed_signers file when it does not
+// trust it yet for the user's email.
+func (r *initRun) signers() error {
+	path := signersPath(r.root)
+	email := gitConfig(r.ctx, r.dir, "user.email")
+	if email == "" {
+		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set; set it, then run agentcheck init again)\n", "signers", r.rel(path))
+		return nil
+	}
+	pub, _, _, err := userPublicKey(r.ctx, r.inv, r.dir)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(data) > 0 {
+		as, err := provenance.ParseAllowedSigners(data, path)
+		if err != nil {
+			return withHint(fmt.Errorf("reading %s: %w", path, err), "fix the file, then run agentcheck init again")
+		}
+		if as.Allowed(pub, provenance.SignatureNamespace, email, time.Now()) {
+			r.show("signers", path, install.Unchanged, "trusts your key for "+email)
+			return nil
+		}
+	}
+	line := provenance.AllowedSignersLine(email, pub) + "\n"
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		line = "\n" + line
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(line); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	outcome := install.Updated
+	if len(data) == 0 {
+		outcome = install.Created
+	}
+	r.show("signers", path, outcome, "trusts your key for "+email)
+	r.addNext("commit .agentcheck.yml and .agentcheck/allowed_signers through a reviewed change (a pull request to the base branch): the gate trusts only what is on the base branch")
+	return nil
+}
