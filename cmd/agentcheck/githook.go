@@ -592,4 +592,3 @@ func remoteRefName(remote string) string {
 	}
 	return "url-" + strings.Trim(string(b), "-")
 }
-
