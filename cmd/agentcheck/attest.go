@@ -70,14 +70,18 @@ func (s sessionRef) String() string { return s.agent + "/" + s.id }
 
 // agentSessionFromEnv returns the agent session whose shell this process
 // runs in, as the agent's environment names it: Claude Code gives its
-// shell commands CLAUDE_CODE_SESSION_ID, Codex CODEX_THREAD_ID. Cursor and
-// OpenCode name none; their commits are found by their pending edits.
+// shell commands CLAUDE_CODE_SESSION_ID, Codex CODEX_THREAD_ID, and some
+// OpenCode builds OPENCODE_SESSION_ID. Cursor names none; its commits (and
+// OpenCode's) are found by their pending edits.
 func agentSessionFromEnv(getenv func(string) string) (sessionRef, bool) {
 	if id := getenv("CLAUDE_CODE_SESSION_ID"); id != "" {
 		return sessionRef{"claude-code", id}, true
 	}
 	if id := getenv("CODEX_THREAD_ID"); id != "" {
 		return sessionRef{"codex", id}, true
+	}
+	if id := getenv("OPENCODE_SESSION_ID"); id != "" {
+		return sessionRef{"opencode", id}, true
 	}
 	return sessionRef{}, false
 }

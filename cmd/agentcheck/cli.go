@@ -57,9 +57,11 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"attest":   {"seal agent sessions into a signed manifest on a commit", runAttest},
+		"doctor":   {"check the setup: agents' hooks, git hooks, notes, key, trusted signers", runDoctor},
 		"git-hook": {"run one of agentcheck's git hooks (called by git)", runGitHook},
 		"hook":     {"record one agent hook event (called by the agent)", runHook},
 		"init":     {"set up agents' hooks, git hooks, policy and key in this repository", runInit},
+		"scope":    {"declare, list or clear the agent session's scope (add GLOB…, list, clear)", runScope},
 		"keygen":   {"create an SSH signing key for manifests", runKeygen},
 		"show":     {"show the manifests on a commit", runShow},
 		"verify":   {"check commits against their manifests and the policy", runVerify},

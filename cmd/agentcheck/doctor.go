@@ -1,0 +1,314 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/install"
+	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/scope"
+)
+
+// Statuses of a doctor line. Only missing ones make doctor exit 1.
+const (
+	docOK      = "ok"
+	docMissing = "missing"
+	docWarn    = "warn"
+	docOff     = "off" // not set up, and not required (an agent you may not use)
+)
+
+// doctor collects the lines of the report.
+type doctor struct {
+	lines   []docLine
+	missing int
+}
+
+type docLine struct{ status, what, text, fix string }
+
+func (d *doctor) add(status, what, text, fix string) {
+	d.lines = append(d.lines, docLine{status, what, text, fix})
+	if status == docMissing {
+		d.missing++
+	}
+}
+
+// runDoctor reports what is installed and what is missing, each line with
+// the command that fixes it. It changes nothing. It exits 1 when something
+// required is missing.
+func runDoctor(ctx context.Context, inv *Invocation, args []string) error {
+	fs := newFlagSet(inv, "doctor", "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError("doctor takes no arguments")
+	}
+	dir, err := inv.dir()
+	if err != nil {
+		return err
+	}
+	d := &doctor{}
+	d.binary(ctx, dir)
+	repo, err := gitrepo.Open(dir, inv.getenv)
+	if err != nil || repo.WorkTree == "" {
+		d.add(docMissing, "repository", "not inside a git work tree", "run agentcheck doctor in the repository your agents work in")
+		d.print(inv)
+		return quietExit(exitViolations)
+	}
+	defer repo.Close()
+	root := repo.WorkTree
+	d.agents(inv, root)
+	d.gitHooks(ctx, repo)
+	d.notes(ctx, root)
+	d.key(ctx, inv, dir)
+	d.trust(ctx, inv, repo, dir)
+	d.print(inv)
+	if d.missing > 0 {
+		return quietExit(exitViolations)
+	}
+	return nil
+}
+
+func (d *doctor) print(inv *Invocation) {
+	for _, l := range d.lines {
+		fmt.Fprintf(inv.Stdout, "%-8s %-12s %s\n", l.status, l.what, l.text)
+		if l.fix != "" && l.status != docOK {
+			fmt.Fprintf(inv.Stdout, "%-8s %-12s fix: %s\n", "", "", l.fix)
+		}
+	}
+}
+
+// binary checks that git and agentcheck can be found as the hooks find them.
+func (d *doctor) binary(ctx context.Context, dir string) {
+	if p, err := exec.LookPath("agentcheck"); err == nil {
+		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, version()), "")
+	} else {
+		d.add(docMissing, "agentcheck", "not on PATH: the agents' hooks run 'agentcheck hook', so nothing is recorded",
+			"go install github.com/agentcheck/agentcheck/cmd/agentcheck@latest, and put its directory on PATH")
+	}
+	out, err := gitOutput(ctx, dir, "version")
+	if err != nil {
+		d.add(docMissing, "git", err.Error(), "install git")
+		return
+	}
+	v := strings.TrimPrefix(out, "git version ")
+	if gitAtLeast(v, 2, 28) {
+		d.add(docOK, "git", v, "")
+	} else {
+		d.add(docWarn, "git", v+": older than 2.28, which runs no reference-transaction hook: fetched notes are not merged and notes updates are not guarded", "upgrade git")
+	}
+}
+
+// gitAtLeast reports whether a git version string is at least major.minor.
+func gitAtLeast(v string, major, minor int) bool {
+	var a, b int
+	if _, err := fmt.Sscanf(v, "%d.%d", &a, &b); err != nil {
+		return false
+	}
+	return a > major || a == major && b >= minor
+}
+
+func (d *doctor) agents(inv *Invocation, root string) {
+	home, configHome, codexHome := userPaths(inv.getenv)
+	anyOK := false
+	for _, a := range install.Agents() {
+		var found []string
+		incomplete := ""
+		for _, path := range []string{install.ConfigPath(a, root, "", "", ""), userConfigPath(a, home, configHome, codexHome)} {
+			if path == "" {
+				continue
+			}
+			present, complete, err := install.HasAgentHooks(a, path)
+			switch {
+			case err != nil:
+				d.add(docWarn, a, fmt.Sprintf("%s: %v", shortPath(path, root, home), err), "fix the file, then run agentcheck init --agent "+a)
+			case present && complete:
+				found = append(found, shortPath(path, root, home))
+			case present:
+				incomplete = shortPath(path, root, home)
+			}
+		}
+		switch {
+		case len(found) > 0:
+			anyOK = true
+			text := "hooks in " + strings.Join(found, " and ")
+			if len(found) > 1 {
+				text += " (both run: events may be recorded twice)"
+			}
+			if a == agents.AgentCodex {
+				text += "; Codex runs them once you trust them in /hooks"
+			}
+			d.add(docOK, a, text, "")
+		case incomplete != "":
+			d.add(docWarn, a, incomplete+" misses some of agentcheck's hooks (an older version?)", "agentcheck init --agent "+a)
+		default:
+			d.add(docOff, a, "not set up", "agentcheck init --agent "+a+" (if you use it)")
+		}
+	}
+	if !anyOK {
+		d.add(docMissing, "agents", "no agent's hooks record sessions in this repository", "agentcheck init")
+	}
+}
+
+func userConfigPath(agent, home, configHome, codexHome string) string {
+	if home == "" {
+		return ""
+	}
+	return install.ConfigPath(agent, "", home, configHome, codexHome)
+}
+
+func shortPath(p, root, home string) string {
+	if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	if home != "" {
+		if rel, err := filepath.Rel(home, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return "~/" + filepath.ToSlash(rel)
+		}
+	}
+	return p
+}
+
+func (d *doctor) gitHooks(ctx context.Context, repo *gitrepo.Repo) {
+	dir, err := hooksDir(ctx, repo.WorkTree)
+	if err != nil {
+		d.add(docMissing, "git hooks", err.Error(), "")
+		return
+	}
+	o := install.GitHookOptions{Dir: dir, WorkTree: repo.WorkTree, CommonDir: repo.CommonDir}
+	for _, name := range install.GitHooks() {
+		path, ok := install.HookState(o, name)
+		if ok {
+			d.add(docOK, "git hook", name+" ("+shortPath(path, repo.WorkTree, "")+")", "")
+			continue
+		}
+		d.add(docMissing, "git hook", name+" is not agentcheck's ("+shortPath(path, repo.WorkTree, "")+")", "agentcheck init")
+	}
+	if v := gitConfig(ctx, repo.WorkTree, "notes.rewriteRef"); v != "" && refGlobMatches(v, provenance.NotesRef) {
+		d.add(docWarn, "notes", "notes.rewriteRef ("+v+") copies agentcheck's notes to rewritten commits, where they name the old commit (AC003)",
+			"git config --unset notes.rewriteRef, or list only your other notes refs")
+	}
+}
+
+func (d *doctor) notes(ctx context.Context, root string) {
+	out, _ := gitOutput(ctx, root, "remote")
+	remotes := strings.Fields(out)
+	if len(remotes) == 0 {
+		d.add(docOff, "notes", "no remote: notes stay local until you add one", "after git remote add, run agentcheck init again")
+		return
+	}
+	for _, rm := range remotes {
+		have, _ := gitOutput(ctx, root, "config", "--get-all", "remote."+rm+".fetch")
+		if slices.Contains(strings.Split(have, "\n"), notesRefspec(rm)) {
+			d.add(docOK, "notes", "fetching "+rm+" brings its notes (merged into "+provenance.NotesRef+" by the reference-transaction hook)", "")
+		} else {
+			d.add(docMissing, "notes", "fetching "+rm+" does not bring its agentcheck notes", "agentcheck init (adds "+notesRefspec(rm)+" to remote."+rm+".fetch)")
+		}
+	}
+}
+
+func (d *doctor) key(ctx context.Context, inv *Invocation, dir string) {
+	pub, spec, source, err := userPublicKey(ctx, inv, dir)
+	if err != nil {
+		fix := "agentcheck keygen (or agentcheck init)"
+		if !errors.Is(err, fs.ErrNotExist) {
+			fix = "fix the key named by " + source + ", or see 'Signing keys' in the manual"
+		}
+		d.add(docMissing, "key", fmt.Sprintf("no usable signing key (%s from %s: %v)", spec, source, err), fix)
+		return
+	}
+	if _, _, err := loadSigner(ctx, inv, dir, ""); err != nil {
+		d.add(docWarn, "key", fmt.Sprintf("%s (%s): its public half is here but it cannot sign now: %v", ssh.FingerprintSHA256(pub), source, err),
+			"add it to ssh-agent (ssh-add), so that the git hooks can sign")
+		return
+	}
+	d.add(docOK, "key", fmt.Sprintf("%s (%s)", ssh.FingerprintSHA256(pub), source), "")
+}
+
+// trust checks the policy and the allowed_signers line for the user's key
+// where the gate reads them: the trusted side, as runtime enforcement
+// finds it.
+func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *gitrepo.Repo, dir string) {
+	root := repo.WorkTree
+	email := gitConfig(ctx, dir, "user.email")
+	pub, _, _, keyErr := userPublicKey(ctx, inv, dir)
+	cfg := readRepoConfig(agents.Repo{Root: root, GitDir: repo.GitDir, CommonDir: repo.CommonDir})
+	var base, baseRef string
+	for _, ref := range trustedRefs(repo, cfg) {
+		if h, err := repo.Ref(ref); err == nil {
+			base, baseRef = h.String(), ref
+			break
+		}
+	}
+	pol := scope.Default()
+	if base != "" {
+		h, _ := repo.Ref(baseRef)
+		data, ok, err := check.ReadFileAt(repo.Objects, h, check.PolicyFile, 1<<20)
+		switch {
+		case err != nil:
+			d.add(docMissing, "policy", fmt.Sprintf("%s at %s: %v", check.PolicyFile, baseRef, err), "")
+		case !ok:
+			fix := "agentcheck init writes one; commit it through a reviewed change"
+			if _, err := os.Stat(filepath.Join(root, check.PolicyFile)); err == nil {
+				fix = "commit " + check.PolicyFile + " to the base branch through a reviewed change"
+			}
+			d.add(docWarn, "policy", fmt.Sprintf("no %s at %s: the built-in defaults apply", check.PolicyFile, baseRef), fix)
+		default:
+			if p, err := scope.Parse(data, check.PolicyFile+"@"+baseRef); err != nil {
+				d.add(docMissing, "policy", err.Error(), "fix the policy on the base branch")
+			} else {
+				pol = p
+				d.add(docOK, "policy", fmt.Sprintf("%s at %s (runtime: %s)", check.PolicyFile, baseRef, p.Runtime), "")
+			}
+		}
+	} else {
+		d.add(docWarn, "policy", "no commit yet: the built-in defaults apply", "commit "+check.PolicyFile+" (agentcheck init writes one)")
+	}
+	signers := pol.Trust.AllowedSigners
+	switch {
+	case email == "":
+		d.add(docMissing, "signers", "git config user.email is not set: no allowed_signers principal can match your commits", "git config --global user.email YOU@EXAMPLE.COM")
+		return
+	case keyErr != nil:
+		return // reported by the key line
+	}
+	trusted := func(data []byte) bool {
+		as, err := provenance.ParseAllowedSigners(data, signers)
+		return err == nil && as.Allowed(pub, provenance.SignatureNamespace, email, time.Now())
+	}
+	if base != "" {
+		h, _ := repo.Ref(baseRef)
+		if data, ok, err := check.ReadFileAt(repo.Objects, h, signers, 1<<20); err == nil && ok && trusted(data) {
+			d.add(docOK, "signers", fmt.Sprintf("%s at %s trusts your key for %s", signers, baseRef, email), "")
+			return
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(signers))); err == nil && trusted(data) {
+		d.add(docMissing, "signers", fmt.Sprintf("%s trusts your key for %s in the work tree, but not yet at %s: manifests verify once it is there", signers, email, orNone(baseRef)),
+			"commit "+signers+" to the base branch through a reviewed change")
+		return
+	}
+	d.add(docMissing, "signers", fmt.Sprintf("%s does not trust your key for %s", signers, email),
+		"agentcheck init adds the line; then commit it to the base branch through a reviewed change")
+}
+
+func orNone(ref string) string {
+	if ref == "" {
+		return "any commit"
+	}
+	return ref
+}
