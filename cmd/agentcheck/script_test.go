@@ -65,7 +65,7 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("GIT_COMMITTER_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("TZ", "UTC")
 	for _, k := range []string{"SSH_AUTH_SOCK", "CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "AGENTCHECK_SIGNING_KEY",
-		"CURSOR_AGENT", "OPENCODE", "OPENCODE_SESSION_ID", "AGENT", "XDG_CONFIG_HOME", "CODEX_HOME", "GIT_DIR", "GIT_WORK_TREE"} {
+		"CURSOR_AGENT", "OPENCODE", "OPENCODE_SESSION_ID", "AGENT", "CODEX_HOME"} {
 		env.Setenv(k, "")
 	}
 	return writeTestKeys(env.WorkDir, filepath.Join(home, ".config", "agentcheck"))
