@@ -131,8 +131,16 @@ func (v Verdict) Reason() string {
 	deny := v.Deny()
 	var parts []string
 	for _, f := range v.Findings {
-		if !deny || f.Block {
+		switch {
+		case deny && f.Block:
 			parts = append(parts, f.Reason)
+		case !deny:
+			// Under runtime: warn the call goes on: say so.
+			if rest, ok := strings.CutPrefix(f.Reason, "agentcheck refused this "); ok {
+				parts = append(parts, "agentcheck would refuse this "+rest+" (runtime: warn lets it through; the check will report it)")
+			} else {
+				parts = append(parts, f.Reason)
+			}
 		}
 	}
 	return strings.Join(parts, " ")

@@ -196,7 +196,11 @@ func (d *doctor) gitHooks(ctx context.Context, repo *gitrepo.Repo) {
 			d.add(docOK, "git hook", name+" ("+shortPath(path, repo.WorkTree, "")+")", "")
 			continue
 		}
-		d.add(docMissing, "git hook", name+" is not agentcheck's ("+shortPath(path, repo.WorkTree, "")+")", "agentcheck init")
+		state := " is not installed ("
+		if _, err := os.Stat(path); err == nil {
+			state = " is not agentcheck's and does not run it ("
+		}
+		d.add(docMissing, "git hook", name+state+shortPath(path, repo.WorkTree, "")+")", "agentcheck init")
 	}
 	if v := gitConfig(ctx, repo.WorkTree, "notes.rewriteRef"); v != "" && refGlobMatches(v, provenance.NotesRef) {
 		d.add(docWarn, "notes", "notes.rewriteRef ("+v+") copies agentcheck's notes to rewritten commits, where they name the old commit (AC003)",

@@ -574,6 +574,7 @@ func pushNotes(ctx context.Context, dir, remote string, stderr io.Writer) error 
 		if merr := mergeNotes(ctx, dir, tracking); merr != nil {
 			return merr
 		}
+		fmt.Fprintf(stderr, "agentcheck: pre-push: the notes on %s moved: merged them into %s, pushing again\n", remote, provenance.NotesRef)
 		time.Sleep(time.Duration(attempt) * 100 * time.Millisecond)
 	}
 	return withHint(fmt.Errorf("pushing the notes: %w", err), "try the push again")
