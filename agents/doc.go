@@ -79,7 +79,7 @@
 // # Cursor (cursor)
 //
 //	sessionStart                       start (model, cursor_version)
-//	beforeSubmitPrompt                 prompt (Text)
+//	beforeSubmitPrompt                 prompt (Text); attached files in Mentions
 //	beforeShellExecution               exec (Command)
 //	afterShellExecution                nothing (recorded before it ran)
 //	beforeMCPExecution                 nothing; proposes mcp
@@ -127,7 +127,7 @@
 //
 // # OpenCode (opencode)
 //
-//	chat.message                       prompt (Text = text parts, Model)
+//	chat.message                       prompt (Text = text parts, Model); file parts in Mentions
 //	tool.execute.before bash           exec (Command)
 //	tool.execute.before task           subagent (Text = description)
 //	tool.execute.before (other)        nothing; proposes its effects
@@ -147,6 +147,13 @@
 //
 // The envelope the plugin sends and the rule that splits SERVER_TOOL are
 // described in opencode.go.
+//
+// # Mentions
+//
+// Cursor's attachments and OpenCode's file parts are files the human
+// @-mentioned in a prompt; the prompt text may not spell them out. They are
+// listed, as the payload names them, in [Hook.Mentions]; the caller turns
+// them into soft scope declarations as it does "@path" in the text.
 //
 // # Answers
 //

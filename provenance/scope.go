@@ -64,10 +64,12 @@ func ReadScope(path string) ([]ScopeDecl, error) {
 	defer f.Close()
 	var events []Event
 	br := bufio.NewReaderSize(f, 64<<10)
-	marker := []byte(`"kind":"scope"`)
+	// Both a declaration ("scope":[…]) and a clear ("kind":"scope") hold
+	// this; a prompt's text cannot, since its quotes are escaped.
+	marker := []byte(`"scope"`)
 	for {
 		line, err := readLine(br, MaxJournalLine)
-		if len(line) > 0 && (bytes.Contains(line, []byte(`"scope":[`)) || bytes.Contains(line, marker)) {
+		if len(line) > 0 && bytes.Contains(line, marker) {
 			var ev Event
 			if json.Unmarshal(line, &ev) == nil && validEvent(&ev) {
 				events = append(events, ev)
