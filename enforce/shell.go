@@ -43,11 +43,14 @@ func shellMentions(env Env) []mention {
 	return ms
 }
 
-// readOnlyCommands are the agentcheck subcommands an agent may run: they
-// read the record and change nothing.
-var readOnlyCommands = map[string]bool{
-	"verify": true, "show": true, "version": true, "help": true, "doctor": true, "log": true,
-	"-h": true, "-help": true, "--help": true,
+// readOnlyCommand reports whether an agent may run the agentcheck
+// subcommand: it reads the record and changes nothing.
+func readOnlyCommand(sub string) bool {
+	switch sub {
+	case "verify", "show", "version", "help", "doctor", "log", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 // CheckCommand reports why a shell command is refused as tampering with
@@ -145,15 +148,21 @@ func isLetters(s string) bool {
 	return true
 }
 
-// gitValueOptions are git's global options that take the next word as
-// their value.
-var gitValueOptions = map[string]bool{"-C": true, "-c": true, "--git-dir": true, "--work-tree": true, "--namespace": true, "--exec-path": true, "--config-env": true}
+// gitValueOption reports whether a global option of git takes the next
+// word as its value.
+func gitValueOption(opt string) bool {
+	switch opt {
+	case "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env":
+		return true
+	}
+	return false
+}
 
 // checkGit checks the words after "git".
 func checkGit(args []string) string {
 	i := 0
 	for i < len(args) && strings.HasPrefix(args[i], "-") {
-		if gitValueOptions[args[i]] {
+		if gitValueOption(args[i]) {
 			i++
 		}
 		i++
@@ -236,7 +245,7 @@ func longPrefix(arg, name string, min int) bool {
 // checkAgentcheck refuses every agentcheck subcommand but the read-only ones.
 func checkAgentcheck(args []string) string {
 	for _, a := range args {
-		if readOnlyCommands[a] {
+		if readOnlyCommand(a) {
 			return ""
 		}
 		if strings.HasPrefix(a, "-") {

@@ -13,23 +13,25 @@ import (
 	"github.com/agentcheck/agentcheck/scope"
 )
 
-// agentEnvVars are the variables coding agents set in the shells they run
+// agentEnvVars lists the variables coding agents set in the shells they run
 // commands in. "agentcheck scope" refuses to run where one is set: the scope
 // is the human's to declare. An agent can unset them, so this is a second
 // line: the runtime hook already refuses "agentcheck scope" from the agent's
 // shell tool, and every declaration is signed into the manifest with its
 // source.
-var agentEnvVars = []string{
-	"CLAUDECODE", "CLAUDE_CODE_SESSION_ID", // Claude Code
-	"CODEX_THREAD_ID",                 // Codex CLI
-	"CURSOR_AGENT",                    // Cursor's agent terminal
-	"OPENCODE", "OPENCODE_SESSION_ID", // OpenCode
+func agentEnvVars() []string {
+	return []string{
+		"CLAUDECODE", "CLAUDE_CODE_SESSION_ID", // Claude Code
+		"CODEX_THREAD_ID",                 // Codex CLI
+		"CURSOR_AGENT",                    // Cursor's agent terminal
+		"OPENCODE", "OPENCODE_SESSION_ID", // OpenCode
+	}
 }
 
 // inAgentSession returns the variable that shows the process runs inside an
 // agent's session, or "".
 func inAgentSession(getenv func(string) string) string {
-	for _, v := range agentEnvVars {
+	for _, v := range agentEnvVars() {
 		if getenv(v) != "" {
 			return v
 		}

@@ -49,24 +49,30 @@ type Change struct {
 
 // claudeEvents are Claude Code's events agentcheck records (DESIGN §3); the
 // tool events and the session events take a matcher, "*" matching all.
-var claudeEvents = []hookEvent{
-	{"SessionStart", "*"}, {"UserPromptSubmit", ""}, {"PreToolUse", "*"}, {"PostToolUse", "*"},
-	{"PostToolUseFailure", "*"}, {"Stop", ""}, {"SessionEnd", "*"},
+func claudeEvents() []hookEvent {
+	return []hookEvent{
+		{"SessionStart", "*"}, {"UserPromptSubmit", ""}, {"PreToolUse", "*"}, {"PostToolUse", "*"},
+		{"PostToolUseFailure", "*"}, {"Stop", ""}, {"SessionEnd", "*"},
+	}
 }
 
 // codexEvents are Codex CLI's. Codex reads matchers as Rust regular
 // expressions, where "*" alone is invalid; an absent matcher matches every
 // tool. SessionEnd is not sent by current releases and not written, so
 // that a strict release does not reject the file.
-var codexEvents = []hookEvent{
-	{"SessionStart", ""}, {"UserPromptSubmit", ""}, {"PreToolUse", ""}, {"PostToolUse", ""}, {"Stop", ""},
+func codexEvents() []hookEvent {
+	return []hookEvent{
+		{"SessionStart", ""}, {"UserPromptSubmit", ""}, {"PreToolUse", ""}, {"PostToolUse", ""}, {"Stop", ""},
+	}
 }
 
 // cursorEvents are Cursor's.
-var cursorEvents = []string{
-	"sessionStart", "beforeSubmitPrompt", "preToolUse", "postToolUse", "postToolUseFailure",
-	"beforeShellExecution", "afterShellExecution", "beforeMCPExecution", "afterMCPExecution",
-	"beforeReadFile", "afterFileEdit", "stop", "sessionEnd",
+func cursorEvents() []string {
+	return []string{
+		"sessionStart", "beforeSubmitPrompt", "preToolUse", "postToolUse", "postToolUseFailure",
+		"beforeShellExecution", "afterShellExecution", "beforeMCPExecution", "afterMCPExecution",
+		"beforeReadFile", "afterFileEdit", "stop", "sessionEnd",
+	}
 }
 
 type hookEvent struct {
@@ -123,9 +129,9 @@ func MergeAgentConfig(agent string, data []byte) (out []byte, changed bool, err 
 	}
 	switch agent {
 	case ClaudeCode, Codex:
-		events := claudeEvents
+		events := claudeEvents()
 		if agent == Codex {
-			events = codexEvents
+			events = codexEvents()
 		}
 		entry := object{{"type", mustJSON("command")}, {"command", mustJSON(cmd)}}
 		for _, ev := range events {
@@ -145,7 +151,7 @@ func MergeAgentConfig(agent string, data []byte) (out []byte, changed bool, err 
 			root = append(object{{"version", json.RawMessage("1")}}, root...)
 			changed = true
 		}
-		for _, ev := range cursorEvents {
+		for _, ev := range cursorEvents() {
 			add, err := addEntry(&hooks, ev, cmd, mustJSON(map[string]string{"command": cmd}), cursorHasCommand)
 			if err != nil {
 				return nil, false, err
