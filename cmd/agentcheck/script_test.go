@@ -43,6 +43,7 @@ func TestScript(t *testing.T) {
 			"replay": cmdReplay,
 			"subst":  cmdSubst,
 			"dsse":   cmdDSSE,
+			"tamper": cmdTamper,
 		},
 	})
 }
@@ -197,4 +198,31 @@ func cmdDSSE(ts *testscript.TestScript, neg bool, args []string) {
 	for file, content := range map[string]string{args[2]: pae, args[3]: armored, args[4]: string(payload)} {
 		ts.Check(os.WriteFile(ts.MkAbs(file), []byte(content), 0o644))
 	}
+}
+
+// cmdTamper changes the signed payload of every line of a note file in
+// place: it decodes the payload, replaces OLD with NEW and re-encodes it,
+// leaving the signature as it was — what an attacker editing a note can do.
+//
+//	tamper NOTE OLD NEW
+func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: tamper NOTE OLD NEW")
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(ts.ReadFile(args[0])), "\n") {
+		var env map[string]any
+		ts.Check(json.Unmarshal([]byte(line), &env))
+		payload, err := base64.StdEncoding.DecodeString(env["payload"].(string))
+		ts.Check(err)
+		changed := strings.Replace(string(payload), args[1], args[2], 1)
+		if changed == string(payload) {
+			ts.Fatalf("%q not found in the payload", args[1])
+		}
+		env["payload"] = base64.StdEncoding.EncodeToString([]byte(changed))
+		b, err := json.Marshal(env)
+		ts.Check(err)
+		out = append(out, string(b))
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(out, "\n")+"\n"), 0o644))
 }
