@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
+	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -63,6 +64,39 @@ func goldenSARIFFiles(t *testing.T) []string {
 	}
 	if len(files) != len(renderCases()) {
 		t.Fatalf("found %d golden SARIF files, want %d (run go test ./check -run TestGolden -update)", len(files), len(renderCases()))
+	}
+	return append(files, scriptSARIFFiles(t)...)
+}
+
+// scriptSARIFFiles extracts the golden SARIF of the CLI's end-to-end scripts
+// (sections named *.sarif in cmd/agentcheck/testdata/*.txtar), which come
+// from real repositories, signed manifests and the whole verify command.
+func scriptSARIFFiles(t *testing.T) []string {
+	t.Helper()
+	scripts, err := filepath.Glob(filepath.Join("..", "cmd", "agentcheck", "testdata", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var files []string
+	for _, script := range scripts {
+		ar, err := txtar.ParseFile(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if !strings.HasSuffix(f.Name, ".sarif") || len(bytes.TrimSpace(f.Data)) == 0 {
+				continue
+			}
+			name := filepath.Join(dir, strings.TrimSuffix(filepath.Base(script), ".txtar")+"-"+filepath.Base(f.Name))
+			if err := os.WriteFile(name, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, name)
+		}
+	}
+	if len(files) == 0 {
+		t.Fatal("no golden SARIF in the CLI's scripts")
 	}
 	return files
 }
