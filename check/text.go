@@ -97,6 +97,8 @@ func (p *textPrinter) report(r *Report) {
 //	✗ 1a2b3c4d5e6f Fix flaky payment test
 //	    error   AC004 protected-path  .github/workflows/ci.yml:3  message
 //	            hint: how to fix it
+//	    note    AC007 tainted-session  .github/workflows/ci.yml:3  message
+//	            approved by bob@example.com (was error): reason
 func (p *textPrinter) commitWithFindings(c CommitReport) {
 	findings := sortedFindings(c.Findings)
 	worst := LevelNote
@@ -127,7 +129,11 @@ func (p *textPrinter) commitWithFindings(c CommitReport) {
 			p.printf("  ")
 		}
 		p.printf("%s\n", printable(f.Message))
-		if f.Hint != "" {
+		switch {
+		case f.Approval != nil:
+			a := f.Approval
+			p.printf("            %s %s (was %s): %s\n", p.paint("approved by", ansiGreen), printable(a.Approver), printable(string(a.Level)), printable(a.Reason))
+		case f.Hint != "":
 			p.printf("            hint: %s\n", printable(f.Hint))
 		}
 	}
@@ -169,6 +175,9 @@ func (p *textPrinter) footer(r *Report) {
 	if r.SignersSource != "" {
 		p.printf("trusted keys: %s\n", printable(r.SignersSource))
 	}
+	if r.ApproversSource != "" {
+		p.printf("approvers: %s\n", printable(r.ApproversSource))
+	}
 	s := r.Summary
 	verdict := p.paint("ok  ", ansiBold, ansiGreen)
 	if r.Failed() {
@@ -194,8 +203,12 @@ func (p *textPrinter) footer(r *Report) {
 		p.printf("%s %s: no findings\n", verdict, what)
 		return
 	}
-	p.printf("%s %s: %s, %s, %s\n", verdict, what,
-		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Notes, "note"))
+	approved := ""
+	if s.Approved > 0 {
+		approved = fmt.Sprintf(" (%d approved)", s.Approved)
+	}
+	p.printf("%s %s: %s, %s, %s%s\n", verdict, what,
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Notes, "note"), approved)
 }
 
 // ruleLabel is "AC004 protected-path".
