@@ -34,6 +34,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentcheck/agentcheck/provenance"
@@ -146,6 +147,16 @@ func applyApprovals(findings []Finding, approvals []honouredApproval, p *scope.P
 	if len(approvals) == 0 {
 		return
 	}
+	var approvers []string
+	for _, a := range approvals {
+		if !slices.Contains(approvers, a.pred.Approver) {
+			approvers = append(approvers, a.pred.Approver)
+		}
+	}
+	uncovered := "the approval by " + approvers[0] + " does not cover"
+	if len(approvers) > 1 {
+		uncovered = "the approvals by " + strings.Join(approvers, " and ") + " do not cover"
+	}
 	for i := range findings {
 		f := &findings[i]
 		if f.Approval != nil {
@@ -162,14 +173,13 @@ func applyApprovals(findings []Finding, approvals []honouredApproval, p *scope.P
 			}
 		}
 		if best == nil {
+			if f.Level != LevelNote && p.Approvable(f.Rule) {
+				f.Hint = prependHint(fmt.Sprintf("%s %s on %s", uncovered, f.Rule, describeFindingPath(f.Path)), f.Hint)
+			}
 			continue
 		}
 		if !p.Approvable(f.Rule) {
-			why := fmt.Sprintf("the approval by %s does not apply: %s can never be approved (approvals.never)", best.pred.Approver, f.Rule)
-			if f.Hint != "" {
-				why += "; " + f.Hint
-			}
-			f.Hint = why
+			f.Hint = prependHint(fmt.Sprintf("the approval by %s does not apply: %s can never be approved (approvals.never)", best.pred.Approver, f.Rule), f.Hint)
 			continue
 		}
 		f.Approval = &Approval{
@@ -178,4 +188,19 @@ func applyApprovals(findings []Finding, approvals []honouredApproval, p *scope.P
 		}
 		f.Level = LevelNote
 	}
+}
+
+// prependHint puts what an approval did not do before a finding's hint.
+func prependHint(what, hint string) string {
+	if hint == "" {
+		return what
+	}
+	return what + "; " + hint
+}
+
+func describeFindingPath(p string) string {
+	if p == "" {
+		return "the whole commit"
+	}
+	return p
 }

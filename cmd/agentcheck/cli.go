@@ -56,6 +56,7 @@ type command struct {
 // so the table cannot be mutated between runs.
 func commands() map[string]command {
 	return map[string]command{
+		"approve": {"sign a maintainer's approval of a commit's findings", runApprove},
 		"attest":  {"seal agent sessions into a signed manifest on a commit", runAttest},
 		"hook":    {"record one agent hook event (called by the agent)", runHook},
 		"keygen":  {"create an SSH signing key for manifests", runKeygen},
