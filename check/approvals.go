@@ -29,7 +29,9 @@ package check
 // the finding had ([Finding.Approval]). A finding of a rule the policy makes
 // unapprovable (approvals.never: always AC002, AC003 and AC009) keeps its
 // level; its hint says that the approval does not apply. When several
-// approvals cover a finding, the earliest is recorded.
+// approvals cover a finding, the earliest is recorded. When a commit has
+// honoured approvals, each approvable error or warning they do not cover
+// says so in its hint, so that a reviewer sees why the commit still fails.
 
 import (
 	"errors"

@@ -336,12 +336,9 @@ func gitIdent(ctx context.Context, dir string) (sig object.Signature, err error)
 	return sig, nil
 }
 
+// isRuleID reports whether s looks like a rule id: AC and three digits.
 func isRuleID(s string) bool {
-	if len(s) != 5 || !strings.HasPrefix(s, "AC") {
-		return false
-	}
-	_, err := strconv.Atoi(s[2:])
-	return err == nil && strings.Trim(s[2:], "0123456789") == ""
+	return len(s) == 5 && strings.HasPrefix(s, "AC") && strings.Trim(s[2:], "0123456789") == ""
 }
 
 // matchGlob matches a --path glob against a finding's path; a finding about
