@@ -22,7 +22,9 @@ type TextOptions struct {
 // with findings followed by one line per finding and a hint line, clean
 // commits on one line each (long runs of clean commits on a single line),
 // then the policy source and a summary line that starts with FAIL when the
-// report has error-level findings and with ok otherwise.
+// report has error-level findings and with ok otherwise. A finding that a
+// maintainer approved shows who approved it, the level it had and why,
+// instead of its hint.
 //
 // Strings that come from the repository (subjects, paths) or from the
 // verifier are printed with control and bidirectional-formatting characters

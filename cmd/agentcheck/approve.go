@@ -24,16 +24,18 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// agentSessionVars are environment variables that coding agents set for the
-// commands they run. An approval is a human's decision: approve refuses to
-// run where one of them is set. (The runtime hook also denies the agent's
-// tool call; this is the check that needs no hook.)
-var agentSessionVars = []string{"CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CURSOR_AGENT", "OPENCODE", "AI_AGENT"}
+// agentSessionVars returns the environment variables that coding agents set
+// for the commands they run. An approval is a human's decision: approve
+// refuses to run where one of them is set. (The runtime hook also denies the
+// agent's tool call; this is the check that needs no hook.)
+func agentSessionVars() []string {
+	return []string{"CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CURSOR_AGENT", "OPENCODE", "AI_AGENT"}
+}
 
 // inAgentSession returns the variable that says the command runs inside an
 // agent session, or "".
 func inAgentSession(getenv func(string) string) string {
-	for _, k := range agentSessionVars {
+	for _, k := range agentSessionVars() {
 		if getenv(k) != "" {
 			return k
 		}
