@@ -128,10 +128,14 @@ func TestParseEventRefuses(t *testing.T) {
 		{what: "a push of a ref that is not a ref", name: "push", file: "push.json", vars: vars,
 			edit: func(s string) string { return strings.Replace(s, `"refs/heads/main"`, `"main; rm -rf /"`, 1) }, want: "is not a ref name"},
 		{what: "a push that created the default branch", name: "push", file: "push_new_branch.json", vars: vars,
-			edit: func(s string) string { return strings.Replace(s, `"refs/heads/agent/fix-greeting"`, `"refs/heads/main"`, 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, `"refs/heads/agent/fix-greeting"`, `"refs/heads/main"`, 1)
+			},
 			want: "no trusted side"},
 		{what: "a default branch that is an option", name: "push", file: "push_new_branch.json", vars: vars,
-			edit: func(s string) string { return strings.Replace(s, `"default_branch": "main"`, `"default_branch": "-x"`, 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, `"default_branch": "main"`, `"default_branch": "-x"`, 1)
+			},
 			want: "is not a branch name"},
 		{what: "a payload that is not JSON", name: "push", file: "push.json", vars: vars,
 			edit: func(s string) string { return s[:20] }, want: "parsing push event payload"},

@@ -37,7 +37,7 @@ func testReport(t *testing.T) *check.Report {
 					Message: "session claude-code/s2 ran with permission mode bypassPermissions", Session: "claude-code/s2"},
 				{Rule: "AC004", Name: "protected-path", Level: check.LevelError, Commit: commitB, Path: ".github/workflows/ci.yml", Line: 3,
 					Message: "agent commit changes .github/workflows/ci.yml (protected class ci) that no session declared",
-					Hint: "declare it with scope: .github/workflows/ci.yml in the prompt", Session: "claude-code/s2", Class: "ci"},
+					Hint:    "declare it with scope: .github/workflows/ci.yml in the prompt", Session: "claude-code/s2", Class: "ci"},
 				{Rule: "AC005", Name: "out-of-scope", Level: check.LevelWarning, Commit: commitB, Path: "docs/evil\n::error::x,y.md", Line: 2,
 					Message: "docs/evil\n::error::x,y.md is outside the declared scope", Session: "claude-code/s2"},
 			},

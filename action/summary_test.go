@@ -101,13 +101,13 @@ func TestSummaryEscapesRecordedText(t *testing.T) {
 
 func TestMarkdownText(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain words":            "plain words",
-		"a_b*c`d":                `a\_b\*c\` + "`" + `d`,
-		"<b>&amp;</b>":           "&lt;b&gt;&amp;amp;&lt;/b&gt;",
-		"[x](y)":                 `\[x\]\(y\)`,
+		"plain words":           "plain words",
+		"a_b*c`d":               `a\_b\*c\` + "`" + `d`,
+		"<b>&amp;</b>":          "&lt;b&gt;&amp;amp;&lt;/b&gt;",
+		"[x](y)":                `\[x\]\(y\)`,
 		"line\nbreak\rand\ttab": "line break and tab",
-		"\u202eabc":              "\uFFFDabc",
-		"a|b":                    `a\|b`,
+		"\u202eabc":             "\uFFFDabc",
+		"a|b":                   `a\|b`,
 	} {
 		if got := MarkdownText(in); got != want {
 			t.Errorf("MarkdownText(%q) = %q, want %q", in, got, want)
