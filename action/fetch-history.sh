@@ -16,9 +16,9 @@
 # commits are data for agentcheck to read.
 #
 # History: in a shallow repository the tips are fetched with --depth, then
-# deepened (doubling) until the range base..head is complete — the base is an
-# ancestor reachable through fetched history and no commit of the range is a
-# shallow boundary — and as a last resort unshallowed.
+# deepened (doubling) until the range base..head is complete (see complete
+# below), and as a last resort unshallowed. agentcheck itself refuses a range
+# that reaches a shallow boundary, so a mistake here fails closed.
 #
 # Environment: AGENTCHECK_REMOTE (default origin), AGENTCHECK_DEPTH (first
 # depth, default 50), AGENTCHECK_DEEPEN_ROUNDS (default 6).
@@ -122,15 +122,28 @@ else
 	base=${commits[0]}
 fi
 
-# complete reports whether base..head can be walked without reaching a
-# shallow boundary.
+# complete reports whether base..head can be walked as in the full history.
+# In a shallow repository that takes two things: no commit of the range is a
+# shallow boundary (its parents were cut), and the base's side reaches back
+# far enough that no old commit looks new only because the base's history
+# was cut. The second is judged by commit dates, as git's own walk does: every
+# commit of the range must be newer than every boundary of the base's side.
+# A commit wrongly in the range is an ancestor of such a boundary, so older.
 complete() {
 	[[ $(git rev-parse --is-shallow-repository) == true ]] || return 0
 	git merge-base "$base" "$head" >/dev/null 2>&1 || return 1
-	local shallow_file
+	local shallow_file range oldest newest_boundary
 	shallow_file=$(git rev-parse --git-path shallow)
 	[[ -s $shallow_file ]] || return 0
-	! git rev-list "$head" --not "$base" | grep -qFxf "$shallow_file"
+	range=$(git rev-list "$head" --not "$base")
+	[[ -n $range ]] || return 0
+	if grep -qFxf "$shallow_file" <<<"$range"; then
+		return 1
+	fi
+	oldest=$(git log --no-walk=unsorted --format=%ct --stdin <<<"$range" | sort -n | head -n 1)
+	newest_boundary=$(git rev-list "$base" | grep -Fxf "$shallow_file" |
+		git log --no-walk=unsorted --format=%ct --stdin | sort -n | tail -n 1)
+	[[ -z $newest_boundary || $oldest -gt $newest_boundary ]]
 }
 
 for ((i = 0; i < rounds; i++)); do
