@@ -290,6 +290,16 @@ func NotPermitted(err error) bool {
 	return false
 }
 
+// APIError says what GitHub answered, for people: "403 Resource not
+// accessible by integration" for an error response, else the error.
+func APIError(err error) string {
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		return fmt.Sprintf("%d %s", er.Response.StatusCode, er.Message)
+	}
+	return err.Error()
+}
+
 // truncateMarkdown cuts Markdown to at most n bytes at a line boundary and
 // says so in a last line.
 func truncateMarkdown(s string, n int) string {

@@ -206,8 +206,8 @@ func (g *gate) publish(ctx context.Context, report *check.Report) error {
 		case err == nil:
 		case action.NotPermitted(err):
 			fallback = true
-			g.warnf("the token may not create check runs (%v): the findings are reported as workflow annotations instead; "+
-				"give the workflow permissions: checks: write, or run it on pull_request_target for pull requests from forks", err)
+			g.warnf("the token may not create check runs (GitHub answered %s): the findings are reported as workflow annotations instead; "+
+				"give the workflow permissions: checks: write, or run it on pull_request_target for pull requests from forks", action.APIError(err))
 		default:
 			fallback = true
 			opErr = withHint(err, "re-run the job; the findings are in the job summary, the annotations and the SARIF file")
@@ -215,6 +215,11 @@ func (g *gate) publish(ctx context.Context, report *check.Report) error {
 		}
 	}
 	if fallback {
+		// Say so where people look, then the annotations.
+		note := g.notes[len(g.notes)-1]
+		if err := action.WriteCommand(g.inv.Stdout, "warning", map[string]string{"title": "agentcheck"}, note); err != nil {
+			return err
+		}
 		if err := action.WriteAnnotationCommands(g.inv.Stdout, report); err != nil {
 			return err
 		}
