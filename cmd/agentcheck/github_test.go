@@ -50,6 +50,11 @@ func TestGitHubScript(t *testing.T) {
 			// Nothing is reachable until a script starts github-api.
 			env.Setenv("GITHUB_API_URL", "http://127.0.0.1:9/")
 			env.Setenv("GITHUB_TOKEN", "")
+			// scripts/sarif-validate.sh looks for the validator in the
+			// user's cache, not in the script's own HOME.
+			if cache, err := os.UserCacheDir(); err == nil {
+				env.Setenv("AGENTCHECK_SARIF_CACHE", filepath.Join(cache, "agentcheck-sarif"))
+			}
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
