@@ -250,6 +250,9 @@ func (e *Event) mergeGroup(p *payload) error {
 	if err := checkSHA("merge_group.head_sha", mg.HeadSHA); err != nil {
 		return err
 	}
+	if !strings.HasPrefix(mg.HeadRef, "refs/") || !validBranch(strings.TrimPrefix(mg.HeadRef, "refs/")) {
+		return fmt.Errorf("merge_group.head_ref %q is not a ref name", truncate(mg.HeadRef, 80))
+	}
 	e.Base, e.Head, e.Ref = mg.BaseSHA, mg.HeadSHA, mg.HeadRef
 	return nil
 }

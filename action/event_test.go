@@ -137,6 +137,11 @@ func TestParseEventRefuses(t *testing.T) {
 				return strings.Replace(s, `"default_branch": "main"`, `"default_branch": "-x"`, 1)
 			},
 			want: "is not a branch name"},
+		{what: "a merge group ref with a line break", name: "merge_group", file: "merge_group.json", vars: vars,
+			edit: func(s string) string {
+				return strings.Replace(s, `"head_ref": "refs/heads/gh-readonly-queue/`, `"head_ref": "refs/heads/x\r::error::y/`, 1)
+			},
+			want: "merge_group.head_ref"},
 		{what: "a payload that is not JSON", name: "push", file: "push.json", vars: vars,
 			edit: func(s string) string { return s[:20] }, want: "parsing push event payload"},
 	} {

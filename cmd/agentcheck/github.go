@@ -21,6 +21,40 @@ import (
 // runGitHub is agentcheck github: the pull-request gate inside GitHub
 // Actions. See doc.go (# GitHub) and package action.
 func runGitHub(ctx context.Context, inv *Invocation, args []string) error {
+	return singleLineErr(gitHub(ctx, inv, args))
+}
+
+// singleLineErr keeps an error's message and hint on one line each. The runner
+// reads workflow commands from stderr as well as stdout and ends a line at
+// CR as at LF: a message that quotes a hostile ref or path must not start a
+// line of its own.
+func singleLineErr(err error) error {
+	if err == nil || err == errViolations || errors.Is(err, errHelp) {
+		return err
+	}
+	var e *exitErr
+	hint := ""
+	if errors.As(err, &e) {
+		hint = e.hint
+	}
+	msg := err.Error()
+	if clean(msg) == msg && clean(hint) == hint {
+		return err
+	}
+	return &exitErr{code: exitCodeOf(err), err: errors.New(clean(msg)), hint: clean(hint)}
+}
+
+// clean replaces line breaks and other control characters with spaces.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func gitHub(ctx context.Context, inv *Invocation, args []string) error {
 	fs := newFlagSet(inv, "github", "")
 	sarifFile := fs.String("sarif-file", "agentcheck.sarif", "write the SARIF log to `FILE`")
 	failOnFlag := fs.String("fail-on", "error", "which findings fail the step: `error`, warning or never")
@@ -82,7 +116,7 @@ func (g *gate) warnf(format string, args ...any) {
 	g.notes = append(g.notes, msg)
 	// The runner reads workflow commands on stderr as well as stdout: the
 	// prefix keeps a line from ever starting with "::".
-	fmt.Fprintf(g.inv.Stderr, "agentcheck: warning: %s\n", strings.ReplaceAll(msg, "\n", " "))
+	fmt.Fprintf(g.inv.Stderr, "agentcheck: warning: %s\n", clean(msg))
 }
 
 // check verifies the event's range and returns the report.
@@ -242,7 +276,7 @@ func (g *gate) publish(ctx context.Context, report *check.Report) error {
 	if verdict.Failed {
 		word = "FAIL"
 	}
-	fmt.Fprintf(g.inv.Stderr, "agentcheck: %s: %s (%s, %s)\n", word, verdict.Title, g.ev.Describe(), report.Range)
+	fmt.Fprintf(g.inv.Stderr, "agentcheck: %s: %s (%s, %s)\n", word, verdict.Title, clean(g.ev.Describe()), clean(report.Range))
 	if opErr != nil {
 		return opErr
 	}
@@ -312,6 +346,6 @@ func (g *gate) reportError(ctx context.Context, cause error) {
 	cr := &action.CheckRun{Client: g.client, Owner: g.env.Owner(), Repo: g.env.Repo(), HeadSHA: g.ev.Head, DetailsURL: g.env.RunURL()}
 	v := action.Verdict{Failed: true, Conclusion: "failure", Title: "Could not check"}
 	if _, err := cr.Publish(ctx, v, summary, nil); err != nil {
-		fmt.Fprintf(g.inv.Stderr, "agentcheck: warning: the %s check run was not created: %s\n", action.CheckRunName, strings.ReplaceAll(err.Error(), "\n", " "))
+		fmt.Fprintf(g.inv.Stderr, "agentcheck: warning: the %s check run was not created: %s\n", action.CheckRunName, clean(err.Error()))
 	}
 }

@@ -176,3 +176,23 @@ func sarifMultitool() string {
 	}
 	return p
 }
+
+// TestSingleLineErr: an error that quotes hostile text cannot start a line
+// of stderr, where the runner would read it as a workflow command; the exit
+// code and the hint are kept.
+func TestSingleLineErr(t *testing.T) {
+	err := singleLineErr(withHint(usageError("ref %q\r::error::forged", "x\ny"), "fix\r\n::add-mask::x"))
+	var b strings.Builder
+	code := report(&b, err)
+	if code != exitError {
+		t.Errorf("exit code %d, want %d", code, exitError)
+	}
+	for _, line := range strings.FieldsFunc(b.String(), func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if !strings.HasPrefix(line, "agentcheck: ") {
+			t.Errorf("stderr line %q does not start with agentcheck:", line)
+		}
+	}
+	if singleLineErr(errViolations) != errViolations || singleLineErr(nil) != nil {
+		t.Error("violations or nil changed")
+	}
+}
