@@ -58,6 +58,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"approve": {"sign a maintainer's approval of a commit's findings", runApprove},
 		"attest":  {"seal agent sessions into a signed manifest on a commit", runAttest},
+		"github":  {"the pull-request gate inside GitHub Actions (used by action.yml)", runGitHub},
 		"hook":    {"record one agent hook event (called by the agent)", runHook},
 		"keygen":  {"create an SSH signing key for manifests", runKeygen},
 		"show":    {"show the manifests on a commit", runShow},

@@ -94,6 +94,46 @@ the approver and the reason. A forged or untrusted approval is AC002, a copied
 one AC003, a malformed one AC009 — each an error, never a pass; a
 self-approval is an AC002 warning and approves nothing.
 
+# GitHub
+
+	agentcheck github [--sarif-file FILE] [--fail-on error|warning|never]
+	                  [--policy FILE] [--allowed-signers FILE]
+	agentcheck github --fetch-plan
+
+The pull-request gate inside GitHub Actions; the composite action
+(action.yml) builds agentcheck from its own source and runs it. It reads
+GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_SHA,
+GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID and GITHUB_TOKEN, and
+handles these events:
+
+	pull_request, pull_request_target  base.sha..head.sha of the pull request
+	                                   (never the merge commit)
+	push                               before..after; a new branch:
+	                                   refs/remotes/origin/DEFAULT..after;
+	                                   a deleted branch: nothing to check
+	merge_group                        base_sha..head_sha
+
+The policy and the allowed signers come from the range's base, never from
+the commits being checked. --policy and --allowed-signers name files on the
+runner instead; a file inside the checked-out repository is refused, since
+its content may be the pull request's. With trust.github_ssh_keys: true in
+the base's policy, a manifest signed with one of the commit author's SSH
+signing keys registered on GitHub is trusted for the author's email (the
+author's account is the one GitHub links to the commit).
+
+It writes the SARIF log (default agentcheck.sarif, category agentcheck), the
+job summary to GITHUB_STEP_SUMMARY, the step outputs sarif-file, findings and
+result to GITHUB_OUTPUT, and the check run "agentcheck" with one annotation
+per finding. When the token may not create check runs, or there is no token,
+the findings are printed on stdout as workflow commands (::error
+file=…,line=…::…) and a warning says why. Exit codes: 1 when findings at or
+above --fail-on are reported, 2 when the gate could not decide (also when
+the check run could not be created for another reason than permissions).
+
+--fetch-plan prints what the repository must hold for the check, one item a
+line (commit SHA, branch NAME, pull N, notes URL), for the action's
+fetch-history.sh, and exits.
+
 # Exit codes
 
 	0  success; for verify, no error-level finding
