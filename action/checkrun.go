@@ -128,7 +128,10 @@ func Annotations(r *check.Report) []Annotation {
 				a.Path = check.PolicyFile
 				msg += fmt.Sprintf(" (This finding concerns commit %s as a whole; it is shown at the policy file.)", commit)
 			}
-			if f.Hint != "" {
+			switch {
+			case f.Approval != nil:
+				msg += fmt.Sprintf("\n\nApproved by %s (was %s): %s", f.Approval.Approver, f.Approval.Level, f.Approval.Reason)
+			case f.Hint != "":
 				msg += "\n\nHint: " + f.Hint
 			}
 			if f.Session != "" {

@@ -66,8 +66,11 @@ func writeSummary(b *strings.Builder, r *check.Report, info SummaryInfo) {
 		what = MarkdownText(info.Event.Describe())
 	}
 	fmt.Fprintf(b, "**%s** — %s checked: `%s`.\n\n", MarkdownText(v.Title), what, codeSpanSafe(r.Range))
-	fmt.Fprintf(b, "Policy: %s  \nTrusted keys: %s\n\n",
-		MarkdownText(r.PolicySource), MarkdownText(orNone(r.SignersSource)))
+	fmt.Fprintf(b, "Policy: %s  \nTrusted keys: %s", MarkdownText(r.PolicySource), MarkdownText(orNone(r.SignersSource)))
+	if r.ApproversSource != "" {
+		fmt.Fprintf(b, "  \nApprovers: %s", MarkdownText(r.ApproversSource))
+	}
+	b.WriteString("\n\n")
 	fmt.Fprintf(b, "The policy and the trusted keys come from the base, never from the commits being checked.\n\n")
 
 	if len(r.Commits) > 0 {
@@ -172,6 +175,9 @@ func writeFindings(b *strings.Builder, r *check.Report, info SummaryInfo) {
 				}
 			}
 			msg := MarkdownText(f.Message)
+			if a := f.Approval; a != nil {
+				msg += "<br>✅ approved by " + MarkdownText(a.Approver) + " (was " + MarkdownText(string(a.Level)) + "): " + MarkdownText(a.Reason)
+			}
 			if f.Session != "" {
 				msg += "<br>session " + MarkdownText(f.Session)
 			}
@@ -237,10 +243,19 @@ func writeSessions(b *strings.Builder, r *check.Report, info SummaryInfo) {
 
 func writeNextSteps(b *strings.Builder, r *check.Report, info SummaryInfo) {
 	counts := map[string]int{}
+	approved := 0
 	for _, f := range r.Findings() {
+		if f.Approval != nil { // an approved finding needs nothing more
+			approved++
+			continue
+		}
 		counts[f.Rule]++
 	}
 	b.WriteString("### What to do next\n\n")
+	if len(counts) == 0 && approved > 0 {
+		b.WriteString("Nothing: a maintainer approved the findings (agentcheck approve).\n\n")
+		return
+	}
 	if len(counts) == 0 {
 		b.WriteString("Nothing: every checked commit matches its manifests and the policy.\n\n")
 		return

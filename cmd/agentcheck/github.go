@@ -165,7 +165,7 @@ func (g *gate) check(ctx context.Context, trust trustFlags) (*check.Report, erro
 	if err != nil {
 		return nil, err
 	}
-	v := &check.Verifier{Policy: t.Policy, Signers: t.Signers, Notes: notes, Objects: repo.Objects}
+	v := check.NewVerifier(t, notes, repo.Objects) // approvals from the base's approvers, never GitHub's keys
 	var keys *action.GitHubKeys
 	if t.Policy.Trust.GitHubSSHKeys {
 		keys = &action.GitHubKeys{Client: g.client, Owner: g.env.Owner(), Repo: g.env.Repo()}
