@@ -40,9 +40,10 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup:               setupScript,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"replay": cmdReplay,
-			"subst":  cmdSubst,
-			"dsse":   cmdDSSE,
+			"replay":    cmdReplay,
+			"subst":     cmdSubst,
+			"dsse":      cmdDSSE,
+			"gitserver": cmdGitServer,
 		},
 	})
 }
