@@ -338,7 +338,7 @@ func peelToCommit(r check.ObjectReader, h plumbing.Hash) (plumbing.Hash, bool, e
 	for range 16 {
 		typ, data, err := r.Read(h)
 		if err != nil {
-			return plumbing.ZeroHash, false, fmt.Errorf("reading object %s: %w", h, err)
+			return plumbing.ZeroHash, false, err // the store names the object
 		}
 		switch typ {
 		case plumbing.CommitObject:

@@ -113,6 +113,9 @@ func (p *Printer) reasons(d *Decision, counts string) string {
 	for _, r := range d.Refusals {
 		refs = append(refs, r.Ref)
 	}
+	if d.Summary().Commits == 0 {
+		return "refused update of " + refList(refs)
+	}
 	return fmt.Sprintf("refused update of %s; %s", refList(refs), counts)
 }
 

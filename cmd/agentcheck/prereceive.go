@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
 	"github.com/agentcheck/agentcheck/server"
@@ -195,7 +197,7 @@ func runGate(ctx context.Context, req gateRequest, modes chan<- string) gateResu
 
 // gateHint says how to fix an error that kept the gate from deciding.
 func gateHint(err error) string {
-	if errors.Is(err, check.ErrIncompleteHistory) {
+	if errors.Is(err, check.ErrIncompleteHistory) || errors.Is(err, plumbing.ErrObjectNotFound) {
 		return "the repository lacks objects the check needs: run git fsck on the server"
 	}
 	return "the gate fails closed: fix what the error names (the server's agentcheck configuration, or the policy or keys it reads), or run the hook with --mode warn meanwhile"
