@@ -78,7 +78,11 @@ func (p *Printer) Decision(d *Decision) {
 		}
 	}
 	if hidden > 0 {
-		p.line("… and %s more (agentcheck verify OLD..NEW in a clone lists them all)", plural(hidden, "finding"))
+		word := "findings"
+		if hidden == 1 {
+			word = "finding"
+		}
+		p.line("… and %d more %s (agentcheck verify OLD..NEW in a clone lists them all)", hidden, word)
 	}
 
 	s := d.Summary()

@@ -66,44 +66,9 @@ func runPreReceive(ctx context.Context, inv *Invocation, args []string) error {
 		dir: dir, getenv: inv.getenv, stdin: inv.Stdin, mode: *mode,
 		opts: server.Options{PolicyFile: *policy, SignersFile: *signers, ApproversFile: *approvers, Platform: plat},
 	}
-	// The gate runs in its own goroutine so that the deadline holds even
-	// where the work does not look at ctx (reading stdin, the notes), and a
-	// panic is caught and reported instead of crashing the hook. Only this
-	// goroutine writes to stderr. After a timeout the gate goroutine is
-	// abandoned; it owns the repository and closes it when it ends.
-	done := make(chan gateResult, 1)
-	modes := make(chan string, 1)
-	go func() {
-		var res gateResult
-		defer func() {
-			if p := recover(); p != nil {
-				res = gateResult{err: fmt.Errorf("internal error: %v", p),
-					hint: "this is a bug in agentcheck; please report it with the output above"}
-			}
-			done <- res
-		}()
-		res = runGate(ctx, req, modes)
-	}()
-
-	var res gateResult
-	timedOut := false
-	select {
-	case res = <-done:
-	case <-ctx.Done():
-		select {
-		case res = <-done: // decided just in time
-		default:
-			timedOut = true
-		}
-	}
-	if errors.Is(res.err, context.DeadlineExceeded) {
-		timedOut = true
-	}
-	effMode := *mode
-	select {
-	case m := <-modes:
-		effMode = m
-	default:
+	res, timedOut, effMode := guarded(ctx, func(modes chan<- string) gateResult { return runGate(ctx, req, modes) })
+	if effMode == "" {
+		effMode = *mode
 	}
 	if effMode == "" {
 		effMode = server.ModeEnforce
@@ -132,6 +97,46 @@ func runPreReceive(ctx context.Context, inv *Invocation, args []string) error {
 	return nil
 }
 
+// guarded runs the gate in its own goroutine, so that the deadline of ctx
+// holds even where the work does not look at ctx (reading stdin, loading
+// the notes), and a panic is caught and reported instead of crashing the
+// hook: the gate fails closed. Only the caller writes to stderr. After a
+// timeout the gate goroutine is abandoned; it owns what it opened and
+// closes it when it ends. run sends the effective mode on modes as soon as
+// it knows it; guarded returns it ("" when it was not sent).
+func guarded(ctx context.Context, run func(modes chan<- string) gateResult) (res gateResult, timedOut bool, mode string) {
+	done := make(chan gateResult, 1)
+	modes := make(chan string, 1)
+	go func() {
+		var r gateResult
+		defer func() {
+			if p := recover(); p != nil {
+				r = gateResult{err: fmt.Errorf("internal error: %v", p),
+					hint: "this is a bug in agentcheck; please report it with the output above"}
+			}
+			done <- r
+		}()
+		r = run(modes)
+	}()
+	select {
+	case res = <-done:
+	case <-ctx.Done():
+		select {
+		case res = <-done: // decided just in time
+		default:
+			timedOut = true
+		}
+	}
+	if errors.Is(res.err, context.DeadlineExceeded) {
+		timedOut = true
+	}
+	select {
+	case mode = <-modes:
+	default:
+	}
+	return res, timedOut, mode
+}
+
 // gateRequest is what the gate goroutine needs; it shares nothing mutable
 // with the goroutine that reports.
 type gateRequest struct {
@@ -156,9 +161,9 @@ func runGate(ctx context.Context, req gateRequest, modes chan<- string) gateResu
 	if err != nil {
 		hint := "run agentcheck pre-receive as a hook of the repository: git runs hooks inside it"
 		if errors.Is(err, gitrepo.ErrUnsupportedFormat) {
-			hint = "agentcheck cannot read this repository's format yet; remove the hook from this repository"
+			hint = "agentcheck cannot check this repository's format yet, so the gate rejects every push to it; remove the hook from this repository to accept pushes unchecked"
 		}
-		return gateResult{err: fmt.Errorf("opening repository: %w", err), hint: hint}
+		return gateResult{err: err, hint: hint}
 	}
 	defer repo.Close()
 
@@ -184,7 +189,7 @@ func runGate(ctx context.Context, req gateRequest, modes chan<- string) gateResu
 	if err != nil {
 		hint := "agentcheck pre-receive reads git's pre-receive input; run it only as a pre-receive hook"
 		if errors.Is(err, server.ErrSHA256) {
-			hint = "agentcheck cannot check SHA-256 repositories yet; remove the hook from this repository"
+			hint = "agentcheck cannot check SHA-256 repositories yet, so the gate rejects every push to them; remove the hook from this repository to accept pushes unchecked"
 		}
 		return gateResult{err: fmt.Errorf("reading the pushed refs: %w", err), hint: hint}
 	}
