@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cgi"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -207,5 +208,28 @@ func TestGuarded(t *testing.T) {
 		if timedOut || res.err != nil || res.decision == nil || mode != "" {
 			t.Errorf("guarded(ok) = %+v, %v, %q", res, timedOut, mode)
 		}
+	})
+}
+
+// TestExampleHooks installs the example hooks of examples/hooks as their
+// guides say and pushes through them (testdata/examples/hooks.txtar).
+func TestExampleHooks(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	examples, err := filepath.Abs(filepath.Join("..", "..", "examples", "hooks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Files:               []string{filepath.Join("testdata", "examples", "hooks.txtar")},
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			if err := setupScript(env); err != nil {
+				return err
+			}
+			return os.CopyFS(filepath.Join(env.WorkDir, "examples"), os.DirFS(examples))
+		},
+		Cmds: scriptCmds(),
 	})
 }
