@@ -202,6 +202,10 @@ func runGate(ctx context.Context, req gateRequest, modes chan<- string) gateResu
 
 // gateHint says how to fix an error that kept the gate from deciding.
 func gateHint(err error) string {
+	var ih *check.IncompleteHistoryError
+	if errors.As(err, &ih) && ih.Shallow {
+		return "the push cuts the history of its commits (a shallow push): push from a complete clone (git fetch --unshallow)"
+	}
 	if errors.Is(err, check.ErrIncompleteHistory) || errors.Is(err, plumbing.ErrObjectNotFound) {
 		return "the repository lacks objects the check needs: run git fsck on the server"
 	}
