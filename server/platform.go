@@ -35,10 +35,16 @@ type Platform struct {
 	LinePrefix string
 }
 
-// githubMergeVias are the values of GITHUB_VIA with which GitHub Enterprise
-// Server runs pre-receive hooks when it merges a pull request itself (see
-// "Creating a pre-receive hook script" in the GHES documentation).
-var githubMergeVias = []string{"pull request merge button", "pull request merge api"}
+// githubMergeVia reports whether GITHUB_VIA says GitHub Enterprise Server
+// runs the hook because it merges a pull request itself (the values are
+// listed in "Creating a pre-receive hook script" of the GHES documentation).
+func githubMergeVia(via string) bool {
+	switch via {
+	case "pull request merge button", "pull request merge api":
+		return true
+	}
+	return false
+}
 
 // giteaMergeTrigger is the GITEA_PUSH_TRIGGER with which Gitea (and Forgejo)
 // runs hooks when it pushes the merge of a pull request into its base branch
@@ -80,11 +86,8 @@ func DetectPlatform(kind string, getenv func(string) string) (Platform, error) {
 		p.Name, p.Pusher = "git", getenv("REMOTE_USER")
 	case PlatformGitHub:
 		p.Name, p.Pusher = "GitHub Enterprise Server", getenv("GITHUB_USER_LOGIN")
-		via := getenv("GITHUB_VIA")
-		for _, v := range githubMergeVias {
-			if via == v {
-				p.Merge = fmt.Sprintf("GITHUB_VIA=%q", via)
-			}
+		if via := getenv("GITHUB_VIA"); githubMergeVia(via) {
+			p.Merge = fmt.Sprintf("GITHUB_VIA=%q", via)
 		}
 	case PlatformGitLab:
 		p.Name, p.Pusher, p.LinePrefix = "GitLab", getenv("GL_USERNAME"), "GL-HOOK-ERR: "
