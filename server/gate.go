@@ -83,14 +83,21 @@ func (d *Decision) Rejected() bool {
 	return false
 }
 
-// Summary adds up the findings of every group.
+// Summary adds up the findings of every group. Commits counts distinct
+// commits: one that arrives on refs of two groups was checked twice.
 func (d *Decision) Summary() check.Summary {
 	var s check.Summary
+	seen := map[string]bool{}
 	for _, g := range d.Groups {
 		if g.Report == nil {
 			continue
 		}
-		s.Commits += g.Report.Summary.Commits
+		for _, c := range g.Report.Commits {
+			if !seen[c.Commit] {
+				seen[c.Commit] = true
+				s.Commits++
+			}
+		}
 		s.Errors += g.Report.Summary.Errors
 		s.Warnings += g.Report.Summary.Warnings
 		s.Notes += g.Report.Summary.Notes
