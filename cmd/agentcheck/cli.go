@@ -56,14 +56,15 @@ type command struct {
 // so the table cannot be mutated between runs.
 func commands() map[string]command {
 	return map[string]command{
-		"approve": {"sign a maintainer's approval of a commit's findings", runApprove},
-		"attest":  {"seal agent sessions into a signed manifest on a commit", runAttest},
-		"github":  {"the pull-request gate inside GitHub Actions (used by action.yml)", runGitHub},
-		"hook":    {"record one agent hook event (called by the agent)", runHook},
-		"keygen":  {"create an SSH signing key for manifests", runKeygen},
-		"show":    {"show the manifests on a commit", runShow},
-		"verify":  {"check commits against their manifests and the policy", runVerify},
-		"version": {"print the version", runVersion},
+		"approve":     {"sign a maintainer's approval of a commit's findings", runApprove},
+		"attest":      {"seal agent sessions into a signed manifest on a commit", runAttest},
+		"github":      {"the pull-request gate inside GitHub Actions (used by action.yml)", runGitHub},
+		"hook":        {"record one agent hook event (called by the agent)", runHook},
+		"keygen":      {"create an SSH signing key for manifests", runKeygen},
+		"pre-receive": {"the server-side gate: a git pre-receive hook", runPreReceive},
+		"show":        {"show the manifests on a commit", runShow},
+		"verify":      {"check commits against their manifests and the policy", runVerify},
+		"version":     {"print the version", runVersion},
 	}
 }
 
@@ -173,6 +174,11 @@ func withHint(err error, hint string) error {
 // findings; the findings themselves have already been written.
 var errViolations = &exitErr{code: exitViolations, err: errors.New("violations found")}
 
+// errReported is returned by commands that have written why they failed in
+// their own format (pre-receive's lines carry a prefix for GitLab); report
+// only maps it to its exit code.
+var errReported = &exitErr{code: exitError, err: errors.New("error already reported")}
+
 // exitCodeOf maps an error returned by Run to the process exit code.
 func exitCodeOf(err error) int {
 	if err == nil || errors.Is(err, errHelp) {
@@ -189,7 +195,7 @@ func exitCodeOf(err error) int {
 // exit code. Violations are not repeated: the findings were the output.
 func report(stderr io.Writer, err error) int {
 	code := exitCodeOf(err)
-	if err == nil || errors.Is(err, errHelp) || err == errViolations {
+	if err == nil || errors.Is(err, errHelp) || err == errViolations || err == errReported {
 		return code
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")

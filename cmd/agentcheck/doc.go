@@ -134,6 +134,40 @@ the check run could not be created for another reason than permissions).
 line (commit SHA, branch NAME, pull N, notes URL), for the action's
 fetch-history.sh, and exits.
 
+# Server-side gate
+
+	agentcheck pre-receive [--policy FILE] [--allowed-signers FILE] [--approvers FILE]
+	                       [--timeout 4.5s] [--on-timeout reject|accept]
+	                       [--mode enforce|warn] [--platform auto|git|github|gitlab|gitea]
+
+A git pre-receive hook. It reads git's input on stdin ("<old> <new> <ref>"
+per updated ref) and checks, like verify, the commits the push introduces:
+reachable from the new tips and from no ref the repository had before the
+push. Deletions, tags of trees and refs under refs/notes/ introduce no
+commit. Manifests are read from refs/notes/agentcheck at its new tip when
+the push updates it, else from the server's; an update of that ref that
+drops a line of a note, or deletes it, is refused (notes are append-only).
+
+The policy and keys come, file by file, from the flags, else the bare
+repository's git config (agentcheck.policy, agentcheck.allowedSigners,
+agentcheck.approvers; relative paths are relative to the repository), else
+the updated ref's tip before the push, else the default branch, else the
+built-in defaults: never from the push. A push by the platform's merge
+button (GITHUB_VIA, GL_PROTOCOL=web, GITEA_PUSH_TRIGGER=pr-merge-to-base;
+--platform auto detects the platform, --platform git trusts none of these
+variables) follows the policy's server.platform_merges.
+
+Everything goes to stderr, which git relays to the pusher: one line per
+finding, then a summary naming the pusher when the platform says who it is;
+on GitLab each line starts with "GL-HOOK-ERR: ". Nothing goes to stdout.
+The exit status is 0 to accept the push, 1 to reject it for findings or a
+refused notes update, 2 to reject it because it could not be checked: a
+push not checked within --timeout (unless --on-timeout accept), a broken
+policy or configuration, a corrupt object, an internal error; the reason
+goes to the pusher. --mode warn (or git config agentcheck.mode warn) reports
+the same but accepts every push. The hook runs no git. Install guides:
+docs/pre-receive.md.
+
 # Exit codes
 
 	0  success; for verify, no error-level finding

@@ -42,11 +42,12 @@ func TestScript(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup:               setupScript,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"replay": cmdReplay,
-			"subst":  cmdSubst,
-			"dsse":   cmdDSSE,
-			"tamper": cmdTamper,
-			"sign":   cmdSign,
+			"replay":    cmdReplay,
+			"subst":     cmdSubst,
+			"dsse":      cmdDSSE,
+			"tamper":    cmdTamper,
+			"sign":      cmdSign,
+			"gitserver": cmdGitServer,
 		},
 	})
 }
