@@ -10,8 +10,8 @@ const Masked = "***"
 
 // secretPatterns find secrets in shell commands. Each pattern's first group,
 // if any, is kept (the name of what was assigned or passed) and the rest of
-// the match is masked. They are compiled on first use: the recording hook
-// starts on every tool call and never masks.
+// the match is masked. They are compiled on first use: the hook, which runs
+// on every tool call, never masks and should not pay for them at startup.
 var secretPatterns = sync.OnceValue(func() []*regexp.Regexp {
 	return []*regexp.Regexp{
 		// Environment and variable assignments whose name says secret:

@@ -56,16 +56,19 @@ type command struct {
 // so the table cannot be mutated between runs.
 func commands() map[string]command {
 	return map[string]command{
-		"attest":   {"seal agent sessions into a signed manifest on a commit", runAttest},
-		"doctor":   {"check the setup: agents' hooks, git hooks, notes, key, trusted signers", runDoctor},
-		"git-hook": {"run one of agentcheck's git hooks (called by git)", runGitHook},
-		"hook":     {"record one agent hook event (called by the agent)", runHook},
-		"init":     {"set up agents' hooks, git hooks, policy and key in this repository", runInit},
-		"scope":    {"declare, list or clear the agent session's scope (add GLOB…, list, clear)", runScope},
-		"keygen":   {"create an SSH signing key for manifests", runKeygen},
-		"show":     {"show the manifests on a commit", runShow},
-		"verify":   {"check commits against their manifests and the policy", runVerify},
-		"version":  {"print the version", runVersion},
+		"approve":     {"sign a maintainer's approval of a commit's findings", runApprove},
+		"attest":      {"seal agent sessions into a signed manifest on a commit", runAttest},
+		"doctor":      {"check the setup: agents' hooks, git hooks, notes, key, trusted signers", runDoctor},
+		"git-hook":    {"run one of agentcheck's git hooks (called by git)", runGitHook},
+		"github":      {"the pull-request gate inside GitHub Actions (used by action.yml)", runGitHub},
+		"hook":        {"record one agent hook event (called by the agent)", runHook},
+		"init":        {"set up agents' hooks, git hooks, policy and key in this repository", runInit},
+		"keygen":      {"create an SSH signing key for manifests", runKeygen},
+		"pre-receive": {"the server-side gate: a git pre-receive hook", runPreReceive},
+		"scope":       {"declare, list or clear the agent session's scope (add GLOB…, list, clear)", runScope},
+		"show":        {"show the manifests on a commit", runShow},
+		"verify":      {"check commits against their manifests and the policy", runVerify},
+		"version":     {"print the version", runVersion},
 	}
 }
 
@@ -175,8 +178,14 @@ func withHint(err error, hint string) error {
 // findings; the findings themselves have already been written.
 var errViolations = &exitErr{code: exitViolations, err: errors.New("violations found")}
 
+// errReported is returned by commands that have written why they failed in
+// their own format (pre-receive's lines carry a prefix for GitLab); report
+// only maps it to its exit code.
+var errReported = &exitErr{code: exitError, err: errors.New("error already reported")}
+
 // errQuiet is the cause of an exit that has nothing to say: the command
-// already wrote its answer (a hook's deny).
+// already wrote its answer (a hook's deny, a git hook's refusal), with its
+// own exit code.
 var errQuiet = errors.New("quiet exit")
 
 // quietExit returns an error that makes the process exit with code and
@@ -199,7 +208,7 @@ func exitCodeOf(err error) int {
 // exit code. Violations are not repeated: the findings were the output.
 func report(stderr io.Writer, err error) int {
 	code := exitCodeOf(err)
-	if err == nil || errors.Is(err, errHelp) || errors.Is(err, errQuiet) || err == errViolations {
+	if err == nil || errors.Is(err, errHelp) || errors.Is(err, errQuiet) || err == errViolations || err == errReported {
 		return code
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")

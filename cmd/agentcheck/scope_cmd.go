@@ -13,35 +13,6 @@ import (
 	"github.com/agentcheck/agentcheck/scope"
 )
 
-// agentEnvVars lists the variables coding agents set in the shells they run
-// commands in. "agentcheck scope" refuses to run where one is set: the scope
-// is the human's to declare. An agent can unset them, so this is a second
-// line: the runtime hook already refuses "agentcheck scope" from the agent's
-// shell tool, and every declaration is signed into the manifest with its
-// source.
-func agentEnvVars() []string {
-	return []string{
-		"CLAUDECODE", "CLAUDE_CODE_SESSION_ID", // Claude Code
-		"CODEX_THREAD_ID",                 // Codex CLI
-		"CURSOR_AGENT",                    // Cursor's agent terminal
-		"OPENCODE", "OPENCODE_SESSION_ID", // OpenCode
-	}
-}
-
-// inAgentSession returns the variable that shows the process runs inside an
-// agent's session, or "".
-func inAgentSession(getenv func(string) string) string {
-	for _, v := range agentEnvVars() {
-		if getenv(v) != "" {
-			return v
-		}
-	}
-	if getenv("AGENT") == "1" { // the emerging convention for agent shells
-		return "AGENT"
-	}
-	return ""
-}
-
 func runScope(ctx context.Context, inv *Invocation, args []string) error {
 	if len(args) == 0 {
 		return usageError("scope needs a subcommand: add GLOB…, list or clear")

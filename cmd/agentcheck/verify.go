@@ -101,8 +101,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	v := &check.Verifier{Policy: t.Policy, Signers: t.Signers, Notes: notes, Objects: repo.Objects}
-	reports, err := v.Verify(ctx, commits)
+	reports, err := check.NewVerifier(t, notes, repo.Objects).Verify(ctx, commits)
 	if err != nil {
 		return historyError(err)
 	}
