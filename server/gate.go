@@ -156,7 +156,7 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 			err := provenance.CheckNotesAppendOnly(repo.Objects, old, u.New)
 			if errors.Is(err, provenance.ErrNoteLineDropped) {
 				d.Refusals = append(d.Refusals, Refusal{Ref: u.Ref, Reason: err.Error(),
-					Hint: "notes are append-only: git fetch origin " + u.Ref + ":refs/notes/origin-agentcheck, git notes --ref agentcheck merge -s cat_sort_uniq refs/notes/origin-agentcheck, then push again"})
+					Hint: "notes are append-only: git fetch origin " + u.Ref + ":refs/notes/remotes/origin/agentcheck, git notes --ref agentcheck merge -s cat_sort_uniq refs/notes/remotes/origin/agentcheck, then push again (agentcheck init sets this up)"})
 			} else if err != nil {
 				return nil, fmt.Errorf("checking the update of %s: %w", u.Ref, err)
 			}
