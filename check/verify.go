@@ -163,6 +163,7 @@ func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error)
 		return cc.finish(rep, changes)
 	}
 	cc.judgePaths(changes, sessions)
+	cc.judgeSignals(changes, sessions)
 	return cc.finish(rep, changes)
 }
 
