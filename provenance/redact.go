@@ -54,8 +54,10 @@ func secretPatterns() []*regexp.Regexp {
 		// AWS_SECRET_ACCESS_KEY="…", $env:GITHUB_TOKEN = '…', and the same
 		// shapes in YAML, JSON and INI text: password: x, "api_key":"x". A
 		// colon must be followed by a space or preceded by a quote, so that
-		// a URL's user:password@ is left to the URL pattern.
-		regexp.MustCompile(`(?i)\b` + name + `(?:["']?\s*=\s*|["']?\s*:\s+|["']\s*:\s*)` + value),
+		// a URL's user:password@ is left to the URL pattern; the name must
+		// start a word of its own, so that a path (internal/auth: …) is not
+		// taken for a key.
+		regexp.MustCompile(`(?i)(?:^|[\s"'{,;(:]|\\[nrt])` + name + `(?:["']?\s*=\s*|["']?\s*:\s+|["']\s*:\s*)` + value),
 		// Flags that carry secrets: --password x, --token=x, --api-key x.
 		regexp.MustCompile(`(?i)(?:^|\s)--?(?:password|passwd|pass|passphrase|token|secret|api-?key|access-?key|secret-?key|auth-?token|client-?secret|private-?key)(?:=|\s+)` + value),
 		// User and password in one argument: curl -u user:pw, --user=user:pw.

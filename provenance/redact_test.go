@@ -72,6 +72,7 @@ func TestMaskSecrets(t *testing.T) {
 		{"git push", "git push origin main", "", "git push origin main"},
 		{"grep for word", "grep -rn password internal/auth/", "", "grep -rn password internal/auth/"},
 		{"ssh", "ssh deploy@host uptime", "", "ssh deploy@host uptime"},
+		{"path before a colon", "echo '- internal/auth: session lifetimes' >> notes.md", "", "internal/auth: session lifetimes"},
 	}
 	m := NewMasker()
 	for _, tt := range tests {
