@@ -117,6 +117,11 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return nil
 }
 
+// Canonical returns a copy of r in the canonical form of the JSON and SARIF
+// renderings, for other renderings (agentcheck log and export) to order
+// sessions and findings the same way. It never modifies r.
+func (r *Report) Canonical() *Report { return canonical(r) }
+
 // canonical returns a copy of r in the canonical form the JSON and SARIF
 // renderings use: the current version, findings and sessions sorted, no nil
 // slices. It never modifies r.
