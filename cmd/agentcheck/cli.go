@@ -57,8 +57,10 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"attest":  {"seal agent sessions into a signed manifest on a commit", runAttest},
+		"export":  {"export sessions and findings mapped to compliance controls (json, csv, html)", runExport},
 		"hook":    {"record one agent hook event (called by the agent)", runHook},
 		"keygen":  {"create an SSH signing key for manifests", runKeygen},
+		"log":     {"show the agent sessions behind each commit of a range, with the findings", runLog},
 		"show":    {"show the manifests on a commit", runShow},
 		"verify":  {"check commits against their manifests and the policy", runVerify},
 		"version": {"print the version", runVersion},
