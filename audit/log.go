@@ -2,7 +2,6 @@ package audit
 
 import (
 	"net/url"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -253,7 +252,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 		switch r.Kind {
 		case provenance.ReadFetch:
 			host := hostOf(r.URL)
-			trusted := trustedHost(host, pol.Taint.TrustedHosts)
+			trusted := check.TrustedHost(host, pol.Taint.TrustedHosts)
 			out.Reads.Fetches = append(out.Reads.Fetches, Fetch{URL: r.URL, Host: host, Trusted: trusted, Failed: r.Failed})
 			if _, ok := hosts[host]; !ok {
 				hosts[host] = trusted
@@ -261,7 +260,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 		case provenance.ReadSearch:
 			out.Reads.Searches = append(out.Reads.Searches, r.Query)
 		case provenance.ReadMCP:
-			trusted := trustedMCP(r.Server, pol.Taint.TrustedMCP)
+			trusted := check.TrustedMCP(r.Server, pol.Taint.TrustedMCP)
 			out.Reads.MCP = append(out.Reads.MCP, MCPCall{Server: r.Server, Tool: r.Tool, Trusted: trusted, Failed: r.Failed})
 			servers[r.Server] = trusted
 		default:
@@ -279,7 +278,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 		case provenance.KindExec:
 			out.Actions.Commands = append(out.Actions.Commands, Command{Command: a.Command, Failed: a.Failed, Decision: a.Decision})
 		case provenance.KindMCP:
-			out.Actions.MCP = append(out.Actions.MCP, MCPCall{Server: a.Server, Tool: a.Tool, Trusted: trustedMCP(a.Server, pol.Taint.TrustedMCP), Failed: a.Failed, Decision: a.Decision})
+			out.Actions.MCP = append(out.Actions.MCP, MCPCall{Server: a.Server, Tool: a.Tool, Trusted: check.TrustedMCP(a.Server, pol.Taint.TrustedMCP), Failed: a.Failed, Decision: a.Decision})
 		case provenance.KindSubagent:
 			out.Actions.Subagents = append(out.Actions.Subagents, a.Text)
 		}
@@ -314,30 +313,4 @@ func hostOf(raw string) string {
 		return raw
 	}
 	return strings.ToLower(u.Hostname())
-}
-
-// trustedHost and trustedMCP apply the policy's taint lists as the checker
-// does (check/taint.go): exact or path.Match patterns for hosts, names
-// case-insensitively for MCP servers.
-func trustedHost(host string, trusted []string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if host == "" {
-		return false
-	}
-	for _, t := range trusted {
-		t = strings.ToLower(t)
-		if ok, err := path.Match(t, host); t == host || err == nil && ok {
-			return true
-		}
-	}
-	return false
-}
-
-func trustedMCP(server string, trusted []string) bool {
-	for _, t := range trusted {
-		if strings.EqualFold(t, server) {
-			return true
-		}
-	}
-	return false
 }

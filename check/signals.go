@@ -43,6 +43,15 @@ func (cc *commitCheck) judgeSignals(changes []Change, sessions []*sessionManifes
 	}
 }
 
+// TrustedHost reports whether a host is in the policy's taint.trusted_hosts,
+// as the taint rule (AC007) judges it; for renderings that call out
+// untrusted sources (agentcheck log and export).
+func TrustedHost(host string, trusted []string) bool { return trustedHost(host, trusted) }
+
+// TrustedMCP reports whether an MCP server is in the policy's
+// taint.trusted_mcp, as AC007 and AC011 judge it.
+func TrustedMCP(server string, trusted []string) bool { return trustedMCP(server, trusted) }
+
 // --- AC010 exfiltration-pattern ---
 
 // judgeExfiltration reports each recorded command of s that sends data off
