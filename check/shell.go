@@ -92,12 +92,14 @@ func shellString(c shellCmd) (string, bool) {
 	return "", false
 }
 
-// wrappers are commands that run the command after them; their own options
-// are skipped to find the real command.
-var wrapperCmds = map[string]bool{
-	"sudo": true, "doas": true, "command": true, "exec": true, "nohup": true, "time": true,
-	"nice": true, "ionice": true, "timeout": true, "stdbuf": true, "unbuffer": true, "xargs": true,
-	"env": true, "builtin": true, "caffeinate": true, "torsocks": true, "proxychains": true, "proxychains4": true,
+// isWrapper reports whether a command runs the command after it; its own
+// options are skipped to find the real command.
+func isWrapper(name string) bool {
+	switch name {
+	case "sudo", "doas", "command", "exec", "nohup", "time", "nice", "ionice", "timeout", "stdbuf", "unbuffer", "xargs", "env", "builtin", "caffeinate", "torsocks", "proxychains", "proxychains4":
+		return true
+	}
+	return false
 }
 
 // unwrap drops leading variable assignments and wrapper commands (with their
@@ -111,7 +113,7 @@ func unwrap(c *shellCmd) {
 			continue
 		}
 		n := c.name()
-		if !wrapperCmds[n] {
+		if !isWrapper(n) {
 			return
 		}
 		rest := 1

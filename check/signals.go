@@ -136,14 +136,14 @@ func exfiltrationOf(command string, remotes *knownRemotes) []string {
 	return reasons
 }
 
-// networkTools send or receive over the network; a sensitive source piped
-// into any of them is exfiltration.
-var networkTools = map[string]bool{
-	"curl": true, "wget": true, "nc": true, "ncat": true, "netcat": true, "socat": true, "telnet": true,
-	"openssl": true, "ssh": true, "scp": true, "sftp": true, "rsync": true, "http": true, "https": true,
-	"xh": true, "httpie": true, "gh": true, "mail": true, "mailx": true, "sendmail": true, "aws": true,
-	"gsutil": true, "gcloud": true, "az": true, "rclone": true, "ftp": true, "lftp": true, "tftp": true,
-	"invoke-webrequest": true, "iwr": true, "invoke-restmethod": true, "irm": true, "dig": true, "nslookup": true,
+// isNetworkTool reports whether a command sends or receives over the
+// network; a sensitive source piped into one is exfiltration.
+func isNetworkTool(name string) bool {
+	switch name {
+	case "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "openssl", "ssh", "scp", "sftp", "rsync", "http", "https", "xh", "httpie", "gh", "mail", "mailx", "sendmail", "aws", "gsutil", "gcloud", "az", "rclone", "ftp", "lftp", "tftp", "invoke-webrequest", "iwr", "invoke-restmethod", "irm", "dig", "nslookup":
+		return true
+	}
+	return false
 }
 
 // pipelineExfiltration examines one pipeline.
@@ -151,7 +151,7 @@ func pipelineExfiltration(pipe []shellCmd, remotes *knownRemotes) []string {
 	var reasons []string
 	source := ""
 	for _, c := range pipe {
-		if c.piped && source != "" && networkTools[c.name()] && !allLoopback(c) {
+		if c.piped && source != "" && isNetworkTool(c.name()) && !allLoopback(c) {
 			reasons = append(reasons, fmt.Sprintf("pipes %s to %s", source, c.name()))
 		}
 		if why := commandExfiltration(c, remotes); why != "" {
@@ -201,7 +201,7 @@ func sensitiveSource(c shellCmd) string {
 	return ""
 }
 
-// credentialPatterns match files that hold credentials.
+// credentialFiles match files that hold credentials.
 var credentialFiles = regexp.MustCompile(`(?i)(?:^|/)(?:\.env(?:\.[\w.-]+)?|\.netrc|_netrc|\.npmrc|\.pypirc|\.git-credentials|\.pgpass|\.my\.cnf|credentials(?:\.json)?|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]*\.(?:pem|key|p12|pfx|kdbx)|shadow|passwd|\.bash_history|\.zsh_history|kubeconfig|\.kube/config|\.aws/[^/]*|\.ssh/[^/]*|\.gnupg/[^/]*|\.docker/config\.json|\.config/gh/hosts\.yml)$`)
 
 // credentialFile returns a short description of a credential file argument,
@@ -278,7 +278,7 @@ func curlExfiltration(c shellCmd) string {
 	var what string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		flag, val, hasVal := splitFlag(a, args, &i, curlValueFlags)
+		flag, val, hasVal := splitFlag(a, args, &i, curlTakesValue)
 		switch flag {
 		case "-d", "--data", "--data-binary", "--data-ascii", "--json", "--data-urlencode":
 			if !hasVal {
@@ -326,23 +326,20 @@ func curlExfiltration(c shellCmd) string {
 	return what
 }
 
-// curlValueFlags are curl's options that take a value (those that matter
+// curlTakesValue reports whether a curl option takes a value (those that matter
 // here, and common ones whose value must not be read as a URL).
-var curlValueFlags = map[string]bool{
-	"-d": true, "--data": true, "--data-binary": true, "--data-ascii": true, "--data-raw": true, "--json": true,
-	"--data-urlencode": true, "-F": true, "--form": true, "--form-string": true, "-T": true, "--upload-file": true,
-	"-H": true, "--header": true, "-b": true, "--cookie": true, "-A": true, "--user-agent": true, "-e": true,
-	"--referer": true, "--url": true, "-o": true, "--output": true, "-X": true, "--request": true, "-u": true,
-	"--user": true, "-x": true, "--proxy": true, "-m": true, "--max-time": true, "--connect-timeout": true,
-	"-w": true, "--write-out": true, "-K": true, "--config": true, "--resolve": true, "--cacert": true,
-	"-E": true, "--cert": true, "--key": true, "-c": true, "--cookie-jar": true, "-r": true, "--range": true,
-	"--retry": true, "-Y": true, "-y": true, "-z": true,
+func curlTakesValue(name string) bool {
+	switch name {
+	case "-d", "--data", "--data-binary", "--data-ascii", "--data-raw", "--json", "--data-urlencode", "-F", "--form", "--form-string", "-T", "--upload-file", "-H", "--header", "-b", "--cookie", "-A", "--user-agent", "-e", "--referer", "--url", "-o", "--output", "-X", "--request", "-u", "--user", "-x", "--proxy", "-m", "--max-time", "--connect-timeout", "-w", "--write-out", "-K", "--config", "--resolve", "--cacert", "-E", "--cert", "--key", "-c", "--cookie-jar", "-r", "--range", "--retry", "-Y", "-y", "-z":
+		return true
+	}
+	return false
 }
 
 // splitFlag returns the flag of args[*i] and its value: attached (--data=x,
-// -dx) or the next argument (advancing *i). Flags not in takesValue have no
-// value.
-func splitFlag(a string, args []string, i *int, takesValue map[string]bool) (flag, val string, ok bool) {
+// -dx) or the next argument (advancing *i). Flags takesValue rejects have
+// no value.
+func splitFlag(a string, args []string, i *int, takesValue func(string) bool) (flag, val string, ok bool) {
 	if !strings.HasPrefix(a, "-") || a == "-" {
 		return "", "", false
 	}
@@ -350,16 +347,16 @@ func splitFlag(a string, args []string, i *int, takesValue map[string]bool) (fla
 		if k, v, found := strings.Cut(a, "="); found {
 			return k, v, true
 		}
-		if takesValue[a] && *i+1 < len(args) {
+		if takesValue(a) && *i+1 < len(args) {
 			*i++
 			return a, args[*i], true
 		}
 		return a, "", false
 	}
-	if len(a) > 2 && takesValue[a[:2]] {
+	if len(a) > 2 && takesValue(a[:2]) {
 		return a[:2], a[2:], true // -d@file
 	}
-	if takesValue[a] && *i+1 < len(args) {
+	if takesValue(a) && *i+1 < len(args) {
 		*i++
 		return a, args[*i], true
 	}
@@ -373,9 +370,13 @@ func orFirst(cur, next string) string {
 	return next
 }
 
-var wgetValueFlags = map[string]bool{
-	"--post-file": true, "--body-file": true, "--post-data": true, "--body-data": true, "--method": true,
-	"-O": true, "--output-document": true, "--header": true, "-o": true, "-U": true, "--user-agent": true,
+// wgetTakesValue reports whether a wget option takes a separate value.
+func wgetTakesValue(name string) bool {
+	switch name {
+	case "--post-file", "--body-file", "--post-data", "--body-data", "--method", "-O", "--output-document", "--header", "-o", "-U", "--user-agent":
+		return true
+	}
+	return false
 }
 
 // wgetExfiltration recognises wget --post-file/--body-file uploads and
@@ -384,7 +385,7 @@ func wgetExfiltration(c shellCmd) string {
 	args := c.args()
 	what := ""
 	for i := 0; i < len(args); i++ {
-		flag, val, ok := splitFlag(args[i], args, &i, wgetValueFlags)
+		flag, val, ok := splitFlag(args[i], args, &i, wgetTakesValue)
 		if !ok {
 			continue
 		}
@@ -543,8 +544,15 @@ func cloudExfiltration(c shellCmd) string {
 	return ""
 }
 
-// gitGlobalValueFlags are git's global options that take a separate value.
-var gitGlobalValueFlags = map[string]bool{"-C": true, "-c": true, "--git-dir": true, "--work-tree": true, "--namespace": true, "--exec-path": true, "--config-env": true}
+// gitGlobalTakesValue reports whether a global git option takes a separate
+// value.
+func gitGlobalTakesValue(name string) bool {
+	switch name {
+	case "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env":
+		return true
+	}
+	return false
+}
 
 // gitSubcommand returns git's subcommand and its arguments.
 func gitSubcommand(c shellCmd) (string, []string) {
@@ -552,7 +560,7 @@ func gitSubcommand(c shellCmd) (string, []string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
-			if gitGlobalValueFlags[a] {
+			if gitGlobalTakesValue(a) {
 				i++
 			}
 			continue
@@ -587,8 +595,15 @@ func remoteRepointed(c shellCmd) (name, u string, ok bool) {
 	return "", "", false
 }
 
-// gitPushValueFlags are git push's options that take a separate value.
-var gitPushValueFlags = map[string]bool{"-o": true, "--push-option": true, "--receive-pack": true, "--exec": true, "--repo": true}
+// gitPushTakesValue reports whether a git push option takes a separate
+// value.
+func gitPushTakesValue(name string) bool {
+	switch name {
+	case "-o", "--push-option", "--receive-pack", "--exec", "--repo":
+		return true
+	}
+	return false
+}
 
 // gitPushExfiltration recognises pushes to a remote the repository does not
 // have: a URL or path that none of its recorded remotes points at, a remote
@@ -607,7 +622,7 @@ func gitPushExfiltration(c shellCmd, remotes *knownRemotes) string {
 			continue
 		}
 		if strings.HasPrefix(a, "-") {
-			if gitPushValueFlags[a] {
+			if gitPushTakesValue(a) {
 				if a == "--repo" && i+1 < len(args) {
 					repo = args[i+1]
 				}
