@@ -23,4 +23,13 @@
 // [Verifier.Verify] produces the findings of a [Report], the one canonical
 // result. Text, JSON and SARIF output are renderings of it ([WriteText],
 // [WriteJSON], [WriteSARIF]); no renderer decides anything.
+//
+// # Approvals
+//
+// A maintainer's signed approval in a commit's note turns the findings it
+// names into notes that record the approver and the reason
+// ([Finding.Approval]); SARIF shows them as suppressions. The verifier judges
+// approvals itself (approvals.go), so every place that builds its verifier
+// with [NewVerifier] — verify, pre-receive, the GitHub Action — honours the
+// same ones.
 package check

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"time"
+
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/agentcheck/agentcheck/provenance"
@@ -42,6 +44,19 @@ type Finding struct {
 	Session string `json:"session,omitempty"`
 	// Class is the protected class for AC004, AC007 and AC008.
 	Class string `json:"class,omitempty"`
+	// Approval is set when a maintainer's valid approval covers the
+	// finding: Level is then note, and Approval.Level the level it had.
+	Approval *Approval `json:"approval,omitempty"`
+}
+
+// Approval records the approval that turned a finding into a note.
+type Approval struct {
+	Approver string    `json:"approver"` // the approver's principal (email)
+	Reason   string    `json:"reason"`   // why, in the approver's words
+	Time     time.Time `json:"time"`     // when the approval was signed
+	Level    Level     `json:"level"`    // the finding's level before the approval
+	KeyID    string    `json:"keyid"`    // SHA256 fingerprint of the approver's key
+	ID       string    `json:"id"`       // hex SHA-256 of the approval's signed statement
 }
 
 // Summary counts findings by level.
@@ -50,6 +65,9 @@ type Summary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Notes    int `json:"notes"`
+	// Approved counts the findings (all of them notes now) that an
+	// approval covers.
+	Approved int `json:"approved,omitempty"`
 }
 
 // Report is the result of verifying a range. It is the one canonical output;
@@ -65,9 +83,12 @@ type Report struct {
 	// PolicySource says where the policy came from.
 	PolicySource string `json:"policySource"`
 	// SignersSource says where the trusted keys came from.
-	SignersSource string         `json:"signersSource,omitempty"`
-	Commits       []CommitReport `json:"commits"`
-	Summary       Summary        `json:"summary"`
+	SignersSource string `json:"signersSource,omitempty"`
+	// ApproversSource says where the keys trusted to approve came from;
+	// set only when a commit of the report carries an approval.
+	ApproversSource string         `json:"approversSource,omitempty"`
+	Commits         []CommitReport `json:"commits"`
+	Summary         Summary        `json:"summary"`
 }
 
 // CommitReport is what was found on one commit.
@@ -78,6 +99,26 @@ type CommitReport struct {
 	Agent    bool             `json:"agent"`   // recognised as an agent commit
 	Sessions []SessionSummary `json:"sessions"`
 	Findings []Finding        `json:"findings"`
+	// Approvals are the approvals found on the commit, honoured or not.
+	Approvals []ApprovalSummary `json:"approvals,omitempty"`
+}
+
+// ApprovalSummary describes one approval found on a commit. An approval
+// that is not valid is also an AC002, AC003 or AC009 finding; one that is
+// valid but not honoured (the two-person rule) an AC002 warning.
+type ApprovalSummary struct {
+	Approver string    `json:"approver"`
+	KeyID    string    `json:"keyid,omitempty"` // SHA256 fingerprint
+	Time     time.Time `json:"time"`
+	Reason   string    `json:"reason"`
+	// Covers lists what the approval names, as it names it.
+	Covers []provenance.ApprovalCover `json:"covers"`
+	// Valid: the signature verified, by a key the approvers file trusts
+	// for the approver, and the approval is about this commit.
+	Valid bool `json:"valid"`
+	// Honoured: valid and allowed by the two-person rule, so it applies to
+	// the commit's findings.
+	Honoured bool `json:"honoured"`
 }
 
 // SessionSummary describes one manifest found on a commit.
@@ -119,6 +160,9 @@ func (r *Report) summarise() {
 		case LevelNote:
 			s.Notes++
 		}
+		if f.Approval != nil {
+			s.Approved++
+		}
 	}
 	r.Summary = s
 }
@@ -132,6 +176,11 @@ func NewReport(spec string, base plumbing.Hash, t *Trust, commits []CommitReport
 	}
 	if r.Commits == nil {
 		r.Commits = []CommitReport{}
+	}
+	for _, c := range r.Commits {
+		if len(c.Approvals) > 0 {
+			r.ApproversSource = t.ApproversSource
+		}
 	}
 	r.summarise()
 	return r

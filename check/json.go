@@ -36,6 +36,8 @@ package check
 //     the built-in defaults.
 //   - policySource (string): where the policy came from, for people.
 //   - signersSource (string, optional): where the trusted keys came from.
+//   - approversSource (string, omitted unless a commit carries an approval):
+//     where the keys trusted to approve findings came from.
 //   - commits (array, never null): one object per checked commit, in the
 //     order the verifier walked the range.
 //   - summary (object): counts for the whole range. summary.errors > 0 is
@@ -57,6 +59,18 @@ package check
 //   - findings (array, never null): the commit's findings, sorted by path
 //     (commit-level findings, without a path, first), line, rule, level (most
 //     severe first), session, class, message and hint.
+//   - approvals (array, omitted when the commit has none): the approvals
+//     found in the commit's note (agentcheck approve), sorted by time,
+//     approver and key id. Each has approver (string, the identity the
+//     approval names), keyid (string, SHA256 key fingerprint, omitted when
+//     empty), time (string, RFC 3339), reason (string), covers (array of
+//     {rule, path} for one path, {rule, glob} for paths matching a doublestar
+//     glob, or {rule} for the findings about the whole commit), valid (bool:
+//     signed by a key the approvers file trusts for the approver, about this
+//     commit) and honoured (bool: valid and allowed by the two-person rule,
+//     so it applies to the findings). An approval that is not valid is also
+//     an AC002, AC003 or AC009 finding; one that is not honoured an AC002
+//     warning.
 //
 // A finding object:
 //
@@ -74,8 +88,16 @@ package check
 //     the finding concerns.
 //   - class (string, omitted when empty): the protected class (ci, auth,
 //     secrets, agent-config, governance, …) for AC004, AC007 and AC008.
+//   - approval (object, omitted unless approved): the approval that turned
+//     the finding into a note: approver (string), reason (string), time
+//     (string, RFC 3339), level (string: the level the finding had before
+//     the approval, which is what was approved), keyid (string, the
+//     approver's key fingerprint) and id (string, hex SHA-256 of the
+//     approval's signed statement). An approved finding's level is note.
 //
-// A summary object has commits, errors, warnings and notes (numbers).
+// A summary object has commits, errors, warnings and notes (numbers), and
+// approved (number, omitted when 0): how many of the notes are approved
+// findings.
 
 import (
 	"bytes"
@@ -136,6 +158,10 @@ func canonical(r *Report) *Report {
 		}
 		slices.SortStableFunc(c.Sessions, compareSessions)
 		c.Findings = sortedFindings(c.Findings)
+		if c.Approvals != nil {
+			c.Approvals = slices.Clone(c.Approvals)
+			slices.SortStableFunc(c.Approvals, compareApprovals)
+		}
 		out.Commits[i] = c
 	}
 	return &out
@@ -165,6 +191,15 @@ func compareFindings(a, b Finding) int {
 		cmp.Compare(a.Hint, b.Hint),
 		cmp.Compare(a.Name, b.Name),
 		cmp.Compare(a.Commit, b.Commit),
+	)
+}
+
+func compareApprovals(a, b ApprovalSummary) int {
+	return cmp.Or(
+		a.Time.Compare(b.Time),
+		cmp.Compare(a.Approver, b.Approver),
+		cmp.Compare(a.KeyID, b.KeyID),
+		cmp.Compare(a.Reason, b.Reason),
 	)
 }
 

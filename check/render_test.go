@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/agentcheck/agentcheck/provenance"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the current renderers")
@@ -50,6 +53,7 @@ func renderCases() []renderCase {
 		{"odd-paths", sarifOpts, oddPathsReport},
 		{"warnings-only", sarifOpts, warningsOnlyReport},
 		{"empty", SARIFOptions{Version: "v0.4.0"}, emptyReport},
+		{"approved", sarifOpts, approvedReport},
 	}
 }
 
@@ -193,6 +197,65 @@ func warningsOnlyReport() *Report {
 					Hint:    "commit human edits separately from agent edits"},
 			},
 		}},
+	})
+}
+
+// approvedReport: a commit whose findings a maintainer approved, one whose
+// approval was copied from another commit, and a self-approval that is not
+// honoured.
+func approvedReport() *Report {
+	at := time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC)
+	bob := func(level Level) *Approval {
+		return &Approval{Approver: "bob@example.com", Reason: "CI bump reviewed with the release team (#42)", Time: at, Level: level,
+			KeyID: "SHA256:9pXCbm3lC2JFU4LTYWUbLG7qW7ynLHDqXzPHPWm0Cuc", ID: "5d1c9a3b7e2f40618b9a7c6d5e4f30211a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d"}
+	}
+	covers := []provenance.ApprovalCover{{Rule: "AC004", Path: ".github/workflows/ci.yml"}, {Rule: "AC007", Glob: ".github/workflows/**"}}
+	return summarised(&Report{
+		Version: 1, Range: "origin/main..HEAD", Base: baseSHA, PolicySource: ".agentcheck.yml at origin/main",
+		SignersSource: ".agentcheck/allowed_signers@9f8e7d6c5b4a", ApproversSource: ".agentcheck/approvers@9f8e7d6c5b4a",
+		Commits: []CommitReport{
+			{
+				Commit: commit1, Subject: "Bump Go in CI", Author: "dev@example.com", Agent: true,
+				Sessions: []SessionSummary{session("claude-code", "s-ci")},
+				Findings: []Finding{
+					{Rule: RuleProtectedPath, Name: "protected-path", Level: LevelNote, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 9,
+						Message:  "agent commit changes .github/workflows/ci.yml in protected class ci, which the human did not declare in the task",
+						Hint:     "if intended, declare it and re-attest; otherwise revert it",
+						Class:    "ci",
+						Approval: bob(LevelError)},
+					{Rule: RuleTainted, Name: "tainted-session", Level: LevelNote, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 9,
+						Message: "session claude-code/s-ci fetched https://go.dev/doc/devel/release, then changed protected path .github/workflows/ci.yml",
+						Session: "claude-code/s-ci", Class: "ci", Approval: bob(LevelError)},
+					{Rule: RuleOutOfScope, Name: "out-of-scope", Level: LevelWarning, Commit: commit1, Path: "Makefile", Line: 2,
+						Message: "Makefile is outside the soft (@mention) scope the human declared (.github/workflows/**)", Session: "claude-code/s-ci"},
+					{Rule: RuleInvalidSignature, Name: "invalid-signature", Level: LevelWarning, Commit: commit1,
+						Message: "approval by dev@example.com (note line 3) is not honoured: dev@example.com is the commit's author, and the two-person rule (approvals.allow_self: false) needs someone else's approval",
+						Hint:    "ask another maintainer listed in the approvers file to review and approve the commit (agentcheck approve 1a2b3c4d5e6f)"},
+				},
+				Approvals: []ApprovalSummary{
+					{Approver: "dev@example.com", KeyID: "SHA256:3q2+7w/ZmYDUsY6c0ANHtpJeQS3fdVSOEoEzGLbcN5c", Time: at.Add(-time.Hour),
+						Reason: "looks fine to me", Covers: covers, Valid: true},
+					{Approver: "bob@example.com", KeyID: "SHA256:9pXCbm3lC2JFU4LTYWUbLG7qW7ynLHDqXzPHPWm0Cuc", Time: at,
+						Reason: "CI bump reviewed with the release team (#42)", Covers: covers, Valid: true, Honoured: true},
+				},
+			},
+			{
+				Commit: commit2, Subject: "Pin the deploy action", Author: "dev@example.com", Agent: true,
+				Sessions: []SessionSummary{session("claude-code", "s-deploy")},
+				Findings: []Finding{
+					{Rule: RuleProtectedPath, Name: "protected-path", Level: LevelError, Commit: commit2, Path: ".github/workflows/deploy.yml", Line: 4,
+						Message: "agent commit changes .github/workflows/deploy.yml in protected class ci, which the human did not declare in the task",
+						Hint:    "if intended, declare it and re-attest; otherwise revert it", Class: "ci"},
+					{Rule: RuleSubjectMismatch, Name: "subject-mismatch", Level: LevelError, Commit: commit2,
+						Message: "approval by bob@example.com (note line 2) is for another commit (the approval is about commit " + commit1 + ", not " + commit2 + "): a copied approval approves nothing here",
+						Hint:    "remove the copied line (git notes --ref agentcheck edit 2b3c4d5e6f70) and have a maintainer approve this commit itself (agentcheck approve 2b3c4d5e6f70)"},
+				},
+				Approvals: []ApprovalSummary{
+					{Approver: "bob@example.com", KeyID: "SHA256:9pXCbm3lC2JFU4LTYWUbLG7qW7ynLHDqXzPHPWm0Cuc", Time: at,
+						Reason: "CI bump reviewed with the release team (#42)", Covers: covers},
+				},
+			},
+		},
 	})
 }
 

@@ -36,7 +36,8 @@ package check
 //	  result.ruleId, result.ruleIndex             Finding.Rule and its index in Rules()
 //	  result.level                                Finding.Level
 //	  result.message.text                         Finding.Message, the short commit id,
-//	                                              then "Hint: " and Finding.Hint
+//	                                              then "Hint: " and Finding.Hint, or for
+//	                                              an approved finding "Approved by …"
 //	  result.locations[0].physicalLocation        Finding.Path, percent-encoded, relative to
 //	    .artifactLocation.uri, .uriBaseId         %SRCROOT%; ".agentcheck.yml" for a finding
 //	                                              without a path (see below)
@@ -45,7 +46,7 @@ package check
 //	  result.partialFingerprints["agentcheck/v1"] sha256 of rule, commit, path and session
 //	  result.properties.commit                    Finding.Commit
 //	  result.properties.session, .class           Finding.Session, Finding.Class (when set)
-//	  result.suppressions                         none yet; see suppressions below
+//	  result.suppressions                         Finding.Approval: see Suppressions below
 //
 // # Findings without a path
 //
@@ -93,9 +94,23 @@ package check
 //
 // # Suppressions
 //
-// Approved findings (DESIGN §6) are to become result.suppressions entries
-// of kind "external", status "accepted", with the approver's justification;
-// [suppressions] is where they will be made.
+// A finding that a maintainer approved (agentcheck approve; DESIGN §6) has
+// level note and one entry in result.suppressions:
+//
+//	kind            "external": the approval lives in the commit's git note,
+//	                not in the source
+//	status          "accepted": a trusted approver signed it
+//	justification   "Approved by <approver> on <time> (was <level>): <reason>"
+//	guid            a name-based GUID (version 5 layout) from the SHA-256 of
+//	                the approval's id and the result's agentcheck/v1
+//	                fingerprint: stable across runs, unique per result
+//	location        the result's own location (the approval is about it)
+//	properties      approver, approvedAt (RFC 3339), originalLevel (the level
+//	                that was approved), keyid, approval (the approval's id)
+//
+// Every field is set: go-sarif writes null for an unset status, location,
+// guid or justification, which the SARIF schema forbids. Findings that no
+// approval covers have no suppressions at all (not an empty array).
 
 import (
 	"bytes"
@@ -109,6 +124,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 )
@@ -328,13 +344,47 @@ func findingLocation(f Finding) *sarif.Location {
 	return loc
 }
 
-// suppressions returns the suppressions of a finding's result. There are none
-// yet. When approvals land, an approved finding gets one suppression of kind
-// "external", status "accepted", with the approver's justification. Note that
-// go-sarif's Suppression writes null for unset status, location, guid and
-// justification, which the SARIF schema forbids: all four must be set (the
-// guid derived from the approval, the location the result's own).
-func suppressions(Finding) []*sarif.Suppression { return nil }
+// suppressions returns the suppressions of a finding's result: one for an
+// approved finding, as described under Suppressions at the top of the file,
+// else none.
+func suppressions(f Finding) []*sarif.Suppression {
+	a := f.Approval
+	if a == nil {
+		return nil
+	}
+	s := &sarif.Suppression{
+		Kind:          "external",
+		Status:        ptr("accepted"),
+		Location:      findingLocation(f),
+		Guid:          ptr(suppressionGUID(a.ID, fingerprint(f))),
+		Justification: ptr(approvalText(a)),
+	}
+	s.Properties = sarif.Properties{
+		"approver":      a.Approver,
+		"approvedAt":    a.Time.UTC().Format(time.RFC3339),
+		"originalLevel": string(a.Level),
+		"keyid":         a.KeyID,
+		"approval":      a.ID,
+	}
+	return []*sarif.Suppression{s}
+}
+
+// approvalText is "Approved by <approver> on <time> (was <level>): <reason>".
+func approvalText(a *Approval) string {
+	return fmt.Sprintf("Approved by %s on %s (was %s): %s", a.Approver, a.Time.UTC().Format(time.RFC3339), a.Level, strings.TrimSpace(a.Reason))
+}
+
+// suppressionGUID formats the SHA-256 of the approval id and a result's
+// fingerprint as a GUID with the version and variant bits the SARIF schema
+// requires (those of a name-based, version 5 UUID).
+func suppressionGUID(approvalID, resultFingerprint string) string {
+	h := sha256.Sum256([]byte("agentcheck/suppression/v1\x00" + approvalID + "\x00" + resultFingerprint))
+	b := h[:16]
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	x := hex.EncodeToString(b)
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+}
 
 // resultMessage is the finding's message with its commit, then its hint,
 // each a sentence ending with a period (as SARIF's guidance asks). The
@@ -347,6 +397,9 @@ func resultMessage(f Finding, rule Rule) string {
 		msg += " (commit " + shortSHA(f.Commit) + ")"
 	}
 	msg = sentence(msg)
+	if f.Approval != nil {
+		return msg + " " + sentence(approvalText(f.Approval))
+	}
 	if hint := strings.TrimSpace(f.Hint); hint != "" {
 		msg += " Hint: " + sentence(hint)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
+	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -63,6 +65,39 @@ func goldenSARIFFiles(t *testing.T) []string {
 	}
 	if len(files) != len(renderCases()) {
 		t.Fatalf("found %d golden SARIF files, want %d (run go test ./check -run TestGolden -update)", len(files), len(renderCases()))
+	}
+	return append(files, scriptSARIFFiles(t)...)
+}
+
+// scriptSARIFFiles extracts the golden SARIF of the CLI's end-to-end scripts
+// (sections named *.sarif in cmd/agentcheck/testdata/*.txtar), which come
+// from real repositories, signed manifests and the whole verify command.
+func scriptSARIFFiles(t *testing.T) []string {
+	t.Helper()
+	scripts, err := filepath.Glob(filepath.Join("..", "cmd", "agentcheck", "testdata", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var files []string
+	for _, script := range scripts {
+		ar, err := txtar.ParseFile(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if !strings.HasSuffix(f.Name, ".sarif") || len(bytes.TrimSpace(f.Data)) == 0 {
+				continue
+			}
+			name := filepath.Join(dir, strings.TrimSuffix(filepath.Base(script), ".txtar")+"-"+filepath.Base(f.Name))
+			if err := os.WriteFile(name, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, name)
+		}
+	}
+	if len(files) == 0 {
+		t.Fatal("no golden SARIF in the CLI's scripts")
 	}
 	return files
 }
@@ -250,8 +285,15 @@ func TestSARIFResults(t *testing.T) {
 			if res.Level != string(f.Level) {
 				t.Errorf("%s: result %d: level %s, want %s", tc.name, i, res.Level, f.Level)
 			}
-			if !strings.HasPrefix(res.Message.Text, f.Message) || (f.Hint != "" && !strings.Contains(res.Message.Text, f.Hint)) {
-				t.Errorf("%s: result %d: message %q lacks the finding's message or hint", tc.name, i, res.Message.Text)
+			switch {
+			case !strings.HasPrefix(res.Message.Text, f.Message):
+				t.Errorf("%s: result %d: message %q lacks the finding's message", tc.name, i, res.Message.Text)
+			case f.Approval != nil:
+				if !strings.Contains(res.Message.Text, "Approved by "+f.Approval.Approver) || !strings.Contains(res.Message.Text, f.Approval.Reason) {
+					t.Errorf("%s: result %d: message %q lacks the approval", tc.name, i, res.Message.Text)
+				}
+			case f.Hint != "" && !strings.Contains(res.Message.Text, f.Hint):
+				t.Errorf("%s: result %d: message %q lacks the finding's hint", tc.name, i, res.Message.Text)
 			}
 			if len(res.Locations) != 1 {
 				t.Fatalf("%s: result %d has %d locations, want 1", tc.name, i, len(res.Locations))
@@ -285,6 +327,60 @@ func TestSARIFResults(t *testing.T) {
 		if len(seen) != len(findings) {
 			t.Errorf("%s: %d distinct fingerprints for %d findings", tc.name, len(seen), len(findings))
 		}
+	}
+}
+
+// TestSARIFSuppressions checks the suppressions of approved findings: one
+// each, complete, with a unique GUID; none on other results; and the
+// fingerprint an approval does not change.
+func TestSARIFSuppressions(t *testing.T) {
+	guidRE := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	r := approvedReport()
+	log, err := sarifLog(r, sarifOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var findings []Finding
+	for _, c := range r.Commits {
+		findings = append(findings, sortedFindings(c.Findings)...)
+	}
+	guids := map[string]bool{}
+	approved := 0
+	for i, res := range log.Runs[0].Results {
+		f := findings[i]
+		if f.Approval == nil {
+			if res.Suppressions != nil {
+				t.Errorf("result %d (%s, not approved) has suppressions %v", i, f.Rule, res.Suppressions)
+			}
+			continue
+		}
+		approved++
+		if len(res.Suppressions) != 1 {
+			t.Fatalf("result %d: %d suppressions, want 1", i, len(res.Suppressions))
+		}
+		s := res.Suppressions[0]
+		if s.Kind != "external" || s.Status == nil || *s.Status != "accepted" || s.Location == nil || s.Guid == nil || s.Justification == nil {
+			t.Fatalf("result %d: incomplete suppression %+v", i, s)
+		}
+		if !guidRE.MatchString(*s.Guid) || guids[*s.Guid] {
+			t.Errorf("result %d: guid %q is not a fresh version-5 GUID", i, *s.Guid)
+		}
+		guids[*s.Guid] = true
+		want := "Approved by bob@example.com on 2026-11-26T10:30:00Z (was error): " + f.Approval.Reason
+		if *s.Justification != want {
+			t.Errorf("result %d: justification %q, want %q", i, *s.Justification, want)
+		}
+		if s.Properties["originalLevel"] != "error" || s.Properties["approver"] != "bob@example.com" {
+			t.Errorf("result %d: suppression properties %v", i, s.Properties)
+		}
+		unapproved := f
+		unapproved.Approval, unapproved.Level = nil, LevelError
+		if res.PartialFingerprints[fingerprintKey] != fingerprint(unapproved) {
+			t.Errorf("result %d: the approval changed the fingerprint", i)
+		}
+	}
+	if approved != 2 {
+		t.Errorf("%d approved results, want 2", approved)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
@@ -87,23 +88,27 @@ func trustedMCP(server string, trusted []string) bool {
 	return false
 }
 
+// The patterns are compiled on first use, so that commands that never judge
+// taint do not pay for them at startup.
 var (
-	urlPattern = regexp.MustCompile(`(?i)\b(?:https?|ftp)://[^\s'"<>|;&)]+`)
+	urlPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(?:https?|ftp)://[^\s'"<>|;&)]+`) })
 	// netTools are commands that fetch from the network. Matching is
 	// deliberately broad: a false taint costs a review, a missed one a breach.
-	netTools = regexp.MustCompile(`(?i)(?:^|[\s;&|(` + "`" + `$/])(curl|wget|nc|ncat|netcat|socat|aria2c|lynx|links|w3m|httpie|http|xh|invoke-webrequest|iwr|invoke-restmethod|irm|fetch)(?:\.exe)?(?:$|[\s;&|)])`)
+	netTools = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(?:^|[\s;&|(` + "`" + `$/])(curl|wget|nc|ncat|netcat|socat|aria2c|lynx|links|w3m|httpie|http|xh|invoke-webrequest|iwr|invoke-restmethod|irm|fetch)(?:\.exe)?(?:$|[\s;&|)])`)
+	})
 )
 
 // networkCommand reports whether a shell command fetches from the network
 // from a host that is not trusted, and says why.
 func networkCommand(cmd string, trusted []string) (string, bool) {
-	urls := urlPattern.FindAllString(cmd, -1)
+	urls := urlPattern().FindAllString(cmd, -1)
 	for _, u := range urls {
 		if !trustedURL(u, trusted) {
 			return "ran a command that fetches " + shorten(u, 80), true
 		}
 	}
-	if m := netTools.FindStringSubmatch(cmd); m != nil && len(urls) == 0 {
+	if m := netTools().FindStringSubmatch(cmd); m != nil && len(urls) == 0 {
 		return fmt.Sprintf("ran a network command (%s) whose destination cannot be told from the command line", m[1]), true
 	}
 	return "", false

@@ -22,7 +22,9 @@ type TextOptions struct {
 // with findings followed by one line per finding and a hint line, clean
 // commits on one line each (long runs of clean commits on a single line),
 // then the policy source and a summary line that starts with FAIL when the
-// report has error-level findings and with ok otherwise.
+// report has error-level findings and with ok otherwise. A finding that a
+// maintainer approved shows who approved it, the level it had and why,
+// instead of its hint.
 //
 // Strings that come from the repository (subjects, paths) or from the
 // verifier are printed with control and bidirectional-formatting characters
@@ -97,6 +99,8 @@ func (p *textPrinter) report(r *Report) {
 //	✗ 1a2b3c4d5e6f Fix flaky payment test
 //	    error   AC004 protected-path  .github/workflows/ci.yml:3  message
 //	            hint: how to fix it
+//	    note    AC007 tainted-session  .github/workflows/ci.yml:3  message
+//	            approved by bob@example.com (was error): reason
 func (p *textPrinter) commitWithFindings(c CommitReport) {
 	findings := sortedFindings(c.Findings)
 	worst := LevelNote
@@ -127,7 +131,11 @@ func (p *textPrinter) commitWithFindings(c CommitReport) {
 			p.printf("  ")
 		}
 		p.printf("%s\n", printable(f.Message))
-		if f.Hint != "" {
+		switch {
+		case f.Approval != nil:
+			a := f.Approval
+			p.printf("            %s %s (was %s): %s\n", p.paint("approved by", ansiGreen), printable(a.Approver), printable(string(a.Level)), printable(a.Reason))
+		case f.Hint != "":
 			p.printf("            hint: %s\n", printable(f.Hint))
 		}
 	}
@@ -169,6 +177,9 @@ func (p *textPrinter) footer(r *Report) {
 	if r.SignersSource != "" {
 		p.printf("trusted keys: %s\n", printable(r.SignersSource))
 	}
+	if r.ApproversSource != "" {
+		p.printf("approvers: %s\n", printable(r.ApproversSource))
+	}
 	s := r.Summary
 	verdict := p.paint("ok  ", ansiBold, ansiGreen)
 	if r.Failed() {
@@ -194,8 +205,12 @@ func (p *textPrinter) footer(r *Report) {
 		p.printf("%s %s: no findings\n", verdict, what)
 		return
 	}
-	p.printf("%s %s: %s, %s, %s\n", verdict, what,
-		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Notes, "note"))
+	approved := ""
+	if s.Approved > 0 {
+		approved = fmt.Sprintf(" (%d approved)", s.Approved)
+	}
+	p.printf("%s %s: %s, %s, %s%s\n", verdict, what,
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Notes, "note"), approved)
 }
 
 // ruleLabel is "AC004 protected-path".

@@ -27,8 +27,20 @@ type Verifier struct {
 	// ExtraKeys, if set, trusts further keys for a commit, e.g. the author's
 	// SSH signing keys registered on GitHub. It returns the principal.
 	ExtraKeys func(c *Commit, key ssh.PublicKey) (principal string, ok bool)
+	// Approvers are the keys trusted to approve findings (the approvers
+	// file of the trusted side); nil means nobody may approve. See
+	// approvals.go.
+	Approvers *provenance.AllowedSigners
 	// Workers is how many commits are checked at once; 0 means 2.
 	Workers int
+}
+
+// NewVerifier returns a verifier of the trusted side t: its policy, allowed
+// signers and approvers. Every place that runs the gate (verify, pre-receive,
+// the GitHub Action) builds its verifier here, so that all of them honour the
+// same approvals.
+func NewVerifier(t *Trust, notes *provenance.Notes, objects ObjectReader) *Verifier {
+	return &Verifier{Policy: t.Policy, Signers: t.Signers, Approvers: t.Approvers, Notes: notes, Objects: objects}
 }
 
 // Verify checks commits (oldest first, as Walk returns them) and returns the
@@ -108,6 +120,10 @@ type commitCheck struct {
 	c        *Commit
 	hash     string
 	findings []Finding
+	// sessions are the valid session manifests, approvals the note lines
+	// that claim to be approvals; finish judges and applies the approvals.
+	sessions  []*sessionManifest
+	approvals []approvalNote
 }
 
 func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) {
@@ -131,8 +147,9 @@ func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error)
 		return rep, err
 	}
 	sessions, sawSession := cc.manifests(lines, &rep)
+	cc.sessions = sessions
 	agentWhy := v.agentReason(c)
-	rep.Agent = len(lines) > 0 || agentWhy != ""
+	rep.Agent = len(lines) > len(cc.approvals) || agentWhy != "" // an approval alone does not make an agent commit
 
 	needsManifest := v.Policy.Require == "all" || v.Policy.Require == "agent" && rep.Agent
 	if !rep.Agent && len(sessions) == 0 {
@@ -211,8 +228,11 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			continue
 		}
 		if st.PredicateType != provenance.SessionPredicateType {
-			// Approvals are handled elsewhere; anything else is unknown.
-			if st.PredicateType != provenance.ApprovalPredicateType {
+			// Approvals are judged once all findings are in (finish);
+			// anything else is unknown.
+			if st.PredicateType == provenance.ApprovalPredicateType {
+				cc.approvals = append(cc.approvals, approvalNote{line: i + 1, env: env, st: st})
+			} else {
 				cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("%s has unknown predicate type %q", where, st.PredicateType), "", nil, "")
 			}
 			continue
@@ -485,8 +505,12 @@ func (cc *commitCheck) judgeBypass(sessions []*sessionManifest) {
 	}
 }
 
-// finish adds line positions and sorts the findings deterministically.
+// finish judges the commit's approvals and applies them to its findings,
+// adds line positions and sorts the findings deterministically. Every rule
+// must have added its findings before: an approval applies to what is found
+// here.
 func (cc *commitCheck) finish(rep CommitReport, changes []Change) (CommitReport, error) {
+	rep.Approvals = cc.judgeApprovals()
 	if err := addLines(cc.v.Objects, cc.findings, changes); err != nil {
 		return rep, err
 	}

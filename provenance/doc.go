@@ -21,4 +21,12 @@
 // A manifest is valid only if its signature verifies, its key is listed in an
 // allowed_signers file for a principal matching the commit's author or
 // committer email, and its subject is the commit it is attached to.
+//
+// # Approvals
+//
+// A maintainer's approval of a commit's findings ([ApprovalPredicate],
+// predicate type https://agentcheck.dev/approval/v1) is carried the same way,
+// one line of the commit's note. [VerifyApproval] checks it against the
+// approvers file: the key must be listed for the approver the approval names,
+// since an approval is the approver's statement, not the commit author's.
 package provenance

@@ -3,6 +3,7 @@ package provenance
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Masked replaces a secret in recorded text.
@@ -14,9 +15,10 @@ const Masked = "***"
 // what was assigned, the quotes around it). A pattern without such a group
 // masks its whole match.
 //
-// The patterns are not one global: [secretPatterns] builds them on every call
-// of [NewMasker], so that no caller can change what another masks.
-func secretPatterns() []*regexp.Regexp {
+// They are compiled on first use: the hook, which runs on every tool call,
+// never masks and should not pay for them at startup. Nothing changes the
+// slice once it is built.
+var secretPatterns = sync.OnceValue(func() []*regexp.Regexp {
 	// value is an assigned value: quoted (the quotes are kept) or a bare word.
 	const value = `(?:"(?P<s1>[^"\n]*)"|'(?P<s2>[^'\n]*)'|(?P<s3>[^\s;&|"'<>()` + "`" + `]+))`
 	// name is a variable, key or flag name that says secret. AUTH must end the
@@ -68,7 +70,7 @@ func secretPatterns() []*regexp.Regexp {
 		// A secret spelled out in prose: "the password is hunter2".
 		regexp.MustCompile(`(?i)\b(?:password|passphrase|passcode|api key|secret key|access token|token)\s+(?:is|was|=)\s+` + value),
 	}
-}
+})
 
 // Masker masks secrets in recorded text. It is safe for concurrent use.
 type Masker struct {

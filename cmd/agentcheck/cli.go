@@ -56,8 +56,10 @@ type command struct {
 // so the table cannot be mutated between runs.
 func commands() map[string]command {
 	return map[string]command{
+		"approve": {"sign a maintainer's approval of a commit's findings", runApprove},
 		"attest":  {"seal agent sessions into a signed manifest on a commit", runAttest},
 		"export":  {"export sessions and findings mapped to compliance controls (json, csv, html)", runExport},
+		"github":  {"the pull-request gate inside GitHub Actions (used by action.yml)", runGitHub},
 		"hook":    {"record one agent hook event (called by the agent)", runHook},
 		"keygen":  {"create an SSH signing key for manifests", runKeygen},
 		"log":     {"show the agent sessions behind each commit of a range, with the findings", runLog},

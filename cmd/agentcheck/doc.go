@@ -45,7 +45,8 @@ scope, reads, actions and files.
 # Verifying
 
 	agentcheck verify [--format text|json|sarif] [--output FILE] [--exit-zero]
-	                  [--policy FILE] [--allowed-signers FILE] [RANGE...]
+	                  [--policy FILE] [--allowed-signers FILE] [--approvers FILE]
+	                  [RANGE...]
 
 Checks each commit of the range, oldest first, against its manifests and the
 policy. RANGE is A..B or a single commit; several may be given; the default is
@@ -53,6 +54,85 @@ policy. RANGE is A..B or a single commit; several may be given; the default is
 range's base (A in A..B, the first parent of a single commit) unless given as
 files — never from the commits being checked. The JSON report's format is
 documented in package check (json.go).
+
+# Approvals
+
+	agentcheck approve COMMIT --reason TEXT [--rule ID]... [--path GLOB]...
+	                   [--key PATH] [--base REV] [--policy FILE]
+	                   [--allowed-signers FILE] [--approvers FILE]
+
+Signs a maintainer's approval of COMMIT's findings and appends it to the
+commit's note in refs/notes/agentcheck, next to its manifests: a DSSE envelope
+over an in-toto statement about the commit, predicate type
+https://agentcheck.dev/approval/v1, holding the approver (git's user.email),
+the time (git's committer time: now, or GIT_COMMITTER_DATE), the reason and
+what it covers. Push it with git push origin refs/notes/agentcheck.
+
+approve first checks COMMIT as 'agentcheck verify COMMIT' would, with the
+policy and approvers of its first parent (or --base REV, e.g. the pull
+request's base branch, or the files given). Without --rule and --path the
+approval covers every error and warning the commit has now, each named by its
+rule and exact path — never findings that appear later. With filters it covers
+the findings that match all of them: --rule ID names a rule, --path GLOB
+(doublestar, case-sensitive) is recorded as given. Each filter must match a
+current finding. Rules the policy makes unapprovable (approvals.never: always
+AC002, AC003 and AC009) are refused.
+
+approve refuses to run inside an agent session (CLAUDECODE,
+CLAUDE_CODE_SESSION_ID, CODEX_THREAD_ID, CURSOR_AGENT, OPENCODE or AI_AGENT
+set) and, unless approvals.allow_self is true, when the approver authored the
+commit or signed one of its session manifests (the two-person rule). It warns
+when the signing key is not listed for the approver in the approvers file.
+Nothing is written to stdout.
+
+verify honours an approval only if its key is listed for the approver it names
+in the approvers file of the trusted side (trust.approvers, default
+.agentcheck/approvers, allowed_signers format), it is about this commit, and
+the approver is neither the commit's author nor a signer of its sessions
+(unless approvals.allow_self). The findings it covers become notes that name
+the approver and the reason. A forged or untrusted approval is AC002, a copied
+one AC003, a malformed one AC009 — each an error, never a pass; a
+self-approval is an AC002 warning and approves nothing.
+
+# GitHub
+
+	agentcheck github [--sarif-file FILE] [--fail-on error|warning|never]
+	                  [--policy FILE] [--allowed-signers FILE]
+	agentcheck github --fetch-plan
+
+The pull-request gate inside GitHub Actions; the composite action
+(action.yml) builds agentcheck from its own source and runs it. It reads
+GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_SHA,
+GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID and GITHUB_TOKEN, and
+handles these events:
+
+	pull_request, pull_request_target  base.sha..head.sha of the pull request
+	                                   (never the merge commit)
+	push                               before..after; a new branch:
+	                                   refs/remotes/origin/DEFAULT..after;
+	                                   a deleted branch: nothing to check
+	merge_group                        base_sha..head_sha
+
+The policy and the allowed signers come from the range's base, never from
+the commits being checked. --policy and --allowed-signers name files on the
+runner instead; a file inside the checked-out repository is refused, since
+its content may be the pull request's. With trust.github_ssh_keys: true in
+the base's policy, a manifest signed with one of the commit author's SSH
+signing keys registered on GitHub is trusted for the author's email (the
+author's account is the one GitHub links to the commit).
+
+It writes the SARIF log (default agentcheck.sarif, category agentcheck), the
+job summary to GITHUB_STEP_SUMMARY, the step outputs sarif-file, findings and
+result to GITHUB_OUTPUT, and the check run "agentcheck" with one annotation
+per finding. When the token may not create check runs, or there is no token,
+the findings are printed on stdout as workflow commands (::error
+file=…,line=…::…) and a warning says why. Exit codes: 1 when findings at or
+above --fail-on are reported, 2 when the gate could not decide (also when
+the check run could not be created for another reason than permissions).
+
+--fetch-plan prints what the repository must hold for the check, one item a
+line (commit SHA, branch NAME, pull N, notes URL), for the action's
+fetch-history.sh, and exits.
 
 # Audit
 

@@ -19,6 +19,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/agentcheck/agentcheck/provenance"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden output in testdata/*.txtar")
@@ -45,6 +47,8 @@ func TestScript(t *testing.T) {
 			"subst":  cmdSubst,
 			"dsse":   cmdDSSE,
 			"clock":  cmdClock,
+			"tamper": cmdTamper,
+			"sign":   cmdSign,
 		},
 	})
 }
@@ -66,7 +70,7 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("GIT_AUTHOR_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("GIT_COMMITTER_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("TZ", "UTC")
-	for _, k := range []string{"SSH_AUTH_SOCK", "CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "AGENTCHECK_SIGNING_KEY"} {
+	for _, k := range []string{"SSH_AUTH_SOCK", "CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CURSOR_AGENT", "OPENCODE", "AI_AGENT", "AGENTCHECK_SIGNING_KEY"} {
 		env.Setenv(k, "")
 	}
 	return writeTestKeys(env.WorkDir, filepath.Join(home, ".config", "agentcheck"))
@@ -229,4 +233,61 @@ func cmdDSSE(ts *testscript.TestScript, neg bool, args []string) {
 	for file, content := range map[string]string{args[2]: pae, args[3]: armored, args[4]: string(payload)} {
 		ts.Check(os.WriteFile(ts.MkAbs(file), []byte(content), 0o644))
 	}
+}
+
+// cmdTamper changes the signed payload of every line of a note file in
+// place: it decodes the payload, replaces OLD with NEW and re-encodes it,
+// leaving the signature as it was — what an attacker editing a note can do.
+//
+//	tamper NOTE OLD NEW
+func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: tamper NOTE OLD NEW")
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(ts.ReadFile(args[0])), "\n") {
+		var env map[string]any
+		ts.Check(json.Unmarshal([]byte(line), &env))
+		payload, err := base64.StdEncoding.DecodeString(env["payload"].(string))
+		ts.Check(err)
+		changed := strings.Replace(string(payload), args[1], args[2], 1)
+		if changed == string(payload) {
+			ts.Fatalf("%q not found in the payload", args[1])
+		}
+		env["payload"] = base64.StdEncoding.EncodeToString([]byte(changed))
+		b, err := json.Marshal(env)
+		ts.Check(err)
+		out = append(out, string(b))
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(out, "\n")+"\n"), 0o644))
+}
+
+// cmdSign signs an approval with the key at KEY: the predicate is the
+// JSON in file PREDICATE, the subject commit REV (resolved in the current
+// directory). It writes the note line to OUT, for approvals that agentcheck
+// approve refuses to make, such as one that names AC002.
+//
+//	sign KEY REV PREDICATE OUT
+func cmdSign(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: sign KEY REV PREDICATE OUT")
+	}
+	git := exec.Command("git", "rev-parse", "--verify", args[1]+"^{commit}")
+	git.Dir = ts.MkAbs(".")
+	git.Env = []string{"HOME=" + ts.Getenv("HOME"), "PATH=" + ts.Getenv("PATH"), "GIT_CONFIG_NOSYSTEM=1"}
+	out, err := git.Output()
+	if err != nil {
+		ts.Fatalf("resolving %s: %v", args[1], err)
+	}
+	var pred provenance.ApprovalPredicate
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[2])), &pred))
+	st, err := provenance.BuildApprovalStatement(strings.TrimSpace(string(out)), pred)
+	ts.Check(err)
+	signer, err := provenance.LoadSigner(ts.MkAbs(args[0]), ts.Getenv)
+	ts.Check(err)
+	env, err := provenance.SignStatement(st, signer)
+	ts.Check(err)
+	line, err := env.MarshalLine()
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[3]), append(line, '\n'), 0o644))
 }

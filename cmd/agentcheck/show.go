@@ -25,13 +25,18 @@ type shownManifest struct {
 	Subject   string                       `json:"subject,omitempty"`
 	Type      string                       `json:"predicateType,omitempty"`
 	Session   *provenance.SessionPredicate `json:"session,omitempty"`
-	Predicate json.RawMessage              `json:"predicate,omitempty"` // predicates other than sessions
+	Predicate json.RawMessage              `json:"predicate,omitempty"` // predicates other than sessions and approvals
+	// Approval is the predicate of an approval line, whose signature is
+	// judged against the approvers file.
+	Approval *provenance.ApprovalPredicate `json:"approval,omitempty"`
 }
 
 type showOutput struct {
 	Commit        string          `json:"commit"`
 	SignersSource string          `json:"signersSource"`
 	Manifests     []shownManifest `json:"manifests"`
+	// ApproversSource is set when the note holds an approval.
+	ApproversSource string `json:"approversSource,omitempty"`
 }
 
 func runShow(ctx context.Context, inv *Invocation, args []string) error {
@@ -89,7 +94,11 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		out.Manifests = append(out.Manifests, inspectLine(i+1, line, commit, trust.Signers))
+		m := inspectLine(i+1, line, commit, trust.Signers, trust.Approvers)
+		if m.Approval != nil {
+			out.ApproversSource = trust.ApproversSource
+		}
+		out.Manifests = append(out.Manifests, m)
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(inv.Stdout)
@@ -100,8 +109,9 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	return nil
 }
 
-// inspectLine parses and verifies one note line.
-func inspectLine(n int, line []byte, c *check.Commit, signers *provenance.AllowedSigners) shownManifest {
+// inspectLine parses and verifies one note line: a session manifest against
+// the allowed signers, an approval against the approvers.
+func inspectLine(n int, line []byte, c *check.Commit, signers, approvers *provenance.AllowedSigners) shownManifest {
 	m := shownManifest{Line: n}
 	env, err := provenance.ParseEnvelope(line)
 	if err != nil {
@@ -117,39 +127,65 @@ func inspectLine(n int, line []byte, c *check.Commit, signers *provenance.Allowe
 	if len(env.Signatures) > 0 {
 		m.KeyID = env.Signatures[0].KeyID
 	}
-	if st.PredicateType == provenance.SessionPredicateType {
+	switch st.PredicateType {
+	case provenance.SessionPredicateType:
 		if m.Session, err = provenance.DecodeSessionPredicate(st); err != nil {
 			m.Status, m.Error = "malformed", err.Error()
 			return m
 		}
-	} else {
+	case provenance.ApprovalPredicateType:
+		if m.Approval, err = provenance.DecodeApprovalPredicate(st); err != nil {
+			m.Status, m.Error = "malformed", err.Error()
+			return m
+		}
+		v, err := provenance.VerifyApproval(env, provenance.ApprovalVerifyOptions{Approvers: approvers, Commit: c.Hash.String()})
+		if err == nil {
+			m.Status, m.Signer, m.KeyID = "valid", m.Approval.Approver, v.Fingerprint
+			return m
+		}
+		m.Status, m.Error = verifyStatus(err), err.Error()
+		return m
+	default:
 		m.Predicate = st.Predicate
 	}
 	v, err := provenance.VerifyEnvelope(env, provenance.VerifyOptions{
 		Signers: signers, Emails: []string{c.Author.Email, c.Committer.Email}, Commit: c.Hash.String(), At: c.Committer.When,
 	})
-	switch {
-	case err == nil:
-		m.Status, m.Signer, m.KeyID = "valid", v.Principal, v.Fingerprint
-	case errors.Is(err, provenance.ErrBadSignature):
-		m.Status, m.Error = "bad signature", err.Error()
-	case errors.Is(err, provenance.ErrUntrustedKey):
-		m.Status, m.Error = "untrusted key", err.Error()
-	case errors.Is(err, provenance.ErrPrincipalMismatch):
-		m.Status, m.Error = "principal mismatch", err.Error()
-	case errors.Is(err, provenance.ErrSubjectMismatch):
-		m.Status, m.Error = "subject mismatch", err.Error()
-	default:
-		m.Status, m.Error = "malformed", err.Error()
+	if err != nil {
+		m.Status, m.Error = verifyStatus(err), err.Error()
+		return m
 	}
+	m.Status, m.Signer, m.KeyID = "valid", v.Principal, v.Fingerprint
 	return m
+}
+
+// verifyStatus names what a verification error says is wrong.
+func verifyStatus(err error) string {
+	switch {
+	case errors.Is(err, provenance.ErrBadSignature):
+		return "bad signature"
+	case errors.Is(err, provenance.ErrUntrustedKey):
+		return "untrusted key"
+	case errors.Is(err, provenance.ErrPrincipalMismatch):
+		return "principal mismatch"
+	case errors.Is(err, provenance.ErrSubjectMismatch):
+		return "subject mismatch"
+	}
+	return "malformed"
 }
 
 func writeShowText(w io.Writer, out *showOutput) {
 	fmt.Fprintf(w, "commit %s\n", out.Commit)
 	fmt.Fprintf(w, "trusted keys: %s\n", out.SignersSource)
+	if out.ApproversSource != "" {
+		fmt.Fprintf(w, "approvers: %s\n", out.ApproversSource)
+	}
 	for _, m := range out.Manifests {
 		fmt.Fprintln(w)
+		if m.Approval != nil {
+			writeShownApproval(w, &m)
+			continue
+		}
 		if m.Session == nil {
 			fmt.Fprintf(w, "note line %d: %s", m.Line, m.Status)
 			if m.Type != "" {
@@ -216,6 +252,25 @@ func writeShowText(w io.Writer, out *showOutput) {
 				fmt.Fprintf(w, "  file        %s %s\n", path, blob[:12])
 			}
 		}
+	}
+}
+
+// writeShownApproval shows an approval line. Whether the approver may
+// approve this commit (the two-person rule) is for verify to say.
+func writeShownApproval(w io.Writer, m *shownManifest) {
+	p := m.Approval
+	fmt.Fprintf(w, "approval by %s\n", oneLine(p.Approver, 200))
+	sig := m.Status
+	if m.Status == "valid" {
+		sig = "valid, signed by approver " + oneLine(m.Signer, 200)
+	} else if m.Error != "" {
+		sig += ": " + m.Error
+	}
+	fmt.Fprintf(w, "  signature   %s\n  key         %s\n", sig, m.KeyID)
+	fmt.Fprintf(w, "  time        %s\n", p.Time.UTC().Format("2006-01-02 15:04:05Z"))
+	fmt.Fprintf(w, "  reason      %s\n", oneLine(p.Reason, 500))
+	for _, c := range p.Covers {
+		fmt.Fprintf(w, "  covers      %s\n", oneLine(c.String(), 300))
 	}
 }
 

@@ -130,8 +130,7 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	if err != nil {
 		return nil, err
 	}
-	v := &check.Verifier{Policy: t.Policy, Signers: t.Signers, Notes: notes, Objects: repo.Objects}
-	reports, err := v.Verify(ctx, commits)
+	reports, err := check.NewVerifier(t, notes, repo.Objects).Verify(ctx, commits)
 	if err != nil {
 		return nil, historyError(err)
 	}

@@ -6,12 +6,13 @@ import (
 	"runtime/debug"
 )
 
-// version returns the module version the binary was built from, or "devel".
+// version returns the module version the binary was built from, or "0.0.0-devel" for a development build.
 func version() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
-	return "devel"
+	// A version that starts with a digit, as SARIF consumers expect.
+	return "0.0.0-devel"
 }
 
 func runVersion(ctx context.Context, inv *Invocation, args []string) error {

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestApproveRefusedInAgentSession runs approve in-process with each
+// variable that marks an agent session: it refuses before reading anything.
+func TestApproveRefusedInAgentSession(t *testing.T) {
+	for _, v := range agentSessionVars() {
+		t.Run(v, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			inv := &Invocation{
+				Args:   []string{"approve", "HEAD", "--reason", "fine"},
+				Stdout: &stdout, Stderr: &stderr,
+				Getenv: func(k string) string {
+					if k == v {
+						return "1"
+					}
+					return ""
+				},
+				Dir: t.TempDir(), // not a repository: the refusal comes first
+			}
+			err := Run(context.Background(), inv)
+			if code := report(&stderr, err); code != exitError {
+				t.Errorf("exit code %d, want %d", code, exitError)
+			}
+			if want := "refusing to run inside an agent session (" + v + " is set)"; !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr %q does not say %q", stderr.String(), want)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q", stdout.String())
+			}
+		})
+	}
+}
+
+func TestIsRuleID(t *testing.T) {
+	for s, want := range map[string]bool{"AC004": true, "AC010": true, "ac004": false, "AC04": false, "AC0040": false, "AC00x": false, "": false} {
+		if got := isRuleID(s); got != want {
+			t.Errorf("isRuleID(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package provenance
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/memory"
+)
+
+// FuzzLoadNotes feeds hostile notes trees — what anyone who can push
+// refs/notes/agentcheck controls — to LoadNotes and Read. They must fail
+// with an error or read notes, never panic or loop.
+func FuzzLoadNotes(f *testing.F) {
+	note := plumbing.ComputeHash(plumbing.BlobObject, []byte("a note\n"))
+	f.Add([]byte("100644 0123456789abcdef0123456789abcdef01234567\x00" + string(note[:])))
+	f.Add([]byte("40000 01\x00" + string(note[:])))
+	f.Add([]byte("100644 x\x00"))
+	f.Fuzz(func(t *testing.T, tree []byte) {
+		st := memory.NewStorage()
+		put := func(typ plumbing.ObjectType, data []byte) plumbing.Hash {
+			o := st.NewEncodedObject()
+			o.SetType(typ)
+			w, _ := o.Writer()
+			w.Write(data)
+			w.Close()
+			h, err := st.SetEncodedObject(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		put(plumbing.BlobObject, []byte("a note\n")) // the seeds' note blob
+		treeHash := put(plumbing.TreeObject, tree)
+		commit := put(plumbing.CommitObject, fmt.Appendf(nil, "tree %s\nauthor a <a> 0 +0000\ncommitter a <a> 0 +0000\n\nnotes\n", treeHash))
+		n, err := LoadNotes(st, commit)
+		if err != nil {
+			return
+		}
+		for _, c := range n.Commits() {
+			_, _ = n.Read(c, 1<<20)
+		}
+	})
+}
+
+// FuzzDecodeSessionPredicate decodes hostile predicates: an error or a
+// predicate with an agent and a session id, never a panic.
+func FuzzDecodeSessionPredicate(f *testing.F) {
+	f.Add([]byte(`{"agent":{"name":"claude-code"},"session":{"id":"s"},"files":{"a":"b"}}`))
+	f.Add([]byte(`{"agent":{"name":""}}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, predicate []byte) {
+		p, err := DecodeSessionPredicate(&Statement{PredicateType: SessionPredicateType, Predicate: predicate})
+		if err == nil && (p.Agent.Name == "" || p.Session.ID == "") {
+			t.Fatalf("accepted a predicate without agent or session: %s", predicate)
+		}
+	})
+}
