@@ -131,6 +131,10 @@ type SessionSummary struct {
 	Valid   bool   `json:"valid"`
 	Task    string `json:"task,omitempty"` // excerpt of the first prompt
 	Tainted bool   `json:"tainted"`
+	// Predicate is the manifest's content, for accounts of what the session
+	// did (agentcheck log and export). It is not part of the JSON report, and
+	// when Valid is false nothing vouches for it.
+	Predicate *provenance.SessionPredicate `json:"-"`
 }
 
 // Failed reports whether the report has an error-level finding.

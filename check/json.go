@@ -74,7 +74,7 @@ package check
 //
 // A finding object:
 //
-//   - rule (string): the stable rule id, AC001 to AC009.
+//   - rule (string): the stable rule id, AC001 to AC012.
 //   - name (string): the rule's name, e.g. protected-path.
 //   - level (string): error, warning or note. Only errors fail the check.
 //   - commit (string): the full id of the commit the finding is about.
@@ -138,6 +138,11 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	return nil
 }
+
+// Canonical returns a copy of r in the canonical form of the JSON and SARIF
+// renderings, for other renderings (agentcheck log and export) to order
+// sessions and findings the same way. It never modifies r.
+func (r *Report) Canonical() *Report { return canonical(r) }
 
 // canonical returns a copy of r in the canonical form the JSON and SARIF
 // renderings use: the current version, findings and sessions sorted, no nil

@@ -22,6 +22,9 @@ const (
 	RuleTainted          = "AC007"
 	RulePermissionBypass = "AC008"
 	RuleMalformed        = "AC009"
+	RuleExfiltration     = "AC010"
+	RuleUntrustedTool    = "AC011"
+	RuleMemoryEdit       = "AC012"
 )
 
 // Rules returns the rule table in ID order.
@@ -103,6 +106,43 @@ func Rules() []Rule {
 				"in-toto statement, is over the size limit, or carries an unknown predicate type or version.",
 			Help: "Remove the broken note line (git notes --ref agentcheck edit COMMIT) and re-attest the commit " +
 				"with this version of agentcheck.",
+		},
+		{
+			ID: RuleExfiltration, Name: "exfiltration-pattern", Level: LevelWarning,
+			Short: "Session ran a command that sends data off the machine",
+			Full: "A shell command the session ran sends local data to another host: an upload of files or the " +
+				"environment with curl, wget or HTTPie (curl -d @file, --data-binary @file, -F f=@file, -T file, " +
+				"wget --post-file), a raw socket fed from a file or pipe (nc host port < file), the environment or " +
+				"a credential file piped to a network tool (env | curl …), scp, rsync or cloud-storage copies to " +
+				"another host, command output encoded in a DNS lookup, or a git push to a remote the repository does " +
+				"not have (a URL none of its recorded remotes points at, or a remote the session itself added). " +
+				"Exfiltration is what an injected instruction most often asks an agent to do. Loopback destinations " +
+				"are ignored; commands the runtime hook denied are skipped.",
+			Help: "Read the command in the manifest (agentcheck log) and find out what was sent where. If it was " +
+				"legitimate (a deploy upload, a push to a fork), note why in the review; if not, rotate any " +
+				"credential the session could read and treat the session as compromised.",
+		},
+		{
+			ID: RuleUntrustedTool, Name: "untrusted-tool", Level: LevelWarning,
+			Short: "Session called an MCP server outside the trusted list",
+			Full: "The session called a tool of an MCP server that is not in the policy's taint.trusted_mcp list. " +
+				"An MCP server's output goes straight into the agent's context: a compromised or malicious server " +
+				"(tool poisoning) or a hostile document it returns (an issue comment, a web page) can steer the " +
+				"agent. AC007 blocks protected changes made after such a call; this rule names the call itself.",
+			Help: "Review what the server returned and what the session did after it. If the server is vetted and " +
+				"its output trusted, add it to taint.trusted_mcp on the base branch through a reviewed change.",
+		},
+		{
+			ID: RuleMemoryEdit, Name: "agent-memory-edit", Level: LevelWarning,
+			Short: "Session changed agent instructions or memory",
+			Full: "The session changed a file coding agents read as standing instructions or memory: CLAUDE.md, " +
+				"CLAUDE.local.md, .claude/ rules, commands, subagents and skills, AGENTS.md, .cursorrules, " +
+				".cursor/rules, .github/copilot-instructions.md and the like, in the commit or outside it (a " +
+				"git-ignored local memory file, the user's ~/.claude/CLAUDE.md). Text planted there is a prompt " +
+				"injection that persists: every later session reads it. In the commit such a path is also blocked " +
+				"as agent configuration (AC004); this rule names it for what it is.",
+			Help: "Revert the change to the instruction file and make it in a human-authored, reviewed commit; " +
+				"for files outside the repository, inspect and restore them on the machine that ran the session.",
 		},
 	}
 }

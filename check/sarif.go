@@ -50,7 +50,9 @@ package check
 //
 // # Findings without a path
 //
-// AC001, AC002, AC003 and AC009 are about a commit or its note, not a file.
+// AC001, AC002, AC003 and AC009 are about a commit or its note, not a file;
+// so are AC010, AC011 and AC012 when they concern what a session did rather
+// than a path of the diff.
 // GitHub code scanning shows a result only with a physical location (the
 // first entry of result.locations, with artifactLocation.uri and
 // region.startLine; a logical location alone is not enough), so such a
@@ -509,6 +511,9 @@ func ruleTags(id string) []string {
 		RuleTainted:          "prompt-injection",
 		RulePermissionBypass: "permissions",
 		RuleMalformed:        "provenance",
+		RuleExfiltration:     "exfiltration",
+		RuleUntrustedTool:    "tool-poisoning",
+		RuleMemoryEdit:       "prompt-injection",
 	}[id]
 	if topic == "" {
 		return []string{"security"}

@@ -180,6 +180,7 @@ func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error)
 		return cc.finish(rep, changes)
 	}
 	cc.judgePaths(changes, sessions)
+	cc.judgeSignals(changes, sessions)
 	return cc.finish(rep, changes)
 }
 
@@ -249,7 +250,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			opts.ExtraKeys = func(k ssh.PublicKey) (string, bool) { return cc.v.ExtraKeys(c, k) }
 		}
 		verified, err := provenance.VerifyEnvelope(env, opts)
-		sum := SessionSummary{Agent: pred.Agent.Name, ID: pred.Session.ID, Model: pred.Agent.Model, Task: taskExcerpt(pred)}
+		sum := SessionSummary{Agent: pred.Agent.Name, ID: pred.Session.ID, Model: pred.Agent.Model, Task: taskExcerpt(pred), Predicate: pred}
 		if len(env.Signatures) > 0 {
 			sum.KeyID = env.Signatures[0].KeyID
 		}

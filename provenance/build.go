@@ -27,6 +27,15 @@ type BuildOptions struct {
 	// MaskCommand, if set, masks secrets in recorded commands before they are
 	// signed. It is applied to every command in the manifest.
 	MaskCommand func(string) string
+	// MaskText, if set, masks secrets in the other free text a manifest
+	// records: prompt text (under record.prompts=full), fetched URLs, search
+	// queries, subagent descriptions and remote URLs. Prompts are masked
+	// because a human pastes tokens into a chat as readily as into a shell.
+	MaskText func(string) string
+	// Remotes are the repository's configured remotes (name → URLs), recorded
+	// so that the checker can tell pushes to them from pushes elsewhere. nil
+	// records nothing.
+	Remotes map[string][]string
 }
 
 // BuildStatement summarises one session's journal events into a signed-to-be
@@ -54,9 +63,12 @@ func BuildStatement(events []Event, opts BuildOptions) (*Statement, error) {
 var permissive = map[string]int{"default": 1, "plan": 1, "acceptEdits": 2, "dontAsk": 3, "bypassPermissions": 4}
 
 func summarise(events []Event, opts BuildOptions) *SessionPredicate {
-	mask := opts.MaskCommand
+	mask, maskText := opts.MaskCommand, opts.MaskText
 	if mask == nil {
 		mask = func(s string) string { return s }
+	}
+	if maskText == nil {
+		maskText = func(s string) string { return s }
 	}
 	p := &SessionPredicate{
 		Agent:   AgentInfo{Name: events[0].Agent},
@@ -97,13 +109,15 @@ func summarise(events []Event, opts BuildOptions) *SessionPredicate {
 		denied := ev.Decision == DecisionDeny
 		switch ev.Kind {
 		case KindPrompt:
-			p.Task.Prompts = append(p.Task.Prompts, redactPrompt(ev, opts.Prompts))
+			pr := redactPrompt(ev, opts.Prompts)
+			pr.Text = maskText(pr.Text)
+			p.Task.Prompts = append(p.Task.Prompts, pr)
 		case KindRead:
 			addRead(Read{Kind: ReadFile, Path: ev.Path, Query: ev.Query, Tool: ev.Tool, Failed: ev.Failed})
 		case KindFetch:
-			addRead(Read{Kind: ReadFetch, URL: ev.URL, Failed: ev.Failed})
+			addRead(Read{Kind: ReadFetch, URL: maskText(ev.URL), Failed: ev.Failed})
 		case KindSearch:
-			addRead(Read{Kind: ReadSearch, Query: ev.Query, Failed: ev.Failed})
+			addRead(Read{Kind: ReadSearch, Query: maskText(ev.Query), Failed: ev.Failed})
 		case KindMCP:
 			if !denied {
 				addRead(Read{Kind: ReadMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed})
@@ -117,12 +131,34 @@ func summarise(events []Event, opts BuildOptions) *SessionPredicate {
 				p.Files[ev.Path] = ev.Blob
 			}
 		case KindSubagent:
-			addAction(Action{Kind: KindSubagent, Text: ev.Text, Tool: ev.Tool, Decision: ev.Decision})
+			addAction(Action{Kind: KindSubagent, Text: maskText(ev.Text), Tool: ev.Tool, Decision: ev.Decision})
 		}
 	}
 	p.Task.Scope = append(p.Task.Scope, SessionScope(events)...)
 	sortScope(p.Task.Scope)
+	if opts.Remotes != nil {
+		p.Repo = &RepoInfo{Remotes: remotesOf(opts.Remotes, maskText)}
+	}
 	return p
+}
+
+// remotesOf turns a name → URLs map into the sorted, masked list a manifest
+// records.
+func remotesOf(remotes map[string][]string, mask func(string) string) []Remote {
+	out := make([]Remote, 0, len(remotes))
+	for name, urls := range remotes {
+		r := Remote{Name: name, URLs: []string{}}
+		seen := map[string]bool{}
+		for _, u := range urls {
+			if u = mask(u); !seen[u] {
+				seen[u] = true
+				r.URLs = append(r.URLs, u)
+			}
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 // sortScope orders declarations by glob then source, so that manifests of

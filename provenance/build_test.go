@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +82,55 @@ func TestRedactPrompt(t *testing.T) {
 	}
 	if p := redactPrompt(ev, ""); p.Text != "secret plan" {
 		t.Errorf("default is not full: %+v", p)
+	}
+}
+
+func TestBuildStatementMasksTextAndRecordsRemotes(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	token := "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+	events := []Event{
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindPrompt, Text: "deploy with GITHUB_TOKEN=" + token},
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindFetch, URL: "https://api.example.com/x?access_token=abc123"},
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindSearch, Query: "why does " + token + " fail"},
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindSubagent, Text: "use token " + token},
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindExec, Command: "GITHUB_TOKEN=" + token + " gh pr list"},
+	}
+	m := NewMasker()
+	st, err := BuildStatement(events, BuildOptions{
+		Commit: "1111111111111111111111111111111111111111", MaskCommand: m.Mask, MaskText: m.Mask,
+		Remotes: map[string][]string{
+			"upstream": {"https://github.com/acme/api.git"},
+			"origin":   {"https://bob:" + token + "@github.com/bob/api.git", "https://bob:" + token + "@github.com/bob/api.git"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(st.Predicate), token) || strings.Contains(string(st.Predicate), "abc123") {
+		t.Errorf("a secret reached the predicate: %s", st.Predicate)
+	}
+	p, err := DecodeSessionPredicate(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &RepoInfo{Remotes: []Remote{
+		{Name: "origin", URLs: []string{"https://bob:" + Masked + "@github.com/bob/api.git"}},
+		{Name: "upstream", URLs: []string{"https://github.com/acme/api.git"}},
+	}}
+	if diff := cmp.Diff(want, p.Repo); diff != "" {
+		t.Errorf("repo (-want +got):\n%s", diff)
+	}
+	if got := p.Task.Prompts[0].Text; got != "deploy with GITHUB_TOKEN="+Masked {
+		t.Errorf("prompt = %q", got)
+	}
+
+	// Without remotes, nothing is recorded: older checkers see the same
+	// predicate as before.
+	st, err = BuildStatement(events, BuildOptions{Commit: "1111111111111111111111111111111111111111"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(st.Predicate), `"repo"`) {
+		t.Errorf("repo recorded without remotes: %s", st.Predicate)
 	}
 }

@@ -37,6 +37,24 @@ type SessionPredicate struct {
 	Reads   []Read            `json:"reads"`
 	Actions []Action          `json:"actions"`
 	Files   map[string]string `json:"files"` // path → blob the session left, ZeroBlob for deleted
+	// Repo describes the repository as the attesting machine saw it; nil in
+	// manifests made before it was recorded.
+	Repo *RepoInfo `json:"repo,omitempty"`
+}
+
+// RepoInfo is what a manifest records about the repository itself.
+type RepoInfo struct {
+	// Remotes are the repository's configured remotes when the manifest was
+	// made, sorted by name, with credentials in their URLs masked. The
+	// checker uses them to tell a push to the project's own remote from a
+	// push elsewhere (AC010).
+	Remotes []Remote `json:"remotes"`
+}
+
+// Remote is one configured git remote.
+type Remote struct {
+	Name string   `json:"name"`
+	URLs []string `json:"urls"` // fetch and push URLs, deduplicated, in configuration order
 }
 
 // AgentInfo names the agent that ran the session.

@@ -223,6 +223,11 @@ func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) e
 	for p := range a.changed {
 		changedPaths = append(changedPaths, p)
 	}
+	remotes, err := gitRemotes(ctx, a.dir)
+	if err != nil {
+		return err
+	}
+	masker := provenance.NewMasker()
 	for _, j := range journals {
 		agent, id := j.SessionOf()
 		if provenance.HasManifest(note, hash, agent, id) {
@@ -233,7 +238,8 @@ func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) e
 			continue
 		}
 		st, err := provenance.BuildStatement(j.Events, provenance.BuildOptions{
-			Commit: hash, Changed: changedPaths, Prompts: policy.Record.Prompts, MaskCommand: provenance.MaskSecrets,
+			Commit: hash, Changed: changedPaths, Prompts: policy.Record.Prompts,
+			MaskCommand: masker.Mask, MaskText: masker.Mask, Remotes: remotes,
 		})
 		if err != nil {
 			return err
@@ -346,4 +352,37 @@ func notesIdentity(ctx context.Context, dir string) (object.Signature, error) {
 		return object.Signature{}, fmt.Errorf("unexpected git identity %q", out)
 	}
 	return object.Signature{Name: name, Email: email, When: time.Now()}, nil
+}
+
+// gitRemotes reads the repository's remotes (name → fetch and push URLs) as
+// git resolves them, includes and all. They are recorded in each manifest so
+// that the checker, which never sees the attesting machine's configuration,
+// can tell a push to the project's own remote from a push elsewhere (AC010).
+// A repository without remotes records an empty list.
+func gitRemotes(ctx context.Context, dir string) (map[string][]string, error) {
+	remotes := map[string][]string{}
+	out, err := gitOutput(ctx, dir, "config", "--get-regexp", `^remote\..*\.(url|pushurl)$`)
+	if err != nil {
+		// git config exits 1 when nothing matches; anything else is a
+		// configuration git itself cannot read.
+		if _, lerr := gitOutput(ctx, dir, "config", "--list"); lerr != nil {
+			return nil, withHint(fmt.Errorf("reading the repository's remotes: %w", lerr), "fix the git configuration (git config --list shows the error)")
+		}
+		return remotes, nil
+	}
+	for _, line := range strings.Split(out, "\n") {
+		key, url, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		rest, _ := strings.CutPrefix(key, "remote.")
+		name, found := strings.CutSuffix(rest, ".pushurl")
+		if !found {
+			name, _ = strings.CutSuffix(rest, ".url")
+		}
+		if name != "" {
+			remotes[name] = append(remotes[name], url)
+		}
+	}
+	return remotes, nil
 }

@@ -244,9 +244,49 @@ goes to the pusher. --mode warn (or git config agentcheck.mode warn) reports
 the same but accepts every push. The hook runs no git. Install guides:
 docs/pre-receive.md.
 
+# Audit
+
+	agentcheck log [--format text|json] [--output FILE]
+	               [--policy FILE] [--allowed-signers FILE] [RANGE...]
+
+Shows the agent sessions behind each commit of the range — same range and
+trusted side as verify — with their signer, agent and model, time, task,
+declared scope, reads (files; fetched hosts and MCP servers, each marked
+untrusted unless the policy's taint lists trust it), actions (edits,
+commands, MCP calls), the files they changed, and verify's findings. log
+reports and does not gate: it exits 0 whatever it finds. The JSON document
+(version 1) is documented in package audit (doc.go).
+
+	agentcheck export [--format json|csv|html] [--output FILE]
+	                  [--policy FILE] [--allowed-signers FILE] [RANGE...]
+
+Exports one record per session and one per finding, each mapped to the
+controls it evidences in OWASP Top 10 for LLM Applications 2025, NIST AI
+RMF 1.0, the EU AI Act, ISO/IEC 42001:2023 Annex A and SOC 2 (2017 Trust
+Services Criteria), with the mapping table and each control's source. json
+is the canonical form (version 1, package audit); csv is RFC 4180 with
+spreadsheet formulas neutralised; html is one self-contained page that
+loads nothing. The default format is json. export exits 0 whatever it
+finds.
+
+Verify also reports three signals read from what the manifests record,
+warnings by default: AC010 exfiltration-pattern (a command that sends files,
+the environment or credentials off the machine, or pushes to a remote the
+repository does not have, judged against the remotes recorded at attest
+time), AC011 untrusted-tool (an MCP server outside taint.trusted_mcp was
+called) and AC012 agent-memory-edit (the session changed CLAUDE.md,
+AGENTS.md, .cursor/rules or other agent instructions or memory, in the
+commit or outside it).
+
+Before anything is signed, attest masks secrets — tokens, keys, passwords,
+Authorization headers, credentials in URLs and assignments — in commands,
+prompts, fetched URLs and remote URLs, and keeps of the prompts what the
+policy's record.prompts says: full, hash or none.
+
 # Exit codes
 
-	0  success; for verify, no error-level finding
+	0  success; for verify, no error-level finding (log and export report
+	   findings but always exit 0)
 	1  verify found error-level findings
 	2  usage or operational error: bad arguments, unreadable repository,
 	   shallow or incomplete history, a policy that does not parse

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/crypto/ssh"
@@ -45,6 +46,7 @@ func TestScript(t *testing.T) {
 			"replay":    cmdReplay,
 			"subst":     cmdSubst,
 			"dsse":      cmdDSSE,
+			"clock":     cmdClock,
 			"tamper":    cmdTamper,
 			"sign":      cmdSign,
 			"gitserver": cmdGitServer,
@@ -149,6 +151,36 @@ func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("reading %s: %v", name, err)
 		}
 	}
+}
+
+// cmdClock sets the times of a session journal's events to a fixed clock:
+// the first event at START, each next one a second later, as if the session
+// had run then. The hook stamps events with the wall clock, as it must; a
+// script whose golden output shows session times (log, export) fixes them
+// this way before attesting, the way GIT_AUTHOR_DATE fixes commit times.
+// Nothing in agentcheck itself reads a fake clock.
+//
+//	clock JOURNAL START
+func cmdClock(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: clock JOURNAL START")
+	}
+	start, err := time.Parse(time.RFC3339, args[1])
+	ts.Check(err)
+	var out strings.Builder
+	for i, line := range strings.Split(strings.TrimRight(ts.ReadFile(args[0]), "\n"), "\n") {
+		var ev map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			ts.Fatalf("journal line %d: %v", i+1, err)
+		}
+		at, _ := json.Marshal(start.Add(time.Duration(i) * time.Second))
+		ev["time"] = at
+		b, err := json.Marshal(ev)
+		ts.Check(err)
+		out.Write(b)
+		out.WriteByte('\n')
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(out.String()), 0o600))
 }
 
 // cmdSubst replaces $WORK in files with the script's work directory.

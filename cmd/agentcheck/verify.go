@@ -67,45 +67,11 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err := out.check(); err != nil {
 		return err
 	}
-	dir, err := inv.dir()
+	checked, err := checkRange(ctx, inv, pos, trust)
 	if err != nil {
 		return err
 	}
-	repo, err := gitrepo.Open(dir, inv.getenv)
-	if err != nil {
-		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
-	}
-	gg, err := repo.GoGit()
-	if err != nil {
-		return err
-	}
-	rng, err := check.ResolveRange(gg, pos)
-	if err != nil {
-		return withHint(fmt.Errorf("resolving range: %w", err), "give a range like HEAD~3..HEAD or a commit")
-	}
-	shallow, err := repo.ShallowCommits()
-	if err != nil {
-		return err
-	}
-	commits, err := rng.Walk(ctx, repo.Objects, check.WithShallow(shallow))
-	if err != nil {
-		return historyError(err)
-	}
-	t, err := check.LoadTrust(repo.Objects, check.TrustSource{
-		PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers, Base: rng.Base,
-	})
-	if err != nil {
-		return withHint(err, "fix the policy on the base branch, or pass --policy FILE")
-	}
-	notes, err := loadNotes(repo)
-	if err != nil {
-		return err
-	}
-	reports, err := check.NewVerifier(t, notes, repo.Objects).Verify(ctx, commits)
-	if err != nil {
-		return historyError(err)
-	}
-	report := check.NewReport(rng.Spec, rng.Base, t, reports)
+	report := checked.report
 	if err := writeReport(inv, out, report); err != nil {
 		return err
 	}
@@ -113,6 +79,62 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 		return errViolations
 	}
 	return nil
+}
+
+// checkedRange is a revision range walked and verified: what verify reports,
+// and what log and export give an account of.
+type checkedRange struct {
+	repo    *gitrepo.Repo
+	trust   *check.Trust
+	commits []*check.Commit // oldest first, as the report's commits
+	report  *check.Report
+}
+
+// checkRange resolves the range the arguments name (default
+// @{upstream}..HEAD, else HEAD), reads the trusted side (the policy and keys
+// from the range's base, or the files the flags name), walks the range and
+// verifies every commit. verify, log and export share it, so that the three
+// agree on every range and never read the trusted side differently.
+func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustFlags) (*checkedRange, error) {
+	dir, err := inv.dir()
+	if err != nil {
+		return nil, err
+	}
+	repo, err := gitrepo.Open(dir, inv.getenv)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
+	}
+	gg, err := repo.GoGit()
+	if err != nil {
+		return nil, err
+	}
+	rng, err := check.ResolveRange(gg, pos)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("resolving range: %w", err), "give a range like HEAD~3..HEAD or a commit")
+	}
+	shallow, err := repo.ShallowCommits()
+	if err != nil {
+		return nil, err
+	}
+	commits, err := rng.Walk(ctx, repo.Objects, check.WithShallow(shallow))
+	if err != nil {
+		return nil, historyError(err)
+	}
+	t, err := check.LoadTrust(repo.Objects, check.TrustSource{
+		PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers, Base: rng.Base,
+	})
+	if err != nil {
+		return nil, withHint(err, "fix the policy on the base branch, or pass --policy FILE")
+	}
+	notes, err := loadNotes(repo)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := check.NewVerifier(t, notes, repo.Objects).Verify(ctx, commits)
+	if err != nil {
+		return nil, historyError(err)
+	}
+	return &checkedRange{repo: repo, trust: t, commits: commits, report: check.NewReport(rng.Spec, rng.Base, t, reports)}, nil
 }
 
 // historyError adds the fetch hint to an incomplete-history error.

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/agentcheck/agentcheck/audit"
+)
+
+func runLog(ctx context.Context, inv *Invocation, args []string) error {
+	fs := newFlagSet(inv, "log", "[RANGE...]")
+	format := fs.String("format", "text", "output `format`: text or json")
+	output := fs.String("output", "", "write the log to `FILE` instead of stdout")
+	trust := addTrustFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usageError("unknown format %q (want text or json)", *format)
+	}
+	checked, err := checkRange(ctx, inv, pos, trust)
+	if err != nil {
+		return err
+	}
+	l := audit.BuildLog(checked.report, checked.commits, checked.trust.Policy)
+	return writeTo(inv, *output, func(w io.Writer) error {
+		if *format == "json" {
+			return audit.WriteLogJSON(w, l)
+		}
+		return audit.WriteLogText(w, l)
+	})
+}
+
+// writeTo runs write on --output FILE or, when it is "", on stdout.
+func writeTo(inv *Invocation, output string, write func(io.Writer) error) error {
+	if output == "" {
+		return write(inv.Stdout)
+	}
+	f, err := os.Create(output)
+	if err != nil {
+		return withHint(fmt.Errorf("creating %s: %w", output, err), "check that the directory exists and is writable")
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("writing %s: %w", output, cerr)
+	}
+	return err
+}
