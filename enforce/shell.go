@@ -47,7 +47,7 @@ func shellMentions(env Env) []mention {
 // subcommand: it reads the record and changes nothing.
 func readOnlyCommand(sub string) bool {
 	switch sub {
-	case "verify", "show", "version", "help", "doctor", "log", "-h", "-help", "--help":
+	case "verify", "show", "version", "help", "doctor", "log", "export", "-h", "-help", "--help":
 		return true
 	}
 	return false

@@ -80,6 +80,8 @@ func TestCheckCommandAllows(t *testing.T) {
 		"agentcheck verify HEAD~3..HEAD",
 		"agentcheck show --format json",
 		"agentcheck version",
+		"agentcheck log HEAD~3..HEAD",
+		"agentcheck export --format html --output report.html",
 		"agentcheck",
 		"npm install",
 		"grep -rn hooks src/",
