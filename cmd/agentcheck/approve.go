@@ -86,14 +86,11 @@ func runApprove(ctx context.Context, inv *Invocation, args []string) error {
 		return withHint(usageError("approve takes one commit, not a range (%s)", rev), "approve each commit of a range on its own")
 	}
 
-	dir, err := inv.dir()
+	repo, dir, err := openRepo(inv)
 	if err != nil {
 		return err
 	}
-	repo, err := gitrepo.Open(dir, inv.getenv)
-	if err != nil {
-		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
-	}
+	defer repo.Close()
 	a := &approver{inv: inv, repo: repo, dir: dir}
 	if err := a.check(ctx, rev, *baseFlag, trust); err != nil {
 		return err

@@ -34,14 +34,11 @@ func runAttest(ctx context.Context, inv *Invocation, args []string) error {
 	if len(pos) == 1 {
 		rev = pos[0]
 	}
-	dir, err := inv.dir()
+	repo, dir, err := openRepo(inv)
 	if err != nil {
 		return err
 	}
-	repo, err := gitrepo.Open(dir, inv.getenv)
-	if err != nil {
-		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
-	}
+	defer repo.Close()
 	commit, err := resolveCommit(repo, rev)
 	if err != nil {
 		return err

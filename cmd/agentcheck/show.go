@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
@@ -57,14 +56,11 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	if len(pos) == 1 {
 		rev = pos[0]
 	}
-	dir, err := inv.dir()
+	repo, _, err := openRepo(inv)
 	if err != nil {
 		return err
 	}
-	repo, err := gitrepo.Open(dir, inv.getenv)
-	if err != nil {
-		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
-	}
+	defer repo.Close()
 	commit, err := resolveCommit(repo, rev)
 	if err != nil {
 		return err

@@ -1,0 +1,21 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
+)
+
+// openRepo opens the repository around the invocation's working directory
+// and returns it with that directory. The caller closes it.
+func openRepo(inv *Invocation) (*gitrepo.Repo, string, error) {
+	dir, err := inv.dir()
+	if err != nil {
+		return nil, "", err
+	}
+	repo, err := gitrepo.Open(dir, inv.getenv)
+	if err != nil {
+		return nil, "", withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
+	}
+	return repo, dir, nil
+}
