@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,16 +135,14 @@ func (e *Envelope) validate() error {
 
 // decodeBase64 accepts only canonical standard base64 with padding: Go's
 // decoder would otherwise skip newlines, letting two different lines carry
-// the same payload.
+// the same payload. In strict mode the decoder refuses every other
+// non-canonical form (missing padding, non-zero padding bits, stray
+// characters), so refusing CR and LF leaves exactly the canonical encoding.
 func decodeBase64(s string) ([]byte, error) {
-	b, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil {
-		return nil, err
-	}
-	if base64.StdEncoding.EncodeToString(b) != s {
+	if strings.ContainsAny(s, "\r\n") {
 		return nil, errors.New("non-canonical base64")
 	}
-	return b, nil
+	return base64.StdEncoding.Strict().DecodeString(s)
 }
 
 // MarshalLine encodes e as one compact JSON line without a trailing newline.
@@ -310,30 +307,32 @@ func isJSONObject(raw []byte) bool {
 // strictObject parses data as exactly one JSON object whose member names are
 // all in allowed (compared case-sensitively) and appear once, and returns the
 // raw members. Go's decoder alone would fold case and let a later duplicate
-// win, so two readers could disagree on what a signed line says.
+// win, so two readers could disagree on what a signed line says. Names equal
+// under case folding count as the same name, at every depth.
 func strictObject(data []byte, allowed ...string) (map[string]json.RawMessage, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("invalid UTF-8")
 	}
-	// Valid first: its scanner bounds the nesting depth, which the
-	// recursive duplicate check relies on.
+	// Valid first: the scanner below relies on well-formed input, and
+	// Valid's scanner bounds the nesting depth its recursion follows.
 	if !json.Valid(data) {
 		return nil, errors.New("not valid JSON")
 	}
-	if err := checkDuplicateKeys(data); err != nil {
-		return nil, err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return nil, err
-	}
-	if fields == nil {
+	s := jsonScanner{data: data}
+	s.ws()
+	if s.data[s.i] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
-	for name := range fields {
+	fields := make(map[string]json.RawMessage, len(allowed))
+	err := s.object(func(name string, raw []byte) error {
 		if !slices.Contains(allowed, name) {
-			return nil, fmt.Errorf("unknown field %q", name)
+			return fmt.Errorf("unknown field %q", name)
 		}
+		fields[name] = raw
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return fields, nil
 }
@@ -354,60 +353,162 @@ func decodeField(fields map[string]json.RawMessage, name string, v any) error {
 // member twice, including names equal under case folding (which Go's decoder
 // treats as the same field). It also refuses data after the value.
 func checkDuplicateKeys(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := walkValue(dec); err != nil {
-		return err
+	if !json.Valid(data) { // also refuses data after the value
+		return errors.New("not valid JSON")
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("data after the JSON value")
+	s := jsonScanner{data: data}
+	return s.value()
+}
+
+// jsonScanner walks JSON that json.Valid accepted, allocating for nothing
+// but member names: it checks names for duplicates and hands the members of
+// an object to a callback. It relies on its input being valid JSON and must
+// never see any other.
+type jsonScanner struct {
+	data []byte
+	i    int
+}
+
+// ws skips whitespace.
+func (s *jsonScanner) ws() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// value skips one value, checking the objects in it.
+func (s *jsonScanner) value() error {
+	s.ws()
+	switch s.data[s.i] {
+	case '{':
+		return s.object(nil)
+	case '[':
+		s.i++
+		s.ws()
+		if s.data[s.i] == ']' {
+			s.i++
+			return nil
+		}
+		for {
+			if err := s.value(); err != nil {
+				return err
+			}
+			s.ws()
+			c := s.data[s.i] // ',' or ']'
+			s.i++
+			if c == ']' {
+				return nil
+			}
+		}
+	case '"':
+		s.str()
+	default: // a number, true, false or null
+		for s.i < len(s.data) {
+			switch s.data[s.i] {
+			case ',', ']', '}', ' ', '\t', '\r', '\n':
+				return nil
+			}
+			s.i++
+		}
 	}
 	return nil
 }
 
-func walkValue(dec *json.Decoder) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+// str skips the string at s.i and returns its raw content, between the
+// quotes.
+func (s *jsonScanner) str() []byte {
+	start := s.i + 1
+	i := start
+	for {
+		switch s.data[i] {
+		case '\\':
+			i += 2
+			continue
+		case '"':
+			s.i = i + 1
+			return s.data[start:i]
+		}
+		i++
 	}
-	switch tok {
-	case json.Delim('{'):
-		return walkObject(dec)
-	case json.Delim('['):
-		for dec.More() {
-			if err := walkValue(dec); err != nil {
+}
+
+// object skips the object at s.i, refusing a member name equal to an
+// earlier one under case folding. If member is not nil, it is called with
+// each member's decoded name and raw value (without the whitespace around
+// it, as json.Unmarshal fills a json.RawMessage).
+func (s *jsonScanner) object(member func(name string, raw []byte) error) error {
+	s.i++ // '{'
+	s.ws()
+	if s.data[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	// Objects are small: a list beats a map until it is long.
+	var seenList []string
+	var seenMap map[string]bool
+	for {
+		s.ws()
+		name, err := memberName(s.str())
+		if err != nil {
+			return err
+		}
+		folded := foldName(name)
+		switch {
+		case seenMap != nil && seenMap[folded], seenMap == nil && slices.Contains(seenList, folded):
+			return fmt.Errorf("duplicate member %q", name)
+		case seenMap != nil:
+			seenMap[folded] = true
+		default:
+			if seenList = append(seenList, folded); len(seenList) > 16 {
+				seenMap = make(map[string]bool, 2*len(seenList))
+				for _, n := range seenList {
+					seenMap[n] = true
+				}
+			}
+		}
+		s.ws()
+		s.i++ // ':'
+		s.ws()
+		start := s.i
+		if err := s.value(); err != nil {
+			return err
+		}
+		if member != nil {
+			if err := member(name, s.data[start:s.i]); err != nil {
 				return err
 			}
 		}
-		_, err := dec.Token() // ']'
-		return err
+		s.ws()
+		c := s.data[s.i] // ',' or '}'
+		s.i++
+		if c == '}' {
+			return nil
+		}
 	}
-	return nil
+}
+
+// memberName decodes the raw content of a member name as encoding/json
+// does.
+func memberName(raw []byte) (string, error) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw), nil
+	}
+	quoted := make([]byte, 0, len(raw)+2)
+	quoted = append(append(append(quoted, '"'), raw...), '"')
+	var name string
+	if err := json.Unmarshal(quoted, &name); err != nil {
+		return "", fmt.Errorf("member name: %w", err)
+	}
+	return name, nil
 }
 
 // foldName folds a member name the way encoding/json matches names to struct
 // fields: ASCII to upper case, other runes to upper(lower(r)).
 func foldName(name string) string {
 	return strings.Map(func(r rune) rune { return unicode.ToUpper(unicode.ToLower(r)) }, name)
-}
-
-func walkObject(dec *json.Decoder) error {
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string)
-		folded := foldName(key)
-		if seen[folded] {
-			return fmt.Errorf("duplicate member %q", key)
-		}
-		seen[folded] = true
-		if err := walkValue(dec); err != nil {
-			return err
-		}
-	}
-	_, err := dec.Token() // '}'
-	return err
 }
