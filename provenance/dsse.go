@@ -110,27 +110,34 @@ func parseSignatureObject(raw []byte) (Signature, error) {
 
 // validate checks what ParseEnvelope promises and MarshalLine requires.
 func (e *Envelope) validate() error {
+	_, err := e.decode()
+	return err
+}
+
+// decode validates the envelope and returns its decoded payload.
+func (e *Envelope) decode() ([]byte, error) {
 	if e.PayloadType != PayloadType {
-		return fmt.Errorf("payloadType %q, want %q", e.PayloadType, PayloadType)
+		return nil, fmt.Errorf("payloadType %q, want %q", e.PayloadType, PayloadType)
 	}
 	if e.Payload == "" {
-		return errors.New("empty payload")
+		return nil, errors.New("empty payload")
 	}
-	if _, err := decodeBase64(e.Payload); err != nil {
-		return fmt.Errorf("payload: %w", err)
+	payload, err := decodeBase64(e.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
 	}
 	if len(e.Signatures) == 0 {
-		return errors.New("no signatures")
+		return nil, errors.New("no signatures")
 	}
 	for i, s := range e.Signatures {
 		if s.Sig == "" {
-			return fmt.Errorf("signature %d: empty sig", i)
+			return nil, fmt.Errorf("signature %d: empty sig", i)
 		}
 		if _, err := decodeBase64(s.Sig); err != nil {
-			return fmt.Errorf("signature %d: sig: %w", i, err)
+			return nil, fmt.Errorf("signature %d: sig: %w", i, err)
 		}
 	}
-	return nil
+	return payload, nil
 }
 
 // decodeBase64 accepts only canonical standard base64 with padding: Go's
@@ -214,6 +221,26 @@ func (e *Envelope) statement() (*Statement, error) {
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
+	return parseStatement(payload)
+}
+
+// decodeStatement validates the envelope and parses its statement, decoding
+// the payload once; it returns the decoded payload too. Errors wrap
+// [ErrMalformed] as those of [Envelope.Statement] do.
+func (e *Envelope) decodeStatement() (*Statement, []byte, error) {
+	payload, err := e.decode()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: envelope: %w", ErrMalformed, err)
+	}
+	st, err := parseStatement(payload)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: statement: %w", ErrMalformed, err)
+	}
+	return st, payload, nil
+}
+
+// parseStatement parses a decoded payload as Envelope.Statement describes.
+func parseStatement(payload []byte) (*Statement, error) {
 	fields, err := strictObject(payload, "_type", "subject", "predicateType", "predicate")
 	if err != nil {
 		return nil, err
@@ -343,6 +370,12 @@ func decodeField(fields map[string]json.RawMessage, name string, v any) error {
 	if !ok {
 		return fmt.Errorf("missing field %q", name)
 	}
+	if p, ok := v.(*string); ok && len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		// A valid JSON string without escapes holds its value verbatim:
+		// what json.Unmarshal would decode, without scanning it twice.
+		*p = string(raw[1 : len(raw)-1])
+		return nil
+	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("field %q: %w", name, err)
 	}
@@ -448,8 +481,9 @@ func (s *jsonScanner) object(member func(name string, raw []byte) error) error {
 		s.i++
 		return nil
 	}
-	// Objects are small: a list beats a map until it is long.
-	var seenList []string
+	// Objects are small: a list of the names seen beats a map of their
+	// folded forms until it is long.
+	var seenList [][]byte
 	var seenMap map[string]bool
 	for {
 		s.ws()
@@ -457,17 +491,20 @@ func (s *jsonScanner) object(member func(name string, raw []byte) error) error {
 		if err != nil {
 			return err
 		}
-		folded := foldName(name)
 		switch {
-		case seenMap != nil && seenMap[folded], seenMap == nil && slices.Contains(seenList, folded):
-			return fmt.Errorf("duplicate member %q", name)
 		case seenMap != nil:
+			folded := foldName(string(name))
+			if seenMap[folded] {
+				return fmt.Errorf("duplicate member %q", name)
+			}
 			seenMap[folded] = true
+		case slices.ContainsFunc(seenList, func(n []byte) bool { return sameName(n, name) }):
+			return fmt.Errorf("duplicate member %q", name)
 		default:
-			if seenList = append(seenList, folded); len(seenList) > 16 {
+			if seenList = append(seenList, name); len(seenList) > 16 {
 				seenMap = make(map[string]bool, 2*len(seenList))
 				for _, n := range seenList {
-					seenMap[n] = true
+					seenMap[foldName(string(n))] = true
 				}
 			}
 		}
@@ -479,7 +516,7 @@ func (s *jsonScanner) object(member func(name string, raw []byte) error) error {
 			return err
 		}
 		if member != nil {
-			if err := member(name, s.data[start:s.i]); err != nil {
+			if err := member(string(name), s.data[start:s.i]); err != nil {
 				return err
 			}
 		}
@@ -492,19 +529,51 @@ func (s *jsonScanner) object(member func(name string, raw []byte) error) error {
 	}
 }
 
+// sameName reports whether two member names are equal under foldName.
+func sameName(a, b []byte) bool {
+	if isASCII(a) && isASCII(b) {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if upperASCII(a[i]) != upperASCII(b[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return foldName(string(a)) == foldName(string(b))
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
 // memberName decodes the raw content of a member name as encoding/json
-// does.
-func memberName(raw []byte) (string, error) {
+// does. A name without escapes is its raw bytes (the input is valid UTF-8).
+func memberName(raw []byte) ([]byte, error) {
 	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw), nil
+		return raw, nil
 	}
 	quoted := make([]byte, 0, len(raw)+2)
 	quoted = append(append(append(quoted, '"'), raw...), '"')
 	var name string
 	if err := json.Unmarshal(quoted, &name); err != nil {
-		return "", fmt.Errorf("member name: %w", err)
+		return nil, fmt.Errorf("member name: %w", err)
 	}
-	return name, nil
+	return []byte(name), nil
 }
 
 // foldName folds a member name the way encoding/json matches names to struct

@@ -125,7 +125,7 @@ func FuzzStrictObject(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `[]`, `null`, `"a"`, `1`, `{"a":1}`, `{"a":1,"A":2}`, `{"a":1,"a":2}`, `{"a":{"b":1,"B":2}}`,
 		`{"a":[{"x":1},{"x":2,"X":3}]}`, `{"\u0061":1,"a":2}`, `{"ſ":1,"S":2}`, `{"K":1,"k":2}`, `{"a" : [ 1 , 2 ] , "b" : "x\"}" }`,
-		`{"a":1} {"a":2}`, `{"a":1}x`, ` {"b":true,"c":null,"d":-1.5e3} `, `{"a":"\\"}`, `{"b":1}`, `{"a":{"a":1},"A":0}`,
+		`{"a":1} {"a":2}`, `{"a":"x\u00e9y","b":"plain","c":"\t"}`, `{"a":1}x`, ` {"b":true,"c":null,"d":-1.5e3} `, `{"a":"\\"}`, `{"b":1}`, `{"a":{"a":1},"A":0}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -148,6 +148,13 @@ func FuzzStrictObject(f *testing.F) {
 		for k, v := range want {
 			if !bytes.Equal(got[k], v) {
 				t.Fatalf("strictObject(%q)[%q] = %q, the reference %q", data, k, got[k], v)
+			}
+			// decodeField reads strings without encoding/json when it can.
+			var s, ref string
+			err := decodeField(got, k, &s)
+			refErr := json.Unmarshal(v, &ref)
+			if (err == nil) != (refErr == nil) || s != ref {
+				t.Fatalf("decodeField(%q) = %q, %v; json.Unmarshal gives %q, %v", v, s, err, ref, refErr)
 			}
 		}
 	})
