@@ -429,7 +429,7 @@ func InScope(decls []provenance.ScopeDecl, path string) (matched []provenance.Sc
 		return nil
 	}
 	for _, d := range decls {
-		if MatchGlob(d.Glob, fp, true) {
+		if matchLower(d.Glob, fp, true) {
 			matched = append(matched, d)
 		}
 	}
