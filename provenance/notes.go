@@ -167,6 +167,20 @@ func (n *Notes) Read(commit plumbing.Hash, limit int64) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("reading note for %s: %w", commit, ErrNoteNotFound)
 	}
+	if lr, ok := n.s.(noteLimitReader); ok && len(n.dups[commit]) == 0 {
+		// One note, from a store that checks the size as it reads.
+		t, data, err := lr.ReadLimit(first, limit)
+		var tl *gitrepo.TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			return nil, fmt.Errorf("reading note for %s: %w", commit, &NoteTooLargeError{Commit: commit, Size: tl.Size, Limit: limit})
+		case err != nil:
+			return nil, fmt.Errorf("reading note for %s: blob %s: %w", commit, first, err)
+		case t != plumbing.BlobObject:
+			return nil, fmt.Errorf("reading note for %s: object %s is a %s, not a blob", commit, first, t)
+		}
+		return combineNotes(nil, data), nil
+	}
 	blobs := append([]plumbing.Hash{first}, n.dups[commit]...)
 	var total int64
 	for _, b := range blobs {
@@ -261,6 +275,11 @@ func CheckNotesAppendOnly(s storer.EncodedObjectStorer, prev, next plumbing.Hash
 
 // ErrNoteLineDropped is returned by CheckNotesAppendOnly.
 var ErrNoteLineDropped = errors.New("note line dropped")
+
+// noteLimitReader is the fast path of gitrepo.Store for a single note.
+type noteLimitReader interface {
+	ReadLimit(h plumbing.Hash, limit int64) (plumbing.ObjectType, []byte, error)
+}
 
 // noteRawReader is the fast path of gitrepo.Store.
 type noteRawReader interface {
