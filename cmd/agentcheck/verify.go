@@ -101,7 +101,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	reports, err := check.NewVerifier(t, notes, repo.Objects).Verify(ctx, commits)
+	reports, err := verifyCommits(ctx, inv, check.NewVerifier(t, notes, repo.Objects), commits)
 	if err != nil {
 		return historyError(err)
 	}
