@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,29 @@ type Envelope struct {
 	PayloadType string      `json:"payloadType"`
 	Payload     string      `json:"payload"` // standard base64 of the serialized Statement
 	Signatures  []Signature `json:"signatures"`
+
+	// parsed is what ParseEnvelope decoded from Payload. It is read only
+	// while Payload is still the string it was decoded from, and never
+	// changed: verifying a parsed line does not decode and parse its
+	// payload a second time.
+	parsed *parsedPayload
+}
+
+// parsedPayload is a decoded payload and the statement it holds, or why it
+// holds none.
+type parsedPayload struct {
+	payload string // the Payload it was decoded from
+	raw     []byte
+	st      *Statement
+	err     error // of parseStatement
+}
+
+// cached returns what ParseEnvelope decoded, if Payload is unchanged since.
+func (e *Envelope) cached() *parsedPayload {
+	if p := e.parsed; p != nil && p.payload == e.Payload {
+		return p
+	}
+	return nil
 }
 
 // Signature is one DSSE signature. KeyID is a hint only: trust comes from the
@@ -67,6 +91,9 @@ func ParseEnvelope(line []byte) (*Envelope, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: envelope: %w", ErrMalformed, err)
 	}
+	raw, _ := decodeBase64(e.Payload) // checked by parseEnvelope
+	st, err := parseStatement(raw)
+	e.parsed = &parsedPayload{payload: e.Payload, raw: raw, st: st, err: err}
 	return e, nil
 }
 
@@ -122,9 +149,14 @@ func (e *Envelope) decode() ([]byte, error) {
 	if e.Payload == "" {
 		return nil, errors.New("empty payload")
 	}
-	payload, err := decodeBase64(e.Payload)
-	if err != nil {
-		return nil, fmt.Errorf("payload: %w", err)
+	var payload []byte
+	if p := e.cached(); p != nil {
+		payload = p.raw
+	} else {
+		var err error
+		if payload, err = decodeBase64(e.Payload); err != nil {
+			return nil, fmt.Errorf("payload: %w", err)
+		}
 	}
 	if len(e.Signatures) == 0 {
 		return nil, errors.New("no signatures")
@@ -217,11 +249,29 @@ func (e *Envelope) Statement() (*Statement, error) {
 }
 
 func (e *Envelope) statement() (*Statement, error) {
+	if p := e.cached(); p != nil {
+		if p.err != nil {
+			return nil, p.err
+		}
+		return p.st.clone(), nil
+	}
 	payload, err := decodeBase64(e.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
 	return parseStatement(payload)
+}
+
+// clone returns a deep copy of st, so that a caller that changes the
+// statement it was given cannot change what is verified next.
+func (st *Statement) clone() *Statement {
+	c := *st
+	c.Subject = make([]Subject, len(st.Subject))
+	for i, s := range st.Subject {
+		c.Subject[i] = Subject{Name: s.Name, Digest: maps.Clone(s.Digest)}
+	}
+	c.Predicate = bytes.Clone(st.Predicate)
+	return &c
 }
 
 // decodeStatement validates the envelope and parses its statement, decoding
@@ -232,7 +282,7 @@ func (e *Envelope) decodeStatement() (*Statement, []byte, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: envelope: %w", ErrMalformed, err)
 	}
-	st, err := parseStatement(payload)
+	st, err := e.statement()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: statement: %w", ErrMalformed, err)
 	}

@@ -159,3 +159,48 @@ func FuzzStrictObject(f *testing.F) {
 		}
 	})
 }
+
+// ParseEnvelope keeps the statement it parsed for Statement and
+// VerifyEnvelope; that must never let them read anything but the payload
+// the envelope holds now.
+func TestParsedStatementIsNotShared(t *testing.T) {
+	signer := testSigner(t, "ed25519")
+	envA, err := SignStatement(testStatement(commitA), signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	envB, err := SignStatement(testStatement(commitB), signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, err := envA.MarshalLine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := ParseEnvelope(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.Statement()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Subject[0].Digest["gitCommit"] = commitB // a caller changing what it got
+	if again, err := e.Statement(); err != nil || again.Subject[0].Digest["gitCommit"] != commitA {
+		t.Fatalf("a changed statement leaked into the next Statement(): %v %v", again, err)
+	}
+	// Another payload, with the first signature: the statement read is the
+	// new payload's, and the signature does not verify over it.
+	e.Payload = envB.Payload
+	if st, err := e.Statement(); err != nil || st.Subject[0].Digest["gitCommit"] != commitB {
+		t.Fatalf("Statement after the payload changed: %v %v", st, err)
+	}
+	signers := signersFile(t, `a@example.com namespaces="agentcheck" KEY:ed25519`)
+	if _, err := VerifyEnvelope(e, VerifyOptions{Signers: signers, Emails: []string{"a@example.com"}, Commit: commitB}); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("VerifyEnvelope of a swapped payload: %v, want ErrBadSignature", err)
+	}
+	e.Signatures = envB.Signatures
+	if _, err := VerifyEnvelope(e, VerifyOptions{Signers: signers, Emails: []string{"a@example.com"}, Commit: commitB}); err != nil {
+		t.Fatalf("VerifyEnvelope of envelope B's payload and signature: %v", err)
+	}
+}
