@@ -128,12 +128,12 @@ func historyError(err error) error {
 func loadNotes(repo *gitrepo.Repo) (*provenance.Notes, error) {
 	tip, err := repo.Ref(provenance.NotesRef)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return provenance.LoadNotes(repo.Objects, plumbing.ZeroHash)
+		return provenance.OpenNotes(repo.Objects, plumbing.ZeroHash)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
 	}
-	notes, err := provenance.LoadNotes(repo.Objects, tip)
+	notes, err := provenance.OpenNotes(repo.Objects, tip)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
 	}
