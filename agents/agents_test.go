@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/hooks")
@@ -72,16 +72,16 @@ func expand(payload []byte, root string) []byte {
 // repository directories are given relative to the test repository; the
 // events are serialized as they are, with no substitution.
 type golden struct {
-	Agent    string             `json:"agent"`
-	Session  string             `json:"session"`
-	Event    string             `json:"event"`
-	Phase    string             `json:"phase"`
-	Tool     string             `json:"tool,omitempty"`
-	Cwd      string             `json:"cwd"`
-	Repo     map[string]string  `json:"repo"`
-	Events   []provenance.Event `json:"events"`
-	Mentions []string           `json:"mentions,omitempty"`
-	Proposed []Proposed         `json:"proposed"`
+	Agent    string            `json:"agent"`
+	Session  string            `json:"session"`
+	Event    string            `json:"event"`
+	Phase    string            `json:"phase"`
+	Tool     string            `json:"tool,omitempty"`
+	Cwd      string            `json:"cwd"`
+	Repo     map[string]string `json:"repo"`
+	Events   []journal.Event   `json:"events"`
+	Mentions []string          `json:"mentions,omitempty"`
+	Proposed []Proposed        `json:"proposed"`
 }
 
 func toGolden(t *testing.T, h *Hook, root string) []byte {
@@ -119,7 +119,7 @@ func toGolden(t *testing.T, h *Hook, root string) []byte {
 		g.Mentions = append(g.Mentions, rel(m))
 	}
 	if g.Events == nil {
-		g.Events = []provenance.Event{}
+		g.Events = []journal.Event{}
 	}
 	if g.Proposed == nil {
 		g.Proposed = []Proposed{}
@@ -197,7 +197,7 @@ func TestFixtureInvariants(t *testing.T) {
 			if !e.Time.Equal(testNow) || e.Agent != h.Agent || e.Session != h.Session {
 				t.Errorf("%s: event %+v lacks the hook's time, agent or session", file, e)
 			}
-			if e.Kind == provenance.KindDelete && e.Blob != provenance.ZeroBlob && !e.Failed {
+			if e.Kind == journal.KindDelete && e.Blob != journal.ZeroBlob && !e.Failed {
 				t.Errorf("%s: delete of %s has blob %q", file, e.Path, e.Blob)
 			}
 		}
@@ -208,11 +208,11 @@ func TestFixtureInvariants(t *testing.T) {
 }
 
 // validKinds are the kinds a hook may produce (KindScope comes from the CLI).
-var validKinds = map[provenance.Kind]bool{
-	provenance.KindStart: true, provenance.KindPrompt: true, provenance.KindRead: true,
-	provenance.KindFetch: true, provenance.KindSearch: true, provenance.KindMCP: true,
-	provenance.KindExec: true, provenance.KindEdit: true, provenance.KindDelete: true,
-	provenance.KindSubagent: true, provenance.KindStop: true, provenance.KindEnd: true,
+var validKinds = map[journal.Kind]bool{
+	journal.KindStart: true, journal.KindPrompt: true, journal.KindRead: true,
+	journal.KindFetch: true, journal.KindSearch: true, journal.KindMCP: true,
+	journal.KindExec: true, journal.KindEdit: true, journal.KindDelete: true,
+	journal.KindSubagent: true, journal.KindStop: true, journal.KindEnd: true,
 }
 
 // checkHook reports kinds outside validKinds and paths that are neither

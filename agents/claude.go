@@ -3,7 +3,7 @@ package agents
 import (
 	"strings"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // Claude Code hook payloads (https://code.claude.com/docs/en/hooks): every
@@ -33,9 +33,9 @@ func parseClaude(in Input, o obj) *Hook {
 		b.h.Phase = PhasePost
 		claudePost(b, tool, input, b.h.Event == "PostToolUseFailure")
 	case "Stop":
-		b.simple(provenance.KindStop)
+		b.simple(journal.KindStop)
 	case "SessionEnd":
-		b.simple(provenance.KindEnd)
+		b.simple(journal.KindEnd)
 	}
 	return b.h
 }
@@ -44,7 +44,7 @@ func parseClaude(in Input, o obj) *Hook {
 // commands, subagents) and proposes the call's effects.
 func claudePre(b *builder, tool string, in obj) {
 	if server, name, ok := splitMCP(tool); ok {
-		b.propose(Proposed{Kind: provenance.KindMCP, Server: server, Tool: name})
+		b.propose(Proposed{Kind: journal.KindMCP, Server: server, Tool: name})
 		return
 	}
 	switch tool {
@@ -53,19 +53,19 @@ func claudePre(b *builder, tool string, in obj) {
 	case "Agent", "Task":
 		b.subagent(tool, in.str("description", "prompt"))
 	case "Edit", "MultiEdit", "Write":
-		b.proposePath(provenance.KindEdit, tool, in.str("file_path"))
+		b.proposePath(journal.KindEdit, tool, in.str("file_path"))
 	case "NotebookEdit":
-		b.proposePath(provenance.KindEdit, tool, in.str("notebook_path"))
+		b.proposePath(journal.KindEdit, tool, in.str("notebook_path"))
 	case "Read":
-		b.proposePath(provenance.KindRead, tool, in.str("file_path"))
+		b.proposePath(journal.KindRead, tool, in.str("file_path"))
 	case "Glob", "Grep", "LS":
-		b.propose(Proposed{Kind: provenance.KindRead, Path: b.path(in.str("path")), Query: in.str("pattern"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindRead, Path: b.path(in.str("path")), Query: in.str("pattern"), Tool: tool})
 	case "WebFetch":
-		b.propose(Proposed{Kind: provenance.KindFetch, URL: in.str("url"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindFetch, URL: in.str("url"), Tool: tool})
 	case "WebSearch":
-		b.propose(Proposed{Kind: provenance.KindSearch, Query: in.str("query"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindSearch, Query: in.str("query"), Tool: tool})
 	case "ReadMcpResourceTool", "ListMcpResourcesTool":
-		b.propose(Proposed{Kind: provenance.KindMCP, Server: in.str("server"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindMCP, Server: in.str("server"), Tool: tool})
 	}
 }
 
@@ -89,9 +89,9 @@ func claudePost(b *builder, tool string, in obj, failed bool) {
 	case "ReadMcpResourceTool", "ListMcpResourcesTool":
 		b.mcp(in.str("server"), tool, failed)
 	case "Edit", "MultiEdit", "Write":
-		b.asLeft(tool, in.str("file_path"), provenance.KindEdit, failed)
+		b.asLeft(tool, in.str("file_path"), journal.KindEdit, failed)
 	case "NotebookEdit":
-		b.asLeft(tool, in.str("notebook_path"), provenance.KindEdit, failed)
+		b.asLeft(tool, in.str("notebook_path"), journal.KindEdit, failed)
 	}
 }
 

@@ -3,7 +3,7 @@ package agents
 import (
 	"strings"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // Codex CLI hook payloads (https://developers.openai.com/codex/hooks,
@@ -32,9 +32,9 @@ func parseCodex(in Input, o obj) *Hook {
 	case "SubagentStart":
 		b.subagent("", o.str("description", "prompt", "agent_type"))
 	case "Stop":
-		b.simple(provenance.KindStop)
+		b.simple(journal.KindStop)
 	case "SessionEnd":
-		b.simple(provenance.KindEnd)
+		b.simple(journal.KindEnd)
 	}
 	return b.h
 }
@@ -51,7 +51,7 @@ func isCodexShell(tool string) bool {
 
 func codexPre(b *builder, tool string, in obj) {
 	if server, name, ok := splitMCP(tool); ok {
-		b.propose(Proposed{Kind: provenance.KindMCP, Server: server, Tool: name})
+		b.propose(Proposed{Kind: journal.KindMCP, Server: server, Tool: name})
 		return
 	}
 	switch {

@@ -3,7 +3,7 @@ package agents
 import (
 	"strings"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // Cursor hook payloads (https://cursor.com/docs/hooks): every event has
@@ -76,16 +76,16 @@ func parseCursor(in Input, o obj) *Hook {
 		b.h.Phase, b.h.Tool = PhasePost, "Shell" // recorded before it ran
 	case "beforeMCPExecution":
 		b.h.Phase = PhasePre
-		b.propose(Proposed{Kind: provenance.KindMCP, Server: cursorServer(o), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindMCP, Server: cursorServer(o), Tool: tool})
 	case "afterMCPExecution":
 		b.h.Phase = PhasePost
 		b.mcp(cursorServer(o), tool, false)
 	case "beforeReadFile":
 		b.h.Phase = PhasePre
-		b.proposePath(provenance.KindRead, "Read", o.str("file_path"))
+		b.proposePath(journal.KindRead, "Read", o.str("file_path"))
 	case "afterFileEdit":
 		b.h.Phase = PhasePost
-		b.asLeft(tool, o.str("file_path"), provenance.KindEdit, false)
+		b.asLeft(tool, o.str("file_path"), journal.KindEdit, false)
 	case "preToolUse":
 		b.h.Phase = PhasePre
 		cursorPre(b, tool, input)
@@ -93,9 +93,9 @@ func parseCursor(in Input, o obj) *Hook {
 		b.h.Phase = PhasePost
 		cursorPost(b, tool, input, cursorEvent(b.h.Event) == "postToolUseFailure")
 	case "stop":
-		b.simple(provenance.KindStop)
+		b.simple(journal.KindStop)
 	case "sessionEnd":
-		b.simple(provenance.KindEnd)
+		b.simple(journal.KindEnd)
 	}
 	return b.h
 }
@@ -144,32 +144,32 @@ func isCursorShell(tool string) bool { return tool == "Shell" || tool == "Bash" 
 // once when both hooks are installed.
 func cursorPre(b *builder, tool string, in obj) {
 	if name, ok := cursorMCP(tool); ok {
-		b.propose(Proposed{Kind: provenance.KindMCP, Server: cursorServer(in), Tool: name})
+		b.propose(Proposed{Kind: journal.KindMCP, Server: cursorServer(in), Tool: name})
 		return
 	}
 	switch {
 	case isCursorShell(tool):
 		if c := in.str("command"); c != "" {
-			b.propose(Proposed{Kind: provenance.KindExec, Command: c, Tool: tool})
+			b.propose(Proposed{Kind: journal.KindExec, Command: c, Tool: tool})
 		}
 	case isCursorEdit(tool):
-		b.proposePath(provenance.KindEdit, tool, cursorFile(in))
+		b.proposePath(journal.KindEdit, tool, cursorFile(in))
 	case tool == "Delete":
-		b.proposePath(provenance.KindDelete, tool, cursorFile(in))
+		b.proposePath(journal.KindDelete, tool, cursorFile(in))
 	case tool == "ApplyPatch":
 		if ops, _ := ParsePatch(cursorPatch(in)); len(ops) > 0 {
 			b.proposePatch(tool, ops)
 		} else {
-			b.proposePath(provenance.KindEdit, tool, cursorFile(in))
+			b.proposePath(journal.KindEdit, tool, cursorFile(in))
 		}
 	case tool == "Read":
-		b.proposePath(provenance.KindRead, tool, cursorFile(in))
+		b.proposePath(journal.KindRead, tool, cursorFile(in))
 	case tool == "Grep", tool == "Glob", tool == "LS":
-		b.propose(Proposed{Kind: provenance.KindRead, Path: b.path(cursorSearchRoot(in)), Query: cursorPattern(in), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindRead, Path: b.path(cursorSearchRoot(in)), Query: cursorPattern(in), Tool: tool})
 	case tool == "WebFetch":
-		b.propose(Proposed{Kind: provenance.KindFetch, URL: in.str("url"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindFetch, URL: in.str("url"), Tool: tool})
 	case tool == "WebSearch":
-		b.propose(Proposed{Kind: provenance.KindSearch, Query: in.str("search_term", "query"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindSearch, Query: in.str("search_term", "query"), Tool: tool})
 	case tool == "Task":
 		b.subagent(tool, in.str("description", "prompt"))
 	}
@@ -189,14 +189,14 @@ func cursorPost(b *builder, tool string, in obj, failed bool) {
 	}
 	switch {
 	case isCursorEdit(tool):
-		b.asLeft(tool, cursorFile(in), provenance.KindEdit, failed)
+		b.asLeft(tool, cursorFile(in), journal.KindEdit, failed)
 	case tool == "Delete":
-		b.asLeft(tool, cursorFile(in), provenance.KindDelete, failed)
+		b.asLeft(tool, cursorFile(in), journal.KindDelete, failed)
 	case tool == "ApplyPatch":
 		if ops, _ := ParsePatch(cursorPatch(in)); len(ops) > 0 {
 			b.patchAsLeft(tool, ops, failed)
 		} else {
-			b.asLeft(tool, cursorFile(in), provenance.KindEdit, failed)
+			b.asLeft(tool, cursorFile(in), journal.KindEdit, failed)
 		}
 	case tool == "Read":
 		b.read(tool, cursorFile(in), "", failed)

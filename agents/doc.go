@@ -1,5 +1,5 @@
 // Package agents normalizes the native hook payloads of coding agents into
-// journal events ([provenance.Event]) and answers their pre-tool hooks in
+// journal events ([journal.Event]) and answers their pre-tool hooks in
 // each agent's own format.
 //
 // "agentcheck hook --agent NAME" reads one payload from stdin and calls
@@ -8,7 +8,9 @@
 // the call with [Hook.Deny] or flag it with [Hook.Warn]. The package reads
 // only the payload, the files a tool call wrote and the .git files on the
 // way up to the repository root; it imports nothing beyond the standard
-// library and provenance, so a hook starts fast on every tool call.
+// library and the session journal (package provenance/journal, not the
+// rest of provenance, which links go-git and SSH), so a hook starts fast on
+// every tool call.
 //
 // # When events are recorded
 //
@@ -22,7 +24,7 @@
 // event, once their content has been ingested; edits and deletes too,
 // with the file as the tool left it: the git blob id of its content (of
 // its target, for a symlink) read from disk, or, when the file is gone, a
-// delete with [provenance.ZeroBlob]. A move is a delete of the old path and
+// delete with [journal.ZeroBlob]. A move is a delete of the old path and
 // an edit of the new one. A file written through a symlink, or through a
 // symlinked directory, is recorded at the path it reached as well, which
 // is the path git sees. Hashing costs one read of each file written and

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // Agent names, as given to "agentcheck hook --agent NAME" and recorded in the
@@ -72,7 +72,7 @@ type Hook struct {
 	// (FindRepo(Cwd, …) then says why); paths are then all absolute.
 	Repo Repo
 	// Events are what to append to the session journal, in order.
-	Events []provenance.Event
+	Events []journal.Event
 	// Mentions lists the files the human attached to a prompt event
 	// (Cursor's attachments, OpenCode's file parts) as the payload names
 	// them. They are @-mentions the prompt text may not spell out; the
@@ -87,8 +87,8 @@ type Hook struct {
 // journal's rule: relative to the repository root, slash-separated, or
 // absolute when outside the repository.
 type Proposed struct {
-	Kind provenance.Kind `json:"kind"`           // KindEdit, KindDelete, KindExec, KindRead, KindFetch, KindSearch or KindMCP
-	Path string          `json:"path,omitempty"` // the file written, deleted or read
+	Kind journal.Kind `json:"kind"`           // KindEdit, KindDelete, KindExec, KindRead, KindFetch, KindSearch or KindMCP
+	Path string       `json:"path,omitempty"` // the file written, deleted or read
 	// From is set for a move: Kind is KindEdit, Path is the new path and
 	// From the old one, which the move deletes.
 	From string `json:"from,omitempty"`
@@ -200,8 +200,8 @@ func absDir(cwd, dir string) string {
 }
 
 // ev returns an event of kind with the fields every event carries.
-func (b *builder) ev(kind provenance.Kind) provenance.Event {
-	return provenance.Event{
+func (b *builder) ev(kind journal.Kind) journal.Event {
+	return journal.Event{
 		Time:           b.now,
 		Agent:          b.h.Agent,
 		Session:        b.h.Session,
@@ -210,7 +210,7 @@ func (b *builder) ev(kind provenance.Kind) provenance.Event {
 	}
 }
 
-func (b *builder) add(e provenance.Event) { b.h.Events = append(b.h.Events, e) }
+func (b *builder) add(e journal.Event) { b.h.Events = append(b.h.Events, e) }
 
 func (b *builder) propose(p Proposed) { b.h.Proposed = append(b.h.Proposed, p) }
 
@@ -224,7 +224,7 @@ func (b *builder) path(p string) string { return b.res.rel(p) }
 // symlinks (a write through a symlink changes its target; through a
 // symlinked directory, the real directory's file), the state of the file
 // reached is recorded too, under its own path: that is the path git sees.
-func (b *builder) asLeft(tool, raw string, intent provenance.Kind, failed bool) {
+func (b *builder) asLeft(tool, raw string, intent journal.Kind, failed bool) {
 	if raw == "" {
 		return
 	}
@@ -237,8 +237,8 @@ func (b *builder) asLeft(tool, raw string, intent provenance.Kind, failed bool) 
 }
 
 // fileState returns the event recording the file at abs, journaled as path.
-func (b *builder) fileState(tool, path, abs string, intent provenance.Kind, failed bool) provenance.Event {
-	e := b.ev(provenance.KindEdit)
+func (b *builder) fileState(tool, path, abs string, intent journal.Kind, failed bool) journal.Event {
+	e := b.ev(journal.KindEdit)
 	e.Tool = tool
 	e.Path = path
 	e.Failed = failed
@@ -250,8 +250,8 @@ func (b *builder) fileState(tool, path, abs string, intent provenance.Kind, fail
 	case err == nil:
 		e.Blob = id
 	case errors.Is(err, fs.ErrNotExist):
-		e.Kind = provenance.KindDelete
-		e.Blob = provenance.ZeroBlob
+		e.Kind = journal.KindDelete
+		e.Blob = journal.ZeroBlob
 	}
 	return e
 }
@@ -261,16 +261,16 @@ func (b *builder) patchAsLeft(tool string, ops []PatchOp, failed bool) {
 	for _, op := range ops {
 		switch op.Kind {
 		case PatchDelete:
-			b.asLeft(tool, op.Path, provenance.KindDelete, failed)
+			b.asLeft(tool, op.Path, journal.KindDelete, failed)
 		case PatchUpdate:
 			if op.MoveTo != "" {
-				b.asLeft(tool, op.Path, provenance.KindDelete, failed)
-				b.asLeft(tool, op.MoveTo, provenance.KindEdit, failed)
+				b.asLeft(tool, op.Path, journal.KindDelete, failed)
+				b.asLeft(tool, op.MoveTo, journal.KindEdit, failed)
 				continue
 			}
-			b.asLeft(tool, op.Path, provenance.KindEdit, failed)
+			b.asLeft(tool, op.Path, journal.KindEdit, failed)
 		default:
-			b.asLeft(tool, op.Path, provenance.KindEdit, failed)
+			b.asLeft(tool, op.Path, journal.KindEdit, failed)
 		}
 	}
 }
@@ -280,28 +280,28 @@ func (b *builder) proposePatch(tool string, ops []PatchOp) {
 	for _, op := range ops {
 		switch {
 		case op.Kind == PatchDelete:
-			b.proposePath(provenance.KindDelete, tool, op.Path)
+			b.proposePath(journal.KindDelete, tool, op.Path)
 		case op.MoveTo != "":
 			// The old path is deleted (a move takes the link, not its
 			// target) and the new one written.
-			p := Proposed{Kind: provenance.KindEdit, Path: b.path(op.MoveTo), From: b.path(op.Path), Tool: tool}
+			p := Proposed{Kind: journal.KindEdit, Path: b.path(op.MoveTo), From: b.path(op.Path), Tool: tool}
 			p.Target = b.target(op.MoveTo, true)
 			b.propose(p)
 		default:
-			b.proposePath(provenance.KindEdit, tool, op.Path)
+			b.proposePath(journal.KindEdit, tool, op.Path)
 		}
 	}
 }
 
 // proposePath proposes a write, delete or read of one file.
-func (b *builder) proposePath(kind provenance.Kind, tool, path string) {
+func (b *builder) proposePath(kind journal.Kind, tool, path string) {
 	if path == "" {
 		return
 	}
 	b.propose(Proposed{
 		Kind:   kind,
 		Path:   b.path(path),
-		Target: b.target(path, kind != provenance.KindDelete),
+		Target: b.target(path, kind != journal.KindDelete),
 		Tool:   tool,
 	})
 }
@@ -362,11 +362,11 @@ func (b *builder) exec(tool, command string) {
 	if command == "" {
 		return
 	}
-	e := b.ev(provenance.KindExec)
+	e := b.ev(journal.KindExec)
 	e.Tool = tool
 	e.Command = command
 	b.add(e)
-	b.propose(Proposed{Kind: provenance.KindExec, Command: command, Tool: tool})
+	b.propose(Proposed{Kind: journal.KindExec, Command: command, Tool: tool})
 }
 
 // read records a file read, or a search of the file tree when query is set.
@@ -374,7 +374,7 @@ func (b *builder) read(tool, path, query string, failed bool) {
 	if path == "" && query == "" {
 		return
 	}
-	e := b.ev(provenance.KindRead)
+	e := b.ev(journal.KindRead)
 	e.Tool = tool
 	e.Path = b.path(path)
 	e.Query = query
@@ -383,7 +383,7 @@ func (b *builder) read(tool, path, query string, failed bool) {
 }
 
 func (b *builder) fetch(tool, url string, failed bool) {
-	e := b.ev(provenance.KindFetch)
+	e := b.ev(journal.KindFetch)
 	e.Tool = tool
 	e.URL = url
 	e.Failed = failed
@@ -391,7 +391,7 @@ func (b *builder) fetch(tool, url string, failed bool) {
 }
 
 func (b *builder) search(tool, query string, failed bool) {
-	e := b.ev(provenance.KindSearch)
+	e := b.ev(journal.KindSearch)
 	e.Tool = tool
 	e.Query = query
 	e.Failed = failed
@@ -399,7 +399,7 @@ func (b *builder) search(tool, query string, failed bool) {
 }
 
 func (b *builder) mcp(server, tool string, failed bool) {
-	e := b.ev(provenance.KindMCP)
+	e := b.ev(journal.KindMCP)
 	e.Server = server
 	e.Tool = tool
 	e.Failed = failed
@@ -407,23 +407,23 @@ func (b *builder) mcp(server, tool string, failed bool) {
 }
 
 func (b *builder) subagent(tool, text string) {
-	e := b.ev(provenance.KindSubagent)
+	e := b.ev(journal.KindSubagent)
 	e.Tool = tool
 	e.Text = text
 	b.add(e)
 }
 
 func (b *builder) prompt(text string) {
-	e := b.ev(provenance.KindPrompt)
+	e := b.ev(journal.KindPrompt)
 	e.Text = text
 	b.add(e)
 }
 
 func (b *builder) start(model, version string) {
-	e := b.ev(provenance.KindStart)
+	e := b.ev(journal.KindStart)
 	e.Model = model
 	e.AgentVersion = version
 	b.add(e)
 }
 
-func (b *builder) simple(kind provenance.Kind) { b.add(b.ev(kind)) }
+func (b *builder) simple(kind journal.Kind) { b.add(b.ev(kind)) }

@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // OpenCode has no command hooks (https://opencode.ai/docs/plugins): a
@@ -77,7 +77,7 @@ func parseOpenCode(in Input, o obj) *Hook {
 				}
 			}
 		}
-		e := b.ev(provenance.KindPrompt)
+		e := b.ev(journal.KindPrompt)
 		e.Text = strings.Join(text, "\n")
 		if m := input.obj("model"); m != nil {
 			e.Model = m.str("modelID")
@@ -96,16 +96,16 @@ func parseOpenCode(in Input, o obj) *Hook {
 	case "session.created":
 		b.start("", props.obj("info").str("version"))
 	case "session.idle":
-		b.simple(provenance.KindStop)
+		b.simple(journal.KindStop)
 	case "session.deleted":
-		b.simple(provenance.KindEnd)
+		b.simple(journal.KindEnd)
 	}
 	return b.h
 }
 
 func openCodePre(b *builder, tool string, args obj, servers []string) {
 	if server, name, ok := openCodeMCP(tool, servers); ok {
-		b.propose(Proposed{Kind: provenance.KindMCP, Server: server, Tool: name})
+		b.propose(Proposed{Kind: journal.KindMCP, Server: server, Tool: name})
 		return
 	}
 	switch tool {
@@ -114,19 +114,19 @@ func openCodePre(b *builder, tool string, args obj, servers []string) {
 	case "task":
 		b.subagent(tool, args.str("description", "prompt"))
 	case "edit", "write", "multiedit":
-		b.proposePath(provenance.KindEdit, tool, args.str("filePath"))
+		b.proposePath(journal.KindEdit, tool, args.str("filePath"))
 	case "apply_patch", "patch":
 		if ops, _ := ParsePatch(args.str("patchText")); len(ops) > 0 {
 			b.proposePatch(tool, ops)
 		}
 	case "read":
-		b.proposePath(provenance.KindRead, tool, args.str("filePath"))
+		b.proposePath(journal.KindRead, tool, args.str("filePath"))
 	case "glob", "grep", "list":
-		b.propose(Proposed{Kind: provenance.KindRead, Path: b.path(args.str("path")), Query: args.str("pattern"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindRead, Path: b.path(args.str("path")), Query: args.str("pattern"), Tool: tool})
 	case "webfetch":
-		b.propose(Proposed{Kind: provenance.KindFetch, URL: args.str("url"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindFetch, URL: args.str("url"), Tool: tool})
 	case "websearch", "codesearch":
-		b.propose(Proposed{Kind: provenance.KindSearch, Query: args.str("query"), Tool: tool})
+		b.propose(Proposed{Kind: journal.KindSearch, Query: args.str("query"), Tool: tool})
 	}
 }
 
@@ -147,7 +147,7 @@ func openCodePost(b *builder, tool string, args obj, servers []string) {
 	case "websearch", "codesearch":
 		b.search(tool, args.str("query"), false)
 	case "edit", "write", "multiedit":
-		b.asLeft(tool, args.str("filePath"), provenance.KindEdit, false)
+		b.asLeft(tool, args.str("filePath"), journal.KindEdit, false)
 	case "apply_patch", "patch":
 		if ops, _ := ParsePatch(args.str("patchText")); len(ops) > 0 {
 			b.patchAsLeft(tool, ops, false)

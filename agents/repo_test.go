@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 func mkdirs(t *testing.T, dirs ...string) {
@@ -288,9 +288,9 @@ func TestProposedTarget(t *testing.T) {
 		}
 		want := []Proposed{
 			// Deleting a symlink removes the link, not its target.
-			{Kind: provenance.KindDelete, Path: "link.txt", Tool: "apply_patch"},
-			{Kind: provenance.KindDelete, Path: "wf/ci.yml", Target: ".github/workflows/ci.yml", Tool: "apply_patch"},
-			{Kind: provenance.KindEdit, Path: "wf/moved.yml", From: "src/main.go", Target: ".github/workflows/moved.yml", Tool: "apply_patch"},
+			{Kind: journal.KindDelete, Path: "link.txt", Tool: "apply_patch"},
+			{Kind: journal.KindDelete, Path: "wf/ci.yml", Target: ".github/workflows/ci.yml", Tool: "apply_patch"},
+			{Kind: journal.KindEdit, Path: "wf/moved.yml", From: "src/main.go", Target: ".github/workflows/moved.yml", Tool: "apply_patch"},
 		}
 		if diff := cmp.Diff(want, h.Proposed); diff != "" {
 			t.Errorf("Proposed (-want +got):\n%s", diff)
@@ -320,7 +320,7 @@ func TestAsLeftThroughSymlinks(t *testing.T) {
 		{"edit through a symlinked directory", "Edit", "wf/ci.yml",
 			[]string{"edit wf/ci.yml " + ci, "edit .github/workflows/ci.yml " + ci}},
 		{"delete through a symlinked directory", "Write", "wf/gone.yml",
-			[]string{"delete wf/gone.yml " + provenance.ZeroBlob, "delete .github/workflows/gone.yml " + provenance.ZeroBlob}},
+			[]string{"delete wf/gone.yml " + journal.ZeroBlob, "delete .github/workflows/gone.yml " + journal.ZeroBlob}},
 		{"no symlink", "Edit", ".github/workflows/ci.yml",
 			[]string{"edit .github/workflows/ci.yml " + ci}},
 	} {

@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/agentcheck/agentcheck/internal/repogen"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/repogen"
+	"github.com/agentcheck/agentcheck/provenance"
 )
 
 // Benchmarks build their repositories with repogen. Set
@@ -27,7 +28,7 @@ func benchRepo(b *testing.B, p repogen.Params, layout string) string {
 	if root == "" {
 		root = b.TempDir()
 	}
-	dir := filepath.Join(root, fmt.Sprintf("repogen-f%d-o%d-c%d-k%d-s%d-%s", p.Files, p.FanOut, p.Commits, p.ChangesPerCommit, p.Seed, layout))
+	dir := filepath.Join(root, "repogen-"+p.Key()+"-"+layout)
 	done := filepath.Join(dir, ".git", "repogen-done")
 	if _, err := os.Stat(done); err == nil {
 		return dir
@@ -53,6 +54,17 @@ func benchRepo(b *testing.B, p repogen.Params, layout string) string {
 		b.Fatal(err)
 	}
 	return dir
+}
+
+// openRepo opens the repository in dir as agentcheck does, through
+// internal/gitrepo.
+func openRepo(b *testing.B, dir string) *gitrepo.Repo {
+	b.Helper()
+	repo, err := gitrepo.Open(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return repo
 }
 
 func revParse(b *testing.B, dir, rev string) plumbing.Hash {
@@ -104,39 +116,24 @@ func verifyRange(b *testing.B, r ObjectReader, tip, base plumbing.Hash) int {
 // same range, timed in the same run: x-git is our time over git's.
 //
 // The layouts are fast-import's pack, loose objects and a git gc pack, read
-// through go-git's storage: "open" opens it for every run, as the CLI and
-// the pre-receive hook do (go-git then decodes the whole pack index);
-// "reuse" keeps it open and only empties its object cache, to separate the
-// cost of opening from the cost per object. "mem" reads from a map: the
-// cost of the walk and the diff engine alone.
+// through internal/gitrepo's store, opened for every run as the CLI and the
+// pre-receive hook do. "mem" reads from a map: the cost of the walk and the
+// diff engine alone.
 func BenchmarkCommitChanges(b *testing.B) {
 	p := repogen.Params{Files: 50_000, FanOut: 16, Commits: 1_000, ChangesPerCommit: 3, Seed: 1}
 	gitArgs := []string{"log", "--raw", "--no-renames", "--format=%H", "main~1000..main"}
 	for _, layout := range []string{"fastimport", "loose", "packed"} {
 		dir := benchRepo(b, p, layout)
 		tip, base := revParse(b, dir, "main"), revParse(b, dir, "main~1000")
-		for _, mode := range []string{"open", "reuse"} {
-			b.Run(layout+"/"+mode, func(b *testing.B) {
-				var st *filesystem.Storage
-				var c *cache.ObjectLRU
-				if mode == "reuse" {
-					st, c = openStorage(dir)
-					defer st.Close()
+		b.Run(layout, func(b *testing.B) {
+			benchAgainstGit(b, dir, gitArgs, func() {
+				repo := openRepo(b, dir)
+				defer repo.Close()
+				if n := verifyRange(b, repo.Objects, tip, base); n != 3*1000 {
+					b.Fatalf("%d changes, want %d", n, 3*1000)
 				}
-				benchAgainstGit(b, dir, gitArgs, func() {
-					s := st
-					if s == nil {
-						s, _ = openStorage(dir)
-						defer s.Close()
-					} else {
-						c.Clear()
-					}
-					if n := verifyRange(b, StorerReader{Storer: s}, tip, base); n != 3*1000 {
-						b.Fatalf("%d changes, want %d", n, 3*1000)
-					}
-				})
 			})
-		}
+		})
 	}
 	dir := benchRepo(b, p, "fastimport")
 	tip, base := revParse(b, dir, "main"), revParse(b, dir, "main~1000")
@@ -147,6 +144,48 @@ func BenchmarkCommitChanges(b *testing.B) {
 				b.Fatalf("%d changes, want %d", n, 3*1000)
 			}
 		})
+	})
+}
+
+// BenchmarkVerify is agentcheck verify without the process: open the
+// repository, walk 1,000 commits of a 50,000-file repository packed by git
+// gc, load the notes and the trusted side, and check every commit. Half
+// of them are agent commits with signed manifests, which are diffed and
+// judged; the others are human commits. The baseline is git log --raw over
+// the same range, which diffs all of them.
+func BenchmarkVerify(b *testing.B) {
+	p := repogen.Params{Files: 50_000, FanOut: 16, Commits: 1_000, ChangesPerCommit: 3, Seed: 1, AgentShare: 0.5}
+	dir := benchRepo(b, p, "packed")
+	tip, base := revParse(b, dir, "main"), revParse(b, dir, "main~1000")
+	gitArgs := []string{"log", "--raw", "--no-renames", "--format=%H", "main~1000..main"}
+	benchAgainstGit(b, dir, gitArgs, func() {
+		repo := openRepo(b, dir)
+		defer repo.Close()
+		commits, err := Walk(context.Background(), repo.Objects, []plumbing.Hash{tip}, []plumbing.Hash{base})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t, err := LoadTrust(repo.Objects, TrustSource{Base: base})
+		if err != nil {
+			b.Fatal(err)
+		}
+		notesTip, err := repo.Ref(provenance.NotesRef)
+		if err != nil {
+			b.Fatal(err)
+		}
+		notes, err := provenance.LoadNotes(repo.Objects, notesTip)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reports, err := NewVerifier(t, notes, repo.Objects).Verify(context.Background(), commits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range reports {
+			if len(r.Findings) > 0 {
+				b.Fatalf("commit %s: %v", r.Commit, r.Findings)
+			}
+		}
 	})
 }
 
@@ -218,30 +257,15 @@ func BenchmarkWalk(b *testing.B) {
 	exclude = append(exclude, base)
 	tip := revParse(b, dir, "main")
 	gitArgs := []string{"rev-list", "--topo-order", "main", "--not", "--tags", "main~1000"}
-	for _, mode := range []string{"open", "reuse"} {
-		b.Run(mode, func(b *testing.B) {
-			var st *filesystem.Storage
-			var c *cache.ObjectLRU
-			if mode == "reuse" {
-				st, c = openStorage(dir)
-				defer st.Close()
-			}
-			benchAgainstGit(b, dir, gitArgs, func() {
-				s := st
-				if s == nil {
-					s, _ = openStorage(dir)
-					defer s.Close()
-				} else {
-					c.Clear()
-				}
-				commits, err := Walk(context.Background(), StorerReader{Storer: s}, []plumbing.Hash{tip}, exclude)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(commits) != 1000 {
-					b.Fatalf("%d commits", len(commits))
-				}
-			})
-		})
-	}
+	benchAgainstGit(b, dir, gitArgs, func() {
+		repo := openRepo(b, dir)
+		defer repo.Close()
+		commits, err := Walk(context.Background(), repo.Objects, []plumbing.Hash{tip}, exclude)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(commits) != 1000 {
+			b.Fatalf("%d commits", len(commits))
+		}
+	})
 }

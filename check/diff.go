@@ -116,8 +116,10 @@ func (d *Differ) level(depth, n int) *level {
 }
 
 const (
-	// treeCacheBytes bounds the raw trees a Differ keeps.
-	treeCacheBytes = 64 << 20
+	// treeCacheBytes bounds the raw trees a Differ keeps, besides those the
+	// object store caches for all Differs: a commit's parent's trees are
+	// most often those the Differ read for the commit before.
+	treeCacheBytes = 8 << 20
 	// maxCommitTrees bounds the commit-to-tree map of a Differ.
 	maxCommitTrees = 1 << 16
 	// maxTreeDepth bounds the nesting of trees, as git's core.maxTreeDepth

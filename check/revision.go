@@ -75,8 +75,16 @@ func (r *Range) Walk(ctx context.Context, or ObjectReader, opts ...WalkOption) (
 // git does, refs before abbreviated ids), or "@", followed by any of ~N, ^N,
 // ^{} and ^{commit}; "@{upstream}" and "@{u}" (with or without a branch name
 // before them) name an upstream. Annotated tags are peeled to their commit.
+//
+// Objects are read through the repository's storer; a storer that is also
+// an [ObjectReader] (internal/gitrepo's) is read directly, without go-git's
+// object copies.
 func ResolveRange(repo *git.Repository, args []string) (*Range, error) {
-	res := &resolver{repo: repo, r: StorerReader{Storer: repo.Storer}}
+	var objects ObjectReader = StorerReader{Storer: repo.Storer}
+	if r, ok := repo.Storer.(ObjectReader); ok {
+		objects = r
+	}
+	res := &resolver{repo: repo, r: objects}
 	if len(args) == 0 {
 		return res.defaultRange()
 	}

@@ -33,6 +33,10 @@ type Verifier struct {
 	Approvers *provenance.AllowedSigners
 	// Workers is how many commits are checked at once; 0 means 2.
 	Workers int
+	// Progress, if set, is called with 1 each time a commit has been
+	// checked, from the worker goroutines: it must be safe for concurrent
+	// use. It is for showing progress; nothing may depend on it.
+	Progress func(n int)
 }
 
 // NewVerifier returns a verifier of the trusted side t: its policy, allowed
@@ -79,6 +83,9 @@ func (v *Verifier) Verify(ctx context.Context, commits []*Commit) ([]CommitRepor
 					return
 				}
 				r, err := v.verifyCommit(differ, commits[i])
+				if err == nil && v.Progress != nil {
+					v.Progress(1)
+				}
 				mu.Lock()
 				if err != nil {
 					firstErr = cmpErr(firstErr, fmt.Errorf("checking commit %s: %w", commits[i].Hash, err))

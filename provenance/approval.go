@@ -316,10 +316,7 @@ func VerifyApproval(env *Envelope, opts ApprovalVerifyOptions) (*VerifiedApprova
 	if env == nil {
 		return nil, fmt.Errorf("%w: no envelope", ErrMalformed)
 	}
-	if err := env.validate(); err != nil {
-		return nil, fmt.Errorf("%w: envelope: %w", ErrMalformed, err)
-	}
-	st, err := env.Statement()
+	st, payload, err := env.decodeStatement()
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +324,6 @@ func VerifyApproval(env *Envelope, opts ApprovalVerifyOptions) (*VerifiedApprova
 	if err != nil {
 		return nil, err
 	}
-	payload, _ := decodeBase64(env.Payload) // checked by validate
 	pae := PAE(env.PayloadType, payload)
 	var best error
 	for i, sig := range env.Signatures {

@@ -126,7 +126,7 @@ func TestDecodeApprovalRejects(t *testing.T) {
 		{"empty path", `{"approver":"b@x","time":"2026-11-26T10:00:00Z","reason":"ok","covers":[{"rule":"AC004","path":""}]}`, "empty path"},
 		{"absolute path", `{"approver":"b@x","time":"2026-11-26T10:00:00Z","reason":"ok","covers":[{"rule":"AC004","path":"/etc/x"}]}`, "repository-relative"},
 		{"bad glob", `{"approver":"b@x","time":"2026-11-26T10:00:00Z","reason":"ok","covers":[{"rule":"AC004","glob":"[a"}]}`, "not a valid pattern"},
-		{"not an object", `["approver"]`, "cannot unmarshal array"},
+		{"not an object", `["approver"]`, "not a JSON object"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

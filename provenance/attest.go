@@ -47,24 +47,6 @@ func PendingFiles(events []Event) map[string]string {
 	return pending
 }
 
-// Attested reports whether the session was attested on the commit.
-func (j *Journal) Attested(commit string) bool {
-	for _, ev := range j.Events {
-		if ev.Kind == KindAttest && ev.Commit == commit {
-			return true
-		}
-	}
-	return false
-}
-
-// SessionOf returns the agent and session id of a journal's events.
-func (j *Journal) SessionOf() (agent, session string) {
-	if len(j.Events) == 0 {
-		return "", ""
-	}
-	return j.Events[0].Agent, j.Events[0].Session
-}
-
 // HasManifest reports whether a note already holds a manifest of the given
 // session about the given commit, so that attesting twice adds nothing. Lines
 // that do not parse are ignored here; the checker reports them.

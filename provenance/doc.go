@@ -6,7 +6,9 @@
 // While an agent works, its hooks append normalized [Event] lines to a
 // per-session JSONL journal under the repository's common git directory
 // (see [JournalPath]). The journal is append-only and safe under concurrent
-// writers.
+// writers. It is package [journal], which the recording hook links without
+// the rest of this package; the names here are the same types and
+// functions.
 //
 // # Manifests
 //
@@ -14,7 +16,10 @@
 // wrapped in an in-toto [Statement] whose subject is the commit, and signed
 // into a DSSE envelope whose signature is an SSHSIG (namespace "agentcheck")
 // over DSSE's pre-authentication encoding. Each envelope is one compact JSON
-// line of the commit's note in refs/notes/agentcheck.
+// line of the commit's note in refs/notes/agentcheck. [LoadNotes] indexes a
+// whole notes tree (to rewrite it); [OpenNotes] reads the notes of the
+// commits being checked and only the subtrees that lead to them, so that
+// checking a few commits costs the same with ten notes or a million.
 //
 // # Trust
 //

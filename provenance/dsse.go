@@ -11,7 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +30,29 @@ type Envelope struct {
 	PayloadType string      `json:"payloadType"`
 	Payload     string      `json:"payload"` // standard base64 of the serialized Statement
 	Signatures  []Signature `json:"signatures"`
+
+	// parsed is what ParseEnvelope decoded from Payload. It is read only
+	// while Payload is still the string it was decoded from, and never
+	// changed: verifying a parsed line does not decode and parse its
+	// payload a second time.
+	parsed *parsedPayload
+}
+
+// parsedPayload is a decoded payload and the statement it holds, or why it
+// holds none.
+type parsedPayload struct {
+	payload string // the Payload it was decoded from
+	raw     []byte
+	st      *Statement
+	err     error // of parseStatement
+}
+
+// cached returns what ParseEnvelope decoded, if Payload is unchanged since.
+func (e *Envelope) cached() *parsedPayload {
+	if p := e.parsed; p != nil && p.payload == e.Payload {
+		return p
+	}
+	return nil
 }
 
 // Signature is one DSSE signature. KeyID is a hint only: trust comes from the
@@ -68,6 +91,9 @@ func ParseEnvelope(line []byte) (*Envelope, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: envelope: %w", ErrMalformed, err)
 	}
+	raw, _ := decodeBase64(e.Payload) // checked by parseEnvelope
+	st, err := parseStatement(raw)
+	e.parsed = &parsedPayload{payload: e.Payload, raw: raw, st: st, err: err}
 	return e, nil
 }
 
@@ -111,41 +137,51 @@ func parseSignatureObject(raw []byte) (Signature, error) {
 
 // validate checks what ParseEnvelope promises and MarshalLine requires.
 func (e *Envelope) validate() error {
+	_, err := e.decode()
+	return err
+}
+
+// decode validates the envelope and returns its decoded payload.
+func (e *Envelope) decode() ([]byte, error) {
 	if e.PayloadType != PayloadType {
-		return fmt.Errorf("payloadType %q, want %q", e.PayloadType, PayloadType)
+		return nil, fmt.Errorf("payloadType %q, want %q", e.PayloadType, PayloadType)
 	}
 	if e.Payload == "" {
-		return errors.New("empty payload")
+		return nil, errors.New("empty payload")
 	}
-	if _, err := decodeBase64(e.Payload); err != nil {
-		return fmt.Errorf("payload: %w", err)
+	var payload []byte
+	if p := e.cached(); p != nil {
+		payload = p.raw
+	} else {
+		var err error
+		if payload, err = decodeBase64(e.Payload); err != nil {
+			return nil, fmt.Errorf("payload: %w", err)
+		}
 	}
 	if len(e.Signatures) == 0 {
-		return errors.New("no signatures")
+		return nil, errors.New("no signatures")
 	}
 	for i, s := range e.Signatures {
 		if s.Sig == "" {
-			return fmt.Errorf("signature %d: empty sig", i)
+			return nil, fmt.Errorf("signature %d: empty sig", i)
 		}
 		if _, err := decodeBase64(s.Sig); err != nil {
-			return fmt.Errorf("signature %d: sig: %w", i, err)
+			return nil, fmt.Errorf("signature %d: sig: %w", i, err)
 		}
 	}
-	return nil
+	return payload, nil
 }
 
 // decodeBase64 accepts only canonical standard base64 with padding: Go's
 // decoder would otherwise skip newlines, letting two different lines carry
-// the same payload.
+// the same payload. In strict mode the decoder refuses every other
+// non-canonical form (missing padding, non-zero padding bits, stray
+// characters), so refusing CR and LF leaves exactly the canonical encoding.
 func decodeBase64(s string) ([]byte, error) {
-	b, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil {
-		return nil, err
-	}
-	if base64.StdEncoding.EncodeToString(b) != s {
+	if strings.ContainsAny(s, "\r\n") {
 		return nil, errors.New("non-canonical base64")
 	}
-	return b, nil
+	return base64.StdEncoding.Strict().DecodeString(s)
 }
 
 // MarshalLine encodes e as one compact JSON line without a trailing newline.
@@ -213,10 +249,48 @@ func (e *Envelope) Statement() (*Statement, error) {
 }
 
 func (e *Envelope) statement() (*Statement, error) {
+	if p := e.cached(); p != nil {
+		if p.err != nil {
+			return nil, p.err
+		}
+		return p.st.clone(), nil
+	}
 	payload, err := decodeBase64(e.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
+	return parseStatement(payload)
+}
+
+// clone returns a deep copy of st, so that a caller that changes the
+// statement it was given cannot change what is verified next.
+func (st *Statement) clone() *Statement {
+	c := *st
+	c.Subject = make([]Subject, len(st.Subject))
+	for i, s := range st.Subject {
+		c.Subject[i] = Subject{Name: s.Name, Digest: maps.Clone(s.Digest)}
+	}
+	c.Predicate = bytes.Clone(st.Predicate)
+	return &c
+}
+
+// decodeStatement validates the envelope and parses its statement, decoding
+// the payload once; it returns the decoded payload too. Errors wrap
+// [ErrMalformed] as those of [Envelope.Statement] do.
+func (e *Envelope) decodeStatement() (*Statement, []byte, error) {
+	payload, err := e.decode()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: envelope: %w", ErrMalformed, err)
+	}
+	st, err := e.statement()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: statement: %w", ErrMalformed, err)
+	}
+	return st, payload, nil
+}
+
+// parseStatement parses a decoded payload as Envelope.Statement describes.
+func parseStatement(payload []byte) (*Statement, error) {
 	fields, err := strictObject(payload, "_type", "subject", "predicateType", "predicate")
 	if err != nil {
 		return nil, err
@@ -310,30 +384,32 @@ func isJSONObject(raw []byte) bool {
 // strictObject parses data as exactly one JSON object whose member names are
 // all in allowed (compared case-sensitively) and appear once, and returns the
 // raw members. Go's decoder alone would fold case and let a later duplicate
-// win, so two readers could disagree on what a signed line says.
+// win, so two readers could disagree on what a signed line says. Names equal
+// under case folding count as the same name, at every depth.
 func strictObject(data []byte, allowed ...string) (map[string]json.RawMessage, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("invalid UTF-8")
 	}
-	// Valid first: its scanner bounds the nesting depth, which the
-	// recursive duplicate check relies on.
+	// Valid first: the scanner below relies on well-formed input, and
+	// Valid's scanner bounds the nesting depth its recursion follows.
 	if !json.Valid(data) {
 		return nil, errors.New("not valid JSON")
 	}
-	if err := checkDuplicateKeys(data); err != nil {
-		return nil, err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return nil, err
-	}
-	if fields == nil {
+	s := jsonScanner{data: data}
+	s.ws()
+	if s.data[s.i] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
-	for name := range fields {
+	fields := make(map[string]json.RawMessage, len(allowed))
+	err := s.object(func(name string, raw []byte) error {
 		if !slices.Contains(allowed, name) {
-			return nil, fmt.Errorf("unknown field %q", name)
+			return fmt.Errorf("unknown field %q", name)
 		}
+		fields[name] = raw
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return fields, nil
 }
@@ -343,6 +419,12 @@ func decodeField(fields map[string]json.RawMessage, name string, v any) error {
 	raw, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("missing field %q", name)
+	}
+	if p, ok := v.(*string); ok && len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		// A valid JSON string without escapes holds its value verbatim:
+		// what json.Unmarshal would decode, without scanning it twice.
+		*p = string(raw[1 : len(raw)-1])
+		return nil
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("field %q: %w", name, err)
@@ -354,60 +436,198 @@ func decodeField(fields map[string]json.RawMessage, name string, v any) error {
 // member twice, including names equal under case folding (which Go's decoder
 // treats as the same field). It also refuses data after the value.
 func checkDuplicateKeys(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := walkValue(dec); err != nil {
-		return err
+	if !json.Valid(data) { // also refuses data after the value
+		return errors.New("not valid JSON")
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("data after the JSON value")
+	s := jsonScanner{data: data}
+	return s.value()
+}
+
+// jsonScanner walks JSON that json.Valid accepted, allocating for nothing
+// but member names: it checks names for duplicates and hands the members of
+// an object to a callback. It relies on its input being valid JSON and must
+// never see any other.
+type jsonScanner struct {
+	data []byte
+	i    int
+}
+
+// ws skips whitespace.
+func (s *jsonScanner) ws() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// value skips one value, checking the objects in it.
+func (s *jsonScanner) value() error {
+	s.ws()
+	switch s.data[s.i] {
+	case '{':
+		return s.object(nil)
+	case '[':
+		s.i++
+		s.ws()
+		if s.data[s.i] == ']' {
+			s.i++
+			return nil
+		}
+		for {
+			if err := s.value(); err != nil {
+				return err
+			}
+			s.ws()
+			c := s.data[s.i] // ',' or ']'
+			s.i++
+			if c == ']' {
+				return nil
+			}
+		}
+	case '"':
+		s.str()
+	default: // a number, true, false or null
+		for s.i < len(s.data) {
+			switch s.data[s.i] {
+			case ',', ']', '}', ' ', '\t', '\r', '\n':
+				return nil
+			}
+			s.i++
+		}
 	}
 	return nil
 }
 
-func walkValue(dec *json.Decoder) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+// str skips the string at s.i and returns its raw content, between the
+// quotes.
+func (s *jsonScanner) str() []byte {
+	start := s.i + 1
+	i := start
+	for {
+		switch s.data[i] {
+		case '\\':
+			i += 2
+			continue
+		case '"':
+			s.i = i + 1
+			return s.data[start:i]
+		}
+		i++
 	}
-	switch tok {
-	case json.Delim('{'):
-		return walkObject(dec)
-	case json.Delim('['):
-		for dec.More() {
-			if err := walkValue(dec); err != nil {
+}
+
+// object skips the object at s.i, refusing a member name equal to an
+// earlier one under case folding. If member is not nil, it is called with
+// each member's decoded name and raw value (without the whitespace around
+// it, as json.Unmarshal fills a json.RawMessage).
+func (s *jsonScanner) object(member func(name string, raw []byte) error) error {
+	s.i++ // '{'
+	s.ws()
+	if s.data[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	// Objects are small: a list of the names seen beats a map of their
+	// folded forms until it is long.
+	var seenList [][]byte
+	var seenMap map[string]bool
+	for {
+		s.ws()
+		name, err := memberName(s.str())
+		if err != nil {
+			return err
+		}
+		switch {
+		case seenMap != nil:
+			folded := foldName(string(name))
+			if seenMap[folded] {
+				return fmt.Errorf("duplicate member %q", name)
+			}
+			seenMap[folded] = true
+		case slices.ContainsFunc(seenList, func(n []byte) bool { return sameName(n, name) }):
+			return fmt.Errorf("duplicate member %q", name)
+		default:
+			if seenList = append(seenList, name); len(seenList) > 16 {
+				seenMap = make(map[string]bool, 2*len(seenList))
+				for _, n := range seenList {
+					seenMap[foldName(string(n))] = true
+				}
+			}
+		}
+		s.ws()
+		s.i++ // ':'
+		s.ws()
+		start := s.i
+		if err := s.value(); err != nil {
+			return err
+		}
+		if member != nil {
+			if err := member(string(name), s.data[start:s.i]); err != nil {
 				return err
 			}
 		}
-		_, err := dec.Token() // ']'
-		return err
+		s.ws()
+		c := s.data[s.i] // ',' or '}'
+		s.i++
+		if c == '}' {
+			return nil
+		}
 	}
-	return nil
+}
+
+// sameName reports whether two member names are equal under foldName.
+func sameName(a, b []byte) bool {
+	if isASCII(a) && isASCII(b) {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if upperASCII(a[i]) != upperASCII(b[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return foldName(string(a)) == foldName(string(b))
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// memberName decodes the raw content of a member name as encoding/json
+// does. A name without escapes is its raw bytes (the input is valid UTF-8).
+func memberName(raw []byte) ([]byte, error) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw, nil
+	}
+	quoted := make([]byte, 0, len(raw)+2)
+	quoted = append(append(append(quoted, '"'), raw...), '"')
+	var name string
+	if err := json.Unmarshal(quoted, &name); err != nil {
+		return nil, fmt.Errorf("member name: %w", err)
+	}
+	return []byte(name), nil
 }
 
 // foldName folds a member name the way encoding/json matches names to struct
 // fields: ASCII to upper case, other runes to upper(lower(r)).
 func foldName(name string) string {
 	return strings.Map(func(r rune) rune { return unicode.ToUpper(unicode.ToLower(r)) }, name)
-}
-
-func walkObject(dec *json.Decoder) error {
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string)
-		folded := foldName(key)
-		if seen[folded] {
-			return fmt.Errorf("duplicate member %q", key)
-		}
-		seen[folded] = true
-		if err := walkValue(dec); err != nil {
-			return err
-		}
-	}
-	_, err := dec.Token() // '}'
-	return err
 }

@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 
@@ -37,8 +38,16 @@ func FuzzLoadNotes(f *testing.F) {
 		if err != nil {
 			return
 		}
+		lazy, err := OpenNotes(st, commit)
+		if err != nil {
+			t.Fatalf("OpenNotes: %v", err)
+		}
 		for _, c := range n.Commits() {
-			_, _ = n.Read(c, 1<<20)
+			want, wantErr := n.Read(c, 1<<20)
+			got, err := lazy.Read(c, 1<<20)
+			if (err == nil) != (wantErr == nil) || !bytes.Equal(got, want) {
+				t.Fatalf("note for %s: OpenNotes reads %q, %v; LoadNotes %q, %v", c, got, err, want, wantErr)
+			}
 		}
 	})
 }

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
@@ -127,7 +130,33 @@ func ntNotes(t testing.TB, dir string) *Notes {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkOpenNotes(t, r.Objects, tip, n)
 	return n
+}
+
+// checkOpenNotes checks that OpenNotes reads every note of the tree as
+// LoadNotes does: every test that loads notes with ntNotes checks it.
+func checkOpenNotes(t testing.TB, s storer.EncodedObjectStorer, tip plumbing.Hash, loaded *Notes) {
+	t.Helper()
+	lazy, err := OpenNotes(s, tip)
+	if err != nil {
+		t.Fatalf("OpenNotes: %v (LoadNotes read the tree)", err)
+	}
+	for _, c := range loaded.Commits() {
+		want, wantErr := loaded.Read(c, MaxNoteSize)
+		got, err := lazy.Read(c, MaxNoteSize)
+		if (err == nil) != (wantErr == nil) || !bytes.Equal(got, want) {
+			t.Fatalf("note for %s: OpenNotes reads %q, %v; LoadNotes %q, %v", c, got, err, want, wantErr)
+		}
+	}
+	var missing plumbing.Hash
+	missing[0] = 0xff
+	if _, err := lazy.Read(missing, MaxNoteSize); !errors.Is(err, ErrNoteNotFound) && loaded.note[missing] == plumbing.ZeroHash {
+		t.Fatalf("OpenNotes: a commit without a note: %v", err)
+	}
+	if lazy.Len() != loaded.Len() {
+		t.Fatalf("OpenNotes indexes %d notes, LoadNotes %d", lazy.Len(), loaded.Len())
+	}
 }
 
 func ntRead(t testing.TB, n *Notes, c plumbing.Hash) string {
@@ -909,4 +938,95 @@ func firstMatching(s, prefix string) string {
 		}
 	}
 	return ""
+}
+
+// CheckNotesAppendOnly reads only where two notes trees differ; these
+// trees hold the same 300 notes laid out flat and fanned out, so that
+// whole subtrees differ in shape while the notes do not.
+func TestCheckNotesAppendOnlyLayouts(t *testing.T) {
+	g := newNtGit(t)
+	dir := t.TempDir()
+	ntRepo(t, g, dir, 1)
+	r := ntOpen(t, dir)
+	write := func(typ plumbing.ObjectType, data []byte) plumbing.Hash {
+		t.Helper()
+		h, err := r.Objects.Write(typ, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	tree := func(entries map[string]plumbing.Hash) plumbing.Hash {
+		names := slices.Sorted(maps.Keys(entries))
+		var b bytes.Buffer
+		for _, name := range names {
+			mode := "100644"
+			if len(name) == 2 {
+				mode = "40000"
+			}
+			h := entries[name]
+			fmt.Fprintf(&b, "%s %s\x00", mode, name)
+			b.Write(h[:])
+		}
+		return write(plumbing.TreeObject, b.Bytes())
+	}
+	commit := func(notes map[plumbing.Hash]string, fanout bool) plumbing.Hash {
+		root, subs := map[string]plumbing.Hash{}, map[string]map[string]plumbing.Hash{}
+		for c, text := range notes {
+			blob := write(plumbing.BlobObject, []byte(text))
+			if !fanout {
+				root[c.String()] = blob
+				continue
+			}
+			if subs[c.String()[:2]] == nil {
+				subs[c.String()[:2]] = map[string]plumbing.Hash{}
+			}
+			subs[c.String()[:2]][c.String()[2:]] = blob
+		}
+		for name, entries := range subs {
+			root[name] = tree(entries)
+		}
+		return write(plumbing.CommitObject, fmt.Appendf(nil, "tree %s\nauthor a <a> 0 +0000\ncommitter a <a> 0 +0000\n\nnotes\n", tree(root)))
+	}
+	notes := map[plumbing.Hash]string{}
+	var some plumbing.Hash
+	for i := range 300 {
+		c := plumbing.ComputeHash(plumbing.CommitObject, fmt.Appendf(nil, "commit %d", i))
+		notes[c] = fmt.Sprintf("line one of %d\nline two of %d\n", i, i)
+		some = c
+	}
+	with := func(c plumbing.Hash, text string) map[plumbing.Hash]string {
+		m := maps.Clone(notes)
+		if text == "" {
+			delete(m, c)
+		} else {
+			m[c] = text
+		}
+		return m
+	}
+	flat, fanned := commit(notes, false), commit(notes, true)
+	var extra plumbing.Hash
+	extra[0] = 0xab
+	for _, tc := range []struct {
+		name       string
+		prev, next plumbing.Hash
+		dropped    bool
+	}{
+		{"flat to fanned", flat, fanned, false},
+		{"fanned to flat", fanned, flat, false},
+		{"a note appended", fanned, commit(with(extra, "new\n"), true), false},
+		{"a line appended", fanned, commit(with(some, notes[some]+"line three\n"), true), false},
+		{"lines reordered", fanned, commit(with(some, "line two of 299\nline one of 299\n"), false), false},
+		{"a line dropped", fanned, commit(with(some, "line one of 299\n"), true), true},
+		{"a line dropped, and the layout changed", flat, commit(with(some, "line one of 299\n"), true), true},
+		{"a note dropped", fanned, commit(with(some, ""), true), true},
+		{"a note dropped, and the layout changed", fanned, commit(with(some, ""), false), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckNotesAppendOnly(r.Objects, tc.prev, tc.next)
+			if tc.dropped != errors.Is(err, ErrNoteLineDropped) || !tc.dropped && err != nil {
+				t.Fatalf("CheckNotesAppendOnly = %v, want a dropped line: %v", err, tc.dropped)
+			}
+		})
+	}
 }

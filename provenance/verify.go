@@ -74,14 +74,10 @@ func VerifyEnvelope(env *Envelope, opts VerifyOptions) (*Verified, error) {
 	if env == nil {
 		return nil, fmt.Errorf("%w: no envelope", ErrMalformed)
 	}
-	if err := env.validate(); err != nil {
-		return nil, fmt.Errorf("%w: envelope: %w", ErrMalformed, err)
-	}
-	st, err := env.Statement()
+	st, payload, err := env.decodeStatement()
 	if err != nil {
 		return nil, err
 	}
-	payload, _ := decodeBase64(env.Payload) // checked by validate
 	pae := PAE(env.PayloadType, payload)
 	if opts.At.IsZero() {
 		opts.At = time.Now()

@@ -24,7 +24,7 @@
 //
 // # Intent scope
 //
-// [FromPrompt] turns a prompt into [provenance.ScopeDecl] values: "scope:"
+// [FromPrompt] turns a prompt into [journal.ScopeDecl] values: "scope:"
 // lines are hard boundaries, "@path" mentions soft ones. [InScope] and
 // [Declared] judge a path against them; every declaration also declares the
 // paths it covers for the protected classes.

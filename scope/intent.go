@@ -8,7 +8,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // Resolver tells whether a path a human typed names a file or a directory of
@@ -46,11 +46,11 @@ const maxTries = 8
 // path at once. Mentions inside code fences count; the human typed them.
 //
 // A nil resolve drops every mention and leaves directives as written.
-func FromPrompt(text string, resolve Resolver) []provenance.ScopeDecl {
-	var out []provenance.ScopeDecl
-	seen := make(map[provenance.ScopeDecl]bool)
+func FromPrompt(text string, resolve Resolver) []journal.ScopeDecl {
+	var out []journal.ScopeDecl
+	seen := make(map[journal.ScopeDecl]bool)
 	add := func(glob, source string) {
-		d := provenance.ScopeDecl{Glob: glob, Source: source}
+		d := journal.ScopeDecl{Glob: glob, Source: source}
 		if !seen[d] {
 			seen[d] = true
 			out = append(out, d)
@@ -60,12 +60,12 @@ func FromPrompt(text string, resolve Resolver) []provenance.ScopeDecl {
 		line = strings.TrimSuffix(line, "\r")
 		if globs, ok := directive(line, resolve); ok {
 			for _, g := range globs {
-				add(g, provenance.SourceDirective)
+				add(g, journal.SourceDirective)
 			}
 			continue
 		}
 		for _, g := range mentions(line, resolve) {
-			add(g, provenance.SourceMention)
+			add(g, journal.SourceMention)
 		}
 	}
 	return out
@@ -423,13 +423,13 @@ func resolveMention(cands []string, resolve Resolver) (glob string, used int, ok
 // InScope returns the declarations whose glob covers path, in their order.
 // Matching is case-insensitive, like protected matching, and a path outside
 // the repository is covered by none.
-func InScope(decls []provenance.ScopeDecl, path string) (matched []provenance.ScopeDecl) {
+func InScope(decls []journal.ScopeDecl, path string) (matched []journal.ScopeDecl) {
 	fp, ok := foldPath(path)
 	if !ok {
 		return nil
 	}
 	for _, d := range decls {
-		if MatchGlob(d.Glob, fp, true) {
+		if matchLower(d.Glob, fp, true) {
 			matched = append(matched, d)
 		}
 	}
@@ -440,13 +440,13 @@ func InScope(decls []provenance.ScopeDecl, path string) (matched []provenance.Sc
 // classes. Per DESIGN §3 every declaration, hard or soft, declares exactly the
 // paths it covers: a human who wrote "@.github/workflows/ci.yml" or
 // "scope: .github/workflows/**" asked for that change.
-func Declared(decls []provenance.ScopeDecl, path string) bool {
+func Declared(decls []journal.ScopeDecl, path string) bool {
 	return len(InScope(decls, path)) > 0
 }
 
 // HasHard reports whether any declaration is a hard boundary (a directive or
 // "agentcheck scope add"). Without one, leaving the scope is only a warning.
-func HasHard(decls []provenance.ScopeDecl) bool {
+func HasHard(decls []journal.ScopeDecl) bool {
 	for _, d := range decls {
 		if d.Hard() {
 			return true

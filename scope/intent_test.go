@@ -9,7 +9,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // fakeRepo resolves mentions the way the hook's resolver does: relative to
@@ -50,11 +50,11 @@ func (r *fakeRepo) resolve(mention string) (string, bool, bool) {
 	return rel, isDir, ok
 }
 
-func dir(g string) provenance.ScopeDecl {
-	return provenance.ScopeDecl{Glob: g, Source: provenance.SourceDirective}
+func dir(g string) journal.ScopeDecl {
+	return journal.ScopeDecl{Glob: g, Source: journal.SourceDirective}
 }
-func ment(g string) provenance.ScopeDecl {
-	return provenance.ScopeDecl{Glob: g, Source: provenance.SourceMention}
+func ment(g string) journal.ScopeDecl {
+	return journal.ScopeDecl{Glob: g, Source: journal.SourceMention}
 }
 
 func TestFromPrompt(t *testing.T) {
@@ -66,68 +66,68 @@ func TestFromPrompt(t *testing.T) {
 	)
 	tests := []struct {
 		name, prompt string
-		want         []provenance.ScopeDecl
+		want         []journal.ScopeDecl
 	}{
 		{"directive", "scope: internal/payments/** docs/payments.md",
-			[]provenance.ScopeDecl{dir("internal/payments/**"), dir("docs/payments.md")}},
+			[]journal.ScopeDecl{dir("internal/payments/**"), dir("docs/payments.md")}},
 		{"directive, any case, indented, commas", "  Scope: internal/payments/**, docs/payments.md,",
-			[]provenance.ScopeDecl{dir("internal/payments/**"), dir("docs/payments.md")}},
+			[]journal.ScopeDecl{dir("internal/payments/**"), dir("docs/payments.md")}},
 		{"directive keeps commas inside braces", "SCOPE: internal/{payments,billing}/** docs/[ab].md",
-			[]provenance.ScopeDecl{dir("internal/{payments,billing}/**"), dir("docs/[ab].md")}},
+			[]journal.ScopeDecl{dir("internal/{payments,billing}/**"), dir("docs/[ab].md")}},
 		{"directive normalizes", "scope: ./internal//payments/ ./docs/./payments.md @internal/auth",
-			[]provenance.ScopeDecl{dir("internal/payments/**"), dir("docs/payments.md"), dir("internal/auth/**")}},
+			[]journal.ScopeDecl{dir("internal/payments/**"), dir("docs/payments.md"), dir("internal/auth/**")}},
 		{"directive: a plain directory gets /**", "scope: internal/payments",
-			[]provenance.ScopeDecl{dir("internal/payments/**")}},
+			[]journal.ScopeDecl{dir("internal/payments/**")}},
 		{"directive: new files need not exist", "scope: internal/newpkg/** cmd/new.go",
-			[]provenance.ScopeDecl{dir("internal/newpkg/**"), dir("cmd/new.go")}},
+			[]journal.ScopeDecl{dir("internal/newpkg/**"), dir("cmd/new.go")}},
 		{"directive: existing plain name", "scope: README",
-			[]provenance.ScopeDecl{dir("README")}},
+			[]journal.ScopeDecl{dir("README")}},
 		{"directive: quoted", `scope: "my dir/**" x`,
-			[]provenance.ScopeDecl{dir("my dir/**"), dir("x")}},
+			[]journal.ScopeDecl{dir("my dir/**"), dir("x")}},
 		{"directive drops absolute, escaping and invalid globs", `scope: /etc/** ../x/** a/../../b C:\x ~/x a/[b {a,b docs/payments.md \/x {..,a}/b a/\.\./b`,
-			[]provenance.ScopeDecl{dir("docs/payments.md")}},
+			[]journal.ScopeDecl{dir("docs/payments.md")}},
 		{"directive: the whole repository, said in so many words", "scope: .",
-			[]provenance.ScopeDecl{dir("**")}},
+			[]journal.ScopeDecl{dir("**")}},
 		{"prose after scope: is not a directive", "Scope: this is about payments, see @docs/payments.md",
-			[]provenance.ScopeDecl{ment("docs/payments.md")}},
+			[]journal.ScopeDecl{ment("docs/payments.md")}},
 		{"scope: mid-line is not a directive", "the scope: internal/payments/** is wrong",
 			nil},
 		{"empty directive", "scope:", nil},
 		{"not scope", "scoped: a/**\nscopes: b/**", nil},
 		{"mention of a file", "fix the bug in @internal/auth/login.go please",
-			[]provenance.ScopeDecl{ment("internal/auth/login.go")}},
+			[]journal.ScopeDecl{ment("internal/auth/login.go")}},
 		{"mention of a directory", "look at @internal/auth and @internal/payments/",
-			[]provenance.ScopeDecl{ment("internal/auth/**"), ment("internal/payments/**")}},
+			[]journal.ScopeDecl{ment("internal/auth/**"), ment("internal/payments/**")}},
 		{"mention with ./ and absolute inside the repository", "@./foo.go and @/repo/docs/payments.md",
-			[]provenance.ScopeDecl{ment("foo.go"), ment("docs/payments.md")}},
+			[]journal.ScopeDecl{ment("foo.go"), ment("docs/payments.md")}},
 		{"mention outside the repository", "@/etc/passwd @../x", nil},
 		{"quoted mention", `see @"my dir/file name.go" now`,
-			[]provenance.ScopeDecl{ment("my dir/file name.go")}},
+			[]journal.ScopeDecl{ment("my dir/file name.go")}},
 		{"unterminated quote", `see @"my dir/file name.go`, nil},
 		{"trailing punctuation", "update @internal/auth/login_test.go, then (@foo.go). Also @docs/payments.md.",
-			[]provenance.ScopeDecl{ment("internal/auth/login_test.go"), ment("foo.go"), ment("docs/payments.md")}},
+			[]journal.ScopeDecl{ment("internal/auth/login_test.go"), ment("foo.go"), ment("docs/payments.md")}},
 		{"markdown", "**@foo.go** and `@x` and [@README](README) and '@docs/payments.md'",
-			[]provenance.ScopeDecl{ment("foo.go"), ment("x"), ment("README"), ment("docs/payments.md")}},
+			[]journal.ScopeDecl{ment("foo.go"), ment("x"), ment("README"), ment("docs/payments.md")}},
 		{"line locations", "@foo.go#L10-20 @internal/auth/login.go:42 @x:3:7",
-			[]provenance.ScopeDecl{ment("foo.go"), ment("internal/auth/login.go"), ment("x")}},
+			[]journal.ScopeDecl{ment("foo.go"), ment("internal/auth/login.go"), ment("x")}},
 		{"comma-joined mentions", "@foo.go,@x",
-			[]provenance.ScopeDecl{ment("foo.go"), ment("x")}},
+			[]journal.ScopeDecl{ment("foo.go"), ment("x")}},
 		{"a comma inside a real name wins", "@pkg/a,b.go",
-			[]provenance.ScopeDecl{ment("pkg/a,b.go")}},
+			[]journal.ScopeDecl{ment("pkg/a,b.go")}},
 		{"glob metacharacters are escaped", `@weird[1]*.go @back\slash.go`,
-			[]provenance.ScopeDecl{ment(`weird\[1\]\*.go`), ment(`back\\slash.go`)}},
+			[]journal.ScopeDecl{ment(`weird\[1\]\*.go`), ment(`back\\slash.go`)}},
 		{"emails, words, decorators and handles", "mail me@example.com, a@foo.go, @Override @alice @example.com node_modules/@types/node",
 			nil},
 		{"the repository root is not a mention", "@. @./ @/repo", nil},
-		{"empty directory", "@empty", []provenance.ScopeDecl{ment("empty/**")}},
+		{"empty directory", "@empty", []journal.ScopeDecl{ment("empty/**")}},
 		{"mentions inside a code fence count", "```\n@foo.go\n```",
-			[]provenance.ScopeDecl{ment("foo.go")}},
+			[]journal.ScopeDecl{ment("foo.go")}},
 		{"dedup, order of appearance", "@foo.go\nscope: foo.go internal/auth/**\n@foo.go @internal/auth\nscope: foo.go",
-			[]provenance.ScopeDecl{ment("foo.go"), dir("foo.go"), dir("internal/auth/**"), ment("internal/auth/**")}},
+			[]journal.ScopeDecl{ment("foo.go"), dir("foo.go"), dir("internal/auth/**"), ment("internal/auth/**")}},
 		{"CRLF", "scope: docs/payments.md\r\n@foo.go\r\n",
-			[]provenance.ScopeDecl{dir("docs/payments.md"), ment("foo.go")}},
+			[]journal.ScopeDecl{dir("docs/payments.md"), ment("foo.go")}},
 		{"protected paths are declared like any other", "@.github/workflows/ci.yml\nscope: .github/workflows/**",
-			[]provenance.ScopeDecl{ment(".github/workflows/ci.yml"), dir(".github/workflows/**")}},
+			[]journal.ScopeDecl{ment(".github/workflows/ci.yml"), dir(".github/workflows/**")}},
 		{"lone at signs", "@ @@ @\t@", nil},
 	}
 	for _, tt := range tests {
@@ -142,7 +142,7 @@ func TestFromPrompt(t *testing.T) {
 
 func TestFromPromptNilResolver(t *testing.T) {
 	got := FromPrompt("scope: internal/payments/** docs/x.md\nfix @foo.go", nil)
-	want := []provenance.ScopeDecl{dir("internal/payments/**"), dir("docs/x.md")}
+	want := []journal.ScopeDecl{dir("internal/payments/**"), dir("docs/x.md")}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
@@ -170,7 +170,7 @@ func TestFromPromptDistrustsResolver(t *testing.T) {
 }
 
 func TestInScopeDeclared(t *testing.T) {
-	decls := []provenance.ScopeDecl{
+	decls := []journal.ScopeDecl{
 		dir("internal/payments/**"),
 		ment("docs/payments.md"),
 		ment(".github/workflows/ci.yml"),
@@ -178,7 +178,7 @@ func TestInScopeDeclared(t *testing.T) {
 	}
 	tests := []struct {
 		path string
-		want []provenance.ScopeDecl
+		want []journal.ScopeDecl
 	}{
 		{"internal/payments/refund.go", decls[:1]},
 		{"Internal/Payments/Refund.go", decls[:1]}, // case-insensitive, like protected matching
@@ -207,15 +207,15 @@ func TestInScopeDeclared(t *testing.T) {
 }
 
 func TestHasHard(t *testing.T) {
-	cli := provenance.ScopeDecl{Glob: "a/**", Source: provenance.SourceCLI}
+	cli := journal.ScopeDecl{Glob: "a/**", Source: journal.SourceCLI}
 	for _, tt := range []struct {
-		decls []provenance.ScopeDecl
+		decls []journal.ScopeDecl
 		want  bool
 	}{
 		{nil, false},
-		{[]provenance.ScopeDecl{ment("a")}, false},
-		{[]provenance.ScopeDecl{ment("a"), dir("b/**")}, true},
-		{[]provenance.ScopeDecl{cli}, true},
+		{[]journal.ScopeDecl{ment("a")}, false},
+		{[]journal.ScopeDecl{ment("a"), dir("b/**")}, true},
+		{[]journal.ScopeDecl{cli}, true},
 	} {
 		if got := HasHard(tt.decls); got != tt.want {
 			t.Errorf("HasHard(%v) = %v, want %v", tt.decls, got, tt.want)
@@ -240,13 +240,13 @@ func FuzzFromPrompt(f *testing.F) {
 	f.Fuzz(func(t *testing.T, prompt string) {
 		for _, resolve := range []Resolver{repo.resolve, lenient, nil} {
 			got := FromPrompt(prompt, resolve)
-			seen := make(map[provenance.ScopeDecl]bool)
+			seen := make(map[journal.ScopeDecl]bool)
 			for _, d := range got {
 				if seen[d] {
 					t.Fatalf("duplicate %v in %v", d, got)
 				}
 				seen[d] = true
-				if d.Source != provenance.SourceDirective && d.Source != provenance.SourceMention {
+				if d.Source != journal.SourceDirective && d.Source != journal.SourceMention {
 					t.Fatalf("source %q", d.Source)
 				}
 				g := d.Glob

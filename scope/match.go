@@ -4,6 +4,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -28,11 +29,76 @@ func gateGlobs() []string { return []string{".agentcheck.yml", ".agentcheck/**"}
 // no special meaning here; exclusions belong to [Class].
 func MatchGlob(glob, path string, caseInsensitive bool) bool {
 	if caseInsensitive {
-		glob = strings.ToLower(glob)
 		path = strings.ToLower(path)
+	}
+	return matchLower(glob, path, caseInsensitive)
+}
+
+// matchLower is MatchGlob for a path already in lower case (a folded one)
+// when caseInsensitive.
+func matchLower(glob, path string, caseInsensitive bool) bool {
+	if caseInsensitive {
+		glob = strings.ToLower(glob)
+	}
+	if !mayMatch(glob, path) {
+		return false
 	}
 	ok, err := doublestar.Match(glob, path)
 	return err == nil && ok
+}
+
+// mayMatch is a quick test that rules most paths out before doublestar
+// matches them (a policy has dozens of globs, and every changed path is
+// tried against all of them). It is conservative: false means glob cannot
+// match path. Every run of literal characters of the glob between
+// wildcards, slashes, alternatives ({a,b}) and character classes ([ab])
+// must match the same characters in the path, so each must occur in it. A
+// glob with escapes, nested alternatives or anything but ASCII (doublestar
+// compares runes, and invalid UTF-8 decodes to one rune whatever its bytes)
+// is not looked at.
+func mayMatch(glob, path string) bool {
+	start := -1
+	for i := 0; i <= len(glob); i++ {
+		c := byte('/') // ends the last run
+		if i < len(glob) {
+			c = glob[i]
+		}
+		if c >= utf8.RuneSelf || c == '\\' {
+			return true
+		}
+		switch c {
+		case '*', '?', '/', '{', '[':
+			if start >= 0 && !strings.Contains(path, glob[start:i]) {
+				return false
+			}
+			start = -1
+		default:
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		// Skip what an alternative or a class may match.
+		switch c {
+		case '{':
+			end := strings.IndexAny(glob[i+1:], "{}")
+			if end < 0 || glob[i+1+end] != '}' {
+				return true
+			}
+			i += 1 + end
+		case '[':
+			j := i + 1
+			if j < len(glob) && (glob[j] == '!' || glob[j] == '^') {
+				j++
+			}
+			end := strings.IndexByte(glob[j:], ']')
+			if end <= 0 { // unclosed, or a ']' first, which some read as literal
+				return true
+			}
+			i = j + end
+		}
+	}
+	return true
 }
 
 // foldPath turns a repository path into the form protected and scope globs
@@ -89,14 +155,17 @@ func gateGlob(folded string) string {
 func (c *Class) matchFolded(folded string) string {
 	var hit string
 	for _, g := range c.Paths {
-		if ex, ok := strings.CutPrefix(g, "!"); ok {
-			if MatchGlob(ex, folded, true) {
-				return ""
-			}
-			continue
-		}
-		if hit == "" && MatchGlob(g, folded, true) {
+		if !strings.HasPrefix(g, "!") && matchLower(g, folded, true) {
 			hit = g
+			break
+		}
+	}
+	if hit == "" {
+		return "" // most paths: the exclusions need not be tried
+	}
+	for _, g := range c.Paths {
+		if ex, ok := strings.CutPrefix(g, "!"); ok && matchLower(ex, folded, true) {
+			return ""
 		}
 	}
 	return hit
@@ -146,7 +215,7 @@ func (p *Policy) InScopeAlways(path string) bool {
 		return false
 	}
 	for _, g := range p.Scope.Always {
-		if MatchGlob(g, fp, true) {
+		if matchLower(g, fp, true) {
 			return true
 		}
 	}

@@ -3,6 +3,8 @@ package scope
 import (
 	"testing"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -171,6 +173,37 @@ func TestInScopeAlways(t *testing.T) {
 	} {
 		if got := p.InScopeAlways(path); got != want {
 			t.Errorf("InScopeAlways(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
+
+// FuzzMayMatch holds the quick test of MatchGlob to doublestar: it never
+// rules out a path doublestar matches.
+func FuzzMayMatch(f *testing.F) {
+	for _, tc := range [][2]string{
+		{"**/auth/**", "auth/x.go"}, {"**/auth/**", "src/auth/x.go"}, {".github/workflows/**", ".github/workflows/ci.yml"},
+		{"**/*_auth.*", "a/b_auth.go"}, {"**/.env.*", ".env.local"}, {"a/**", "a"}, {"**/id_rsa*", "x/id_rsa.pub"},
+		{"**/*[_-]auth.*", "x-auth.go"}, {"{a,b}/c", "b/c"}, {"a?c", "abc"}, {"**", ""}, {"x/**/y", "x/y"}, {"\\*", "*"},
+	} {
+		f.Add(tc[0], tc[1])
+	}
+	f.Fuzz(func(t *testing.T, glob, path string) {
+		ok, err := doublestar.Match(glob, path)
+		if err == nil && ok && !mayMatch(glob, path) {
+			t.Fatalf("mayMatch(%q, %q) is false, but doublestar matches", glob, path)
+		}
+	})
+}
+
+// BenchmarkClassify classifies a changed path against the built-in policy,
+// as the checker does for every path of every agent commit.
+func BenchmarkClassify(b *testing.B) {
+	p := Default()
+	paths := []string{"internal/payments/client.go", "d0/d12/d3/f7.txt", "docs/auth/login.md", ".github/workflows/ci.yml", "src/auth/token.go", "README.md"}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, path := range paths {
+			p.Classify(path)
 		}
 	}
 }

@@ -217,7 +217,7 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 	if err != nil {
 		return nil, fmt.Errorf("listing the commits the push introduces: %w", err)
 	}
-	notes, err := provenance.LoadNotes(repo.Objects, d.NotesTip)
+	notes, err := provenance.OpenNotes(repo.Objects, d.NotesTip)
 	if err != nil {
 		return nil, fmt.Errorf("reading the manifests in %s: %w", provenance.NotesRef, err)
 	}

@@ -1,7 +1,7 @@
 // Command repogen writes a deterministic synthetic git repository with
 // internal/repogen, for the benchmark scripts in bench/.
 //
-//	go run ./bench/repogen -dir DIR -files 100000 -commits 1001 -changes 10
+//	go run ./bench/repogen -dir DIR -files 100000 -commits 1001 -changes 10 -agents 0.5
 package main
 
 import (
@@ -21,6 +21,7 @@ func main() {
 	flag.IntVar(&p.Commits, "commits", 1001, "commits after the first one")
 	flag.IntVar(&p.ChangesPerCommit, "changes", 10, "files each later commit modifies")
 	flag.Uint64Var(&p.Seed, "seed", 1, "seed of the choice of files")
+	flag.Float64Var(&p.AgentShare, "agents", 0, "share of agent commits with signed manifests, 0 to 1")
 	flag.Parse()
 	if *dir == "" || flag.NArg() > 0 {
 		flag.Usage()

@@ -16,6 +16,15 @@ normalized events to the session journal under the repository's common git
 directory. A failure of the hook itself never blocks the agent: it is
 reported on stderr and the hook exits 0.
 
+	agentcheck-hook --agent claude-code|cursor|codex|opencode
+
+The same command in a binary of its own (cmd/agentcheck-hook), which links
+only what the hook uses. Agents run the hook on every tool call, and most of
+its time is start-up: one event takes agentcheck-hook about 1.5 times what
+git rev-parse --git-dir takes, and agentcheck, which links everything its
+other commands need, about 2.5 times. Name agentcheck-hook in the agents'
+hook configuration when it is installed; both write the same journal.
+
 # Setup
 
 	agentcheck init [--agent claude-code,cursor,codex,opencode] [--global]

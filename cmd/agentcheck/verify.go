@@ -130,7 +130,7 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	if err != nil {
 		return nil, err
 	}
-	reports, err := check.NewVerifier(t, notes, repo.Objects).Verify(ctx, commits)
+	reports, err := verifyCommits(ctx, inv, check.NewVerifier(t, notes, repo.Objects), commits)
 	if err != nil {
 		return nil, historyError(err)
 	}
@@ -150,12 +150,12 @@ func historyError(err error) error {
 func loadNotes(repo *gitrepo.Repo) (*provenance.Notes, error) {
 	tip, err := repo.Ref(provenance.NotesRef)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return provenance.LoadNotes(repo.Objects, plumbing.ZeroHash)
+		return provenance.OpenNotes(repo.Objects, plumbing.ZeroHash)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
 	}
-	notes, err := provenance.LoadNotes(repo.Objects, tip)
+	notes, err := provenance.OpenNotes(repo.Objects, tip)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
 	}

@@ -23,7 +23,8 @@
 // listed again once before [plumbing.ErrObjectNotFound] is reported,
 // because a concurrent repack moves objects. Decompressed commits, trees
 // and tags are kept in a cache bounded in bytes, and reconstructed delta
-// bases in another. [Store.Read] is the fast path; the Store also
+// bases in another. [Store.Read] is the fast path, [Store.ReadLimit] the
+// one for untrusted objects that may be huge (notes); the Store also
 // implements go-git's storer.EncodedObjectStorer, and writes new objects
 // as loose files the way git does (temporary file, sync, rename).
 //

@@ -1,12 +1,15 @@
 package repogen
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/agentcheck/agentcheck/provenance"
 )
 
 func git(t *testing.T, dir string, args ...string) string {
@@ -63,9 +66,90 @@ func TestGenerate(t *testing.T) {
 }
 
 func TestParamsValidate(t *testing.T) {
-	for _, p := range []Params{{Files: 0, FanOut: 2}, {Files: 1, FanOut: 1}, {Files: 1, FanOut: 2, Commits: -1}, {Files: 1, FanOut: 2, ChangesPerCommit: 2}} {
+	for _, p := range []Params{{Files: 0, FanOut: 2}, {Files: 1, FanOut: 1}, {Files: 1, FanOut: 2, Commits: -1}, {Files: 1, FanOut: 2, ChangesPerCommit: 2}, {Files: 1, FanOut: 2, AgentShare: 1.5}} {
 		if err := Generate(context.Background(), filepath.Join(t.TempDir(), "r"), p); err == nil {
 			t.Errorf("%+v: no error", p)
+		}
+	}
+}
+
+func TestGenerateAgentCommits(t *testing.T) {
+	ctx := context.Background()
+	// 300 agent commits: enough notes for git's fan-out ("ab/cdef…").
+	p := Params{Files: 40, FanOut: 4, Commits: 600, ChangesPerCommit: 2, Seed: 3, AgentShare: 0.5}
+	dir := filepath.Join(t.TempDir(), "r")
+	if err := Generate(ctx, dir, p); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "fsck", "--no-progress")
+	if got := git(t, dir, "show", "main~600:"+signersPath); got+"\n" != string(AllowedSigners()) {
+		t.Errorf("allowed_signers in the first commit = %q, want %q", got, AllowedSigners())
+	}
+	signers, err := provenance.ParseAllowedSigners(AllowedSigners(), signersPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Split(git(t, dir, "notes", "--ref", "agentcheck", "list"), "\n")
+	if len(notes) != 300 {
+		t.Fatalf("%d notes, want 300", len(notes))
+	}
+	if top := git(t, dir, "ls-tree", "--name-only", "refs/notes/agentcheck"); len(strings.Split(top, "\n")[0]) != 2 {
+		t.Errorf("notes tree is not fanned out: %q…", top[:min(len(top), 80)])
+	}
+	ids := strings.Split(git(t, dir, "rev-list", "--reverse", "main"), "\n")
+	for c, id := range ids {
+		note, err := exec.Command("git", "-C", dir, "notes", "--ref", "agentcheck", "show", id).Output()
+		if !p.Agent(c) {
+			if err == nil {
+				t.Errorf("human commit %d has a note", c)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("agent commit %d: no note: %v", c, err)
+		}
+		if msg := git(t, dir, "log", "-1", "--format=%(trailers:key=Agent-Session,valueonly)", id); msg != "claude-code/"+sessionID(c) {
+			t.Errorf("commit %d: Agent-Session trailer %q", c, msg)
+		}
+		env, err := provenance.ParseEnvelope(bytes.TrimSpace(note))
+		if err != nil {
+			t.Fatalf("commit %d: %v", c, err)
+		}
+		v, err := provenance.VerifyEnvelope(env, provenance.VerifyOptions{Signers: signers, Emails: []string{authorEmail}, Commit: id})
+		if err != nil {
+			t.Fatalf("commit %d: %v", c, err)
+		}
+		pred, err := provenance.DecodeSessionPredicate(v.Statement)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := strings.Fields(git(t, dir, "diff-tree", "-r", "--no-commit-id", "--format=", id))
+		// Fields of a raw diff line: :old-mode new-mode old new status path.
+		if len(changed) != 12 || len(pred.Files) != 2 || pred.Files[changed[5]] != changed[3] || pred.Files[changed[11]] != changed[9] {
+			t.Errorf("commit %d: manifest files %v, diff %v", c, pred.Files, changed)
+		}
+		if len(pred.Task.Scope) == 0 {
+			t.Errorf("commit %d: manifest declares no scope", c)
+		}
+	}
+}
+
+func TestAgent(t *testing.T) {
+	for _, tc := range []struct {
+		share float64
+		want  string
+	}{{0, "......"}, {0.5, ".x.x.x"}, {1, "xxxxxx"}, {1.0 / 3, "..x..x"}} {
+		p := Params{AgentShare: tc.share}
+		var got strings.Builder
+		for c := 1; c <= 6; c++ {
+			if p.Agent(c) {
+				got.WriteByte('x')
+			} else {
+				got.WriteByte('.')
+			}
+		}
+		if got.String() != tc.want {
+			t.Errorf("share %v: commits 1-6 %s, want %s", tc.share, got.String(), tc.want)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package provenance
+package journal
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package provenance
+package journal
 
 import (
 	"path/filepath"
@@ -29,7 +29,7 @@ func TestSessionScopeClearWithdrawsCLIDeclarations(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "codex-s.jsonl")
 	// Written out of order, as concurrent hooks may: ReadScope sorts by time.
-	if err := AppendEvents(path, append(events[3:], events[:3]...)); err != nil {
+	if err := Append(path, append(events[3:], events[:3]...)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ReadScope(path)

@@ -1,6 +1,6 @@
 //go:build windows
 
-package provenance
+package journal
 
 import (
 	"os"

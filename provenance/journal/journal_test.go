@@ -1,4 +1,4 @@
-package provenance
+package journal
 
 import (
 	"bytes"
@@ -13,15 +13,15 @@ import (
 
 func TestJournalPathStaysInDirectory(t *testing.T) {
 	for _, session := range []string{"../../etc/passwd", "a/b", "", ".hidden", strings.Repeat("x", 500), "ok-1.2_3"} {
-		p := JournalPath("/repo/.git", "claude-code", session)
-		if filepath.Dir(p) != JournalDir("/repo/.git") {
-			t.Errorf("JournalPath(%q) = %s, outside the journal directory", session, p)
+		p := Path("/repo/.git", "claude-code", session)
+		if filepath.Dir(p) != Dir("/repo/.git") {
+			t.Errorf("Path(%q) = %s, outside the journal directory", session, p)
 		}
 		if base := filepath.Base(p); strings.HasPrefix(base, ".") {
-			t.Errorf("JournalPath(%q) = %s, a hidden file", session, p)
+			t.Errorf("Path(%q) = %s, a hidden file", session, p)
 		}
 	}
-	if got := filepath.Base(JournalPath("/r", "codex", "ok-1.2_3")); got != "codex-ok-1.2_3.jsonl" {
+	if got := filepath.Base(Path("/r", "codex", "ok-1.2_3")); got != "codex-ok-1.2_3.jsonl" {
 		t.Errorf("a well-formed session id was changed: %s", got)
 	}
 }
@@ -33,10 +33,10 @@ func TestAppendAndReadJournal(t *testing.T) {
 		{Time: t0.Add(time.Second), Agent: "claude-code", Session: "s1", Kind: KindEdit, Path: "a.go", Blob: "abc"},
 		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindPrompt, Text: "fix it"},
 	}
-	if err := AppendEvents(path, evs); err != nil {
+	if err := Append(path, evs); err != nil {
 		t.Fatal(err)
 	}
-	j, err := ReadJournal(path)
+	j, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestAppendAndReadJournal(t *testing.T) {
 func TestTornWriteLosesOnlyThatLine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "j.jsonl")
 	ev := Event{Time: time.Unix(1, 0).UTC(), Agent: "a", Session: "s", Kind: KindStop}
-	if err := AppendEvents(path, []Event{ev}); err != nil {
+	if err := Append(path, []Event{ev}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
@@ -68,10 +68,10 @@ func TestTornWriteLosesOnlyThatLine(t *testing.T) {
 	}
 	f.WriteString(`{"time":"2026-01-01T00:00:00Z","agent":"a","sess`)
 	f.Close()
-	if err := AppendEvents(path, []Event{ev, ev}); err != nil {
+	if err := Append(path, []Event{ev, ev}); err != nil {
 		t.Fatal(err)
 	}
-	j, err := ReadJournal(path)
+	j, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,11 +82,11 @@ func TestTornWriteLosesOnlyThatLine(t *testing.T) {
 
 func TestOversizedEventIsTruncatedNotLost(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "j.jsonl")
-	ev := Event{Time: time.Unix(1, 0).UTC(), Agent: "a", Session: "s", Kind: KindPrompt, Text: strings.Repeat("p", 2*MaxJournalLine)}
-	if err := AppendEvents(path, []Event{ev}); err != nil {
+	ev := Event{Time: time.Unix(1, 0).UTC(), Agent: "a", Session: "s", Kind: KindPrompt, Text: strings.Repeat("p", 2*MaxLine)}
+	if err := Append(path, []Event{ev}); err != nil {
 		t.Fatal(err)
 	}
-	j, err := ReadJournal(path)
+	j, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,10 +98,10 @@ func TestOversizedEventIsTruncatedNotLost(t *testing.T) {
 func TestReaderSkipsOverlongAndJunkLines(t *testing.T) {
 	var in bytes.Buffer
 	in.WriteString(`{"time":"2026-01-01T00:00:00Z","agent":"a","session":"s","kind":"stop"}` + "\n")
-	in.WriteString(strings.Repeat("x", MaxJournalLine+10) + "\n")
+	in.WriteString(strings.Repeat("x", MaxLine+10) + "\n")
 	in.WriteString("[1,2,3]\n{}\nnot json\n")
 	in.WriteString(`{"time":"2026-01-01T00:00:01Z","agent":"a","session":"s","kind":"stop"}`)
-	j, err := parseJournal(&in)
+	j, err := parse(&in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,13 +118,13 @@ func TestConcurrentAppendsInProcess(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			ev := Event{Time: time.Unix(int64(i), 0).UTC(), Agent: "a", Session: "s", Kind: KindExec, Command: fmt.Sprintf("cmd %d %s", i, strings.Repeat("y", 8000))}
-			if err := AppendEvents(path, []Event{ev}); err != nil {
+			if err := Append(path, []Event{ev}); err != nil {
 				t.Error(err)
 			}
 		}()
 	}
 	wg.Wait()
-	j, err := ReadJournal(path)
+	j, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func FuzzParseJournal(f *testing.F) {
 	f.Add([]byte(`{"time":"2026-01-01T00:00:00Z","agent":"a","session":"s","kind":"stop"}` + "\n"))
 	f.Add([]byte("\n\n{\"kind\":1}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		j, err := parseJournal(bytes.NewReader(data))
+		j, err := parse(bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
 		}

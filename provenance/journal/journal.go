@@ -1,4 +1,4 @@
-package provenance
+package journal
 
 import (
 	"bufio"
@@ -14,21 +14,21 @@ import (
 	"strings"
 )
 
-// MaxJournalLine bounds one journal line. A longer line (a huge prompt, a
+// MaxLine bounds one journal line. A longer line (a huge prompt, a
 // pathological command) is truncated by the writer and skipped by the reader.
-const MaxJournalLine = 1 << 20
+const MaxLine = 1 << 20
 
-// JournalDir returns the directory holding session journals of the repository
+// Dir returns the directory holding session journals of the repository
 // whose common git directory is commonDir.
-func JournalDir(commonDir string) string {
+func Dir(commonDir string) string {
 	return filepath.Join(commonDir, "agentcheck", "sessions")
 }
 
-// JournalPath returns the journal file of one agent session. Agent and
+// Path returns the journal file of one agent session. Agent and
 // session come from hook payloads, so anything but [A-Za-z0-9._-] is replaced:
 // a session id can never name a path outside the journal directory.
-func JournalPath(commonDir, agent, session string) string {
-	return filepath.Join(JournalDir(commonDir), safeName(agent)+"-"+safeName(session)+".jsonl")
+func Path(commonDir, agent, session string) string {
+	return filepath.Join(Dir(commonDir), safeName(agent)+"-"+safeName(session)+".jsonl")
 }
 
 func safeName(s string) string {
@@ -51,13 +51,13 @@ func safeName(s string) string {
 	return string(b)
 }
 
-// AppendEvents appends events to the journal at path, creating it and its
+// Append appends events to the journal at path, creating it and its
 // directory as needed. The append holds an exclusive lock on the file, so
 // concurrent hook processes never interleave lines, and each line is written
 // with a single write. If an earlier writer crashed mid-line, a newline is
 // written first so that the torn line stays isolated and no later line is
 // lost with it.
-func AppendEvents(path string, events []Event) error {
+func Append(path string, events []Event) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -67,7 +67,7 @@ func AppendEvents(path string, events []Event) error {
 		if err != nil {
 			return fmt.Errorf("encoding journal event: %w", err)
 		}
-		if len(line) >= MaxJournalLine {
+		if len(line) >= MaxLine {
 			line, err = json.Marshal(truncateEvent(ev))
 			if err != nil {
 				return fmt.Errorf("encoding journal event: %w", err)
@@ -149,15 +149,33 @@ type Journal struct {
 	Skipped int
 }
 
-// ReadJournal reads the journal at path. Events are returned in time order;
+// Attested reports whether the session was attested on the commit.
+func (j *Journal) Attested(commit string) bool {
+	for _, ev := range j.Events {
+		if ev.Kind == KindAttest && ev.Commit == commit {
+			return true
+		}
+	}
+	return false
+}
+
+// SessionOf returns the agent and session id of a journal's events.
+func (j *Journal) SessionOf() (agent, session string) {
+	if len(j.Events) == 0 {
+		return "", ""
+	}
+	return j.Events[0].Agent, j.Events[0].Session
+}
+
+// Read reads the journal at path. Events are returned in time order;
 // concurrent hooks may have appended them slightly out of order.
-func ReadJournal(path string) (*Journal, error) {
+func Read(path string) (*Journal, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening journal: %w", err)
 	}
 	defer f.Close()
-	j, err := parseJournal(f)
+	j, err := parse(f)
 	if err != nil {
 		return nil, fmt.Errorf("reading journal %s: %w", path, err)
 	}
@@ -165,11 +183,11 @@ func ReadJournal(path string) (*Journal, error) {
 	return j, nil
 }
 
-func parseJournal(r io.Reader) (*Journal, error) {
+func parse(r io.Reader) (*Journal, error) {
 	j := &Journal{}
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
-		line, err := readLine(br, MaxJournalLine)
+		line, err := readLine(br, MaxLine)
 		if len(line) > 0 {
 			var ev Event
 			if jerr := json.Unmarshal(line, &ev); jerr != nil || !validEvent(&ev) {
@@ -225,10 +243,10 @@ func validEvent(ev *Event) bool {
 	return ev.Kind != "" && ev.Session != "" && ev.Agent != ""
 }
 
-// ListJournals returns the journal files under the common git directory,
+// List returns the journal files under the common git directory,
 // sorted by name. A missing directory means no sessions.
-func ListJournals(commonDir string) ([]string, error) {
-	entries, err := os.ReadDir(JournalDir(commonDir))
+func List(commonDir string) ([]string, error) {
+	entries, err := os.ReadDir(Dir(commonDir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -238,7 +256,7 @@ func ListJournals(commonDir string) ([]string, error) {
 	var paths []string
 	for _, e := range entries {
 		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".jsonl") {
-			paths = append(paths, filepath.Join(JournalDir(commonDir), e.Name()))
+			paths = append(paths, filepath.Join(Dir(commonDir), e.Name()))
 		}
 	}
 	return paths, nil

@@ -1,4 +1,4 @@
-package provenance
+package journal
 
 import (
 	"bufio"
@@ -16,7 +16,7 @@ import (
 // duplicates. A [KindScope] event with no Scope ("agentcheck scope clear")
 // withdraws the declarations made from the terminal ([SourceCLI]) before it;
 // what the human's prompts declared stays, since the prompts are part of the
-// record. Events must be in time order, as [ReadJournal] returns them.
+// record. Events must be in time order, as [Read] returns them.
 func SessionScope(events []Event) []ScopeDecl {
 	var out []ScopeDecl
 	for _, ev := range events {
@@ -68,7 +68,7 @@ func ReadScope(path string) ([]ScopeDecl, error) {
 	// this; a prompt's text cannot, since its quotes are escaped.
 	marker := []byte(`"scope"`)
 	for {
-		line, err := readLine(br, MaxJournalLine)
+		line, err := readLine(br, MaxLine)
 		if len(line) > 0 && bytes.Contains(line, marker) {
 			var ev Event
 			if json.Unmarshal(line, &ev) == nil && validEvent(&ev) {

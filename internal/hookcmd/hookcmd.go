@@ -1,0 +1,138 @@
+// Package hookcmd is the recording hook, "agentcheck hook --agent NAME": it
+// reads one event of a coding agent's hook system on stdin, normalizes it
+// into journal events and appends them to the session journal (DESIGN §3).
+//
+// The hook runs on every tool call of the agent, so its start-up is most of
+// its cost. This package imports agents, scope and provenance/journal and
+// nothing that links go-git, SSH or HTTP; cmd/agentcheck-hook is a binary of
+// this package alone, which starts in a fraction of the time the whole
+// agentcheck CLI needs (see the README's Performance section). TestDeps
+// keeps it that way.
+//
+// cmd/agentcheck implements the same command as "agentcheck hook" (see
+// cmd/agentcheck/hook.go); its TestHookBinariesAgree runs both on every
+// recorded payload and requires the same journal, output and exit status.
+package hookcmd
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/provenance/journal"
+	"github.com/agentcheck/agentcheck/scope"
+)
+
+// MaxPayload bounds one hook payload read from stdin.
+const MaxPayload = 32 << 20
+
+// IO is what one run of the hook reads and writes, passed explicitly as
+// exec.Cmd carries it, so that tests run it in-process.
+type IO struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Getenv reads the environment; os.Getenv in main.
+	Getenv func(string) string
+}
+
+func (o IO) getenv(key string) string {
+	if o.Getenv == nil {
+		return ""
+	}
+	return o.Getenv(key)
+}
+
+// Exit statuses of Main.
+const (
+	ExitOK    = 0
+	ExitUsage = 2
+)
+
+// Main runs the hook with the arguments after the command name, "--agent
+// NAME", and returns the process's exit status. A failure of the hook
+// itself never blocks the agent: it is reported on stderr and the status is
+// 0. Only a usage error exits 2.
+func Main(args []string, o IO) int {
+	fs := flag.NewFlagSet("hook", flag.ContinueOnError)
+	fs.SetOutput(o.Stderr)
+	agent := fs.String("agent", "", "the agent whose hook payload is on stdin: claude-code, cursor, codex, opencode")
+	fs.Usage = func() {
+		fmt.Fprintln(o.Stderr, "usage: agentcheck hook --agent NAME < payload.json")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		fmt.Fprintf(o.Stderr, "agentcheck: error: %v\n", err)
+		return ExitUsage
+	}
+	if fs.NArg() > 0 || *agent == "" {
+		fmt.Fprintln(o.Stderr, "agentcheck: error: hook needs --agent NAME and no arguments")
+		return ExitUsage
+	}
+	if err := Record(*agent, o); err != nil {
+		fmt.Fprintf(o.Stderr, "agentcheck: hook: %v (the event was not recorded; the agent continues)\n", err)
+	}
+	return ExitOK
+}
+
+// Record reads one payload of agent from o.Stdin and appends its events to
+// the session's journal. Outside a git repository it records nothing.
+func Record(agent string, o IO) error {
+	data, err := io.ReadAll(io.LimitReader(o.Stdin, MaxPayload+1))
+	if err != nil {
+		return fmt.Errorf("reading the hook payload: %w", err)
+	}
+	if len(data) > MaxPayload {
+		return fmt.Errorf("hook payload is over %d bytes", MaxPayload)
+	}
+	h, err := agents.Parse(agents.Input{Agent: agent, Payload: data, Getenv: o.getenv, Now: time.Now().UTC()})
+	if err != nil {
+		return err
+	}
+	if h.Repo.Root == "" {
+		return nil // not inside a git repository: nothing to attest later
+	}
+	for i := range h.Events {
+		if h.Events[i].Kind == journal.KindPrompt {
+			h.Events[i].Scope = scope.FromPrompt(h.Events[i].Text, MentionResolver(h.Repo.Root, h.Cwd))
+		}
+	}
+	return journal.Append(journal.Path(h.Repo.CommonDir, h.Agent, h.Session), h.Events)
+}
+
+// MentionResolver resolves an @mention of a prompt to a path relative to the
+// repository root, relative mentions being relative to the agent's working
+// directory. Mentions outside the repository or of missing files resolve to
+// nothing.
+func MentionResolver(root, cwd string) func(string) (string, bool, bool) {
+	if cwd == "" {
+		cwd = root
+	}
+	return func(mention string) (string, bool, bool) {
+		p := mention
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cwd, filepath.FromSlash(p))
+		}
+		rel, err := filepath.Rel(root, filepath.Clean(p))
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return "", false, false
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return "", false, false
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			rel = ""
+		}
+		return rel, info.IsDir(), true
+	}
+}

@@ -1,0 +1,112 @@
+package hookcmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agentcheck/agentcheck/provenance/journal"
+)
+
+// TestDeps keeps the hook lean: neither this package nor the binary built
+// from it may link what makes the agentcheck CLI slow to start. A new import
+// that pulls one of these in belongs in the CLI, not on the hook's path.
+func TestDeps(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not installed")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "github.com/agentcheck/agentcheck/cmd/agentcheck-hook").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	banned := []string{
+		"github.com/go-git/",                          // go-git and its openpgp, transports, ssh_config
+		"golang.org/x/crypto/ssh",                     // signing keys
+		"github.com/google/go-github/",                // the GitHub gate
+		"github.com/owenrumney/go-sarif/",             // SARIF output
+		"net/http",                                    // HTTP clients
+		"encoding/gob",                                // go-git's index
+		"github.com/agentcheck/agentcheck/provenance", // all but provenance/journal
+		"github.com/agentcheck/agentcheck/check",
+		"github.com/agentcheck/agentcheck/internal/gitrepo",
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, b := range banned {
+			if (pkg == b || strings.HasPrefix(pkg, b) && strings.HasSuffix(b, "/")) && pkg != "github.com/agentcheck/agentcheck/provenance/journal" {
+				t.Errorf("the hook links %s", pkg)
+			}
+		}
+	}
+}
+
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Main(args, IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }})
+	return code, out.String(), errOut.String()
+}
+
+func TestMainUsage(t *testing.T) {
+	for _, args := range [][]string{nil, {"--agent"}, {"--agent", "claude-code", "extra"}, {"--nope"}} {
+		if code, _, stderr := run(t, "", args...); code != ExitUsage || !strings.Contains(stderr, "agentcheck: error:") {
+			t.Errorf("Main(%q) = %d, %q; want a usage error", args, code, stderr)
+		}
+	}
+	if code, _, stderr := run(t, "", "-h"); code != ExitOK || !strings.Contains(stderr, "usage: agentcheck hook --agent NAME") {
+		t.Errorf("Main(-h) = %d, %q", code, stderr)
+	}
+}
+
+func TestMainRecords(t *testing.T) {
+	root := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", root).CombinedOutput(); err != nil {
+		t.Skipf("git init: %v %s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(root, "a.go"), []byte("package a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	payload := func(event string, extra string) string {
+		return `{"session_id":"s1","cwd":` + quote(root) + `,"hook_event_name":"` + event + `"` + extra + `}`
+	}
+	// A prompt that mentions a file declares it; an edit is recorded with
+	// its blob.
+	if code, stdout, stderr := run(t, payload("UserPromptSubmit", `,"prompt":"fix @a.go please"`), "--agent", "claude-code"); code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("prompt: %d %q %q", code, stdout, stderr)
+	}
+	edit := `,"tool_name":"Write","tool_input":{"file_path":` + quote(filepath.Join(root, "a.go")) + `,"content":"package a\n"},"tool_response":{}`
+	if code, stdout, stderr := run(t, payload("PostToolUse", edit), "--agent", "claude-code"); code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("edit: %d %q %q", code, stdout, stderr)
+	}
+	j, err := journal.Read(journal.Path(filepath.Join(root, ".git"), "claude-code", "s1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Events) != 2 {
+		t.Fatalf("%d events: %+v", len(j.Events), j.Events)
+	}
+	if p := j.Events[0]; p.Kind != journal.KindPrompt || len(p.Scope) != 1 || p.Scope[0].Glob != "a.go" || p.Scope[0].Source != journal.SourceMention {
+		t.Errorf("prompt event %+v", p)
+	}
+	if e := j.Events[1]; e.Kind != journal.KindEdit || e.Path != "a.go" || e.Blob != "2a93cdef549545101b086408d9ee767fda0c02c2" {
+		t.Errorf("edit event %+v", e)
+	}
+	// The hook's own failure is reported and never blocks the agent.
+	if code, _, stderr := run(t, "not json", "--agent", "claude-code"); code != 0 || !strings.Contains(stderr, "the agent continues") {
+		t.Errorf("bad payload: %d %q", code, stderr)
+	}
+	// Outside a repository nothing is recorded.
+	outside := `{"session_id":"s1","cwd":` + quote(t.TempDir()) + `,"hook_event_name":"Stop"}`
+	if code, _, stderr := run(t, outside, "--agent", "claude-code"); code != 0 || stderr != "" {
+		t.Errorf("outside a repository: %d %q", code, stderr)
+	}
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
