@@ -1,15 +1,12 @@
 package check
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -112,75 +109,8 @@ func readTrusted(r ObjectReader, base plumbing.Hash, file, repoPath string) ([]b
 func short(h plumbing.Hash) string { return h.String()[:12] }
 
 // ReadFileAt returns the content of the regular file at path in a commit's
-// tree; ok is false when there is no such file. Symlinks are not followed:
-// a trusted file must be a file.
+// tree; ok is false when there is no such file. Symlinks are not followed: a
+// trusted file must be a file. See [gitrepo.ReadFileAt].
 func ReadFileAt(r ObjectReader, commit plumbing.Hash, path string, limit int) (data []byte, ok bool, err error) {
-	t, raw, err := r.Read(commit)
-	if err != nil {
-		return nil, false, fmt.Errorf("reading commit %s: %w", commit, err)
-	}
-	if t != plumbing.CommitObject {
-		return nil, false, fmt.Errorf("object %s is a %s, not a commit", commit, t)
-	}
-	c, err := ParseCommit(commit, raw)
-	if err != nil {
-		return nil, false, err
-	}
-	h, mode, found, err := lookupPath(r, c.Tree, path)
-	if err != nil || !found {
-		return nil, false, err
-	}
-	if !mode.IsRegular() {
-		return nil, false, fmt.Errorf("%s at %s is not a regular file", path, short(commit))
-	}
-	data, err = readBlob(r, h)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(data) > limit {
-		return nil, false, fmt.Errorf("%s at %s is %d bytes, over the %d-byte limit", path, short(commit), len(data), limit)
-	}
-	return data, true, nil
-}
-
-// lookupPath finds a slash-separated path in a tree.
-func lookupPath(r ObjectReader, tree plumbing.Hash, path string) (plumbing.Hash, filemode.FileMode, bool, error) {
-	parts := strings.Split(path, "/")
-	cur := tree
-	for i, name := range parts {
-		t, data, err := r.Read(cur)
-		if err != nil {
-			return plumbing.ZeroHash, 0, false, fmt.Errorf("reading tree %s: %w", cur, err)
-		}
-		if t != plumbing.TreeObject {
-			return plumbing.ZeroHash, 0, false, fmt.Errorf("object %s is a %s, not a tree", cur, t)
-		}
-		it := newTreeIter(cur, data)
-		var found *treeEntry
-		for {
-			more, err := it.next()
-			if err != nil {
-				return plumbing.ZeroHash, 0, false, err
-			}
-			if !more {
-				break
-			}
-			if bytes.Equal(it.cur.name, []byte(name)) {
-				e := it.cur
-				found = &e
-				break
-			}
-		}
-		if found == nil {
-			return plumbing.ZeroHash, 0, false, nil
-		}
-		if i == len(parts)-1 {
-			return found.hash, found.mode, true, nil
-		}
-		if !found.isDir() {
-			return plumbing.ZeroHash, 0, false, nil
-		}
-		cur = found.hash
-	}
-	return plumbing.ZeroHash, 0, false, errors.New("empty path")
+	return gitrepo.ReadFileAt(r, commit, path, limit)
 }

@@ -37,7 +37,7 @@ import (
 	"strings"
 
 	"github.com/agentcheck/agentcheck/agents"
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -92,7 +92,7 @@ type Request struct {
 	Policy func() *scope.Policy
 	// Scope returns the session's declared scope so far. It is called at most
 	// once, and only when needed.
-	Scope func() ([]provenance.ScopeDecl, error)
+	Scope func() ([]journal.ScopeDecl, error)
 }
 
 // Finding is one reason to refuse or flag a pending call.
@@ -150,7 +150,7 @@ func (v Verdict) Reason() string {
 type checker struct {
 	req      Request
 	policy   *scope.Policy
-	decls    []provenance.ScopeDecl
+	decls    []journal.ScopeDecl
 	declsErr error
 	declsOK  bool
 }
@@ -165,7 +165,7 @@ func (c *checker) pol() *scope.Policy {
 	return c.policy
 }
 
-func (c *checker) scope() ([]provenance.ScopeDecl, error) {
+func (c *checker) scope() ([]journal.ScopeDecl, error) {
 	if !c.declsOK {
 		c.declsOK = true
 		if c.req.Scope != nil {
@@ -187,14 +187,14 @@ func Check(req Request) (Verdict, error) {
 	var findings []Finding
 	for i, p := range h.Proposed {
 		switch p.Kind {
-		case provenance.KindExec:
+		case journal.KindExec:
 			if r := CheckCommand(p.Command, req.Env); r != "" {
 				findings = append(findings, Finding{Effect: i, Tamper: true, Block: true,
 					Reason: fmt.Sprintf("agentcheck refused this %s command: %s.", toolName(p), r)})
 			}
-		case provenance.KindEdit, provenance.KindDelete:
+		case journal.KindEdit, journal.KindDelete:
 			findings = append(findings, c.write(i, p)...)
-		case provenance.KindRead:
+		case journal.KindRead:
 			for _, path := range p.Paths() {
 				if r := c.tamperPath(path, false); r != "" {
 					findings = append(findings, Finding{Effect: i, Path: path, Tamper: true, Block: true,
@@ -225,7 +225,7 @@ func toolName(p agents.Proposed) string {
 }
 
 func verb(p agents.Proposed) string {
-	if p.Kind == provenance.KindDelete {
+	if p.Kind == journal.KindDelete {
 		return "delete"
 	}
 	return "change"

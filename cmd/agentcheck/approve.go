@@ -15,6 +15,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
@@ -115,7 +116,7 @@ type approver struct {
 // check resolves the commit and runs the verifier on it, as 'verify COMMIT'
 // would: the findings it has now are what an approval may cover.
 func (a *approver) check(ctx context.Context, rev, base string, trust trustFlags) error {
-	gg, err := a.repo.GoGit()
+	gg, err := gogit.Open(a.repo)
 	if err != nil {
 		return err
 	}

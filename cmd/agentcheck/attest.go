@@ -15,6 +15,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -114,7 +115,7 @@ func findJournal(all []*provenance.Journal, s sessionRef) *provenance.Journal {
 
 // resolveCommit resolves a revision to a commit.
 func resolveCommit(repo *gitrepo.Repo, rev string) (*check.Commit, error) {
-	gg, err := repo.GoGit()
+	gg, err := gogit.Open(repo)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/agentcheck/agentcheck/action"
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
 )
 
 // runGitHub is agentcheck github: the pull-request gate inside GitHub
@@ -138,7 +139,7 @@ func (g *gate) check(ctx context.Context, trust trustFlags) (*check.Report, erro
 			return nil, err
 		}
 	}
-	gg, err := repo.GoGit()
+	gg, err := gogit.Open(repo)
 	if err != nil {
 		return nil, err
 	}

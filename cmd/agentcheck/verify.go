@@ -12,6 +12,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
@@ -104,7 +105,7 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	if err != nil {
 		return nil, withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
 	}
-	gg, err := repo.GoGit()
+	gg, err := gogit.Open(repo)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,8 @@
-package gitrepo
+// Package gogit opens a repository found by gitrepo as a go-git Repository
+// whose objects are read through gitrepo's Store. It is a package of its own
+// so that what links gitrepo alone (the recording hook) does not link go-git's
+// repository, transports and their dependencies.
+package gogit
 
 import (
 	"fmt"
@@ -12,6 +16,8 @@ import (
 	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+
+	"github.com/agentcheck/agentcheck/internal/gitrepo"
 )
 
 // composite is a go-git storage whose objects come from the Store and whose
@@ -20,7 +26,7 @@ import (
 // go-git's probes for optional interfaces (packfile writers, transactions)
 // do not reach the filesystem storage's object code.
 type composite struct {
-	*Store
+	*gitrepo.Store
 	storer.ReferenceStorer
 	storer.ShallowStorer
 	storer.IndexStorer
@@ -30,11 +36,11 @@ type composite struct {
 
 var _ storage.Storer = (*composite)(nil)
 
-// GoGit returns a go-git Repository over this repository: objects are read
-// through the Store (fast, quarantine- and alternates-aware), everything
-// else through go-git's filesystem storage. Ref updates through go-git do
-// not use git's lock protocol; use UpdateRef for those.
-func (r *Repo) GoGit() (*git.Repository, error) {
+// Open returns a go-git Repository over r: objects are read through r's
+// Store (fast, quarantine- and alternates-aware), everything else through
+// go-git's filesystem storage. Ref updates through go-git do not use git's
+// lock protocol; use gitrepo's UpdateRef for those.
+func Open(r *gitrepo.Repo) (*git.Repository, error) {
 	var fs billy.Filesystem = osfs.New(r.GitDir)
 	if r.CommonDir != r.GitDir {
 		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(r.CommonDir))
