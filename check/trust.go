@@ -12,7 +12,7 @@ import (
 )
 
 // PolicyFile is the policy's path in a repository.
-const PolicyFile = ".agentcheck.yml"
+const PolicyFile = scope.PolicyFile
 
 // maxTrustFile bounds the policy and signer files read from a commit.
 const maxTrustFile = 1 << 20

@@ -8,6 +8,9 @@ import (
 // Version is the only policy file version this package understands.
 const Version = 1
 
+// PolicyFile is the policy's path in a repository.
+const PolicyFile = ".agentcheck.yml"
+
 // Values of [Policy.Require]: which commits need a manifest.
 const (
 	RequireAgent = "agent" // commits recognised as an agent's

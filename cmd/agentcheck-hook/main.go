@@ -6,17 +6,16 @@
 // Coding agents run the hook on every tool call, so its start-up is most of
 // its cost. The agentcheck CLI links go-git, SSH, HTTP and GitHub clients
 // for its other commands, and a Go program initializes every package it
-// links before main runs: about 3 ms before the hook does anything, where
+// links before main runs: about 2 ms before the hook does anything, where
 // git rev-parse --git-dir takes about 1 ms. This binary links only the
-// hook's packages (agents, scope and provenance/journal) and starts in
-// about the time git does.
+// hook's packages — the agent adapters, the policy, the session journal, the
+// runtime enforcement rules and gitrepo's object store, which reads the
+// trusted policy — and starts in about the time git does.
 //
-// Install it next to agentcheck:
+// agentcheck init names it in the agents' hook configuration. Install it
+// next to agentcheck:
 //
 //	go install github.com/agentcheck/agentcheck/cmd/...@latest
-//
-// and name it in the agents' hook configuration instead of "agentcheck
-// hook". Both write the same journal.
 package main
 
 import (

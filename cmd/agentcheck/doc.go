@@ -18,12 +18,13 @@ reported on stderr and the hook exits 0.
 
 	agentcheck-hook --agent claude-code|cursor|codex|opencode
 
-The same command in a binary of its own (cmd/agentcheck-hook), which links
-only what the hook uses. Agents run the hook on every tool call, and most of
-its time is start-up: one event takes agentcheck-hook about 1.5 times what
-git rev-parse --git-dir takes, and agentcheck, which links everything its
-other commands need, about 2.5 times. Name agentcheck-hook in the agents'
-hook configuration when it is installed; both write the same journal.
+The same command, runtime enforcement included, in a binary of its own
+(cmd/agentcheck-hook, installed next to agentcheck), which links only what
+the hook uses. Agents run the hook on every tool call, and most of its time
+is start-up: one event takes agentcheck-hook about 1.6 times what git
+rev-parse --git-dir takes, and agentcheck, which links everything its other
+commands need, about 2.5 times. agentcheck init writes agentcheck-hook into
+the agents' configuration; both write the same journal.
 
 # Setup
 
@@ -45,7 +46,7 @@ configuration instead (~/.claude/settings.json, ~/.cursor/hooks.json,
 $CODEX_HOME/hooks.json, ~/.config/opencode/plugins/agentcheck.js); git hooks
 stay per repository.
 
-The agents' configuration runs "agentcheck hook" from PATH, since it is meant
+The agents' configuration runs "agentcheck-hook" from PATH, since it is meant
 to be committed; the git hooks run the absolute path of the agentcheck that
 installed them, falling back to PATH.
 
@@ -83,7 +84,8 @@ pre-push and reference-transaction ever fail a git command.
 
 # Runtime enforcement
 
-In the pre-tool events of every agent, "agentcheck hook" judges what the call
+In the pre-tool events of every agent, the hook (agentcheck-hook, or
+agentcheck hook) judges what the call
 would do and refuses, in the agent's own answer, edits, writes, deletes,
 moves and patches of block paths and of declare paths the session has not
 declared, and self-tampering: writes inside the git directory (hooks,

@@ -17,6 +17,7 @@ import (
 	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"github.com/agentcheck/agentcheck/internal/install"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
@@ -97,8 +98,14 @@ func (d *doctor) binary(ctx context.Context, dir string) {
 	if p, err := exec.LookPath("agentcheck"); err == nil {
 		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, version()), "")
 	} else {
-		d.add(docMissing, "agentcheck", "not on PATH: the agents' hooks run 'agentcheck hook', so nothing is recorded",
-			"go install github.com/agentcheck/agentcheck/cmd/agentcheck@latest, and put its directory on PATH")
+		d.add(docMissing, "agentcheck", "not on PATH: the git hooks fall back to it, and you need it to attest and verify",
+			"go install github.com/agentcheck/agentcheck/cmd/...@latest, and put its directory on PATH")
+	}
+	if p, err := exec.LookPath("agentcheck-hook"); err == nil {
+		d.add(docOK, "agentcheck-hook", p+" on PATH", "")
+	} else {
+		d.add(docMissing, "agentcheck-hook", "not on PATH: the agents' hooks run 'agentcheck-hook', so nothing is recorded and nothing is enforced",
+			"go install github.com/agentcheck/agentcheck/cmd/...@latest (it installs agentcheck and agentcheck-hook), and put its directory on PATH")
 	}
 	out, err := gitOutput(ctx, dir, "version")
 	if err != nil {
@@ -250,9 +257,9 @@ func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *gitrepo.Repo,
 	root := repo.WorkTree
 	email := gitConfig(ctx, dir, "user.email")
 	pub, _, _, keyErr := userPublicKey(ctx, inv, dir)
-	cfg := readRepoConfig(agents.Repo{Root: root, GitDir: repo.GitDir, CommonDir: repo.CommonDir})
+	cfg := hookcmd.ReadRepoConfig(agents.Repo{Root: root, GitDir: repo.GitDir, CommonDir: repo.CommonDir})
 	var base, baseRef string
-	for _, ref := range trustedRefs(repo, cfg) {
+	for _, ref := range hookcmd.TrustedRefs(repo, cfg) {
 		if h, err := repo.Ref(ref); err == nil {
 			base, baseRef = h.String(), ref
 			break

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -78,7 +79,7 @@ func runScope(ctx context.Context, inv *Invocation, args []string) error {
 	}
 	var decls []provenance.ScopeDecl
 	for _, g := range pos {
-		got := scope.FromPrompt(`scope: "`+g+`"`, mentionResolver(repo.WorkTree, repo.WorkTree))
+		got := scope.FromPrompt(`scope: "`+g+`"`, hookcmd.MentionResolver(repo.WorkTree, repo.WorkTree))
 		if len(got) == 0 || strings.ContainsAny(g, "\"\n") {
 			return withHint(fmt.Errorf("%q is not a glob of repository paths", g),
 				"give globs relative to the repository root, like 'internal/payments/**' or '.github/workflows/ci.yml'")

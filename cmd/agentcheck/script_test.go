@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/agentcheck/agentcheck/provenance"
@@ -28,6 +30,14 @@ var update = flag.Bool("update", false, "rewrite the golden output in testdata/*
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"agentcheck": main,
+		// The agents' hook command, as cmd/agentcheck-hook runs it.
+		"agentcheck-hook": func() {
+			args := os.Args[1:]
+			if len(args) > 0 && args[0] == "hook" {
+				args = args[1:]
+			}
+			os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+		},
 	})
 }
 

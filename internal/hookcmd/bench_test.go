@@ -32,7 +32,7 @@ func benchRepo(b *testing.B) (dir string, payload []byte) {
 func BenchmarkRecord(b *testing.B) {
 	_, payload := benchRepo(b)
 	for b.Loop() {
-		if err := Record("claude-code", IO{Stdin: bytes.NewReader(payload), Stdout: io.Discard, Stderr: io.Discard}); err != nil {
+		if _, err := Record("claude-code", IO{Stdin: bytes.NewReader(payload), Stdout: io.Discard, Stderr: io.Discard}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -21,10 +21,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/enforce"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -77,35 +79,74 @@ func Main(args []string, o IO) int {
 		fmt.Fprintln(o.Stderr, "agentcheck: error: hook needs --agent NAME and no arguments")
 		return ExitUsage
 	}
-	if err := Record(*agent, o); err != nil {
+	code, err := Record(*agent, o)
+	if err != nil {
 		fmt.Fprintf(o.Stderr, "agentcheck: hook: %v (the event was not recorded; the agent continues)\n", err)
 	}
-	return ExitOK
+	return code
 }
 
-// Record reads one payload of agent from o.Stdin and appends its events to
-// the session's journal. Outside a git repository it records nothing.
-func Record(agent string, o IO) error {
+// Record reads one payload of agent from o.Stdin, applies runtime
+// enforcement to a pre-tool event (see enforce.go) and appends the events to
+// the session's journal. It returns the exit status the agent expects for the
+// answer written — non-zero only when the call is denied in an agent whose
+// deny is an exit status — and an error of the hook itself, which never
+// denies anything. Outside a git repository it records nothing.
+func Record(agent string, o IO) (int, error) {
 	data, err := io.ReadAll(io.LimitReader(o.Stdin, MaxPayload+1))
 	if err != nil {
-		return fmt.Errorf("reading the hook payload: %w", err)
+		return ExitOK, fmt.Errorf("reading the hook payload: %w", err)
 	}
 	if len(data) > MaxPayload {
-		return fmt.Errorf("hook payload is over %d bytes", MaxPayload)
+		return ExitOK, fmt.Errorf("hook payload is over %d bytes", MaxPayload)
 	}
-	h, err := agents.Parse(agents.Input{Agent: agent, Payload: data, Getenv: o.getenv, Now: time.Now().UTC()})
+	now := time.Now().UTC()
+	h, err := agents.Parse(agents.Input{Agent: agent, Payload: data, Getenv: o.getenv, Now: now})
 	if err != nil {
-		return err
+		return ExitOK, err
 	}
 	if h.Repo.Root == "" {
-		return nil // not inside a git repository: nothing to attest later
+		return ExitOK, nil // not inside a git repository: nothing to attest later
 	}
 	for i := range h.Events {
 		if h.Events[i].Kind == journal.KindPrompt {
-			h.Events[i].Scope = scope.FromPrompt(h.Events[i].Text, MentionResolver(h.Repo.Root, h.Cwd))
+			resolve := MentionResolver(h.Repo.Root, h.Cwd)
+			h.Events[i].Scope = scope.FromPrompt(h.Events[i].Text, resolve)
+			h.Events[i].Scope = appendMentions(h.Events[i].Scope, h.Mentions, resolve)
 		}
 	}
-	return journal.Append(journal.Path(h.Repo.CommonDir, h.Agent, h.Session), h.Events)
+	path := journal.Path(h.Repo.CommonDir, h.Agent, h.Session)
+	events, code := h.Events, ExitOK
+	var enforceErr error
+	if h.Phase == agents.PhasePre && len(h.Proposed) > 0 {
+		var v enforce.Verdict
+		v, enforceErr = enforceHook(o, h, path)
+		events, code = applyVerdict(h, v, now, o.Stdout, o.Stderr)
+	}
+	if err := journal.Append(path, events); err != nil {
+		return code, err
+	}
+	if enforceErr != nil {
+		return code, fmt.Errorf("reading the session's scope: %w (judged as if it declared nothing)", enforceErr)
+	}
+	return code, nil
+}
+
+// appendMentions adds the files a prompt attached (Cursor's attachments,
+// OpenCode's file parts) as @-mentions: soft scope declarations, as if the
+// human had typed @path.
+func appendMentions(decls []journal.ScopeDecl, mentions []string, resolve scope.Resolver) []journal.ScopeDecl {
+	for _, m := range mentions {
+		if m == "" || strings.ContainsAny(m, "\"\n\r") {
+			continue
+		}
+		for _, d := range scope.FromPrompt("@\""+m+"\"", resolve) {
+			if !slices.Contains(decls, d) {
+				decls = append(decls, d)
+			}
+		}
+	}
+	return decls
 }
 
 // MentionResolver resolves an @mention of a prompt to a path relative to the

@@ -22,12 +22,14 @@ const (
 // Agents lists the supported agents in the order init reports them.
 func Agents() []string { return []string{ClaudeCode, Cursor, Codex, OpenCode} }
 
-// HookCommand is the command an agent runs for every hook event. It names
-// the binary by PATH, not by an absolute path: the project-level files are
-// meant to be committed and shared, and a teammate's agentcheck lives
+// HookCommand is the command an agent runs for every hook event:
+// agentcheck-hook, the recording hook in a binary that starts about as fast
+// as git does (it runs on every tool call), installed with agentcheck. It
+// names the binary by PATH, not by an absolute path: the project-level files
+// are meant to be committed and shared, and a teammate's agentcheck lives
 // elsewhere. An agent that cannot find it gets exit status 127, which none
-// of the agents treats as a deny.
-func HookCommand(agent string) string { return "agentcheck hook --agent " + agent }
+// of the agents treats as a deny; agentcheck doctor reports it.
+func HookCommand(agent string) string { return "agentcheck-hook --agent " + agent }
 
 // Outcome says what an install step did to a file.
 type Outcome string
@@ -224,13 +226,15 @@ func cursorHasCommand(entry json.RawMessage, cmd string) bool {
 }
 
 // isOurCommand recognises agentcheck's hook command, also when a human
-// wrote it with an absolute path or extra flags.
+// wrote it with an absolute path or extra flags, and in its older spelling
+// "agentcheck hook --agent NAME", which does the same.
 func isOurCommand(have, want string) bool {
 	if have == want {
 		return true
 	}
-	agent := strings.TrimPrefix(want, "agentcheck hook ")
-	return strings.Contains(have, "agentcheck") && strings.Contains(have, " hook ") && strings.Contains(have, agent)
+	agent := strings.TrimPrefix(want, "agentcheck-hook ")
+	return strings.Contains(have, agent) &&
+		(strings.Contains(have, "agentcheck-hook") || strings.Contains(have, "agentcheck") && strings.Contains(have, " hook "))
 }
 
 // HasAgentHooks reports whether the file at path runs agentcheck's hook for

@@ -9,7 +9,7 @@
 // Claude Code's .claude/settings.json and Codex's .codex/hooks.json get one
 // hook group per recorded event; Cursor's .cursor/hooks.json one entry per
 // event. JSON members keep their order; only agentcheck's entries are
-// added, and an entry that already runs "agentcheck hook --agent NAME"
+// added, and an entry that already runs agentcheck's hook command ("agentcheck-hook --agent NAME", or the older "agentcheck hook --agent NAME")
 // (even by an absolute path) is left as it is. A file that is not the JSON
 // the agent expects is not touched: the step is skipped and says why.
 //

@@ -16,7 +16,7 @@ var openCodePlugin []byte
 const pluginMarker = "// agentcheck-managed:"
 
 // OpenCodePlugin returns the source of agentcheck's OpenCode plugin, an ES
-// module that spawns "agentcheck hook --agent opencode" for each hook.
+// module that spawns "agentcheck-hook hook --agent opencode" for each hook.
 func OpenCodePlugin() []byte { return bytes.Clone(openCodePlugin) }
 
 // writePlugin writes the OpenCode plugin at path. A file there that is not

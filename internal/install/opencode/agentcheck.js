@@ -2,7 +2,7 @@
 // "agentcheck init". Re-run it to update this file; do not edit it.
 //
 // It records this OpenCode session for agentcheck and applies agentcheck's
-// runtime policy. Each hook below spawns "agentcheck hook --agent opencode"
+// runtime policy. Each hook below spawns "agentcheck-hook hook --agent opencode"
 // with one JSON envelope on stdin: {hook, directory, worktree, mcpServers,
 // input, output} for plugin hooks, {hook: "event", directory, worktree,
 // event} for bus events. When agentcheck exits with status 2 the pending
@@ -12,7 +12,7 @@
 // so the recorder never stops the agent by accident.
 import { spawn } from "node:child_process";
 
-const BIN = process.env.AGENTCHECK_BIN || "agentcheck";
+const BIN = process.env.AGENTCHECK_BIN || "agentcheck-hook";
 const TIMEOUT_MS = 30000;
 const MAX_STDERR = 64 * 1024;
 // Bus events worth a process: the others (message parts, file watcher…)

@@ -1,4 +1,4 @@
-package main
+package hookcmd
 
 import (
 	"bytes"
@@ -12,10 +12,9 @@ import (
 	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
 
 	"github.com/agentcheck/agentcheck/agents"
-	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/enforce"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -36,17 +35,17 @@ import (
 
 // enforceHook judges a pre-tool event. It returns the findings to act on
 // (none when the call may proceed silently) and the decision they lead to.
-func enforceHook(inv *Invocation, h *agents.Hook, journal string) (enforce.Verdict, error) {
-	env := enforce.EnvFrom(inv.getenv)
+func enforceHook(o IO, h *agents.Hook, journalPath string) (enforce.Verdict, error) {
+	env := enforce.EnvFrom(o.getenv)
 	var cfg *formatcfg.Config
 	config := func() *formatcfg.Config {
 		if cfg == nil {
-			cfg = readRepoConfig(h.Repo)
+			cfg = ReadRepoConfig(h.Repo)
 		}
 		return cfg
 	}
 	for _, p := range h.Proposed {
-		if p.Kind == provenance.KindEdit || p.Kind == provenance.KindDelete {
+		if p.Kind == journal.KindEdit || p.Kind == journal.KindDelete {
 			env.HooksDir = hooksDirOf(h.Repo, config())
 			break
 		}
@@ -55,19 +54,19 @@ func enforceHook(inv *Invocation, h *agents.Hook, journal string) (enforce.Verdi
 		Hook: h,
 		Env:  env,
 		Policy: func() *scope.Policy {
-			p, err := runtimePolicy(h.Repo, config(), inv.getenv)
+			p, err := runtimePolicy(h.Repo, config(), o.getenv)
 			if err != nil {
-				fmt.Fprintf(inv.Stderr, "agentcheck: hook: %v; applying the built-in policy\n", err)
+				fmt.Fprintf(o.Stderr, "agentcheck: hook: %v; applying the built-in policy\n", err)
 			}
 			return p
 		},
-		Scope: func() ([]provenance.ScopeDecl, error) { return provenance.ReadScope(journal) },
+		Scope: func() ([]journal.ScopeDecl, error) { return journal.ReadScope(journalPath) },
 	})
 }
 
-// readRepoConfig reads the repository's config file; a missing or broken
+// ReadRepoConfig reads the repository's config file; a missing or broken
 // one reads as empty.
-func readRepoConfig(r agents.Repo) *formatcfg.Config {
+func ReadRepoConfig(r agents.Repo) *formatcfg.Config {
 	cfg := formatcfg.New()
 	for _, p := range []string{filepath.Join(r.CommonDir, "config"), filepath.Join(r.GitDir, "config.worktree")} {
 		b, err := os.ReadFile(p)
@@ -112,19 +111,19 @@ func runtimePolicy(r agents.Repo, cfg *formatcfg.Config, getenv func(string) str
 		return scope.Default(), fmt.Errorf("reading the trusted policy: %w", err)
 	}
 	defer repo.Close()
-	for _, ref := range trustedRefs(repo, cfg) {
+	for _, ref := range TrustedRefs(repo, cfg) {
 		h, err := repo.Ref(ref)
 		if err != nil {
 			continue
 		}
-		data, ok, err := check.ReadFileAt(repo.Objects, h, check.PolicyFile, 1<<20)
+		data, ok, err := gitrepo.ReadFileAt(repo.Objects, h, scope.PolicyFile, 1<<20)
 		if err != nil {
-			return scope.Default(), fmt.Errorf("reading %s at %s: %w", check.PolicyFile, ref, err)
+			return scope.Default(), fmt.Errorf("reading %s at %s: %w", scope.PolicyFile, ref, err)
 		}
 		if !ok {
 			return scope.Default(), nil
 		}
-		p, err := scope.Parse(data, check.PolicyFile+"@"+ref)
+		p, err := scope.Parse(data, scope.PolicyFile+"@"+ref)
 		if err != nil {
 			return scope.Default(), err
 		}
@@ -133,9 +132,9 @@ func runtimePolicy(r agents.Repo, cfg *formatcfg.Config, getenv func(string) str
 	return scope.Default(), nil
 }
 
-// trustedRefs lists the refs the runtime policy may come from, most trusted
+// TrustedRefs lists the refs the runtime policy may come from, most trusted
 // first.
-func trustedRefs(repo *gitrepo.Repo, cfg *formatcfg.Config) []string {
+func TrustedRefs(repo *gitrepo.Repo, cfg *formatcfg.Config) []string {
 	remote, upstream := "origin", ""
 	if branch := currentBranch(repo); branch != "" {
 		b := cfg.Section("branch").Subsection(branch)
@@ -170,18 +169,18 @@ func currentBranch(repo *gitrepo.Repo) string {
 
 // applyVerdict journals the calls the verdict intervenes in and writes the
 // agent's answer. It returns the exit code of the hook process.
-func applyVerdict(h *agents.Hook, v enforce.Verdict, at time.Time, stdout, stderr io.Writer) (events []provenance.Event, code int) {
+func applyVerdict(h *agents.Hook, v enforce.Verdict, at time.Time, stdout, stderr io.Writer) (events []journal.Event, code int) {
 	if len(v.Findings) == 0 {
 		return h.Events, 0
 	}
-	decision := provenance.DecisionWarn
+	decision := journal.DecisionWarn
 	if v.Deny() {
-		decision = provenance.DecisionDeny
+		decision = journal.DecisionDeny
 	}
-	events = append([]provenance.Event(nil), h.Events...)
+	events = append([]journal.Event(nil), h.Events...)
 	done := map[int]bool{}
 	for _, f := range v.Findings {
-		if decision == provenance.DecisionDeny && !f.Block {
+		if decision == journal.DecisionDeny && !f.Block {
 			continue
 		}
 		if done[f.Effect] {
@@ -190,9 +189,9 @@ func applyVerdict(h *agents.Hook, v enforce.Verdict, at time.Time, stdout, stder
 		done[f.Effect] = true
 		p := h.Proposed[f.Effect]
 		marked := false
-		if p.Kind == provenance.KindExec {
+		if p.Kind == journal.KindExec {
 			for i := range events {
-				if events[i].Kind == provenance.KindExec && events[i].Command == p.Command && events[i].Decision == "" {
+				if events[i].Kind == journal.KindExec && events[i].Command == p.Command && events[i].Decision == "" {
 					events[i].Decision, events[i].Reason = decision, f.Reason
 					marked = true
 					break
@@ -202,7 +201,7 @@ func applyVerdict(h *agents.Hook, v enforce.Verdict, at time.Time, stdout, stder
 		if marked {
 			continue
 		}
-		ev := provenance.Event{
+		ev := journal.Event{
 			Time: at, Agent: h.Agent, Session: h.Session, Kind: p.Kind, Tool: p.Tool,
 			Path: p.Path, Command: p.Command, URL: p.URL, Query: p.Query, Server: p.Server,
 			Decision: decision, Reason: f.Reason,
@@ -212,7 +211,7 @@ func applyVerdict(h *agents.Hook, v enforce.Verdict, at time.Time, stdout, stder
 		}
 		events = append(events, ev)
 	}
-	if decision == provenance.DecisionDeny {
+	if decision == journal.DecisionDeny {
 		return events, h.Deny(stdout, stderr, v.Reason())
 	}
 	return events, h.Warn(stdout, stderr, v.Reason())
