@@ -320,4 +320,3 @@ func TestShallow(t *testing.T) {
 		t.Fatalf("full clone IsShallow = %v, %v", ok, err)
 	}
 }
-
