@@ -25,7 +25,7 @@ func runExport(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	checked, err := checkRange(ctx, inv, pos, trust)
+	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{})
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/agentcheck/agentcheck/action"
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
-	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
 )
 
 // runGitHub is agentcheck github: the pull-request gate inside GitHub
@@ -126,65 +125,41 @@ func (g *gate) check(ctx context.Context, trust trustFlags) (*check.Report, erro
 		t := &check.Trust{PolicySource: "none (nothing to check)"}
 		return check.NewReport(g.ev.Ref+" deleted", plumbing.ZeroHash, t, nil), nil
 	}
-	dir, err := g.inv.dir()
-	if err != nil {
-		return nil, err
-	}
-	repo, err := gitrepo.Open(dir, g.inv.getenv)
-	if err != nil {
-		return nil, withHint(fmt.Errorf("opening repository: %w", err), "check out the repository first (actions/checkout)")
-	}
-	for _, f := range []*string{trust.policy, trust.signers, trust.approvers} {
-		if err := outsideWorkTree(repo, *f); err != nil {
-			return nil, err
-		}
-	}
-	gg, err := gogit.Open(repo)
-	if err != nil {
-		return nil, err
-	}
-	rng, err := check.ResolveRange(gg, []string{g.ev.Range()})
-	if err != nil {
-		return nil, withHint(fmt.Errorf("resolving %s of %s: %w", g.ev.Range(), g.ev.Describe(), err),
-			"fetch the base and head commits first: the agentcheck action does (fetch-history.sh)")
-	}
-	shallow, err := repo.ShallowCommits()
-	if err != nil {
-		return nil, err
-	}
-	commits, err := rng.Walk(ctx, repo.Objects, check.WithShallow(shallow))
-	if err != nil {
-		return nil, historyError(err)
-	}
-	t, err := check.LoadTrust(repo.Objects, check.TrustSource{
-		PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers, Base: rng.Base,
+	var keys *action.GitHubKeys
+	checked, err := checkRange(ctx, g.inv, []string{g.ev.Range()}, trust, rangeOptions{
+		resolveHint: "fetch the base and head commits of " + g.ev.Describe() + " first: the agentcheck action does (fetch-history.sh)",
+		trustHint:   "fix the policy on the base branch, or pass the action a policy file",
+		checkTrustFiles: func(repo *gitrepo.Repo, files ...string) error {
+			for _, f := range files {
+				if err := outsideWorkTree(repo, f); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		// Approvals come from the base's approvers file, never from keys
+		// registered on GitHub; manifests may, when the policy says so.
+		tune: func(t *check.Trust, v *check.Verifier) {
+			if !t.Policy.Trust.GitHubSSHKeys {
+				return
+			}
+			keys = &action.GitHubKeys{Client: g.client, Owner: g.env.Owner(), Repo: g.env.Repo()}
+			if g.ev.PullRequest != nil {
+				keys.PullRequest = g.ev.PullRequest.Number
+			}
+			v.ExtraKeys = keys.Trust(ctx)
+		},
 	})
 	if err != nil {
-		return nil, withHint(err, "fix the policy on the base branch, or pass the action a policy file")
-	}
-	notes, err := loadNotes(repo)
-	if err != nil {
 		return nil, err
 	}
-	v := check.NewVerifier(t, notes, repo.Objects) // approvals from the base's approvers, never GitHub's keys
-	var keys *action.GitHubKeys
-	if t.Policy.Trust.GitHubSSHKeys {
-		keys = &action.GitHubKeys{Client: g.client, Owner: g.env.Owner(), Repo: g.env.Repo()}
-		if g.ev.PullRequest != nil {
-			keys.PullRequest = g.ev.PullRequest.Number
-		}
-		v.ExtraKeys = keys.Trust(ctx)
-	}
-	reports, err := v.Verify(ctx, commits)
-	if err != nil {
-		return nil, historyError(err)
-	}
+	defer checked.repo.Close()
 	if keys != nil {
 		for _, e := range keys.Errors() {
 			g.warnf("trust.github_ssh_keys: %s; manifests signed with keys registered on GitHub could not be trusted", e)
 		}
 	}
-	return check.NewReport(rng.Spec, rng.Base, t, reports), nil
+	return checked.report, nil
 }
 
 // outsideWorkTree refuses a trusted file inside the repository's work tree:

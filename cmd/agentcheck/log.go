@@ -21,7 +21,7 @@ func runLog(ctx context.Context, inv *Invocation, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError("unknown format %q (want text or json)", *format)
 	}
-	checked, err := checkRange(ctx, inv, pos, trust)
+	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,7 +69,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err := out.check(); err != nil {
 		return err
 	}
-	checked, err := checkRange(ctx, inv, pos, trust)
+	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{})
 	if err != nil {
 		return err
 	}
@@ -91,19 +92,36 @@ type checkedRange struct {
 	report  *check.Report
 }
 
+// rangeOptions adapt checkRange to where it runs.
+type rangeOptions struct {
+	// resolveHint says how to fix a range that does not resolve.
+	resolveHint string
+	// trustHint says how to fix a trusted side that cannot be read.
+	trustHint string
+	// checkTrustFiles, if set, vets the trusted files the flags name
+	// before anything is read (the GitHub gate refuses files inside the
+	// pull request's own work tree).
+	checkTrustFiles func(repo *gitrepo.Repo, files ...string) error
+	// tune, if set, adjusts the verifier: the GitHub gate also trusts keys
+	// registered on GitHub when the policy says so.
+	tune func(t *check.Trust, v *check.Verifier)
+}
+
 // checkRange resolves the range the arguments name (default
 // @{upstream}..HEAD, else HEAD), reads the trusted side (the policy and keys
 // from the range's base, or the files the flags name), walks the range and
-// verifies every commit. verify, log and export share it, so that the three
-// agree on every range and never read the trusted side differently.
-func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustFlags) (*checkedRange, error) {
-	dir, err := inv.dir()
+// verifies every commit. verify, log, export and the GitHub gate share it,
+// so that they agree on every range and never read the trusted side
+// differently.
+func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustFlags, opts rangeOptions) (*checkedRange, error) {
+	repo, _, err := openRepo(inv)
 	if err != nil {
 		return nil, err
 	}
-	repo, err := gitrepo.Open(dir, inv.getenv)
-	if err != nil {
-		return nil, withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck inside a git repository")
+	if opts.checkTrustFiles != nil {
+		if err := opts.checkTrustFiles(repo, *trust.policy, *trust.signers, *trust.approvers); err != nil {
+			return nil, err
+		}
 	}
 	gg, err := gogit.Open(repo)
 	if err != nil {
@@ -111,7 +129,7 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	}
 	rng, err := check.ResolveRange(gg, pos)
 	if err != nil {
-		return nil, withHint(fmt.Errorf("resolving range: %w", err), "give a range like HEAD~3..HEAD or a commit")
+		return nil, withHint(fmt.Errorf("resolving range: %w", err), cmp.Or(opts.resolveHint, "give a range like HEAD~3..HEAD or a commit"))
 	}
 	shallow, err := repo.ShallowCommits()
 	if err != nil {
@@ -125,13 +143,17 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 		PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers, Base: rng.Base,
 	})
 	if err != nil {
-		return nil, withHint(err, "fix the policy on the base branch, or pass --policy FILE")
+		return nil, withHint(err, cmp.Or(opts.trustHint, "fix the policy on the base branch, or pass --policy FILE"))
 	}
 	notes, err := loadNotes(repo)
 	if err != nil {
 		return nil, err
 	}
-	reports, err := verifyCommits(ctx, inv, check.NewVerifier(t, notes, repo.Objects), commits)
+	v := check.NewVerifier(t, notes, repo.Objects)
+	if opts.tune != nil {
+		opts.tune(t, v)
+	}
+	reports, err := verifyCommits(ctx, inv, v, commits)
 	if err != nil {
 		return nil, historyError(err)
 	}
