@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -29,7 +30,7 @@ func hostileLog(t *testing.T) *Log {
 		Session: provenance.SessionInfo{ID: "s1", Started: t0, Ended: t0.Add(90 * time.Second), PermissionMode: "default"},
 		Task: provenance.Task{
 			Prompts: []provenance.Prompt{{At: t0, Text: "=HYPERLINK(\"http://evil.example\",\"click\") </script><script>alert(1)</script>"}},
-			Scope:   []provenance.ScopeDecl{{Glob: "src/**", Source: provenance.SourceDirective}},
+			Scope:   []journal.ScopeDecl{{Glob: "src/**", Source: journal.SourceDirective}},
 		},
 		Reads: []provenance.Read{
 			{Kind: provenance.ReadFile, Path: "src/a.go"},
@@ -38,10 +39,10 @@ func hostileLog(t *testing.T) *Log {
 			{Kind: provenance.ReadMCP, Server: "github", Tool: "get_issue"},
 		},
 		Actions: []provenance.Action{
-			{Kind: provenance.KindExec, Command: "+cmd|' /C calc'!A0"},
-			{Kind: provenance.KindExec, Command: "echo \x1b[2J\u202eexe.txt\"><svg onload=alert(1)>"},
-			{Kind: provenance.KindEdit, Path: "src/a.go", Blob: "b1"},
-			{Kind: provenance.KindMCP, Server: "github", Tool: "get_issue"},
+			{Kind: journal.KindExec, Command: "+cmd|' /C calc'!A0"},
+			{Kind: journal.KindExec, Command: "echo \x1b[2J\u202eexe.txt\"><svg onload=alert(1)>"},
+			{Kind: journal.KindEdit, Path: "src/a.go", Blob: "b1"},
+			{Kind: journal.KindMCP, Server: "github", Tool: "get_issue"},
 		},
 		Files: map[string]string{"src/a.go": "3333333333333333333333333333333333333333"},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -50,25 +51,25 @@ type Commit struct {
 
 // Session is what one manifest on the commit says the session did.
 type Session struct {
-	Label          string                 `json:"session"` // agent/id, as findings name it
-	Agent          string                 `json:"agent"`
-	AgentVersion   string                 `json:"agentVersion,omitempty"`
-	Model          string                 `json:"model,omitempty"`
-	ID             string                 `json:"id"`
-	Signature      string                 `json:"signature"` // "valid", or "invalid": then nothing below is vouched for
-	Signer         string                 `json:"signer,omitempty"`
-	KeyID          string                 `json:"keyid,omitempty"`
-	Started        time.Time              `json:"started"`
-	Ended          time.Time              `json:"ended"`
-	PermissionMode string                 `json:"permissionMode,omitempty"`
-	Task           Task                   `json:"task"`
-	Scope          []provenance.ScopeDecl `json:"scope"`
-	Reads          Reads                  `json:"reads"`
-	Actions        Actions                `json:"actions"`
-	Files          []File                 `json:"files"`
-	Remotes        []provenance.Remote    `json:"remotes,omitempty"`
-	Tainted        bool                   `json:"tainted"`
-	Findings       Counts                 `json:"findings"`
+	Label          string              `json:"session"` // agent/id, as findings name it
+	Agent          string              `json:"agent"`
+	AgentVersion   string              `json:"agentVersion,omitempty"`
+	Model          string              `json:"model,omitempty"`
+	ID             string              `json:"id"`
+	Signature      string              `json:"signature"` // "valid", or "invalid": then nothing below is vouched for
+	Signer         string              `json:"signer,omitempty"`
+	KeyID          string              `json:"keyid,omitempty"`
+	Started        time.Time           `json:"started"`
+	Ended          time.Time           `json:"ended"`
+	PermissionMode string              `json:"permissionMode,omitempty"`
+	Task           Task                `json:"task"`
+	Scope          []journal.ScopeDecl `json:"scope"`
+	Reads          Reads               `json:"reads"`
+	Actions        Actions             `json:"actions"`
+	Files          []File              `json:"files"`
+	Remotes        []provenance.Remote `json:"remotes,omitempty"`
+	Tainted        bool                `json:"tainted"`
+	Findings       Counts              `json:"findings"`
 }
 
 // Task is what the human asked for.
@@ -234,7 +235,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 		out.Signature = "valid"
 	}
 	if out.Scope == nil {
-		out.Scope = []provenance.ScopeDecl{}
+		out.Scope = []journal.ScopeDecl{}
 	}
 	for _, pr := range p.Task.Prompts {
 		rec := Prompt{At: pr.At.UTC(), Text: pr.Text, SHA256: pr.SHA256, Recorded: "full"}
@@ -273,13 +274,13 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 	out.Reads.MCPServers = sources(servers)
 	for _, a := range p.Actions {
 		switch a.Kind {
-		case provenance.KindEdit, provenance.KindDelete:
-			out.Actions.Edits = append(out.Actions.Edits, Edit{Path: a.Path, Deleted: a.Kind == provenance.KindDelete, Failed: a.Failed, Decision: a.Decision})
-		case provenance.KindExec:
+		case journal.KindEdit, journal.KindDelete:
+			out.Actions.Edits = append(out.Actions.Edits, Edit{Path: a.Path, Deleted: a.Kind == journal.KindDelete, Failed: a.Failed, Decision: a.Decision})
+		case journal.KindExec:
 			out.Actions.Commands = append(out.Actions.Commands, Command{Command: a.Command, Failed: a.Failed, Decision: a.Decision})
-		case provenance.KindMCP:
+		case journal.KindMCP:
 			out.Actions.MCP = append(out.Actions.MCP, MCPCall{Server: a.Server, Tool: a.Tool, Trusted: check.TrustedMCP(a.Server, pol.Taint.TrustedMCP), Failed: a.Failed, Decision: a.Decision})
-		case provenance.KindSubagent:
+		case journal.KindSubagent:
 			out.Actions.Subagents = append(out.Actions.Subagents, a.Text)
 		}
 	}
@@ -289,7 +290,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 	}
 	sort.Strings(paths)
 	for _, f := range paths {
-		out.Files = append(out.Files, File{Path: f, Blob: p.Files[f], Deleted: p.Files[f] == provenance.ZeroBlob})
+		out.Files = append(out.Files, File{Path: f, Blob: p.Files[f], Deleted: p.Files[f] == journal.ZeroBlob})
 	}
 	if p.Repo != nil {
 		out.Remotes = p.Repo.Remotes

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -61,7 +62,7 @@ func (cc *commitCheck) judgeExfiltration(s *sessionManifest) {
 	remotes := remotesOf(s.pred)
 	seen := map[string]bool{}
 	for _, a := range s.pred.Actions {
-		if a.Kind != provenance.KindExec || a.Decision == provenance.DecisionDeny || seen[a.Command] {
+		if a.Kind != journal.KindExec || a.Decision == journal.DecisionDeny || seen[a.Command] {
 			continue
 		}
 		seen[a.Command] = true
@@ -89,7 +90,7 @@ type knownRemotes struct {
 func remotesOf(p *provenance.SessionPredicate) *knownRemotes {
 	k := &knownRemotes{names: map[string]bool{}, urls: map[string]bool{}, added: map[string]string{}}
 	for _, a := range p.Actions {
-		if a.Kind != provenance.KindExec || a.Decision == provenance.DecisionDeny {
+		if a.Kind != journal.KindExec || a.Decision == journal.DecisionDeny {
 			continue
 		}
 		for _, pipe := range parseShell(a.Command) {
@@ -779,7 +780,7 @@ func (cc *commitCheck) judgeUntrustedTools(s *sessionManifest) {
 		tools[server] = append(tools[server], tool)
 	}
 	for _, a := range s.pred.Actions {
-		if a.Kind == provenance.KindMCP && a.Decision != provenance.DecisionDeny {
+		if a.Kind == journal.KindMCP && a.Decision != journal.DecisionDeny {
 			note(a.Server, a.Tool)
 		}
 	}
@@ -880,15 +881,15 @@ func (cc *commitCheck) judgeMemoryActions(s *sessionManifest, inCommit map[strin
 			s.label, how, shorten(oneLineText(p), 120), what), "", s, "")
 	}
 	for _, a := range s.pred.Actions {
-		if a.Decision == provenance.DecisionDeny {
+		if a.Decision == journal.DecisionDeny {
 			continue
 		}
 		switch a.Kind {
-		case provenance.KindEdit:
+		case journal.KindEdit:
 			report(a.Path, "edited")
-		case provenance.KindDelete:
+		case journal.KindDelete:
 			report(a.Path, "deleted")
-		case provenance.KindExec:
+		case journal.KindExec:
 			for _, pipe := range parseShell(a.Command) {
 				for _, c := range pipe {
 					for _, t := range c.redirOut {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -35,7 +36,7 @@ func taintOf(p *provenance.SessionPredicate, pol *scope.Policy) (bool, string) {
 		}
 	}
 	for _, a := range p.Actions {
-		if a.Kind != provenance.KindExec || a.Decision == provenance.DecisionDeny {
+		if a.Kind != journal.KindExec || a.Decision == journal.DecisionDeny {
 			continue
 		}
 		if why, ok := networkCommand(a.Command, pol.Taint.TrustedHosts); ok {

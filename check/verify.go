@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -340,7 +341,7 @@ func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest)
 		for _, p := range ch.Paths() {
 			want := ch.NewBlob.String()
 			if p != ch.Path || ch.Kind == Deleted {
-				want = provenance.ZeroBlob
+				want = journal.ZeroBlob
 			}
 			owners, blobMatch := ownersOf(sessions, p, want)
 			judges := owners

@@ -3,18 +3,20 @@ package provenance
 import (
 	"bytes"
 	"sort"
+
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // MatchSessions returns the journals of the sessions that produced part of a
 // commit: those whose pending edits (see PendingFiles) include the blob the
-// commit has at some changed path (ZeroBlob for a deletion). Matching on
+// commit has at some changed path (journal.ZeroBlob for a deletion). Matching on
 // content, not on paths alone, keeps an old session that once edited a file
 // from being attached to a later human commit of the same file; matching only
 // pending edits keeps a session whose work was already attested elsewhere
 // from being attached to another commit that happens to hold the same
 // content. Journals are returned in path order.
-func MatchSessions(journals []*Journal, changed map[string]string) []*Journal {
-	var out []*Journal
+func MatchSessions(journals []*journal.Journal, changed map[string]string) []*journal.Journal {
+	var out []*journal.Journal
 	for _, j := range journals {
 		for path, blob := range PendingFiles(j.Events) {
 			if want, ok := changed[path]; ok && want == blob {
@@ -30,13 +32,13 @@ func MatchSessions(journals []*Journal, changed map[string]string) []*Journal {
 // PendingFiles returns the edits of a session that no attestation has
 // covered yet: for each path, the last blob the session left there, unless an
 // attest event after that edit covered exactly that blob.
-func PendingFiles(events []Event) map[string]string {
+func PendingFiles(events []journal.Event) map[string]string {
 	pending := map[string]string{}
 	for _, ev := range events {
 		switch {
-		case (ev.Kind == KindEdit || ev.Kind == KindDelete) && ev.Decision != DecisionDeny && ev.Blob != "":
+		case (ev.Kind == journal.KindEdit || ev.Kind == journal.KindDelete) && ev.Decision != journal.DecisionDeny && ev.Blob != "":
 			pending[ev.Path] = ev.Blob
-		case ev.Kind == KindAttest:
+		case ev.Kind == journal.KindAttest:
 			for path, blob := range ev.Files {
 				if pending[path] == blob {
 					delete(pending, path)

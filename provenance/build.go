@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // Prompt recording modes (policy record.prompts).
@@ -40,8 +42,8 @@ type BuildOptions struct {
 
 // BuildStatement summarises one session's journal events into a signed-to-be
 // statement about opts.Commit. Events must belong to one session and be in
-// time order (as ReadJournal returns them).
-func BuildStatement(events []Event, opts BuildOptions) (*Statement, error) {
+// time order (as journal.Read returns them).
+func BuildStatement(events []journal.Event, opts BuildOptions) (*Statement, error) {
 	if len(events) == 0 {
 		return nil, fmt.Errorf("building manifest for %s: the session has no events", opts.Commit)
 	}
@@ -62,7 +64,7 @@ func BuildStatement(events []Event, opts BuildOptions) (*Statement, error) {
 // permissive mode it ever ran in, since that is what the checker must judge.
 var permissive = map[string]int{"default": 1, "plan": 1, "acceptEdits": 2, "dontAsk": 3, "bypassPermissions": 4}
 
-func summarise(events []Event, opts BuildOptions) *SessionPredicate {
+func summarise(events []journal.Event, opts BuildOptions) *SessionPredicate {
 	mask, maskText := opts.MaskCommand, opts.MaskText
 	if mask == nil {
 		mask = func(s string) string { return s }
@@ -73,7 +75,7 @@ func summarise(events []Event, opts BuildOptions) *SessionPredicate {
 	p := &SessionPredicate{
 		Agent:   AgentInfo{Name: events[0].Agent},
 		Session: SessionInfo{ID: events[0].Session, Started: events[0].Time, Ended: events[len(events)-1].Time},
-		Task:    Task{Prompts: []Prompt{}, Scope: []ScopeDecl{}},
+		Task:    Task{Prompts: []Prompt{}, Scope: []journal.ScopeDecl{}},
 		Reads:   []Read{},
 		Actions: []Action{},
 		Files:   map[string]string{},
@@ -106,35 +108,35 @@ func summarise(events []Event, opts BuildOptions) *SessionPredicate {
 		if m := ev.PermissionMode; m != "" && permissive[m] >= permissive[p.Session.PermissionMode] {
 			p.Session.PermissionMode = m
 		}
-		denied := ev.Decision == DecisionDeny
+		denied := ev.Decision == journal.DecisionDeny
 		switch ev.Kind {
-		case KindPrompt:
+		case journal.KindPrompt:
 			pr := redactPrompt(ev, opts.Prompts)
 			pr.Text = maskText(pr.Text)
 			p.Task.Prompts = append(p.Task.Prompts, pr)
-		case KindRead:
+		case journal.KindRead:
 			addRead(Read{Kind: ReadFile, Path: ev.Path, Query: ev.Query, Tool: ev.Tool, Failed: ev.Failed})
-		case KindFetch:
+		case journal.KindFetch:
 			addRead(Read{Kind: ReadFetch, URL: maskText(ev.URL), Failed: ev.Failed})
-		case KindSearch:
+		case journal.KindSearch:
 			addRead(Read{Kind: ReadSearch, Query: maskText(ev.Query), Failed: ev.Failed})
-		case KindMCP:
+		case journal.KindMCP:
 			if !denied {
 				addRead(Read{Kind: ReadMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed})
 			}
-			addAction(Action{Kind: KindMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
-		case KindExec:
-			addAction(Action{Kind: KindExec, Command: mask(ev.Command), Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
-		case KindEdit, KindDelete:
+			addAction(Action{Kind: journal.KindMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
+		case journal.KindExec:
+			addAction(Action{Kind: journal.KindExec, Command: mask(ev.Command), Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
+		case journal.KindEdit, journal.KindDelete:
 			addAction(Action{Kind: ev.Kind, Path: ev.Path, Blob: ev.Blob, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
 			if !denied && changed[ev.Path] && ev.Blob != "" {
 				p.Files[ev.Path] = ev.Blob
 			}
-		case KindSubagent:
-			addAction(Action{Kind: KindSubagent, Text: maskText(ev.Text), Tool: ev.Tool, Decision: ev.Decision})
+		case journal.KindSubagent:
+			addAction(Action{Kind: journal.KindSubagent, Text: maskText(ev.Text), Tool: ev.Tool, Decision: ev.Decision})
 		}
 	}
-	p.Task.Scope = append(p.Task.Scope, SessionScope(events)...)
+	p.Task.Scope = append(p.Task.Scope, journal.SessionScope(events)...)
 	sortScope(p.Task.Scope)
 	if opts.Remotes != nil {
 		p.Repo = &RepoInfo{Remotes: remotesOf(opts.Remotes, maskText)}
@@ -163,7 +165,7 @@ func remotesOf(remotes map[string][]string, mask func(string) string) []Remote {
 
 // sortScope orders declarations by glob then source, so that manifests of
 // the same session are byte-identical however the hooks interleaved.
-func sortScope(decls []ScopeDecl) {
+func sortScope(decls []journal.ScopeDecl) {
 	sort.SliceStable(decls, func(i, j int) bool {
 		if decls[i].Glob != decls[j].Glob {
 			return decls[i].Glob < decls[j].Glob
@@ -172,7 +174,7 @@ func sortScope(decls []ScopeDecl) {
 	})
 }
 
-func redactPrompt(ev Event, mode string) Prompt {
+func redactPrompt(ev journal.Event, mode string) Prompt {
 	switch mode {
 	case PromptsNone:
 		return Prompt{At: ev.Time}
@@ -186,10 +188,10 @@ func redactPrompt(ev Event, mode string) Prompt {
 
 // SessionFiles returns, for each path the session edited or deleted (and was
 // not denied), the last blob it left there.
-func SessionFiles(events []Event) map[string]string {
+func SessionFiles(events []journal.Event) map[string]string {
 	files := map[string]string{}
 	for _, ev := range events {
-		if (ev.Kind == KindEdit || ev.Kind == KindDelete) && ev.Decision != DecisionDeny && ev.Blob != "" {
+		if (ev.Kind == journal.KindEdit || ev.Kind == journal.KindDelete) && ev.Decision != journal.DecisionDeny && ev.Blob != "" {
 			files[ev.Path] = ev.Blob
 		}
 	}

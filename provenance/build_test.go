@@ -6,28 +6,30 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 func TestBuildStatement(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	ev := func(d int, e Event) Event {
+	ev := func(d int, e journal.Event) journal.Event {
 		e.Time, e.Agent, e.Session = t0.Add(time.Duration(d)*time.Second), "claude-code", "s1"
 		return e
 	}
-	events := []Event{
-		ev(0, Event{Kind: KindStart, Model: "claude-x", PermissionMode: "default"}),
-		ev(1, Event{Kind: KindPrompt, Text: "fix @a.go", Scope: []ScopeDecl{{Glob: "a.go", Source: SourceMention}}}),
-		ev(2, Event{Kind: KindRead, Path: "a.go"}),
-		ev(3, Event{Kind: KindRead, Path: "a.go"}), // duplicate read collapses
-		ev(4, Event{Kind: KindFetch, URL: "https://example.com/x"}),
-		ev(5, Event{Kind: KindMCP, Server: "github", Tool: "get_issue"}),
-		ev(6, Event{Kind: KindEdit, Path: "a.go", Blob: "b1"}),
-		ev(7, Event{Kind: KindEdit, Path: "a.go", Blob: "b2", PermissionMode: "bypassPermissions"}),
-		ev(8, Event{Kind: KindEdit, Path: "ci.yml", Blob: "b3", Decision: DecisionDeny}),
-		ev(9, Event{Kind: KindEdit, Path: "notes.txt", Blob: "b4"}), // not in the commit
-		ev(10, Event{Kind: KindDelete, Path: "old.go", Blob: ZeroBlob}),
-		ev(11, Event{Kind: KindExec, Command: "TOKEN=x make"}),
-		ev(12, Event{Kind: KindStop, PermissionMode: "default"}),
+	events := []journal.Event{
+		ev(0, journal.Event{Kind: journal.KindStart, Model: "claude-x", PermissionMode: "default"}),
+		ev(1, journal.Event{Kind: journal.KindPrompt, Text: "fix @a.go", Scope: []journal.ScopeDecl{{Glob: "a.go", Source: journal.SourceMention}}}),
+		ev(2, journal.Event{Kind: journal.KindRead, Path: "a.go"}),
+		ev(3, journal.Event{Kind: journal.KindRead, Path: "a.go"}), // duplicate read collapses
+		ev(4, journal.Event{Kind: journal.KindFetch, URL: "https://example.com/x"}),
+		ev(5, journal.Event{Kind: journal.KindMCP, Server: "github", Tool: "get_issue"}),
+		ev(6, journal.Event{Kind: journal.KindEdit, Path: "a.go", Blob: "b1"}),
+		ev(7, journal.Event{Kind: journal.KindEdit, Path: "a.go", Blob: "b2", PermissionMode: "bypassPermissions"}),
+		ev(8, journal.Event{Kind: journal.KindEdit, Path: "ci.yml", Blob: "b3", Decision: journal.DecisionDeny}),
+		ev(9, journal.Event{Kind: journal.KindEdit, Path: "notes.txt", Blob: "b4"}), // not in the commit
+		ev(10, journal.Event{Kind: journal.KindDelete, Path: "old.go", Blob: journal.ZeroBlob}),
+		ev(11, journal.Event{Kind: journal.KindExec, Command: "TOKEN=x make"}),
+		ev(12, journal.Event{Kind: journal.KindStop, PermissionMode: "default"}),
 	}
 	st, err := BuildStatement(events, BuildOptions{
 		Commit:      "1111111111111111111111111111111111111111",
@@ -45,7 +47,7 @@ func TestBuildStatement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantFiles := map[string]string{"a.go": "b2", "old.go": ZeroBlob}
+	wantFiles := map[string]string{"a.go": "b2", "old.go": journal.ZeroBlob}
 	if diff := cmp.Diff(wantFiles, p.Files); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
@@ -64,8 +66,8 @@ func TestBuildStatement(t *testing.T) {
 	}
 	var sawMasked, sawDenied bool
 	for _, a := range p.Actions {
-		sawMasked = sawMasked || a.Kind == KindExec && a.Command == "masked"
-		sawDenied = sawDenied || a.Path == "ci.yml" && a.Decision == DecisionDeny
+		sawMasked = sawMasked || a.Kind == journal.KindExec && a.Command == "masked"
+		sawDenied = sawDenied || a.Path == "ci.yml" && a.Decision == journal.DecisionDeny
 	}
 	if !sawMasked || !sawDenied {
 		t.Errorf("actions lack the masked command or the denied edit: %+v", p.Actions)
@@ -73,7 +75,7 @@ func TestBuildStatement(t *testing.T) {
 }
 
 func TestRedactPrompt(t *testing.T) {
-	ev := Event{Text: "secret plan"}
+	ev := journal.Event{Text: "secret plan"}
 	if p := redactPrompt(ev, PromptsNone); p.Text != "" || p.SHA256 != "" {
 		t.Errorf("none kept something: %+v", p)
 	}
@@ -88,12 +90,12 @@ func TestRedactPrompt(t *testing.T) {
 func TestBuildStatementMasksTextAndRecordsRemotes(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	token := "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
-	events := []Event{
-		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindPrompt, Text: "deploy with GITHUB_TOKEN=" + token},
-		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindFetch, URL: "https://api.example.com/x?access_token=abc123"},
-		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindSearch, Query: "why does " + token + " fail"},
-		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindSubagent, Text: "use token " + token},
-		{Time: t0, Agent: "claude-code", Session: "s1", Kind: KindExec, Command: "GITHUB_TOKEN=" + token + " gh pr list"},
+	events := []journal.Event{
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: journal.KindPrompt, Text: "deploy with GITHUB_TOKEN=" + token},
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: journal.KindFetch, URL: "https://api.example.com/x?access_token=abc123"},
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: journal.KindSearch, Query: "why does " + token + " fail"},
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: journal.KindSubagent, Text: "use token " + token},
+		{Time: t0, Agent: "claude-code", Session: "s1", Kind: journal.KindExec, Command: "GITHUB_TOKEN=" + token + " gh pr list"},
 	}
 	m := NewMasker()
 	st, err := BuildStatement(events, BuildOptions{

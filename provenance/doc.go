@@ -3,12 +3,11 @@
 //
 // # Journal
 //
-// While an agent works, its hooks append normalized [Event] lines to a
-// per-session JSONL journal under the repository's common git directory
-// (see [JournalPath]). The journal is append-only and safe under concurrent
+// While an agent works, its hooks append normalized [journal.Event] lines to
+// a per-session JSONL journal under the repository's common git directory
+// (see [journal.Path]). The journal is append-only and safe under concurrent
 // writers. It is package [journal], which the recording hook links without
-// the rest of this package; the names here are the same types and
-// functions.
+// the rest of this package.
 //
 // # Manifests
 //

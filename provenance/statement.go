@@ -3,6 +3,8 @@ package provenance
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // Type URIs of the in-toto layer and of agentcheck's predicates.
@@ -36,7 +38,7 @@ type SessionPredicate struct {
 	Task    Task              `json:"task"`
 	Reads   []Read            `json:"reads"`
 	Actions []Action          `json:"actions"`
-	Files   map[string]string `json:"files"` // path → blob the session left, ZeroBlob for deleted
+	Files   map[string]string `json:"files"` // path → blob the session left, journal.ZeroBlob for deleted
 	// Repo describes the repository as the attesting machine saw it; nil in
 	// manifests made before it was recorded.
 	Repo *RepoInfo `json:"repo,omitempty"`
@@ -74,8 +76,8 @@ type SessionInfo struct {
 
 // Task is what the human asked for: the prompts and the scope they declared.
 type Task struct {
-	Prompts []Prompt    `json:"prompts"`
-	Scope   []ScopeDecl `json:"scope"`
+	Prompts []Prompt            `json:"prompts"`
+	Scope   []journal.ScopeDecl `json:"scope"`
 }
 
 // Prompt is one prompt of the human. Under record.prompts=hash only SHA256 is
@@ -107,13 +109,13 @@ type Read struct {
 
 // Action is one thing the session did.
 type Action struct {
-	Kind     Kind   `json:"kind"` // edit, delete, exec, mcp, subagent
-	Path     string `json:"path,omitempty"`
-	Blob     string `json:"blob,omitempty"`
-	Command  string `json:"command,omitempty"`
-	Server   string `json:"server,omitempty"`
-	Tool     string `json:"tool,omitempty"`
-	Text     string `json:"text,omitempty"`
-	Failed   bool   `json:"failed,omitempty"`
-	Decision string `json:"decision,omitempty"` // deny or warn, when the runtime hook intervened
+	Kind     journal.Kind `json:"kind"` // edit, delete, exec, mcp, subagent
+	Path     string       `json:"path,omitempty"`
+	Blob     string       `json:"blob,omitempty"`
+	Command  string       `json:"command,omitempty"`
+	Server   string       `json:"server,omitempty"`
+	Tool     string       `json:"tool,omitempty"`
+	Text     string       `json:"text,omitempty"`
+	Failed   bool         `json:"failed,omitempty"`
+	Decision string       `json:"decision,omitempty"` // deny or warn, when the runtime hook intervened
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
 	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -85,14 +86,14 @@ func agentSessionFromEnv(getenv func(string) string) (sessionRef, bool) {
 }
 
 // readJournals reads every session journal of the repository.
-func readJournals(commonDir string) ([]*provenance.Journal, error) {
-	paths, err := provenance.ListJournals(commonDir)
+func readJournals(commonDir string) ([]*journal.Journal, error) {
+	paths, err := journal.List(commonDir)
 	if err != nil {
 		return nil, err
 	}
-	var all []*provenance.Journal
+	var all []*journal.Journal
 	for _, p := range paths {
-		j, err := provenance.ReadJournal(p)
+		j, err := journal.Read(p)
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +105,7 @@ func readJournals(commonDir string) ([]*provenance.Journal, error) {
 }
 
 // findJournal returns the journal of a session, or nil.
-func findJournal(all []*provenance.Journal, s sessionRef) *provenance.Journal {
+func findJournal(all []*journal.Journal, s sessionRef) *journal.Journal {
 	for _, j := range all {
 		if agent, id := j.SessionOf(); agent == s.agent && id == s.id {
 			return j
@@ -148,7 +149,7 @@ func changedBlobs(repo *gitrepo.Repo, c *check.Commit) (map[string]string, error
 	changed := map[string]string{}
 	for _, ch := range changes {
 		for _, p := range ch.Paths() {
-			changed[p] = provenance.ZeroBlob
+			changed[p] = journal.ZeroBlob
 		}
 		if ch.Kind != check.Deleted {
 			changed[ch.Path] = ch.NewBlob.String()
@@ -161,12 +162,12 @@ func changedBlobs(repo *gitrepo.Repo, c *check.Commit) (map[string]string, error
 // named, else those whose pending edits the commit contains, the session
 // whose shell made the commit (env, when set and recorded), and those
 // already attested on it (so that attesting again says so).
-func selectSessions(all []*provenance.Journal, named string, env sessionRef, commit string, changed map[string]string) ([]*provenance.Journal, error) {
+func selectSessions(all []*journal.Journal, named string, env sessionRef, commit string, changed map[string]string) ([]*journal.Journal, error) {
 	if named != "" {
 		for _, j := range all {
 			agent, id := j.SessionOf()
 			if named == id || named == agent+"/"+id {
-				return []*provenance.Journal{j}, nil
+				return []*journal.Journal{j}, nil
 			}
 		}
 		return nil, withHint(fmt.Errorf("no recorded session %q", named), "journals are under .git/agentcheck/sessions, named AGENT-ID.jsonl")
@@ -200,7 +201,7 @@ type attester struct {
 	quiet   bool // say nothing of sessions already attested (the git hooks)
 }
 
-func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) error {
+func (a *attester) attest(ctx context.Context, journals []*journal.Journal) error {
 	hash := a.commit.Hash.String()
 	note, err := a.currentNote()
 	if err != nil {
@@ -212,7 +213,7 @@ func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) e
 	}
 	var lines [][]byte
 	var labels []string
-	var attested []*provenance.Journal
+	var attested []*journal.Journal
 	signer, keyDesc, err := loadSigner(ctx, a.inv, a.dir, a.keyFlag)
 	if err != nil {
 		return err
@@ -271,7 +272,7 @@ func (a *attester) attest(ctx context.Context, journals []*provenance.Journal) e
 // markAttested records in each session's journal which of its edits the
 // commit covered, so that later commits holding the same content are not
 // attributed to the session again.
-func (a *attester) markAttested(journals []*provenance.Journal) error {
+func (a *attester) markAttested(journals []*journal.Journal) error {
 	for _, j := range journals {
 		agent, id := j.SessionOf()
 		covered := map[string]string{}
@@ -280,8 +281,8 @@ func (a *attester) markAttested(journals []*provenance.Journal) error {
 				covered[path] = blob
 			}
 		}
-		ev := provenance.Event{Time: time.Now().UTC(), Agent: agent, Session: id, Kind: provenance.KindAttest, Commit: a.commit.Hash.String(), Files: covered}
-		if err := provenance.AppendEvents(j.Path, []provenance.Event{ev}); err != nil {
+		ev := journal.Event{Time: time.Now().UTC(), Agent: agent, Session: id, Kind: journal.KindAttest, Commit: a.commit.Hash.String(), Files: covered}
+		if err := journal.Append(j.Path, []journal.Event{ev}); err != nil {
 			return fmt.Errorf("recording the attestation in the journal: %w", err)
 		}
 	}

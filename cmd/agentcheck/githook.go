@@ -16,6 +16,7 @@ import (
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // The git hooks "agentcheck init" installs call "agentcheck git-hook NAME
@@ -145,7 +146,7 @@ func stagedBlobs(ctx context.Context, dir string) (map[string]string, error) {
 		}
 		blob := meta[3]
 		if strings.Trim(blob, "0") == "" {
-			blob = provenance.ZeroBlob
+			blob = journal.ZeroBlob
 		}
 		changed[fields[i+1]] = blob
 	}
@@ -182,7 +183,7 @@ func (h *gitHook) attestWith(ctx context.Context, repo *gitrepo.Repo, commit *ch
 	if err != nil {
 		return err
 	}
-	var journals []*provenance.Journal
+	var journals []*journal.Journal
 	var missing []string
 	if want == nil {
 		journals = provenance.MatchSessions(all, changed)

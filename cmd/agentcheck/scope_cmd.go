@@ -10,7 +10,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/internal/gitrepo"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
@@ -60,7 +60,7 @@ func runScope(ctx context.Context, inv *Invocation, args []string) error {
 	label := agent + "/" + id
 	switch sub {
 	case "list":
-		decls := provenance.SessionScope(j.Events)
+		decls := journal.SessionScope(j.Events)
 		fmt.Fprintf(inv.Stderr, "agentcheck: session %s\n", label)
 		if len(decls) == 0 {
 			fmt.Fprintln(inv.Stderr, "agentcheck: no scope declared: the out-of-scope rule is silent; protected paths still need declaring")
@@ -70,14 +70,14 @@ func runScope(ctx context.Context, inv *Invocation, args []string) error {
 		}
 		return nil
 	case "clear":
-		ev := provenance.Event{Time: time.Now().UTC(), Agent: agent, Session: id, Kind: provenance.KindScope}
-		if err := provenance.AppendEvents(j.Path, []provenance.Event{ev}); err != nil {
+		ev := journal.Event{Time: time.Now().UTC(), Agent: agent, Session: id, Kind: journal.KindScope}
+		if err := journal.Append(j.Path, []journal.Event{ev}); err != nil {
 			return err
 		}
 		fmt.Fprintf(inv.Stderr, "agentcheck: withdrew the scope declared with 'agentcheck scope add' for session %s (what your prompts declared stays)\n", label)
 		return nil
 	}
-	var decls []provenance.ScopeDecl
+	var decls []journal.ScopeDecl
 	for _, g := range pos {
 		got := scope.FromPrompt(`scope: "`+g+`"`, hookcmd.MentionResolver(repo.WorkTree, repo.WorkTree))
 		if len(got) == 0 || strings.ContainsAny(g, "\"\n") {
@@ -85,11 +85,11 @@ func runScope(ctx context.Context, inv *Invocation, args []string) error {
 				"give globs relative to the repository root, like 'internal/payments/**' or '.github/workflows/ci.yml'")
 		}
 		for _, d := range got {
-			decls = append(decls, provenance.ScopeDecl{Glob: d.Glob, Source: provenance.SourceCLI})
+			decls = append(decls, journal.ScopeDecl{Glob: d.Glob, Source: journal.SourceCLI})
 		}
 	}
-	ev := provenance.Event{Time: time.Now().UTC(), Agent: agent, Session: id, Kind: provenance.KindScope, Scope: decls}
-	if err := provenance.AppendEvents(j.Path, []provenance.Event{ev}); err != nil {
+	ev := journal.Event{Time: time.Now().UTC(), Agent: agent, Session: id, Kind: journal.KindScope, Scope: decls}
+	if err := journal.Append(j.Path, []journal.Event{ev}); err != nil {
 		return err
 	}
 	var globs []string
@@ -102,7 +102,7 @@ func runScope(ctx context.Context, inv *Invocation, args []string) error {
 
 // pickSession returns the journal of the named session, or of the one whose
 // journal changed last.
-func pickSession(commonDir, named string) (*provenance.Journal, error) {
+func pickSession(commonDir, named string) (*journal.Journal, error) {
 	all, err := readJournals(commonDir)
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func pickSession(commonDir, named string) (*provenance.Journal, error) {
 		}
 		return nil, withHint(fmt.Errorf("no recorded session %q", named), "name it as AGENT/ID, as 'agentcheck scope list' shows it")
 	}
-	var best *provenance.Journal
+	var best *journal.Journal
 	var bestTime time.Time
 	for _, j := range all {
 		fi, err := os.Stat(j.Path)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // shownManifest is one line of a commit's note as show reports it; it is
@@ -242,7 +243,7 @@ func writeShowText(w io.Writer, out *showOutput) {
 		}
 		for _, path := range sortedKeys(p.Files) {
 			blob := p.Files[path]
-			if blob == provenance.ZeroBlob {
+			if blob == journal.ZeroBlob {
 				fmt.Fprintf(w, "  file        %s (deleted)\n", path)
 			} else {
 				fmt.Fprintf(w, "  file        %s %s\n", path, blob[:12])
@@ -294,11 +295,11 @@ func describeRead(r provenance.Read) string {
 func describeAction(a provenance.Action) string {
 	s := string(a.Kind) + " "
 	switch a.Kind {
-	case provenance.KindExec:
+	case journal.KindExec:
 		s += a.Command
-	case provenance.KindMCP:
+	case journal.KindMCP:
 		s += a.Server + "/" + a.Tool
-	case provenance.KindSubagent:
+	case journal.KindSubagent:
 		s += a.Text
 	default:
 		s += a.Path
@@ -307,9 +308,9 @@ func describeAction(a provenance.Action) string {
 		s += " [failed]"
 	}
 	switch a.Decision {
-	case provenance.DecisionDeny:
+	case journal.DecisionDeny:
 		s += " [denied by runtime policy]"
-	case provenance.DecisionWarn:
+	case journal.DecisionWarn:
 		s += " [warned by runtime policy]"
 	}
 	return oneLine(s, 200)

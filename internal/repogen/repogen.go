@@ -47,6 +47,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // Params describes a synthetic history.
@@ -333,13 +334,13 @@ func writeNotes(w *bufio.Writer, p Params, sessions []session, ids map[int]strin
 // by signer.
 func Manifest(c int, commit string, paths, blobs []string, signer ssh.Signer) ([]byte, error) {
 	at := time.Unix(epoch+int64(c)*60-50, 0).UTC()
-	ev := func(k provenance.Kind) provenance.Event {
+	ev := func(k journal.Kind) journal.Event {
 		at = at.Add(time.Second)
-		return provenance.Event{Time: at, Agent: "claude-code", Session: sessionID(c), Kind: k}
+		return journal.Event{Time: at, Agent: "claude-code", Session: sessionID(c), Kind: k}
 	}
-	start := ev(provenance.KindStart)
+	start := ev(journal.KindStart)
 	start.AgentVersion, start.Model, start.PermissionMode = "2.0.0", "claude-bench", "acceptEdits"
-	prompt := ev(provenance.KindPrompt)
+	prompt := ev(journal.KindPrompt)
 	var dirs []string
 	for _, p := range paths {
 		if d := path.Dir(p) + "/**"; !slices.Contains(dirs, d) {
@@ -348,25 +349,25 @@ func Manifest(c int, commit string, paths, blobs []string, signer ssh.Signer) ([
 	}
 	prompt.Text = fmt.Sprintf("Apply change %d to the generated files.\nscope: %s", c, strings.Join(dirs, " "))
 	for _, d := range dirs {
-		prompt.Scope = append(prompt.Scope, provenance.ScopeDecl{Glob: d, Source: provenance.SourceDirective})
+		prompt.Scope = append(prompt.Scope, journal.ScopeDecl{Glob: d, Source: journal.SourceDirective})
 	}
-	events := []provenance.Event{start, prompt}
+	events := []journal.Event{start, prompt}
 	for _, p := range paths {
-		e := ev(provenance.KindRead)
+		e := ev(journal.KindRead)
 		e.Path, e.Tool = p, "Read"
 		events = append(events, e)
 	}
-	fetch := ev(provenance.KindFetch)
+	fetch := ev(journal.KindFetch)
 	fetch.URL = "https://pkg.go.dev/strings"
 	events = append(events, fetch)
 	for i, p := range paths {
-		e := ev(provenance.KindEdit)
+		e := ev(journal.KindEdit)
 		e.Path, e.Blob, e.Tool = p, blobs[i], "Edit"
 		events = append(events, e)
 	}
-	exec := ev(provenance.KindExec)
+	exec := ev(journal.KindExec)
 	exec.Command, exec.Tool = "go test ./...", "Bash"
-	events = append(events, exec, ev(provenance.KindStop))
+	events = append(events, exec, ev(journal.KindStop))
 	st, err := provenance.BuildStatement(events, provenance.BuildOptions{Commit: commit, Changed: paths})
 	if err != nil {
 		return nil, fmt.Errorf("repogen: %w", err)

@@ -8,8 +8,8 @@
 // tool call of the agent, links only it, package agents and package scope:
 // not package provenance, whose signing, verification and notes bring
 // go-git and golang.org/x/crypto/ssh, whose start-up costs more than the
-// hook's whole work (see cmd/agentcheck-hook). Package provenance re-exports
-// these names ([provenance.Event], [provenance.AppendEvents], …).
+// hook's whole work (see cmd/agentcheck-hook). Package provenance builds
+// manifests from these events.
 //
 // # Concurrency
 //
