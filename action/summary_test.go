@@ -3,37 +3,20 @@ package action
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/agentcheck/agentcheck/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// golden compares got with testdata/NAME, or writes it with -update.
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/NAME, or writes it with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 func TestSummaryGolden(t *testing.T) {
@@ -60,7 +43,7 @@ func TestSummaryGolden(t *testing.T) {
 		if err := WriteSummary(&b, r, si); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "summary/"+tc.name+".md", b.Bytes())
+		checkGolden(t, "summary/"+tc.name+".md", b.Bytes())
 	}
 	clean := reportWith(0, false)
 	si := info(clean, FailOnError)
@@ -69,7 +52,7 @@ func TestSummaryGolden(t *testing.T) {
 	if err := WriteSummary(&b, clean, si); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "summary/passed.md", b.Bytes())
+	checkGolden(t, "summary/passed.md", b.Bytes())
 }
 
 // TestSummaryEscapesRecordedText: text from commits and manifests cannot

@@ -13,6 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/agentcheck/agentcheck/provenance/journal"
+
+	"github.com/agentcheck/agentcheck/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/hooks")
@@ -68,10 +70,10 @@ func expand(payload []byte, root string) []byte {
 	return bytes.ReplaceAll(payload, []byte(repoVar), bytes.Trim(quoted, `"`))
 }
 
-// golden is the serialized form of a Hook in golden files. Cwd and the
+// goldenHook is the serialized form of a Hook in golden files. Cwd and the
 // repository directories are given relative to the test repository; the
 // events are serialized as they are, with no substitution.
-type golden struct {
+type goldenHook struct {
 	Agent    string            `json:"agent"`
 	Session  string            `json:"session"`
 	Event    string            `json:"event"`
@@ -100,7 +102,7 @@ func toGolden(t *testing.T, h *Hook, root string) []byte {
 		}
 		return repoVar + "/" + filepath.ToSlash(r)
 	}
-	g := golden{
+	g := goldenHook{
 		Agent:   h.Agent,
 		Session: h.Session,
 		Event:   h.Event,
@@ -155,20 +157,7 @@ func TestFixtures(t *testing.T) {
 					t.Fatalf("Parse: %v", err)
 				}
 				got := toGolden(t, h, root)
-				goldenFile := strings.TrimSuffix(file, ".json") + ".golden"
-				if *update {
-					if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(goldenFile)
-				if err != nil {
-					t.Fatalf("%v (run go test ./agents -run TestFixtures -update)", err)
-				}
-				if diff := cmp.Diff(string(want), string(got)); diff != "" {
-					t.Errorf("%s: normalized hook differs from %s (-want +got):\n%s", file, goldenFile, diff)
-				}
+				golden.Check(t, strings.TrimSuffix(file, ".json")+".golden", got, *update)
 			})
 		}
 	}

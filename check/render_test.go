@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/agentcheck/agentcheck/provenance"
+
+	"github.com/agentcheck/agentcheck/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the current renderers")
@@ -297,23 +298,7 @@ func TestGolden(t *testing.T) {
 		for _, format := range goldenFormats {
 			t.Run(tc.name+"."+format, func(t *testing.T) {
 				got := render(t, format, tc.build(), tc.sarif)
-				path := goldenPath(tc.name, format)
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./check -run TestGolden -update to create it)", err)
-				}
-				if diff := cmp.Diff(string(want), string(got)); diff != "" {
-					t.Errorf("%s differs from the golden file (-want +got):\n%s", path, diff)
-				}
+				golden.Check(t, goldenPath(tc.name, format), got, *update)
 			})
 		}
 	}

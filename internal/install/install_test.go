@@ -11,30 +11,16 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/agentcheck/agentcheck/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/name, or rewrites it with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 // Merging agentcheck's hooks into an agent's configuration: a fresh file,
@@ -63,7 +49,7 @@ func TestMergeAgentConfig(t *testing.T) {
 				if !changed {
 					t.Fatal("nothing was added")
 				}
-				golden(t, filepath.Join("agents", agent+"."+name+".golden"), out)
+				checkGolden(t, filepath.Join("agents", agent+"."+name+".golden"), out)
 				again, changed, err := MergeAgentConfig(agent, out)
 				if err != nil || changed || !bytes.Equal(again, out) {
 					t.Errorf("a second merge changed the file (changed=%v, err=%v)", changed, err)
@@ -276,8 +262,8 @@ func jsString(s string) string {
 
 func TestGitHookScripts(t *testing.T) {
 	for _, name := range GitHooks() {
-		golden(t, filepath.Join("githooks", name), StandaloneHook(name, "/usr/local/bin/agentcheck"))
-		golden(t, filepath.Join("githooks", name+".block"), HookBlock(name))
+		checkGolden(t, filepath.Join("githooks", name), StandaloneHook(name, "/usr/local/bin/agentcheck"))
+		checkGolden(t, filepath.Join("githooks", name+".block"), HookBlock(name))
 		for _, script := range [][]byte{StandaloneHook(name, "/opt/agent check/agentcheck"), append([]byte("#!/bin/sh\n"), HookBlock(name)...)} {
 			if out, err := exec.Command("sh", "-n", "-c", string(script)).CombinedOutput(); err != nil {
 				t.Errorf("%s: sh -n: %v\n%s", name, err, out)
@@ -367,7 +353,7 @@ func TestInstallGitHooksHusky(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(filepath.Join(root, ".husky", "pre-push"))
-	golden(t, "githooks/husky-pre-push", got)
+	checkGolden(t, "githooks/husky-pre-push", got)
 	if c := outcomes(cs)["reference-transaction"]; c != Created || !exists(filepath.Join(dir, "reference-transaction")) {
 		t.Errorf("reference-transaction (not a husky hook) should be agentcheck's own file in .husky/_: %v", c)
 	}
