@@ -12,7 +12,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/repogen"
 	"github.com/agentcheck/agentcheck/provenance"
 )
@@ -57,10 +57,10 @@ func benchRepo(b *testing.B, p repogen.Params, layout string) string {
 }
 
 // openRepo opens the repository in dir as agentcheck does, through
-// internal/gitrepo.
-func openRepo(b *testing.B, dir string) *gitrepo.Repo {
+// internal/git.
+func openRepo(b *testing.B, dir string) *git.Repo {
 	b.Helper()
-	repo, err := gitrepo.Open(dir, nil)
+	repo, err := git.Open(dir, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func verifyRange(b *testing.B, r ObjectReader, tip, base plumbing.Hash) int {
 // same range, timed in the same run: x-git is our time over git's.
 //
 // The layouts are fast-import's pack, loose objects and a git gc pack, read
-// through internal/gitrepo's store, opened for every run as the CLI and the
+// through internal/git's store, opened for every run as the CLI and the
 // pre-receive hook do. "mem" reads from a map: the cost of the walk and the
 // diff engine alone.
 func BenchmarkCommitChanges(b *testing.B) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -110,7 +110,7 @@ func short(h plumbing.Hash) string { return h.String()[:12] }
 
 // ReadFileAt returns the content of the regular file at path in a commit's
 // tree; ok is false when there is no such file. Symlinks are not followed: a
-// trusted file must be a file. See [gitrepo.ReadFileAt].
+// trusted file must be a file. See [git.ReadFileAt].
 func ReadFileAt(r ObjectReader, commit plumbing.Hash, path string, limit int) (data []byte, ok bool, err error) {
-	return gitrepo.ReadFileAt(r, commit, path, limit)
+	return git.ReadFileAt(r, commit, path, limit)
 }

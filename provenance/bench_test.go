@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/repogen"
 	"github.com/agentcheck/agentcheck/provenance"
 )
@@ -102,7 +102,7 @@ func BenchmarkLoadNotes(b *testing.B) {
 	if err := repogen.Repack(context.Background(), dir); err != nil {
 		b.Fatal(err)
 	}
-	repo, err := gitrepo.Open(dir, nil)
+	repo, err := git.Open(dir, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // Git notes, read and written with go-git plumbing (go-git has no notes
@@ -274,7 +274,7 @@ func (n *Notes) Read(commit plumbing.Hash, limit int64) ([]byte, error) {
 	if lr, ok := n.s.(noteLimitReader); ok && len(blobs) == 1 {
 		// One note, from a store that checks the size as it reads.
 		t, data, err := lr.ReadLimit(first, limit)
-		var tl *gitrepo.TooLargeError
+		var tl *git.TooLargeError
 		switch {
 		case errors.As(err, &tl):
 			return nil, fmt.Errorf("reading note for %s: %w", commit, &NoteTooLargeError{Commit: commit, Size: tl.Size, Limit: limit})
@@ -438,17 +438,17 @@ func changedNotes(s storer.EncodedObjectStorer, a, b plumbing.Hash, key plumbing
 // ErrNoteLineDropped is returned by CheckNotesAppendOnly.
 var ErrNoteLineDropped = errors.New("note line dropped")
 
-// noteLimitReader is the fast path of gitrepo.Store for a single note.
+// noteLimitReader is the fast path of git.Store for a single note.
 type noteLimitReader interface {
 	ReadLimit(h plumbing.Hash, limit int64) (plumbing.ObjectType, []byte, error)
 }
 
-// noteRawReader is the fast path of gitrepo.Store.
+// noteRawReader is the fast path of git.Store.
 type noteRawReader interface {
 	Read(plumbing.Hash) (plumbing.ObjectType, []byte, error)
 }
 
-// readNoteObject reads an object of type want. Slices from a gitrepo.Store are
+// readNoteObject reads an object of type want. Slices from a git.Store are
 // shared with its cache: callers must not modify them.
 func readNoteObject(s storer.EncodedObjectStorer, h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
 	if rr, ok := s.(noteRawReader); ok {
@@ -590,7 +590,7 @@ const (
 // jittered backoff, so that concurrent appends lose nothing.
 //
 // Lines must not contain newlines; empty lines are ignored.
-func AppendNote(repo *gitrepo.Repo, ref string, commit plumbing.Hash, lines [][]byte, sig object.Signature) (added int, err error) {
+func AppendNote(repo *git.Repo, ref string, commit plumbing.Hash, lines [][]byte, sig object.Signature) (added int, err error) {
 	for _, l := range lines {
 		if bytes.IndexByte(l, '\n') >= 0 {
 			return 0, fmt.Errorf("appending note to %s: a line contains a newline", commit)
@@ -605,7 +605,7 @@ func AppendNote(repo *gitrepo.Repo, ref string, commit plumbing.Hash, lines [][]
 	backoff := appendBackoffMin
 	for attempt := 1; ; attempt++ {
 		added, err := appendOnce(repo, ref, commit, lines, sig)
-		if err == nil || !(errors.Is(err, gitrepo.ErrRefChanged) || errors.Is(err, gitrepo.ErrRefLocked)) {
+		if err == nil || !(errors.Is(err, git.ErrRefChanged) || errors.Is(err, git.ErrRefLocked)) {
 			return added, err
 		}
 		if time.Since(start) > appendTimeout {
@@ -617,7 +617,7 @@ func AppendNote(repo *gitrepo.Repo, ref string, commit plumbing.Hash, lines [][]
 }
 
 // appendOnce is one read-modify-write of the notes ref.
-func appendOnce(repo *gitrepo.Repo, ref string, commit plumbing.Hash, lines [][]byte, sig object.Signature) (int, error) {
+func appendOnce(repo *git.Repo, ref string, commit plumbing.Hash, lines [][]byte, sig object.Signature) (int, error) {
 	old, err := repo.Ref(ref)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		old, err = plumbing.ZeroHash, nil

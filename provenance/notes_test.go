@@ -22,7 +22,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // Interoperability of notes.go with real git: what we write git reads, what
@@ -108,9 +108,9 @@ func ntRepo(t testing.TB, g *ntGit, dir string, n int) []plumbing.Hash {
 	return out
 }
 
-func ntOpen(t testing.TB, dir string) *gitrepo.Repo {
+func ntOpen(t testing.TB, dir string) *git.Repo {
 	t.Helper()
-	r, err := gitrepo.Open(dir, func(string) string { return "" })
+	r, err := git.Open(dir, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func ntRead(t testing.TB, n *Notes, c plumbing.Hash) string {
 	return string(b)
 }
 
-func ntAppend(t testing.TB, r *gitrepo.Repo, c plumbing.Hash, lines ...string) int {
+func ntAppend(t testing.TB, r *git.Repo, c plumbing.Hash, lines ...string) int {
 	t.Helper()
 	var bl [][]byte
 	for _, l := range lines {
@@ -633,7 +633,7 @@ func TestNotesHelperProcess(t *testing.T) {
 // ntHelperAppend appends NOTES_COUNT lines "NOTES_PREFIX-i" to NOTES_COMMIT,
 // one AppendNote each.
 func ntHelperAppend() int {
-	r, err := gitrepo.Open(os.Getenv("NOTES_REPO"), os.Getenv)
+	r, err := git.Open(os.Getenv("NOTES_REPO"), os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -652,7 +652,7 @@ func ntHelperAppend() int {
 // ntHelperCheck is a reference-transaction hook in "prepared" state:
 // refuse an update of NotesRef that drops a note line.
 func ntHelperCheck() int {
-	r, err := gitrepo.Open(".", os.Getenv)
+	r, err := git.Open(".", os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -732,7 +732,7 @@ func TestAppendNoteConcurrent(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			r, err := gitrepo.Open(dir, func(string) string { return "" })
+			r, err := git.Open(dir, func(string) string { return "" })
 			if err != nil {
 				errs <- err
 				return
@@ -809,7 +809,7 @@ echo $retries`, gitAppends, gitTarget)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := gitrepo.Open(dir, func(string) string { return "" })
+			r, err := git.Open(dir, func(string) string { return "" })
 			if err != nil {
 				errs <- err
 				return

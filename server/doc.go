@@ -14,7 +14,7 @@
 //
 // # Decision
 //
-// [Check] takes the repository as the hook sees it (gitrepo reads git's
+// [Check] takes the repository as the hook sees it (internal/git reads git's
 // quarantine, packs and alternates) and decides: it lists the commits the
 // push introduces with one [check.Walk] over the new tips against every ref
 // the repository had before the push, reads the trusted side of each ref

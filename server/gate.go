@@ -11,7 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -132,7 +132,7 @@ func (d *Decision) Summary() check.Summary {
 //
 // An error means the push could not be checked; the caller must reject it.
 // ctx bounds the walk and the verification.
-func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Options) (*Decision, error) {
+func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) (*Decision, error) {
 	refs, err := repo.Refs()
 	if err != nil {
 		return nil, fmt.Errorf("listing the repository's refs: %w", err)
@@ -238,7 +238,7 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 
 // gate holds what Check has read about the repository.
 type gate struct {
-	repo  *gitrepo.Repo
+	repo  *git.Repo
 	refs  map[string]plumbing.Hash // before the push
 	opts  Options
 	trust map[plumbing.Hash]*check.Trust

@@ -9,7 +9,7 @@
 // links before main runs: about 2 ms before the hook does anything, where
 // git rev-parse --git-dir takes about 1 ms. This binary links only the
 // hook's packages — the agent adapters, the policy, the session journal, the
-// runtime enforcement rules and gitrepo's object store, which reads the
+// runtime enforcement rules and internal/git's object store, which reads the
 // trusted policy — and starts in about the time git does.
 //
 // agentcheck init names it in the agents' hook configuration. Install it

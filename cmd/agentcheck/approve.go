@@ -14,8 +14,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
-	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
+	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/internal/git/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
@@ -106,7 +106,7 @@ func runApprove(ctx context.Context, inv *Invocation, args []string) error {
 // approver approves the findings of one commit.
 type approver struct {
 	inv    *Invocation
-	repo   *gitrepo.Repo
+	repo   *git.Repo
 	dir    string
 	commit *check.Commit
 	trust  *check.Trust

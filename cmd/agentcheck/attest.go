@@ -14,8 +14,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
-	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
+	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/internal/git/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -115,7 +115,7 @@ func findJournal(all []*journal.Journal, s sessionRef) *journal.Journal {
 }
 
 // resolveCommit resolves a revision to a commit.
-func resolveCommit(repo *gitrepo.Repo, rev string) (*check.Commit, error) {
+func resolveCommit(repo *git.Repo, rev string) (*check.Commit, error) {
 	gg, err := gogit.Open(repo)
 	if err != nil {
 		return nil, err
@@ -141,7 +141,7 @@ func readCommit(r check.ObjectReader, h plumbing.Hash) (*check.Commit, error) {
 // changedBlobs returns, for every path of the commit's diff, the blob the
 // commit leaves there: ZeroBlob for a deletion and for the old side of a
 // rename.
-func changedBlobs(repo *gitrepo.Repo, c *check.Commit) (map[string]string, error) {
+func changedBlobs(repo *git.Repo, c *check.Commit) (map[string]string, error) {
 	changes, err := check.NewDiffer(repo.Objects).CommitChanges(c)
 	if err != nil {
 		return nil, fmt.Errorf("diffing commit %s: %w", c.Hash, err)
@@ -193,7 +193,7 @@ func selectSessions(all []*journal.Journal, named string, env sessionRef, commit
 // attester seals sessions into manifests on one commit.
 type attester struct {
 	inv     *Invocation
-	repo    *gitrepo.Repo
+	repo    *git.Repo
 	commit  *check.Commit
 	changed map[string]string
 	keyFlag string

@@ -16,7 +16,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"github.com/agentcheck/agentcheck/internal/install"
 	"github.com/agentcheck/agentcheck/provenance"
@@ -64,7 +64,7 @@ func runDoctor(ctx context.Context, inv *Invocation, args []string) error {
 	}
 	d := &doctor{}
 	d.binary(ctx, dir)
-	repo, err := gitrepo.Open(dir, inv.getenv)
+	repo, err := git.Open(dir, inv.getenv)
 	if err != nil || repo.WorkTree == "" {
 		d.add(docMissing, "repository", "not inside a git work tree", "run agentcheck doctor in the repository your agents work in")
 		d.print(inv)
@@ -190,7 +190,7 @@ func shortPath(p, root, home string) string {
 	return p
 }
 
-func (d *doctor) gitHooks(ctx context.Context, repo *gitrepo.Repo) {
+func (d *doctor) gitHooks(ctx context.Context, repo *git.Repo) {
 	dir, err := hooksDir(ctx, repo.WorkTree)
 	if err != nil {
 		d.add(docMissing, "git hooks", err.Error(), "")
@@ -253,7 +253,7 @@ func (d *doctor) key(ctx context.Context, inv *Invocation, dir string) {
 // trust checks the policy and the allowed_signers line for the user's key
 // where the gate reads them: the trusted side, as runtime enforcement
 // finds it.
-func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *gitrepo.Repo, dir string) {
+func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *git.Repo, dir string) {
 	root := repo.WorkTree
 	email := gitConfig(ctx, dir, "user.email")
 	pub, _, _, keyErr := userPublicKey(ctx, inv, dir)

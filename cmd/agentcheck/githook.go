@@ -14,7 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 )
@@ -68,8 +68,8 @@ func (h *gitHook) soft(err error) error {
 	return nil
 }
 
-func (h *gitHook) open() (*gitrepo.Repo, error) {
-	repo, err := gitrepo.Open(h.dir, h.inv.getenv)
+func (h *gitHook) open() (*git.Repo, error) {
+	repo, err := git.Open(h.dir, h.inv.getenv)
 	if err != nil {
 		return nil, fmt.Errorf("opening repository: %w", err)
 	}
@@ -174,7 +174,7 @@ func (h *gitHook) postCommit(ctx context.Context) error {
 
 // attestWith attests commit with the sessions of want plus, when want is
 // nil, those found as post-commit finds them.
-func (h *gitHook) attestWith(ctx context.Context, repo *gitrepo.Repo, commit *check.Commit, want []sessionRef) error {
+func (h *gitHook) attestWith(ctx context.Context, repo *git.Repo, commit *check.Commit, want []sessionRef) error {
 	changed, err := changedBlobs(repo, commit)
 	if err != nil {
 		return err
@@ -538,7 +538,7 @@ func (h *gitHook) blocked(err error) error {
 
 // remoteTips returns the tips of the remote's remote-tracking branches:
 // what it is known to have.
-func remoteTips(repo *gitrepo.Repo, remote string) []plumbing.Hash {
+func remoteTips(repo *git.Repo, remote string) []plumbing.Hash {
 	refs, err := repo.Refs()
 	if err != nil {
 		return nil

@@ -15,7 +15,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/action"
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // runGitHub is agentcheck github: the pull-request gate inside GitHub
@@ -129,7 +129,7 @@ func (g *gate) check(ctx context.Context, trust trustFlags) (*check.Report, erro
 	checked, err := checkRange(ctx, g.inv, []string{g.ev.Range()}, trust, rangeOptions{
 		resolveHint: "fetch the base and head commits of " + g.ev.Describe() + " first: the agentcheck action does (fetch-history.sh)",
 		trustHint:   "fix the policy on the base branch, or pass the action a policy file",
-		checkTrustFiles: func(repo *gitrepo.Repo, files ...string) error {
+		checkTrustFiles: func(repo *git.Repo, files ...string) error {
 			for _, f := range files {
 				if err := outsideWorkTree(repo, f); err != nil {
 					return err
@@ -165,7 +165,7 @@ func (g *gate) check(ctx context.Context, trust trustFlags) (*check.Report, erro
 // outsideWorkTree refuses a trusted file inside the repository's work tree:
 // in a pull_request workflow the work tree holds the pull request's own
 // files, which must not choose the rules that judge them.
-func outsideWorkTree(repo *gitrepo.Repo, file string) error {
+func outsideWorkTree(repo *git.Repo, file string) error {
 	if file == "" || repo.WorkTree == "" {
 		return nil
 	}

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/install"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
@@ -48,7 +48,7 @@ func runInit(ctx context.Context, inv *Invocation, args []string) error {
 	if *global {
 		return r.global(agents)
 	}
-	repo, err := gitrepo.Open(dir, inv.getenv)
+	repo, err := git.Open(dir, inv.getenv)
 	if err != nil {
 		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck init inside a git repository, or use --global for your user account")
 	}
@@ -88,7 +88,7 @@ type initRun struct {
 	dir  string
 	out  io.Writer
 	home string
-	repo *gitrepo.Repo
+	repo *git.Repo
 	root string
 	// next collects the steps left to the human, printed at the end.
 	next []string

@@ -11,7 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/server"
 )
 
@@ -157,10 +157,10 @@ type gateResult struct {
 // decides the push. It sends the effective mode on modes as soon as it is
 // known, so that a timeout is reported in the right mode.
 func runGate(ctx context.Context, req gateRequest, modes chan<- string) gateResult {
-	repo, err := gitrepo.Open(req.dir, req.getenv)
+	repo, err := git.Open(req.dir, req.getenv)
 	if err != nil {
 		hint := "run agentcheck pre-receive as a hook of the repository: git runs hooks inside it"
-		if errors.Is(err, gitrepo.ErrUnsupportedFormat) {
+		if errors.Is(err, git.ErrUnsupportedFormat) {
 			hint = "agentcheck cannot check this repository's format yet, so the gate rejects every push to it; remove the hook from this repository to accept pushes unchecked"
 		}
 		return gateResult{err: err, hint: hint}

@@ -12,8 +12,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
-	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
+	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/internal/git/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
@@ -86,7 +86,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 // checkedRange is a revision range walked and verified: what verify reports,
 // and what log and export give an account of.
 type checkedRange struct {
-	repo    *gitrepo.Repo
+	repo    *git.Repo
 	trust   *check.Trust
 	commits []*check.Commit // oldest first, as the report's commits
 	report  *check.Report
@@ -101,7 +101,7 @@ type rangeOptions struct {
 	// checkTrustFiles, if set, vets the trusted files the flags name
 	// before anything is read (the GitHub gate refuses files inside the
 	// pull request's own work tree).
-	checkTrustFiles func(repo *gitrepo.Repo, files ...string) error
+	checkTrustFiles func(repo *git.Repo, files ...string) error
 	// tune, if set, adjusts the verifier: the GitHub gate also trusts keys
 	// registered on GitHub when the policy says so.
 	tune func(t *check.Trust, v *check.Verifier)
@@ -170,7 +170,7 @@ func historyError(err error) error {
 }
 
 // loadNotes reads the local notes ref; a repository without it has no notes.
-func loadNotes(repo *gitrepo.Repo) (*provenance.Notes, error) {
+func loadNotes(repo *git.Repo) (*provenance.Notes, error) {
 	tip, err := repo.Ref(provenance.NotesRef)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return provenance.OpenNotes(repo.Objects, plumbing.ZeroHash)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/enforce"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -106,7 +106,7 @@ func hooksDirOf(r agents.Repo, cfg *formatcfg.Config) string {
 // comment at the top of this file). It always returns a policy: on error,
 // the built-in defaults.
 func runtimePolicy(r agents.Repo, cfg *formatcfg.Config, getenv func(string) string) (*scope.Policy, error) {
-	repo, err := gitrepo.Open(r.Root, getenv)
+	repo, err := git.Open(r.Root, getenv)
 	if err != nil {
 		return scope.Default(), fmt.Errorf("reading the trusted policy: %w", err)
 	}
@@ -116,7 +116,7 @@ func runtimePolicy(r agents.Repo, cfg *formatcfg.Config, getenv func(string) str
 		if err != nil {
 			continue
 		}
-		data, ok, err := gitrepo.ReadFileAt(repo.Objects, h, scope.PolicyFile, 1<<20)
+		data, ok, err := git.ReadFileAt(repo.Objects, h, scope.PolicyFile, 1<<20)
 		if err != nil {
 			return scope.Default(), fmt.Errorf("reading %s at %s: %w", scope.PolicyFile, ref, err)
 		}
@@ -134,7 +134,7 @@ func runtimePolicy(r agents.Repo, cfg *formatcfg.Config, getenv func(string) str
 
 // TrustedRefs lists the refs the runtime policy may come from, most trusted
 // first.
-func TrustedRefs(repo *gitrepo.Repo, cfg *formatcfg.Config) []string {
+func TrustedRefs(repo *git.Repo, cfg *formatcfg.Config) []string {
 	remote, upstream := "origin", ""
 	if branch := currentBranch(repo); branch != "" {
 		b := cfg.Section("branch").Subsection(branch)
@@ -155,7 +155,7 @@ func TrustedRefs(repo *gitrepo.Repo, cfg *formatcfg.Config) []string {
 }
 
 // currentBranch returns the short name of the branch HEAD is on, or "".
-func currentBranch(repo *gitrepo.Repo) string {
+func currentBranch(repo *git.Repo) string {
 	b, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
 	if err != nil {
 		return ""

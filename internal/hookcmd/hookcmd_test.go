@@ -24,7 +24,7 @@ func TestDeps(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	// The hook reads objects (the trusted policy) through gitrepo and
+	// The hook reads objects (the trusted policy) through internal/git and
 	// go-git's plumbing, but links none of go-git's repository, transports,
 	// configuration or object model, nor SSH, HTTP or the checker.
 	banned := []string{
@@ -40,7 +40,7 @@ func TestDeps(t *testing.T) {
 		"net/http",                                    // HTTP clients
 		"github.com/agentcheck/agentcheck/provenance", // all but provenance/journal
 		"github.com/agentcheck/agentcheck/check",
-		"github.com/agentcheck/agentcheck/internal/gitrepo/gogit",
+		"github.com/agentcheck/agentcheck/internal/git/gogit",
 	}
 	for _, pkg := range strings.Fields(string(out)) {
 		for _, b := range banned {

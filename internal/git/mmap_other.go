@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package gitrepo
+package git
 
 import "os"
 

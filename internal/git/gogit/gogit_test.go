@@ -9,7 +9,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	gitrepo "github.com/agentcheck/agentcheck/internal/git"
 )
 
 func runGit(t *testing.T, dir string, args ...string) string {

@@ -1,4 +1,4 @@
-package gitrepo
+package git
 
 import (
 	"bufio"
@@ -375,7 +375,7 @@ func newInflater() *inflater {
 	z := &inflater{}
 	zr, err := zlib.NewReader(bytes.NewReader(emptyZlib))
 	if err != nil {
-		panic("gitrepo: zlib rejects the empty stream: " + err.Error())
+		panic("git: zlib rejects the empty stream: " + err.Error())
 	}
 	z.zr = zr
 	return z

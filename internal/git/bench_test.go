@@ -1,4 +1,4 @@
-package gitrepo
+package git
 
 import (
 	"fmt"
@@ -45,7 +45,7 @@ func loadBenchRepo(b *testing.B) (string, map[plumbing.ObjectType][]plumbing.Has
 }
 
 func makeBenchRepo(b *testing.B) (string, map[plumbing.ObjectType][]plumbing.Hash, error) {
-	dir, err := os.MkdirTemp("", "gitrepo-bench-")
+	dir, err := os.MkdirTemp("", "git-bench-")
 	if err != nil {
 		return "", nil, err
 	}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package gitrepo
+package git
 
 import (
 	"fmt"

@@ -17,7 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	gitrepo "github.com/agentcheck/agentcheck/internal/git"
 )
 
 // composite is a go-git storage whose objects come from the Store and whose

@@ -1,4 +1,4 @@
-// Package gitrepo opens git repositories the way git itself does, fast,
+// Package git opens git repositories the way git itself does, fast,
 // and correctly inside a server's pre-receive hook.
 //
 // go-git is agentcheck's git library, but its object storage ignores the
@@ -53,4 +53,4 @@
 // refused with [ErrUnsupportedFormat]. Multi-pack indexes, bitmaps and
 // commit-graphs are ignored (the per-pack indexes they accompany are read
 // instead). Reflogs are not written.
-package gitrepo
+package git
