@@ -173,7 +173,7 @@ func BenchmarkVerify(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		notes, err := provenance.LoadNotes(repo.Objects, notesTip)
+		notes, err := git.LoadNotes(repo.Objects, notesTip)
 		if err != nil {
 			b.Fatal(err)
 		}

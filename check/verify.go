@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -23,7 +24,7 @@ import (
 type Verifier struct {
 	Policy  *scope.Policy
 	Signers *provenance.AllowedSigners // nil trusts no key
-	Notes   *provenance.Notes          // nil means no commit has a note
+	Notes   *git.Notes                 // nil means no commit has a note
 	Objects ObjectReader
 	// ExtraKeys, if set, trusts further keys for a commit, e.g. the author's
 	// SSH signing keys registered on GitHub. It returns the principal.
@@ -44,7 +45,7 @@ type Verifier struct {
 // signers and approvers. Every place that runs the gate (verify, pre-receive,
 // the GitHub Action) builds its verifier here, so that all of them honour the
 // same approvals.
-func NewVerifier(t *Trust, notes *provenance.Notes, objects ObjectReader) *Verifier {
+func NewVerifier(t *Trust, notes *git.Notes, objects ObjectReader) *Verifier {
 	return &Verifier{Policy: t.Policy, Signers: t.Signers, Approvers: t.Approvers, Notes: notes, Objects: objects}
 }
 
@@ -198,12 +199,12 @@ func (v *Verifier) noteLines(cc *commitCheck) ([][]byte, error) {
 	if v.Notes == nil {
 		return nil, nil
 	}
-	data, err := v.Notes.Read(cc.c.Hash, provenance.MaxNoteSize)
-	if errors.Is(err, provenance.ErrNoteNotFound) {
+	data, err := v.Notes.Read(cc.c.Hash, git.MaxNoteSize)
+	if errors.Is(err, git.ErrNoteNotFound) {
 		return nil, nil
 	}
-	if errors.Is(err, provenance.ErrNoteTooLarge) {
-		cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note is over the %d-byte limit and was not read", provenance.MaxNoteSize), "", nil, "")
+	if errors.Is(err, git.ErrNoteTooLarge) {
+		cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note is over the %d-byte limit and was not read", git.MaxNoteSize), "", nil, "")
 		return nil, nil
 	}
 	if err != nil {

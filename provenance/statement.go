@@ -15,6 +15,10 @@ const (
 	ApprovalPredicateType = "https://agentcheck.dev/approval/v1"
 )
 
+// NotesRef is the git notes ref that carries manifests and approvals: one
+// envelope per line of a commit's note.
+const NotesRef = "refs/notes/agentcheck"
+
 // Statement is an in-toto Statement v1. The predicate is kept raw so that one
 // envelope format carries both session manifests and approvals.
 type Statement struct {

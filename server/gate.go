@@ -119,7 +119,7 @@ func (d *Decision) Summary() check.Summary {
 // Manifests are read from the notes the push brings when it updates
 // refs/notes/agentcheck, else from the server's. Such an update must keep
 // every line of every note the server has (notes are an append-only record;
-// see [provenance.CheckNotesAppendOnly]); one that drops a line, or deletes
+// see [git.CheckNotesAppendOnly]); one that drops a line, or deletes
 // the ref, is refused.
 //
 // The trusted side of each updated ref is read, file by file, from
@@ -153,8 +153,8 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 		}
 		d.NotesTip = u.New
 		if old := refs[u.Ref]; !old.IsZero() {
-			err := provenance.CheckNotesAppendOnly(repo.Objects, old, u.New)
-			if errors.Is(err, provenance.ErrNoteLineDropped) {
+			err := git.CheckNotesAppendOnly(repo.Objects, old, u.New)
+			if errors.Is(err, git.ErrNoteLineDropped) {
 				d.Refusals = append(d.Refusals, Refusal{Ref: u.Ref, Reason: err.Error(),
 					Hint: "notes are append-only: git fetch origin " + u.Ref + ":refs/notes/remotes/origin/agentcheck, git notes --ref agentcheck merge -s cat_sort_uniq refs/notes/remotes/origin/agentcheck, then push again (agentcheck init sets this up)"})
 			} else if err != nil {
@@ -217,7 +217,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 	if err != nil {
 		return nil, fmt.Errorf("listing the commits the push introduces: %w", err)
 	}
-	notes, err := provenance.OpenNotes(repo.Objects, d.NotesTip)
+	notes, err := git.OpenNotes(repo.Objects, d.NotesTip)
 	if err != nil {
 		return nil, fmt.Errorf("reading the manifests in %s: %w", provenance.NotesRef, err)
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
@@ -286,7 +285,7 @@ func (a *approver) sign(ctx context.Context, covers []provenance.ApprovalCover, 
 	if err != nil {
 		return err
 	}
-	if _, err := provenance.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, [][]byte{line}, ident); err != nil {
+	if _, err := git.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, [][]byte{line}, ident); err != nil {
 		return fmt.Errorf("writing the note of %s: %w", a.short(), err)
 	}
 	fmt.Fprintf(a.inv.Stderr, "agentcheck: approved %s as %s, signed with %s:\n", a.short(), ident.Email, keyDesc)
@@ -321,7 +320,7 @@ func (a *approver) selfApproval(email, keyID string) string {
 // gitIdent is the approver's identity and the approval's time, as git would
 // record them for a commit made now: user.name, user.email and the current
 // time, or GIT_COMMITTER_EMAIL and GIT_COMMITTER_DATE when set.
-func gitIdent(ctx context.Context, dir string) (sig object.Signature, err error) {
+func gitIdent(ctx context.Context, dir string) (sig git.Signature, err error) {
 	out, err := gitOutput(ctx, dir, "var", "GIT_COMMITTER_IDENT")
 	if err != nil {
 		return sig, withHint(fmt.Errorf("reading your git identity: %w", err), "set git config user.name and user.email")

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
@@ -262,7 +261,7 @@ func (a *attester) attest(ctx context.Context, journals []*journal.Journal) erro
 	if err != nil {
 		return err
 	}
-	if _, err := provenance.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, lines, ident); err != nil {
+	if _, err := git.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, lines, ident); err != nil {
 		return fmt.Errorf("writing the note of %s: %w", hash[:12], err)
 	}
 	fmt.Fprintf(a.inv.Stderr, "agentcheck: attested %s with session %s, signed with %s\n", hash[:12], strings.Join(labels, ", "), keyDesc)
@@ -294,8 +293,8 @@ func (a *attester) currentNote() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := notes.Read(a.commit.Hash, provenance.MaxNoteSize)
-	if errors.Is(err, provenance.ErrNoteNotFound) {
+	data, err := notes.Read(a.commit.Hash, git.MaxNoteSize)
+	if errors.Is(err, git.ErrNoteNotFound) {
 		return nil, nil
 	}
 	return data, err
@@ -340,17 +339,17 @@ func loadSigner(ctx context.Context, inv *Invocation, dir, flag string) (signer 
 
 // notesIdentity is the author of the notes commits agentcheck writes: the
 // user's git identity, as git itself would use.
-func notesIdentity(ctx context.Context, dir string) (object.Signature, error) {
+func notesIdentity(ctx context.Context, dir string) (git.Signature, error) {
 	out, err := gitOutput(ctx, dir, "var", "GIT_COMMITTER_IDENT")
 	if err != nil {
-		return object.Signature{}, withHint(fmt.Errorf("reading your git identity: %w", err), "set git config user.name and user.email")
+		return git.Signature{}, withHint(fmt.Errorf("reading your git identity: %w", err), "set git config user.name and user.email")
 	}
 	name, rest, ok := strings.Cut(out, " <")
 	email, _, ok2 := strings.Cut(rest, ">")
 	if !ok || !ok2 {
-		return object.Signature{}, fmt.Errorf("unexpected git identity %q", out)
+		return git.Signature{}, fmt.Errorf("unexpected git identity %q", out)
 	}
-	return object.Signature{Name: name, Email: email, When: time.Now()}, nil
+	return git.Signature{Name: name, Email: email, When: time.Now()}, nil
 }
 
 // gitRemotes reads the repository's remotes (name → fetch and push URLs) as

@@ -244,8 +244,8 @@ func (h *gitHook) postRewrite(ctx context.Context, args []string) error {
 		if oldH.IsZero() || newH.IsZero() || oldH == newH {
 			continue
 		}
-		note, err := notes.Read(oldH, provenance.MaxNoteSize)
-		if errors.Is(err, provenance.ErrNoteNotFound) {
+		note, err := notes.Read(oldH, git.MaxNoteSize)
+		if errors.Is(err, git.ErrNoteNotFound) {
 			continue
 		}
 		if err != nil {
@@ -320,7 +320,7 @@ func ownSessions(note []byte, commit string, key sshSigner) []sessionRef {
 // referenceTransaction guards and merges the notes. In the prepared state
 // it refuses an update of refs/notes/agentcheck that would drop a line of a
 // note (git notes commands do not compare-and-swap; see
-// provenance.CheckNotesAppendOnly) or delete the ref. In the committed
+// git.CheckNotesAppendOnly) or delete the ref. In the committed
 // state, when a fetch updated a remote's notes
 // (refs/notes/remotes/REMOTE/agentcheck, as agentcheck init configures),
 // it merges them into the local notes with cat_sort_uniq: git has no
@@ -365,7 +365,7 @@ func (h *gitHook) referenceTransaction(ctx context.Context, args []string) error
 				fmt.Fprintf(h.inv.Stderr, "agentcheck: refusing to delete %s: it holds the signed session manifests\n", ref)
 				return quietExit(exitViolations)
 			}
-			if err := provenance.CheckNotesAppendOnly(repo.Objects, oldH, newH); err != nil {
+			if err := git.CheckNotesAppendOnly(repo.Objects, oldH, newH); err != nil {
 				fmt.Fprintf(h.inv.Stderr, "agentcheck: refusing to update %s: %v\n", ref, err)
 				fmt.Fprintf(h.inv.Stderr, "agentcheck: hint: the notes ref only grows; if another writer moved it meanwhile, run the command again\n")
 				return quietExit(exitViolations)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 )
@@ -70,8 +71,8 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	note, err := notes.Read(commit.Hash, provenance.MaxNoteSize)
-	if errors.Is(err, provenance.ErrNoteNotFound) {
+	note, err := notes.Read(commit.Hash, git.MaxNoteSize)
+	if errors.Is(err, git.ErrNoteNotFound) {
 		return withHint(fmt.Errorf("commit %s has no agentcheck note", commit.Hash.String()[:12]),
 			"attest it with 'agentcheck attest', or fetch notes with 'git fetch origin refs/notes/agentcheck:refs/notes/agentcheck'")
 	}

@@ -170,15 +170,15 @@ func historyError(err error) error {
 }
 
 // loadNotes reads the local notes ref; a repository without it has no notes.
-func loadNotes(repo *git.Repo) (*provenance.Notes, error) {
+func loadNotes(repo *git.Repo) (*git.Notes, error) {
 	tip, err := repo.Ref(provenance.NotesRef)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return provenance.OpenNotes(repo.Objects, plumbing.ZeroHash)
+		return git.OpenNotes(repo.Objects, plumbing.ZeroHash)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
 	}
-	notes, err := provenance.OpenNotes(repo.Objects, tip)
+	notes, err := git.OpenNotes(repo.Objects, tip)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
 	}

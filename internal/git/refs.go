@@ -121,7 +121,7 @@ func readLooseRef(path string) (h plumbing.Hash, target string, exists bool, err
 	if len(s) > 2*hashLen && (s[2*hashLen] == ' ' || s[2*hashLen] == '\t') {
 		s = s[:2*hashLen] // FETCH_HEAD-like trailing text
 	}
-	h, ok := parseHex(s)
+	h, ok := ParseHash(s)
 	if !ok {
 		return h, "", true, fmt.Errorf("broken ref %s", path)
 	}
@@ -263,7 +263,7 @@ func (r *Repo) packedRefs() (*packedRefs, error) {
 			continue
 		}
 		hex, name, ok := strings.Cut(line, " ")
-		h, okh := parseHex(hex)
+		h, okh := ParseHash(hex)
 		if !ok || !okh || !validRefName(name) {
 			return nil, fmt.Errorf("reading packed-refs: bad line %q", line)
 		}

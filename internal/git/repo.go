@@ -285,7 +285,7 @@ func (r *Repo) ShallowCommits() ([]plumbing.Hash, error) {
 		if line == "" {
 			continue
 		}
-		h, ok := parseHex(line)
+		h, ok := ParseHash(line)
 		if !ok {
 			return nil, fmt.Errorf("reading %s: bad line %q", path, line)
 		}
@@ -295,33 +295,4 @@ func (r *Repo) ShallowCommits() ([]plumbing.Hash, error) {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	return out, nil
-}
-
-// parseHex parses a full 40-digit object id.
-func parseHex(s string) (plumbing.Hash, bool) {
-	var h plumbing.Hash
-	if len(s) != 2*hashLen {
-		return h, false
-	}
-	for i := 0; i < hashLen; i++ {
-		hi, ok1 := unhex(s[2*i])
-		lo, ok2 := unhex(s[2*i+1])
-		if !ok1 || !ok2 {
-			return plumbing.Hash{}, false
-		}
-		h[i] = hi<<4 | lo
-	}
-	return h, true
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }

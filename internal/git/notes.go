@@ -1,10 +1,9 @@
-package provenance
+package git
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -16,15 +15,10 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/storer"
-
-	"github.com/agentcheck/agentcheck/internal/git"
 )
 
-// Git notes, read and written with go-git plumbing (go-git has no notes
-// API), in exactly git's format so that git notes show/append/merge and
-// agentcheck interoperate.
+// Git notes, read and written in exactly git's format (go-git has no notes
+// API), so that git notes show/append/merge and agentcheck interoperate.
 //
 // A notes ref points at a commit whose tree maps annotated object ids to
 // note blobs. Paths are the 40 hex digits of the id, either flat or split
@@ -32,11 +26,8 @@ import (
 // Entries that do not fit that pattern are "non-notes"; git keeps them when
 // it rewrites the tree and so do we. See git's notes.c.
 
-// NotesRef is the ref holding agentcheck's manifests.
-const NotesRef = "refs/notes/agentcheck"
-
-// MaxNoteSize is the largest note agentcheck reads. Notes come from whoever
-// can push to the notes ref: they are hostile input.
+// MaxNoteSize is the largest note this package reads or writes. Notes come
+// from whoever can push to the notes ref: they are hostile input.
 const MaxNoteSize = 16 << 20
 
 // notesCommitMessage follows git's "Notes added by 'git notes add'".
@@ -65,7 +56,7 @@ func (e *NoteTooLargeError) Is(target error) bool { return target == ErrNoteTooL
 // Notes is an index of a whole notes tree, annotated object → note blob
 // ([LoadNotes]), or a reader of the notes of a few objects ([OpenNotes]).
 type Notes struct {
-	s    storer.EncodedObjectStorer
+	s    *Store
 	tip  plumbing.Hash                     // the notes commit; zero for none
 	tree plumbing.Hash                     // its tree
 	note map[plumbing.Hash]plumbing.Hash   // object → note blob
@@ -89,18 +80,18 @@ type nonNote struct {
 // LoadNotes indexes the notes tree of notesCommit, reading fan-out
 // directories at any depth and remembering entries that are not notes. A
 // zero notesCommit means there are no notes.
-func LoadNotes(s storer.EncodedObjectStorer, notesCommit plumbing.Hash) (*Notes, error) {
+func LoadNotes(s *Store, notesCommit plumbing.Hash) (*Notes, error) {
 	n := &Notes{s: s, tip: notesCommit, note: map[plumbing.Hash]plumbing.Hash{}}
 	if notesCommit.IsZero() {
 		return n, nil
 	}
-	c, err := object.GetCommit(s, notesCommit)
+	tree, err := notesTree(s, notesCommit)
 	if err != nil {
-		return nil, fmt.Errorf("reading notes commit %s: %w", notesCommit, err)
+		return nil, err
 	}
-	n.tree = c.TreeHash
+	n.tree = tree
 	var key plumbing.Hash
-	if err := n.load(c.TreeHash, key, 0); err != nil {
+	if err := n.load(tree, key, 0); err != nil {
 		return nil, fmt.Errorf("reading notes tree of %s: %w", notesCommit, err)
 	}
 	return n, nil
@@ -116,17 +107,35 @@ func LoadNotes(s storer.EncodedObjectStorer, notesCommit plumbing.Hash) (*Notes,
 // Commits and Lookup need the whole index: on a Notes from OpenNotes they
 // load it the first time, and take a tree they cannot read as holding no
 // notes; use LoadNotes where that matters.
-func OpenNotes(s storer.EncodedObjectStorer, notesCommit plumbing.Hash) (*Notes, error) {
+func OpenNotes(s *Store, notesCommit plumbing.Hash) (*Notes, error) {
 	n := &Notes{s: s, tip: notesCommit, lazy: true}
 	if notesCommit.IsZero() {
 		return n, nil
 	}
-	c, err := object.GetCommit(s, notesCommit)
+	tree, err := notesTree(s, notesCommit)
 	if err != nil {
-		return nil, fmt.Errorf("reading notes commit %s: %w", notesCommit, err)
+		return nil, err
 	}
-	n.tree = c.TreeHash
+	n.tree = tree
 	return n, nil
+}
+
+// notesTree returns the tree of a notes commit.
+func notesTree(s *Store, notesCommit plumbing.Hash) (plumbing.Hash, error) {
+	t, data, err := s.Read(notesCommit)
+	if err == nil && t != plumbing.CommitObject {
+		err = fmt.Errorf("object is a %s", t)
+	}
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("reading notes commit %s: %w", notesCommit, err)
+	}
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	hex, ok := bytes.CutPrefix(line, []byte("tree "))
+	tree, valid := ParseHash(string(hex))
+	if !ok || !valid {
+		return plumbing.ZeroHash, fmt.Errorf("reading notes commit %s: no tree line", notesCommit)
+	}
+	return tree, nil
 }
 
 // index loads the whole index of a Notes from OpenNotes.
@@ -157,12 +166,12 @@ func (n *Notes) find(tree plumbing.Hash, key plumbing.Hash, prefix int, out []pl
 		switch {
 		case len(name) == rest && isRegularMode(mode):
 			got := key
-			if decodeHexName(got[prefix:], name) && got == key {
+			if decodeHex(got[prefix:], name) && got == key {
 				out = append(out, h)
 			}
 		case len(name) == 2 && mode == filemode.Dir && rest > 2:
 			var b [1]byte
-			if decodeHexName(b[:], name) && b[0] == key[prefix] {
+			if decodeHex(b[:], name) && b[0] == key[prefix] {
 				var err error
 				out, err = n.find(h, key, prefix+1, out)
 				return err
@@ -202,10 +211,10 @@ func (n *Notes) load(tree plumbing.Hash, key plumbing.Hash, prefix int) error {
 	rest := 2 * (len(key) - prefix) // hex digits still missing
 	return walkRawTree(data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
 		switch {
-		case len(name) == rest && isRegularMode(mode) && decodeHexName(key[prefix:], name):
+		case len(name) == rest && isRegularMode(mode) && decodeHex(key[prefix:], name):
 			n.add(key, h)
 			return nil
-		case len(name) == 2 && mode == filemode.Dir && rest > 2 && decodeHexName(key[prefix:prefix+1], name):
+		case len(name) == 2 && mode == filemode.Dir && rest > 2 && decodeHex(key[prefix:prefix+1], name):
 			return n.load(h, key, prefix+1)
 		}
 		// Not a note: git names it by the fan-out path of its subtree.
@@ -271,10 +280,10 @@ func (n *Notes) Read(commit plumbing.Hash, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("reading note for %s: %w", commit, ErrNoteNotFound)
 	}
 	first := blobs[0]
-	if lr, ok := n.s.(noteLimitReader); ok && len(blobs) == 1 {
-		// One note, from a store that checks the size as it reads.
-		t, data, err := lr.ReadLimit(first, limit)
-		var tl *git.TooLargeError
+	if len(blobs) == 1 {
+		// One note: the store checks the size as it reads.
+		t, data, err := n.s.ReadLimit(first, limit)
+		var tl *TooLargeError
 		switch {
 		case errors.As(err, &tl):
 			return nil, fmt.Errorf("reading note for %s: %w", commit, &NoteTooLargeError{Commit: commit, Size: tl.Size, Limit: limit})
@@ -339,7 +348,7 @@ func combineNotes(cur, next []byte) []byte {
 // is at the same place with the same blob in both keeps its lines. Appending
 // one note to a tree of 100,000 reads six trees, not the 103,000 of both
 // whole trees.
-func CheckNotesAppendOnly(s storer.EncodedObjectStorer, prev, next plumbing.Hash) error {
+func CheckNotesAppendOnly(s *Store, prev, next plumbing.Hash) error {
 	if prev.IsZero() || prev == next {
 		return nil
 	}
@@ -389,7 +398,7 @@ func CheckNotesAppendOnly(s storer.EncodedObjectStorer, prev, next plumbing.Hash
 // the same mode and id. An entry that is in b stays where Notes.Read finds
 // it, so its note keeps its lines; only the others need reading. A subtree
 // that differs is compared entry by entry in turn.
-func changedNotes(s storer.EncodedObjectStorer, a, b plumbing.Hash, key plumbing.Hash, prefix int, out *[]plumbing.Hash) error {
+func changedNotes(s *Store, a, b plumbing.Hash, key plumbing.Hash, prefix int, out *[]plumbing.Hash) error {
 	if a == b {
 		return nil
 	}
@@ -422,9 +431,9 @@ func changedNotes(s storer.EncodedObjectStorer, a, b plumbing.Hash, key plumbing
 		}
 		k := key
 		switch {
-		case len(name) == rest && isRegularMode(mode) && decodeHexName(k[prefix:], name):
+		case len(name) == rest && isRegularMode(mode) && decodeHex(k[prefix:], name):
 			*out = append(*out, k)
-		case len(name) == 2 && mode == filemode.Dir && rest > 2 && decodeHexName(k[prefix:prefix+1], name):
+		case len(name) == 2 && mode == filemode.Dir && rest > 2 && decodeHex(k[prefix:prefix+1], name):
 			sub := plumbing.ZeroHash
 			if inB && other.mode == filemode.Dir {
 				sub = other.h
@@ -438,60 +447,26 @@ func changedNotes(s storer.EncodedObjectStorer, a, b plumbing.Hash, key plumbing
 // ErrNoteLineDropped is returned by CheckNotesAppendOnly.
 var ErrNoteLineDropped = errors.New("note line dropped")
 
-// noteLimitReader is the fast path of git.Store for a single note.
-type noteLimitReader interface {
-	ReadLimit(h plumbing.Hash, limit int64) (plumbing.ObjectType, []byte, error)
-}
-
-// noteRawReader is the fast path of git.Store.
-type noteRawReader interface {
-	Read(plumbing.Hash) (plumbing.ObjectType, []byte, error)
-}
-
-// readNoteObject reads an object of type want. Slices from a git.Store are
-// shared with its cache: callers must not modify them.
-func readNoteObject(s storer.EncodedObjectStorer, h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
-	if rr, ok := s.(noteRawReader); ok {
-		t, data, err := rr.Read(h)
-		if err != nil {
-			return nil, err
-		}
-		if t != want {
-			return nil, fmt.Errorf("object %s is a %s, not a %s", h, t, want)
-		}
-		return data, nil
-	}
-	obj, err := s.EncodedObject(plumbing.AnyObject, h)
+// readNoteObject reads an object of type want. The slice is shared with the
+// store's cache: callers must not modify it.
+func readNoteObject(s *Store, h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
+	t, data, err := s.Read(h)
 	if err != nil {
-		return nil, fmt.Errorf("reading object %s: %w", h, err)
+		return nil, err
 	}
-	if obj.Type() != want {
-		return nil, fmt.Errorf("object %s is a %s, not a %s", h, obj.Type(), want)
-	}
-	r, err := obj.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("reading object %s: %w", h, err)
-	}
-	defer r.Close()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading object %s: %w", h, err)
+	if t != want {
+		return nil, fmt.Errorf("object %s is a %s, not a %s", h, t, want)
 	}
 	return data, nil
 }
 
-func noteObjectSize(s storer.EncodedObjectStorer, h plumbing.Hash) (int64, error) {
-	type noteStater interface {
-		Stat(plumbing.Hash) (plumbing.ObjectType, int64, error)
+// noteObjectSize returns the size of note blob h without reading it.
+func noteObjectSize(s *Store, h plumbing.Hash) (int64, error) {
+	t, size, err := s.Stat(h)
+	if err == nil && t != plumbing.BlobObject {
+		return 0, fmt.Errorf("object %s is a %s, not a blob", h, t)
 	}
-	if st, ok := s.(noteStater); ok {
-		t, size, err := st.Stat(h)
-		if err == nil && t != plumbing.BlobObject {
-			return 0, fmt.Errorf("object %s is a %s, not a blob", h, t)
-		}
-		return size, err
-	}
-	return s.EncodedObjectSize(h)
+	return size, err
 }
 
 // walkRawTree calls fn for each entry of a raw tree object.
@@ -538,35 +513,6 @@ func parseOctal(s []byte) (uint32, bool) {
 
 func isRegularMode(m filemode.FileMode) bool { return m&0o170000 == 0o100000 }
 
-// decodeHexName decodes hex digits of either case into dst, which must be
-// exactly half as long.
-func decodeHexName(dst []byte, src []byte) bool {
-	if len(src) != 2*len(dst) {
-		return false
-	}
-	for i := range dst {
-		hi, ok1 := hexDigit(src[2*i])
-		lo, ok2 := hexDigit(src[2*i+1])
-		if !ok1 || !ok2 {
-			return false
-		}
-		dst[i] = hi<<4 | lo
-	}
-	return true
-}
-
-func hexDigit(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
-}
-
 func sortNoteKeys(hs []plumbing.Hash) {
 	sort.Slice(hs, func(i, j int) bool { return bytes.Compare(hs[i][:], hs[j][:]) < 0 })
 }
@@ -590,7 +536,7 @@ const (
 // jittered backoff, so that concurrent appends lose nothing.
 //
 // Lines must not contain newlines; empty lines are ignored.
-func AppendNote(repo *git.Repo, ref string, commit plumbing.Hash, lines [][]byte, sig object.Signature) (added int, err error) {
+func AppendNote(repo *Repo, ref string, commit plumbing.Hash, lines [][]byte, sig Signature) (added int, err error) {
 	for _, l := range lines {
 		if bytes.IndexByte(l, '\n') >= 0 {
 			return 0, fmt.Errorf("appending note to %s: a line contains a newline", commit)
@@ -605,7 +551,7 @@ func AppendNote(repo *git.Repo, ref string, commit plumbing.Hash, lines [][]byte
 	backoff := appendBackoffMin
 	for attempt := 1; ; attempt++ {
 		added, err := appendOnce(repo, ref, commit, lines, sig)
-		if err == nil || !(errors.Is(err, git.ErrRefChanged) || errors.Is(err, git.ErrRefLocked)) {
+		if err == nil || !(errors.Is(err, ErrRefChanged) || errors.Is(err, ErrRefLocked)) {
 			return added, err
 		}
 		if time.Since(start) > appendTimeout {
@@ -617,7 +563,7 @@ func AppendNote(repo *git.Repo, ref string, commit plumbing.Hash, lines [][]byte
 }
 
 // appendOnce is one read-modify-write of the notes ref.
-func appendOnce(repo *git.Repo, ref string, commit plumbing.Hash, lines [][]byte, sig object.Signature) (int, error) {
+func appendOnce(repo *Repo, ref string, commit plumbing.Hash, lines [][]byte, sig Signature) (int, error) {
 	old, err := repo.Ref(ref)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		old, err = plumbing.ZeroHash, nil
@@ -667,20 +613,11 @@ func appendOnce(repo *git.Repo, ref string, commit plumbing.Hash, lines [][]byte
 	if err != nil {
 		return 0, fmt.Errorf("appending note to %s: %w", commit, err)
 	}
-	c := &object.Commit{
-		Author:    sig,
-		Committer: sig,
-		Message:   notesCommitMessage,
-		TreeHash:  tree,
-	}
+	var parents []plumbing.Hash
 	if !old.IsZero() {
-		c.ParentHashes = []plumbing.Hash{old}
+		parents = []plumbing.Hash{old}
 	}
-	obj := &plumbing.MemoryObject{}
-	if err := c.Encode(obj); err != nil {
-		return 0, fmt.Errorf("appending note to %s: %w", commit, err)
-	}
-	tip, err := repo.Objects.SetEncodedObject(obj)
+	tip, err := repo.Objects.Write(plumbing.CommitObject, encodeCommit(tree, parents, sig, notesCommitMessage))
 	if err != nil {
 		return 0, fmt.Errorf("appending note to %s: %w", commit, err)
 	}
@@ -690,15 +627,10 @@ func appendOnce(repo *git.Repo, ref string, commit plumbing.Hash, lines [][]byte
 	return added, nil
 }
 
-// noteObjectWriter is what writeTree needs of a store.
-type noteObjectWriter interface {
-	Write(plumbing.ObjectType, []byte) (plumbing.Hash, error)
-}
-
 // writeTree writes the notes tree with commit's note replaced by blob and
 // returns the root tree id. Duplicate entries for one object (see Read) are
 // merged into one note.
-func (n *Notes) writeTree(w noteObjectWriter, commit, blob plumbing.Hash) (plumbing.Hash, error) {
+func (n *Notes) writeTree(w *Store, commit, blob plumbing.Hash) (plumbing.Hash, error) {
 	keys := make([]plumbing.Hash, 0, len(n.note)+1)
 	for k := range n.note {
 		if k != commit {
@@ -851,7 +783,7 @@ func (d *noteDir) insert(path string, mode filemode.FileMode, h plumbing.Hash) e
 
 // write writes d and its subdirectories as git tree objects, entries in
 // git's order (a directory sorts as if its name ended in '/').
-func (d *noteDir) write(w noteObjectWriter) (plumbing.Hash, error) {
+func (d *noteDir) write(w *Store) (plumbing.Hash, error) {
 	type named struct {
 		name string
 		e    *noteDirEntry

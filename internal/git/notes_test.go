@@ -1,4 +1,4 @@
-package provenance
+package git
 
 import (
 	"bufio"
@@ -18,11 +18,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // Interoperability of notes.go with real git: what we write git reads, what
@@ -31,7 +27,10 @@ import (
 
 const ntGitBin = "/usr/bin/git"
 
-var ntSig = object.Signature{Name: "agentcheck", Email: "agentcheck@example.com", When: time.Unix(1700000000, 0).UTC()}
+// NotesRef is the notes ref of the tests, the one agentcheck writes.
+const NotesRef = "refs/notes/agentcheck"
+
+var ntSig = Signature{Name: "agentcheck", Email: "agentcheck@example.com", When: time.Unix(1700000000, 0).UTC()}
 
 // ntGit runs real git with no user configuration and fixed identities.
 type ntGit struct {
@@ -108,9 +107,9 @@ func ntRepo(t testing.TB, g *ntGit, dir string, n int) []plumbing.Hash {
 	return out
 }
 
-func ntOpen(t testing.TB, dir string) *git.Repo {
+func ntOpen(t testing.TB, dir string) *Repo {
 	t.Helper()
-	r, err := git.Open(dir, func(string) string { return "" })
+	r, err := Open(dir, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +135,7 @@ func ntNotes(t testing.TB, dir string) *Notes {
 
 // checkOpenNotes checks that OpenNotes reads every note of the tree as
 // LoadNotes does: every test that loads notes with ntNotes checks it.
-func checkOpenNotes(t testing.TB, s storer.EncodedObjectStorer, tip plumbing.Hash, loaded *Notes) {
+func checkOpenNotes(t testing.TB, s *Store, tip plumbing.Hash, loaded *Notes) {
 	t.Helper()
 	lazy, err := OpenNotes(s, tip)
 	if err != nil {
@@ -168,7 +167,7 @@ func ntRead(t testing.TB, n *Notes, c plumbing.Hash) string {
 	return string(b)
 }
 
-func ntAppend(t testing.TB, r *git.Repo, c plumbing.Hash, lines ...string) int {
+func ntAppend(t testing.TB, r *Repo, c plumbing.Hash, lines ...string) int {
 	t.Helper()
 	var bl [][]byte
 	for _, l := range lines {
@@ -633,7 +632,7 @@ func TestNotesHelperProcess(t *testing.T) {
 // ntHelperAppend appends NOTES_COUNT lines "NOTES_PREFIX-i" to NOTES_COMMIT,
 // one AppendNote each.
 func ntHelperAppend() int {
-	r, err := git.Open(os.Getenv("NOTES_REPO"), os.Getenv)
+	r, err := Open(os.Getenv("NOTES_REPO"), os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -652,7 +651,7 @@ func ntHelperAppend() int {
 // ntHelperCheck is a reference-transaction hook in "prepared" state:
 // refuse an update of NotesRef that drops a note line.
 func ntHelperCheck() int {
-	r, err := git.Open(".", os.Getenv)
+	r, err := Open(".", os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -732,7 +731,7 @@ func TestAppendNoteConcurrent(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			r, err := git.Open(dir, func(string) string { return "" })
+			r, err := Open(dir, func(string) string { return "" })
 			if err != nil {
 				errs <- err
 				return
@@ -809,7 +808,7 @@ echo $retries`, gitAppends, gitTarget)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := git.Open(dir, func(string) string { return "" })
+			r, err := Open(dir, func(string) string { return "" })
 			if err != nil {
 				errs <- err
 				return
