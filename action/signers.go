@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-github/v62/github"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // GitHubKeys trusts, for a commit, the SSH signing keys that the commit's
@@ -56,8 +56,8 @@ type GitHubKeys struct {
 // Trust returns the function check.Verifier.ExtraKeys wants: the principal
 // (the commit's author email) if key is one of the author's GitHub signing
 // keys. ctx bounds the API requests it makes.
-func (g *GitHubKeys) Trust(ctx context.Context) func(c *check.Commit, key ssh.PublicKey) (string, bool) {
-	return func(c *check.Commit, key ssh.PublicKey) (string, bool) {
+func (g *GitHubKeys) Trust(ctx context.Context) func(c *git.Commit, key ssh.PublicKey) (string, bool) {
+	return func(c *git.Commit, key ssh.PublicKey) (string, bool) {
 		if c.Author.Email == "" {
 			return "", false
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -177,7 +178,7 @@ func (c Counts) Total() int { return c.Errors + c.Warnings + c.Notes }
 // BuildLog gives an account of a verified range: the report of the
 // verification, the commits it walked (for their dates) and the trusted
 // policy (to say which fetched hosts and MCP servers it trusts).
-func BuildLog(r *check.Report, commits []*check.Commit, pol *scope.Policy) *Log {
+func BuildLog(r *check.Report, commits []*git.Commit, pol *scope.Policy) *Log {
 	r = r.Canonical()
 	dates := make(map[string]time.Time, len(commits))
 	for _, c := range commits {

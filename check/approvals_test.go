@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -220,7 +221,7 @@ func TestJudgeApprovals(t *testing.T) {
 			}
 			cc := &commitCheck{
 				v: v, hash: this,
-				c:         &Commit{Hash: plumbing.NewHash(this), Author: Signature{Email: "alice@example.com"}},
+				c:         &git.Commit{Hash: plumbing.NewHash(this), Author: git.Signature{Email: "alice@example.com"}},
 				sessions:  []*sessionManifest{{label: "claude-code/s1", signer: "carol@example.com", keyID: sessionKey}},
 				approvals: []approvalNote{tt.note},
 				findings:  []Finding{{Rule: RuleProtectedPath, Level: LevelError, Path: ".github/workflows/ci.yml"}},

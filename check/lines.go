@@ -11,16 +11,18 @@ import (
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
 	godiff "github.com/sourcegraph/go-diff/diff"
+
+	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // addLines sets Finding.Line to the first changed line of the finding's path
 // in the commit, for SARIF regions and annotations. Only files that have
 // findings are diffed; binary files and deletions stay at line 0.
-func addLines(r ObjectReader, findings []Finding, changes []Change) error {
+func addLines(r git.ObjectReader, findings []Finding, changes []git.Change) error {
 	if len(findings) == 0 {
 		return nil
 	}
-	byPath := map[string]Change{}
+	byPath := map[string]git.Change{}
 	for _, ch := range changes {
 		byPath[ch.Path] = ch
 	}
@@ -28,7 +30,7 @@ func addLines(r ObjectReader, findings []Finding, changes []Change) error {
 	for i := range findings {
 		p := findings[i].Path
 		ch, ok := byPath[p]
-		if !ok || ch.Kind == Deleted || !ch.NewMode.IsFile() || ch.NewMode == filemode.Symlink {
+		if !ok || ch.Kind == git.Deleted || !ch.NewMode.IsFile() || ch.NewMode == filemode.Symlink {
 			continue
 		}
 		line, done := lines[p]
@@ -52,7 +54,7 @@ const maxDiffBytes = 1 << 20
 // firstChangedLine returns the first line of the new file that the change
 // adds or modifies, by formatting the file's unified diff and parsing it with
 // go-diff as any other consumer of the commit's patch would.
-func firstChangedLine(r ObjectReader, ch Change) (int, error) {
+func firstChangedLine(r git.ObjectReader, ch git.Change) (int, error) {
 	newData, err := readBlob(r, ch.NewBlob)
 	if err != nil {
 		return 0, err
@@ -84,7 +86,7 @@ func firstChangedLine(r ObjectReader, ch Change) (int, error) {
 	return max(int(h.NewStartLine), 1), nil
 }
 
-func readBlob(r ObjectReader, h plumbing.Hash) ([]byte, error) {
+func readBlob(r git.ObjectReader, h plumbing.Hash) ([]byte, error) {
 	t, data, err := r.Read(h)
 	if err != nil {
 		return nil, fmt.Errorf("reading blob %s: %w", h, err)
@@ -104,7 +106,7 @@ func isBinary(b []byte) bool {
 
 // unifiedDiff formats the change as a git-style unified diff with three lines
 // of context.
-func unifiedDiff(ch Change, oldData, newData []byte) []byte {
+func unifiedDiff(ch git.Change, oldData, newData []byte) []byte {
 	var chunks []fdiff.Chunk
 	for _, d := range diff.Do(string(oldData), string(newData)) {
 		var op fdiff.Operation

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -29,7 +30,7 @@ import (
 
 // judgeSignals reports AC010, AC011 and AC012 for the valid sessions of a
 // commit.
-func (cc *commitCheck) judgeSignals(changes []Change, sessions []*sessionManifest) {
+func (cc *commitCheck) judgeSignals(changes []git.Change, sessions []*sessionManifest) {
 	inCommit := map[string]bool{}
 	for _, ch := range changes {
 		for _, p := range ch.Paths() {

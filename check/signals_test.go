@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -159,9 +160,9 @@ func signalCheck(t *testing.T, pol *scope.Policy, pred *provenance.SessionPredic
 	}
 	cc := &commitCheck{v: &Verifier{Policy: pol}, hash: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"}
 	s := &sessionManifest{label: "claude-code/s1", pred: pred}
-	var changes []Change
+	var changes []git.Change
 	for _, p := range changed {
-		changes = append(changes, Change{Path: p, Kind: Modified})
+		changes = append(changes, git.Change{Path: p, Kind: git.Modified})
 	}
 	cc.judgeSignals(changes, []*sessionManifest{s})
 	sortFindings(cc.findings)

@@ -40,7 +40,7 @@ type TrustSource struct {
 // LoadTrust reads the policy and allowed signers. A file that exists but does
 // not parse is an error: the gate never falls back to looser defaults
 // because the trusted policy is broken.
-func LoadTrust(r ObjectReader, src TrustSource) (*Trust, error) {
+func LoadTrust(r git.ObjectReader, src TrustSource) (*Trust, error) {
 	t := &Trust{}
 	data, where, err := readTrusted(r, src.Base, src.PolicyFile, PolicyFile)
 	if err != nil {
@@ -68,7 +68,7 @@ func LoadTrust(r ObjectReader, src TrustSource) (*Trust, error) {
 	return t, nil
 }
 
-func loadSigners(r ObjectReader, base plumbing.Hash, file, repoPath string) (*provenance.AllowedSigners, string, error) {
+func loadSigners(r git.ObjectReader, base plumbing.Hash, file, repoPath string) (*provenance.AllowedSigners, string, error) {
 	data, where, err := readTrusted(r, base, file, repoPath)
 	if err != nil {
 		return nil, "", fmt.Errorf("reading allowed signers: %w", err)
@@ -88,7 +88,7 @@ func loadSigners(r ObjectReader, base plumbing.Hash, file, repoPath string) (*pr
 
 // readTrusted reads file from disk if given, else repoPath at the base
 // commit. It returns nil data when there is nothing to read.
-func readTrusted(r ObjectReader, base plumbing.Hash, file, repoPath string) ([]byte, string, error) {
+func readTrusted(r git.ObjectReader, base plumbing.Hash, file, repoPath string) ([]byte, string, error) {
 	if file != "" {
 		data, err := os.ReadFile(file)
 		if err != nil {
@@ -99,7 +99,7 @@ func readTrusted(r ObjectReader, base plumbing.Hash, file, repoPath string) ([]b
 	if base.IsZero() || repoPath == "" {
 		return nil, "", nil
 	}
-	data, ok, err := ReadFileAt(r, base, repoPath, maxTrustFile)
+	data, ok, err := git.ReadFileAt(r, base, repoPath, maxTrustFile)
 	if err != nil || !ok {
 		return nil, "", err
 	}
@@ -111,6 +111,6 @@ func short(h plumbing.Hash) string { return h.String()[:12] }
 // ReadFileAt returns the content of the regular file at path in a commit's
 // tree; ok is false when there is no such file. Symlinks are not followed: a
 // trusted file must be a file. See [git.ReadFileAt].
-func ReadFileAt(r ObjectReader, commit plumbing.Hash, path string, limit int) (data []byte, ok bool, err error) {
+func ReadFileAt(r git.ObjectReader, commit plumbing.Hash, path string, limit int) (data []byte, ok bool, err error) {
 	return git.ReadFileAt(r, commit, path, limit)
 }

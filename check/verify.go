@@ -25,10 +25,10 @@ type Verifier struct {
 	Policy  *scope.Policy
 	Signers *provenance.AllowedSigners // nil trusts no key
 	Notes   *git.Notes                 // nil means no commit has a note
-	Objects ObjectReader
+	Objects git.ObjectReader
 	// ExtraKeys, if set, trusts further keys for a commit, e.g. the author's
 	// SSH signing keys registered on GitHub. It returns the principal.
-	ExtraKeys func(c *Commit, key ssh.PublicKey) (principal string, ok bool)
+	ExtraKeys func(c *git.Commit, key ssh.PublicKey) (principal string, ok bool)
 	// Approvers are the keys trusted to approve findings (the approvers
 	// file of the trusted side); nil means nobody may approve. See
 	// approvals.go.
@@ -45,14 +45,14 @@ type Verifier struct {
 // signers and approvers. Every place that runs the gate (verify, pre-receive,
 // the GitHub Action) builds its verifier here, so that all of them honour the
 // same approvals.
-func NewVerifier(t *Trust, notes *git.Notes, objects ObjectReader) *Verifier {
+func NewVerifier(t *Trust, notes *git.Notes, objects git.ObjectReader) *Verifier {
 	return &Verifier{Policy: t.Policy, Signers: t.Signers, Approvers: t.Approvers, Notes: notes, Objects: objects}
 }
 
 // Verify checks commits (oldest first, as Walk returns them) and returns the
 // report. Any error while checking a commit fails the whole verification: the
 // gate never passes what it could not check.
-func (v *Verifier) Verify(ctx context.Context, commits []*Commit) ([]CommitReport, error) {
+func (v *Verifier) Verify(ctx context.Context, commits []*git.Commit) ([]CommitReport, error) {
 	reports := make([]CommitReport, len(commits))
 	workers := v.Workers
 	if workers <= 0 {
@@ -68,7 +68,7 @@ func (v *Verifier) Verify(ctx context.Context, commits []*Commit) ([]CommitRepor
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			differ := NewDiffer(v.Objects) // a Differ is not safe for concurrent use
+			differ := git.NewDiffer(v.Objects) // a Differ is not safe for concurrent use
 			for {
 				mu.Lock()
 				i := next
@@ -126,7 +126,7 @@ type sessionManifest struct {
 // commitCheck accumulates the findings of one commit.
 type commitCheck struct {
 	v        *Verifier
-	c        *Commit
+	c        *git.Commit
 	hash     string
 	findings []Finding
 	// sessions are the valid session manifests, approvals the note lines
@@ -147,7 +147,7 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 	cc.findings = append(cc.findings, f)
 }
 
-func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error) {
+func (v *Verifier) verifyCommit(differ *git.Differ, c *git.Commit) (CommitReport, error) {
 	cc := &commitCheck{v: v, c: c, hash: c.Hash.String()}
 	rep := CommitReport{Commit: cc.hash, Subject: c.Subject(), Author: c.Author.Email, Sessions: []SessionSummary{}}
 
@@ -316,7 +316,7 @@ func taskExcerpt(p *provenance.SessionPredicate) string {
 
 // agentReason says why a commit without a valid manifest is an agent
 // commit: a policy trailer or author pattern. "" means it is not one.
-func (v *Verifier) agentReason(c *Commit) string {
+func (v *Verifier) agentReason(c *git.Commit) string {
 	for _, t := range c.Trailers() {
 		for _, want := range v.Policy.Agents.Trailers {
 			if len(t) >= len(want) && strings.EqualFold(t[:len(want)], want) {
@@ -337,11 +337,11 @@ func (v *Verifier) agentReason(c *Commit) string {
 // judgePaths applies the path rules to every path the commit touches. Each
 // path is judged against the sessions that recorded it; a path no session
 // recorded is unattributed and judged against all of them.
-func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest) {
+func (cc *commitCheck) judgePaths(changes []git.Change, sessions []*sessionManifest) {
 	for _, ch := range changes {
 		for _, p := range ch.Paths() {
 			want := ch.NewBlob.String()
-			if p != ch.Path || ch.Kind == Deleted {
+			if p != ch.Path || ch.Kind == git.Deleted {
 				want = journal.ZeroBlob
 			}
 			owners, blobMatch := ownersOf(sessions, p, want)
@@ -369,7 +369,7 @@ func ownersOf(sessions []*sessionManifest, path, blob string) (owners []*session
 
 // judgeProtected reports AC004, AC007 and AC008 for one path and returns
 // whether it is protected. judges nil means no session vouches for the path.
-func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionManifest) bool {
+func (cc *commitCheck) judgeProtected(path string, ch git.Change, judges []*sessionManifest) bool {
 	matches := cc.v.Policy.Classify(path)
 	via := ""
 	if ch.LinkTarget != "" && path == ch.Path {
@@ -518,7 +518,7 @@ func (cc *commitCheck) judgeBypass(sessions []*sessionManifest) {
 // adds line positions and sorts the findings deterministically. Every rule
 // must have added its findings before: an approval applies to what is found
 // here.
-func (cc *commitCheck) finish(rep CommitReport, changes []Change) (CommitReport, error) {
+func (cc *commitCheck) finish(rep CommitReport, changes []git.Change) (CommitReport, error) {
 	rep.Approvals = cc.judgeApprovals()
 	if err := addLines(cc.v.Objects, cc.findings, changes); err != nil {
 		return rep, err

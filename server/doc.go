@@ -16,7 +16,7 @@
 //
 // [Check] takes the repository as the hook sees it (internal/git reads git's
 // quarantine, packs and alternates) and decides: it lists the commits the
-// push introduces with one [check.Walk] over the new tips against every ref
+// push introduces with one [git.Walk] over the new tips against every ref
 // the repository had before the push, reads the trusted side of each ref
 // from the server's files or from commits that existed before the push,
 // and verifies the commits with [check.Verifier], one [Group] of refs per

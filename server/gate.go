@@ -213,7 +213,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 	if err != nil {
 		return nil, err
 	}
-	commits, err := check.Walk(ctx, repo.Objects, include, g.excludes(), check.WithShallow(shallow))
+	commits, err := git.Walk(ctx, repo.Objects, include, g.excludes(), git.WithShallow(shallow))
 	if err != nil {
 		return nil, fmt.Errorf("listing the commits the push introduces: %w", err)
 	}
@@ -313,7 +313,7 @@ func describeBase(base plumbing.Hash, from string) string {
 // reachable returns the commits of the list (oldest first, as Walk returns
 // them) that are reachable from tips through commits of the list, keeping
 // the order.
-func reachable(commits []*check.Commit, tips []plumbing.Hash) []*check.Commit {
+func reachable(commits []*git.Commit, tips []plumbing.Hash) []*git.Commit {
 	index := make(map[plumbing.Hash]int, len(commits))
 	for i, c := range commits {
 		index[c.Hash] = i
@@ -330,7 +330,7 @@ func reachable(commits []*check.Commit, tips []plumbing.Hash) []*check.Commit {
 		mark[i] = true
 		stack = append(stack, commits[i].Parents...)
 	}
-	var out []*check.Commit
+	var out []*git.Commit
 	for i, c := range commits {
 		if mark[i] {
 			out = append(out, c)
@@ -341,7 +341,7 @@ func reachable(commits []*check.Commit, tips []plumbing.Hash) []*check.Commit {
 
 // peelToCommit follows annotated tags from h to the commit they tag; ok is
 // false when they end at a tree or a blob.
-func peelToCommit(r check.ObjectReader, h plumbing.Hash) (plumbing.Hash, bool, error) {
+func peelToCommit(r git.ObjectReader, h plumbing.Hash) (plumbing.Hash, bool, error) {
 	for range 16 {
 		typ, data, err := r.Read(h)
 		if err != nil {

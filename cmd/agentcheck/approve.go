@@ -107,7 +107,7 @@ type approver struct {
 	inv    *Invocation
 	repo   *git.Repo
 	dir    string
-	commit *check.Commit
+	commit *git.Commit
 	trust  *check.Trust
 	report check.CommitReport
 }
@@ -119,7 +119,7 @@ func (a *approver) check(ctx context.Context, rev, base string, trust trustFlags
 	if err != nil {
 		return err
 	}
-	rng, err := check.ResolveRange(gg, []string{rev})
+	rng, err := git.ResolveRange(gg, []string{rev})
 	if err != nil || len(rng.Include) != 1 {
 		return withHint(fmt.Errorf("resolving %q: %w", rev, cmp.Or(err, errors.New("not one commit"))), "name one commit, e.g. HEAD or a commit id")
 	}
@@ -127,7 +127,7 @@ func (a *approver) check(ctx context.Context, rev, base string, trust trustFlags
 		return err
 	}
 	if base != "" {
-		b, err := check.ResolveRange(gg, []string{base})
+		b, err := git.ResolveRange(gg, []string{base})
 		if err != nil || len(b.Include) != 1 {
 			return withHint(fmt.Errorf("resolving --base %q: %w", base, cmp.Or(err, errors.New("not one commit"))), "name the base branch or commit, e.g. origin/main")
 		}
@@ -143,7 +143,7 @@ func (a *approver) check(ctx context.Context, rev, base string, trust trustFlags
 	if err != nil {
 		return err
 	}
-	reports, err := check.NewVerifier(a.trust, notes, a.repo.Objects).Verify(ctx, []*check.Commit{a.commit})
+	reports, err := check.NewVerifier(a.trust, notes, a.repo.Objects).Verify(ctx, []*git.Commit{a.commit})
 	if err != nil {
 		return historyError(err)
 	}

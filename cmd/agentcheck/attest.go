@@ -114,19 +114,19 @@ func findJournal(all []*journal.Journal, s sessionRef) *journal.Journal {
 }
 
 // resolveCommit resolves a revision to a commit.
-func resolveCommit(repo *git.Repo, rev string) (*check.Commit, error) {
+func resolveCommit(repo *git.Repo, rev string) (*git.Commit, error) {
 	gg, err := gogit.Open(repo)
 	if err != nil {
 		return nil, err
 	}
-	rng, err := check.ResolveRange(gg, []string{rev})
+	rng, err := git.ResolveRange(gg, []string{rev})
 	if err != nil || len(rng.Include) != 1 {
 		return nil, withHint(fmt.Errorf("resolving %q: %w", rev, err), "name one commit, e.g. HEAD or a commit id")
 	}
 	return readCommit(repo.Objects, rng.Include[0])
 }
 
-func readCommit(r check.ObjectReader, h plumbing.Hash) (*check.Commit, error) {
+func readCommit(r git.ObjectReader, h plumbing.Hash) (*git.Commit, error) {
 	t, data, err := r.Read(h)
 	if err != nil {
 		return nil, fmt.Errorf("reading commit %s: %w", h, err)
@@ -134,14 +134,14 @@ func readCommit(r check.ObjectReader, h plumbing.Hash) (*check.Commit, error) {
 	if t != plumbing.CommitObject {
 		return nil, fmt.Errorf("%s is a %s, not a commit", h, t)
 	}
-	return check.ParseCommit(h, data)
+	return git.ParseCommit(h, data)
 }
 
 // changedBlobs returns, for every path of the commit's diff, the blob the
 // commit leaves there: ZeroBlob for a deletion and for the old side of a
 // rename.
-func changedBlobs(repo *git.Repo, c *check.Commit) (map[string]string, error) {
-	changes, err := check.NewDiffer(repo.Objects).CommitChanges(c)
+func changedBlobs(repo *git.Repo, c *git.Commit) (map[string]string, error) {
+	changes, err := git.NewDiffer(repo.Objects).CommitChanges(c)
 	if err != nil {
 		return nil, fmt.Errorf("diffing commit %s: %w", c.Hash, err)
 	}
@@ -150,7 +150,7 @@ func changedBlobs(repo *git.Repo, c *check.Commit) (map[string]string, error) {
 		for _, p := range ch.Paths() {
 			changed[p] = journal.ZeroBlob
 		}
-		if ch.Kind != check.Deleted {
+		if ch.Kind != git.Deleted {
 			changed[ch.Path] = ch.NewBlob.String()
 		}
 	}
@@ -193,7 +193,7 @@ func selectSessions(all []*journal.Journal, named string, env sessionRef, commit
 type attester struct {
 	inv     *Invocation
 	repo    *git.Repo
-	commit  *check.Commit
+	commit  *git.Commit
 	changed map[string]string
 	keyFlag string
 	dir     string

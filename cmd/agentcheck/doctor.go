@@ -268,7 +268,7 @@ func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *git.Repo, dir
 	pol := scope.Default()
 	if base != "" {
 		h, _ := repo.Ref(baseRef)
-		data, ok, err := check.ReadFileAt(repo.Objects, h, check.PolicyFile, 1<<20)
+		data, ok, err := git.ReadFileAt(repo.Objects, h, check.PolicyFile, 1<<20)
 		switch {
 		case err != nil:
 			d.add(docMissing, "policy", fmt.Sprintf("%s at %s: %v", check.PolicyFile, baseRef, err), "")
@@ -303,7 +303,7 @@ func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *git.Repo, dir
 	}
 	if base != "" {
 		h, _ := repo.Ref(baseRef)
-		if data, ok, err := check.ReadFileAt(repo.Objects, h, signers, 1<<20); err == nil && ok && trusted(data) {
+		if data, ok, err := git.ReadFileAt(repo.Objects, h, signers, 1<<20); err == nil && ok && trusted(data) {
 			d.add(docOK, "signers", fmt.Sprintf("%s at %s trusts your key for %s", signers, baseRef, email), "")
 			return
 		}

@@ -174,7 +174,7 @@ func (h *gitHook) postCommit(ctx context.Context) error {
 
 // attestWith attests commit with the sessions of want plus, when want is
 // nil, those found as post-commit finds them.
-func (h *gitHook) attestWith(ctx context.Context, repo *git.Repo, commit *check.Commit, want []sessionRef) error {
+func (h *gitHook) attestWith(ctx context.Context, repo *git.Repo, commit *git.Commit, want []sessionRef) error {
 	changed, err := changedBlobs(repo, commit)
 	if err != nil {
 		return err
@@ -473,7 +473,7 @@ func (h *gitHook) prePush(ctx context.Context, args []string) error {
 				base = r
 			}
 		}
-		commits, err := check.Walk(ctx, repo.Objects, []plumbing.Hash{local}, exclude, check.WithShallow(shallow))
+		commits, err := git.Walk(ctx, repo.Objects, []plumbing.Hash{local}, exclude, git.WithShallow(shallow))
 		if err != nil {
 			return h.blocked(historyError(fmt.Errorf("listing the commits of %s: %w", u.localRef, err)))
 		}

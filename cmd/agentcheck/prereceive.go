@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/server"
 )
@@ -202,11 +201,11 @@ func runGate(ctx context.Context, req gateRequest, modes chan<- string) gateResu
 
 // gateHint says how to fix an error that kept the gate from deciding.
 func gateHint(err error) string {
-	var ih *check.IncompleteHistoryError
+	var ih *git.IncompleteHistoryError
 	if errors.As(err, &ih) && ih.Shallow {
 		return "the push cuts the history of its commits (a shallow push): push from a complete clone (git fetch --unshallow)"
 	}
-	if errors.Is(err, check.ErrIncompleteHistory) || errors.Is(err, plumbing.ErrObjectNotFound) {
+	if errors.Is(err, git.ErrIncompleteHistory) || errors.Is(err, plumbing.ErrObjectNotFound) {
 		return "the repository lacks objects the check needs: run git fsck on the server"
 	}
 	return "the gate fails closed: fix what the error names (the server's agentcheck configuration, or the policy or keys it reads), or run the hook with --mode warn meanwhile"

@@ -109,7 +109,7 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 
 // inspectLine parses and verifies one note line: a session manifest against
 // the allowed signers, an approval against the approvers.
-func inspectLine(n int, line []byte, c *check.Commit, signers, approvers *provenance.AllowedSigners) shownManifest {
+func inspectLine(n int, line []byte, c *git.Commit, signers, approvers *provenance.AllowedSigners) shownManifest {
 	m := shownManifest{Line: n}
 	env, err := provenance.ParseEnvelope(line)
 	if err != nil {

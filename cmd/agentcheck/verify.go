@@ -88,7 +88,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 type checkedRange struct {
 	repo    *git.Repo
 	trust   *check.Trust
-	commits []*check.Commit // oldest first, as the report's commits
+	commits []*git.Commit // oldest first, as the report's commits
 	report  *check.Report
 }
 
@@ -127,7 +127,7 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	if err != nil {
 		return nil, err
 	}
-	rng, err := check.ResolveRange(gg, pos)
+	rng, err := git.ResolveRange(gg, pos)
 	if err != nil {
 		return nil, withHint(fmt.Errorf("resolving range: %w", err), cmp.Or(opts.resolveHint, "give a range like HEAD~3..HEAD or a commit"))
 	}
@@ -135,7 +135,7 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	if err != nil {
 		return nil, err
 	}
-	commits, err := rng.Walk(ctx, repo.Objects, check.WithShallow(shallow))
+	commits, err := rng.Walk(ctx, repo.Objects, git.WithShallow(shallow))
 	if err != nil {
 		return nil, historyError(err)
 	}
@@ -162,7 +162,7 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 
 // historyError adds the fetch hint to an incomplete-history error.
 func historyError(err error) error {
-	var ih *check.IncompleteHistoryError
+	var ih *git.IncompleteHistoryError
 	if errors.As(err, &ih) {
 		return withHint(err, ih.Hint())
 	}

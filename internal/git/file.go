@@ -1,114 +1,104 @@
 package git
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 )
 
-// ObjectReader reads whole objects; *Store is one.
-type ObjectReader interface {
-	Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error)
-}
-
 // ReadFileAt returns the content of the regular file at a slash-separated
-// path in a commit's tree; ok is false when there is no such file (or a
-// directory on the way is a file). Symlinks and submodules are refused, not
-// followed: the callers read trusted configuration, which must be a file of
-// the commit itself. A file over limit bytes is an error.
+// path in a commit's tree (annotated tags are peeled); ok is false when there
+// is no such file (or a directory on the way is a file). Symlinks and
+// submodules are refused, not followed: the callers read trusted
+// configuration, which must be a file of the commit itself. A file over
+// limit bytes is an error, and so is a malformed tree on the way.
 func ReadFileAt(r ObjectReader, commit plumbing.Hash, path string, limit int) (data []byte, ok bool, err error) {
-	tree, err := commitTree(r, commit)
+	if path == "" {
+		return nil, false, errors.New("empty path")
+	}
+	c, err := peelToCommit(r, commit)
 	if err != nil {
 		return nil, false, err
 	}
+	tree := c.Tree
+	at := commit.String()[:12]
 	parts := strings.Split(path, "/")
 	for i, name := range parts {
-		mode, h, found, err := treeEntry(r, tree, name)
+		e, found, err := lookupEntry(r, tree, name)
 		if err != nil || !found {
 			return nil, false, err
 		}
 		last := i == len(parts)-1
 		switch {
-		case !last && mode == "40000":
-			tree = h
+		case !last && e.mode == filemode.Dir:
+			tree = e.hash
 			continue
 		case !last:
 			return nil, false, nil
-		case mode != "100644" && mode != "100755" && mode != "100664":
-			return nil, false, fmt.Errorf("%s at %s is not a regular file (mode %s)", path, commit.String()[:12], mode)
+		case e.mode != filemode.Regular && e.mode != filemode.Executable:
+			return nil, false, fmt.Errorf("%s at %s is not a regular file (mode %o)", path, at, uint32(e.mode))
 		}
-		t, data, err := r.Read(h)
+		t, data, err := r.Read(e.hash)
 		if err != nil {
-			return nil, false, fmt.Errorf("reading %s at %s: %w", path, commit.String()[:12], err)
+			return nil, false, fmt.Errorf("reading %s at %s: %w", path, at, err)
 		}
 		if t != plumbing.BlobObject {
-			return nil, false, fmt.Errorf("%s at %s is a %s, not a blob", path, commit.String()[:12], t)
+			return nil, false, fmt.Errorf("%s at %s is a %s, not a blob", path, at, t)
 		}
 		if len(data) > limit {
-			return nil, false, fmt.Errorf("%s at %s is %d bytes, over the %d-byte limit", path, commit.String()[:12], len(data), limit)
+			return nil, false, fmt.Errorf("%s at %s is %d bytes, over the %d-byte limit", path, at, len(data), limit)
 		}
 		return data, true, nil
 	}
-	return nil, false, errors.New("empty path")
+	return nil, false, nil
 }
 
-// commitTree returns the tree of a commit (peeling annotated tags).
-func commitTree(r ObjectReader, h plumbing.Hash) (plumbing.Hash, error) {
-	for range 10 {
+// peelToCommit reads the commit h names, following annotated tags.
+func peelToCommit(r ObjectReader, h plumbing.Hash) (*Commit, error) {
+	for range maxPeel {
 		t, data, err := r.Read(h)
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("reading %s: %w", h, err)
+			return nil, fmt.Errorf("reading %s: %w", h, err)
 		}
-		var field string
 		switch t {
 		case plumbing.CommitObject:
-			field = "tree "
+			return ParseCommit(h, data)
 		case plumbing.TagObject:
-			field = "object "
+			target, ok := tagTarget(data)
+			if !ok {
+				return nil, fmt.Errorf("tag %s is malformed", h)
+			}
+			h = target
 		default:
-			return plumbing.ZeroHash, fmt.Errorf("%s is a %s, not a commit", h, t)
+			return nil, fmt.Errorf("%s is a %s, not a commit", h, t)
 		}
-		line, _, _ := bytes.Cut(data, []byte("\n"))
-		hex, ok := bytes.CutPrefix(line, []byte(field))
-		if !ok || len(hex) != 40 || !plumbing.IsHash(string(hex)) {
-			return plumbing.ZeroHash, fmt.Errorf("%s %s: no %sline", t, h, strings.TrimSpace(field))
-		}
-		if t == plumbing.CommitObject {
-			return plumbing.NewHash(string(hex)), nil
-		}
-		h = plumbing.NewHash(string(hex))
 	}
-	return plumbing.ZeroHash, fmt.Errorf("%s: tags nested too deep", h)
+	return nil, fmt.Errorf("%s: tags nested too deep", h)
 }
 
-// treeEntry finds one name in a tree object.
-func treeEntry(r ObjectReader, tree plumbing.Hash, name string) (mode string, h plumbing.Hash, found bool, err error) {
+// lookupEntry finds one name in a tree object.
+func lookupEntry(r ObjectReader, tree plumbing.Hash, name string) (treeEntry, bool, error) {
+	if tree == emptyTreeID() {
+		return treeEntry{}, false, nil
+	}
 	t, data, err := r.Read(tree)
 	if err != nil {
-		return "", h, false, fmt.Errorf("reading tree %s: %w", tree, err)
+		return treeEntry{}, false, fmt.Errorf("reading tree %s: %w", tree, err)
 	}
 	if t != plumbing.TreeObject {
-		return "", h, false, fmt.Errorf("%s is a %s, not a tree", tree, t)
+		return treeEntry{}, false, fmt.Errorf("%s is a %s, not a tree", tree, t)
 	}
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
-		if sp < 0 {
-			return "", h, false, fmt.Errorf("tree %s: malformed entry", tree)
+	it := newTreeIter(tree, data)
+	for {
+		more, err := it.next()
+		if err != nil || !more {
+			return treeEntry{}, false, err
 		}
-		nul := bytes.IndexByte(data[sp:], 0)
-		if nul < 0 || len(data) < sp+nul+1+len(h) {
-			return "", h, false, fmt.Errorf("tree %s: truncated entry", tree)
-		}
-		nul += sp
-		entryMode, entryName := data[:sp], data[sp+1:nul]
-		copy(h[:], data[nul+1:])
-		data = data[nul+1+len(h):]
-		if string(entryName) == name {
-			return string(entryMode), h, true, nil
+		if string(it.cur.name) == name {
+			return it.cur, true, nil
 		}
 	}
-	return "", plumbing.ZeroHash, false, nil
 }

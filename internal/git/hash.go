@@ -17,6 +17,20 @@ func ParseHash(s string) (Hash, bool) {
 	return h, decodeHex(h[:], s)
 }
 
+// parseObjectID parses an id in an object's header (the tree, parent and
+// object lines of commits and tags): 40 lower-case hex digits, as git writes
+// them. Anything else is a malformed object; the checker fails closed on it
+// rather than guess.
+func parseObjectID(b []byte) (Hash, bool) {
+	for _, c := range b {
+		if 'A' <= c && c <= 'F' {
+			return ZeroHash, false
+		}
+	}
+	var h Hash
+	return h, decodeHex(h[:], b)
+}
+
 // decodeHex decodes hex digits of either case into dst, which must be
 // exactly half as long as src.
 func decodeHex[S ~string | ~[]byte](dst []byte, src S) bool {

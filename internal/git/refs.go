@@ -61,7 +61,7 @@ func (r *Repo) Ref(name string) (plumbing.Hash, error) {
 // readRef reads one ref without following symbolic refs: either its id or
 // the name it points to.
 func (r *Repo) readRef(name string) (plumbing.Hash, string, error) {
-	if !validRefName(name) {
+	if !readableRef(name) {
 		return plumbing.ZeroHash, "", fmt.Errorf("invalid ref name %q", name)
 	}
 	h, target, exists, err := readLooseRef(r.refPath(name))
@@ -113,7 +113,7 @@ func readLooseRef(path string) (h plumbing.Hash, target string, exists bool, err
 	s := strings.TrimRight(string(b), " \t\r\n")
 	if t, ok := strings.CutPrefix(s, "ref:"); ok {
 		t = strings.TrimLeft(t, " \t")
-		if !validRefName(t) {
+		if !readableRef(t) {
 			return h, "", true, fmt.Errorf("broken symbolic ref %s", path)
 		}
 		return h, t, true, nil
@@ -133,35 +133,45 @@ func isDirErr(path string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// validRefName is a conservative form of git's check_refname_format: a
-// pseudo-ref in capitals (HEAD, ORIG_HEAD) or a name under refs/ whose
-// components are sane. It keeps lock files and path tricks out.
-func validRefName(name string) bool {
-	if name == "" {
+// ValidRefName reports whether name is a valid ref name by the rules of git
+// check-ref-format, with one-level names allowed (main, HEAD): no empty
+// component, none starting with '.' or ending with ".lock"; no "..", "@{",
+// control character, space or any of ~^:?*[\; not "@", and not starting or
+// ending with '/' or ending with '.'. Bytes of 0x80 and above are allowed, as
+// in git: print ref names escaped. It is the one test of a ref name: callers
+// add their own constraints (a ref under refs/, a branch name that cannot be
+// read as an option).
+func ValidRefName(name string) bool {
+	if name == "" || name == "@" || strings.HasSuffix(name, ".") || strings.Contains(name, "..") || strings.Contains(name, "@{") {
 		return false
 	}
-	if !strings.HasPrefix(name, "refs/") {
-		for i := 0; i < len(name); i++ {
-			if c := name[i]; !(c >= 'A' && c <= 'Z' || c == '_') {
-				return false
-			}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c <= ' ' || c == 0x7f || strings.IndexByte("~^:?*[\\", c) >= 0 {
+			return false
 		}
-		return true
 	}
-	if strings.HasSuffix(name, "/") || strings.HasSuffix(name, ".") || strings.Contains(name, "@{") || name == "@" {
-		return false
-	}
-	for _, comp := range strings.Split(name, "/") {
+	for comp := range strings.SplitSeq(name, "/") {
 		if comp == "" || comp[0] == '.' || strings.HasSuffix(comp, ".lock") {
 			return false
 		}
 	}
+	return true
+}
+
+// readableRef reports whether a ref of this name may be read from a file
+// under the git directory, as git's refname_is_safe has it: a valid name
+// under refs/, or a pseudo-ref in capitals and underscores (HEAD,
+// FETCH_HEAD). Anything else could name a file of the git directory that is
+// not a ref.
+func readableRef(name string) bool {
+	if strings.HasPrefix(name, "refs/") {
+		return ValidRefName(name)
+	}
+	if name == "" {
+		return false
+	}
 	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c < 0x20 || c == 0x7f || strings.IndexByte(" ~^:?*[\\", c) >= 0 {
-			return false
-		}
-		if c == '.' && i+1 < len(name) && name[i+1] == '.' {
+		if c := name[i]; !(c >= 'A' && c <= 'Z' || c == '_') {
 			return false
 		}
 	}
@@ -201,7 +211,7 @@ func (r *Repo) Refs() (map[string]plumbing.Hash, error) {
 				return err
 			}
 			name := filepath.ToSlash(rel)
-			if !validRefName(name) || r.refBase(name) != base {
+			if !readableRef(name) || r.refBase(name) != base {
 				return nil
 			}
 			h, err := r.Ref(name)
@@ -264,7 +274,7 @@ func (r *Repo) packedRefs() (*packedRefs, error) {
 		}
 		hex, name, ok := strings.Cut(line, " ")
 		h, okh := ParseHash(hex)
-		if !ok || !okh || !validRefName(name) {
+		if !ok || !okh || !readableRef(name) {
 			return nil, fmt.Errorf("reading packed-refs: bad line %q", line)
 		}
 		pr.refs[name] = h
@@ -289,7 +299,7 @@ func (r *Repo) UpdateRef(name string, newHash, oldHash plumbing.Hash) (err error
 	if r.quarantine != "" {
 		return fmt.Errorf("updating %s: %w", name, ErrQuarantined)
 	}
-	if !strings.HasPrefix(name, "refs/") || !validRefName(name) {
+	if !strings.HasPrefix(name, "refs/") || !ValidRefName(name) {
 		return fmt.Errorf("updating %s: invalid ref name", name)
 	}
 	if newHash.IsZero() {

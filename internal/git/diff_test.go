@@ -1,4 +1,4 @@
-package check
+package git
 
 import (
 	"errors"
@@ -219,7 +219,7 @@ func checkLinkTargets(t testing.TB, changes []Change, s state) {
 
 func TestCommitChangesEdgeCases(t *testing.T) {
 	h := newHistory()
-	file := func(content string) entry { return entry{mode: "100644", content: content} }
+	file := func(content string) fileEntry { return fileEntry{mode: "100644", content: content} }
 	base := state{"a": file("a\n"), "dir/x": file("x\n"), "dir/y": file("y\n"), "z": file("z\n")}
 	root := h.commit(base, "root", 1)
 	empty := h.commit(base, "empty", 1, root)
@@ -233,9 +233,9 @@ func TestCommitChangesEdgeCases(t *testing.T) {
 	fileToDirC := h.commit(fileToDir, "file becomes a dir", 1, root)
 
 	modes := base.clone()
-	modes["a"] = entry{mode: "100755", content: "a\n"}   // exec flip
-	modes["z"] = entry{mode: "120000", content: "dir/x"} // file to symlink, new content
-	modes["dir/x"] = entry{mode: "160000", gitlink: "1111111111111111111111111111111111111111"}
+	modes["a"] = fileEntry{mode: "100755", content: "a\n"}   // exec flip
+	modes["z"] = fileEntry{mode: "120000", content: "dir/x"} // file to symlink, new content
+	modes["dir/x"] = fileEntry{mode: "160000", gitlink: "1111111111111111111111111111111111111111"}
 	modesC := h.commit(modes, "modes", 1, root)
 
 	renames := base.clone()

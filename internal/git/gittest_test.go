@@ -1,4 +1,4 @@
-package check
+package git
 
 import (
 	"bytes"
@@ -89,16 +89,16 @@ func openStorage(dir string) (*filesystem.Storage, *cache.ObjectLRU) {
 		filesystem.Options{KeepDescriptors: true}), c
 }
 
-// entry is a file of a generated tree: mode and either content (files and
+// fileEntry is a file of a generated tree: mode and either content (files and
 // symlinks) or an id (gitlinks).
-type entry struct {
+type fileEntry struct {
 	mode    string
 	content string
 	gitlink string
 }
 
 // state is the content of a generated commit: path to entry.
-type state map[string]entry
+type state map[string]fileEntry
 
 func (s state) clone() state {
 	c := make(state, len(s))
@@ -110,7 +110,7 @@ func (s state) clone() state {
 
 // put sets path to e, removing what conflicts with it: files at the path's
 // parent directories and anything under the path as a directory.
-func (s state) put(path string, e entry) {
+func (s state) put(path string, e fileEntry) {
 	for dir := path; ; {
 		i := strings.LastIndexByte(dir, '/')
 		if i < 0 {
@@ -250,7 +250,7 @@ func randomHistory(rng *rand.Rand, commits int, skew bool) (*history, []int) {
 	mutate := func(s state) {
 		switch rng.IntN(11) {
 		case 0, 1: // add or overwrite a file
-			s.put(randPath(), entry{mode: "100644", content: contents[rng.IntN(len(contents))]})
+			s.put(randPath(), fileEntry{mode: "100644", content: contents[rng.IntN(len(contents))]})
 		case 2: // modify
 			if p, ok := pick(s); ok {
 				e := s[p]
@@ -283,9 +283,9 @@ func randomHistory(rng *rand.Rand, commits int, skew bool) (*history, []int) {
 			}
 		case 6: // symlink
 			targets := []string{"a", "../a", "../../x.go", "/etc/passwd", "sub/b", "."}
-			s.put(randPath(), entry{mode: "120000", content: targets[rng.IntN(len(targets))]})
+			s.put(randPath(), fileEntry{mode: "120000", content: targets[rng.IntN(len(targets))]})
 		case 7: // gitlink
-			s.put(randPath(), entry{mode: "160000", gitlink: randHash()})
+			s.put(randPath(), fileEntry{mode: "160000", gitlink: randHash()})
 		case 8: // change the type of an entry, keeping its content
 			if p, ok := pick(s); ok {
 				e := s[p]
@@ -298,9 +298,9 @@ func randomHistory(rng *rand.Rand, commits int, skew bool) (*history, []int) {
 		case 9: // replace a directory by a file, or a file by a directory
 			if p, ok := pick(s); ok {
 				if i := strings.IndexByte(p, '/'); i >= 0 {
-					s.put(p[:i], entry{mode: "100644", content: "was a dir\n"})
+					s.put(p[:i], fileEntry{mode: "100644", content: "was a dir\n"})
 				} else {
-					s.put(p+"/inner", entry{mode: "100644", content: "was a file\n"})
+					s.put(p+"/inner", fileEntry{mode: "100644", content: "was a file\n"})
 				}
 			}
 		case 10: // copy: same content at a second path

@@ -1,4 +1,4 @@
-package check
+package git
 
 import (
 	"context"
@@ -332,7 +332,7 @@ func (res *resolver) resolveBase(name string) (plumbing.Hash, error) {
 	if len(name) == 2*len(plumbing.Hash{}) && isHex(name) {
 		return plumbing.NewHash(name), nil
 	}
-	if validRefName(name) {
+	if ValidRefName(name) {
 		for _, rule := range plumbing.RefRevParseRules {
 			ref, err := storer.ResolveReference(res.repo.Storer, plumbing.ReferenceName(fmt.Sprintf(rule, name)))
 			if err == nil {
@@ -489,27 +489,4 @@ func isHex(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// validRefName reports whether name could be a ref name, as git's
-// check_refname_format would (roughly): no control characters, spaces or
-// ~^:?*[\, no component starting with '.', no "..", no "@{", no leading or
-// trailing '/', not ending in ".lock". Anything else is not looked up as a
-// file under .git.
-func validRefName(name string) bool {
-	if name == "" || strings.HasPrefix(name, "/") || strings.HasSuffix(name, "/") ||
-		strings.HasSuffix(name, ".lock") || strings.HasSuffix(name, ".") ||
-		strings.Contains(name, "..") || strings.Contains(name, "@{") || strings.Contains(name, "//") {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c == 0x7f || strings.IndexByte("~^:?*[\\", c) >= 0 {
-			return false
-		}
-		if c == '.' && (i == 0 || name[i-1] == '/') {
-			return false
-		}
-	}
-	return true
 }

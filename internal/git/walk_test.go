@@ -1,4 +1,4 @@
-package check
+package git
 
 import (
 	"context"
@@ -156,7 +156,7 @@ func TestWalkLinearOrder(t *testing.T) {
 	s := state{}
 	m := 0
 	for i := range 30 {
-		s["f"] = entry{mode: "100644", content: fmt.Sprint(i)}
+		s["f"] = fileEntry{mode: "100644", content: fmt.Sprint(i)}
 		if m == 0 {
 			m = h.commit(s, "c", 0)
 		} else {

@@ -1,4 +1,4 @@
-package check
+package git
 
 import (
 	"bytes"
@@ -155,7 +155,6 @@ func (w *walker) node(h plumbing.Hash) *walkNode {
 
 // addTip queues a starting commit, peeling tags.
 func (w *walker) addTip(h plumbing.Hash, exclude bool) error {
-	const maxPeel = 16
 	for range maxPeel {
 		typ, data, err := w.r.Read(h)
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
@@ -200,10 +199,12 @@ func (w *walker) addTip(h plumbing.Hash, exclude bool) error {
 
 // tagTarget returns the object an annotated tag points to.
 func tagTarget(data []byte) (plumbing.Hash, bool) {
-	var h plumbing.Hash
 	line, _, _ := cutLine(data)
 	obj, found := bytes.CutPrefix(line, []byte("object "))
-	return h, found && parseHex(&h, obj)
+	if !found {
+		return ZeroHash, false
+	}
+	return parseObjectID(obj)
 }
 
 // load reads and parses the commit of n. missing is true if the object does

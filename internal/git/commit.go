@@ -1,8 +1,7 @@
-package check
+package git
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,6 +32,10 @@ type Signature struct {
 	When time.Time
 }
 
+// maxPeel bounds the annotated tags followed from one name to the object
+// they tag: a chain longer than this is refused.
+const maxPeel = 16
+
 // ErrMalformedCommit is wrapped by errors about commit objects that cannot
 // be parsed.
 var ErrMalformedCommit = errors.New("malformed commit")
@@ -48,7 +51,8 @@ func ParseCommit(h plumbing.Hash, data []byte) (*Commit, error) {
 	rest := data
 	line, rest, ok := cutLine(rest)
 	tree, found := bytes.CutPrefix(line, []byte("tree "))
-	if !ok || !found || !parseHex(&c.Tree, tree) {
+	var valid bool
+	if c.Tree, valid = parseObjectID(tree); !ok || !found || !valid {
 		return nil, fmt.Errorf("commit %s: missing or bad tree line: %w", h, ErrMalformedCommit)
 	}
 	for {
@@ -57,8 +61,8 @@ func ParseCommit(h plumbing.Hash, data []byte) (*Commit, error) {
 		if !ok || !found {
 			break
 		}
-		var p plumbing.Hash
-		if !parseHex(&p, parent) {
+		p, ok := parseObjectID(parent)
+		if !ok {
 			return nil, fmt.Errorf("commit %s: bad parent line: %w", h, ErrMalformedCommit)
 		}
 		c.Parents = append(c.Parents, p)
@@ -92,20 +96,6 @@ func cutLine(b []byte) (line, rest []byte, ok bool) {
 		return b, nil, false
 	}
 	return b[:i], b[i+1:], true
-}
-
-// parseHex parses a full lower-case hexadecimal object id.
-func parseHex(h *plumbing.Hash, b []byte) bool {
-	if len(b) != 2*len(h) {
-		return false
-	}
-	for _, c := range b {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	_, err := hex.Decode(h[:], b)
-	return err == nil
 }
 
 // parseSignature parses "Name <email> seconds +zone" the way git's
@@ -222,4 +212,28 @@ func isTrailer(line string) bool {
 func (c *Commit) Subject() string {
 	subject, _, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
 	return strings.TrimSpace(subject)
+}
+
+// encode writes s as a commit header records it: "Name <email> seconds
+// +zone".
+func (s Signature) encode(b *strings.Builder) {
+	secs := max(s.When.Unix(), 0)
+	fmt.Fprintf(b, "%s <%s> %d %s", s.Name, s.Email, secs, s.When.Format("-0700"))
+}
+
+// encodeCommit returns the raw commit object of tree with parents, made by
+// sig, with message, as git writes it.
+func encodeCommit(tree plumbing.Hash, parents []plumbing.Hash, sig Signature, message string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "tree %s\n", tree)
+	for _, p := range parents {
+		fmt.Fprintf(&b, "parent %s\n", p)
+	}
+	b.WriteString("author ")
+	sig.encode(&b)
+	b.WriteString("\ncommitter ")
+	sig.encode(&b)
+	b.WriteString("\n\n")
+	b.WriteString(message)
+	return []byte(b.String())
 }

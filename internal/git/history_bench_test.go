@@ -1,4 +1,4 @@
-package check
+package git
 
 import (
 	"context"
@@ -12,17 +12,15 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/repogen"
-	"github.com/agentcheck/agentcheck/provenance"
 )
 
 // Benchmarks build their repositories with repogen. Set
 // AGENTCHECK_BENCH_CACHE to a directory to keep them between runs.
 
-// benchRepo returns a repository generated from p in the given layout:
+// generatedRepo returns a repository generated from p in the given layout:
 // "fastimport" (fast-import's pack), "loose" or "packed" (git gc).
-func benchRepo(b *testing.B, p repogen.Params, layout string) string {
+func generatedRepo(b *testing.B, p repogen.Params, layout string) string {
 	b.Helper()
 	root := os.Getenv("AGENTCHECK_BENCH_CACHE")
 	if root == "" {
@@ -58,9 +56,9 @@ func benchRepo(b *testing.B, p repogen.Params, layout string) string {
 
 // openRepo opens the repository in dir as agentcheck does, through
 // internal/git.
-func openRepo(b *testing.B, dir string) *git.Repo {
+func openRepo(b *testing.B, dir string) *Repo {
 	b.Helper()
-	repo, err := git.Open(dir, nil)
+	repo, err := Open(dir, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -123,7 +121,7 @@ func BenchmarkCommitChanges(b *testing.B) {
 	p := repogen.Params{Files: 50_000, FanOut: 16, Commits: 1_000, ChangesPerCommit: 3, Seed: 1}
 	gitArgs := []string{"log", "--raw", "--no-renames", "--format=%H", "main~1000..main"}
 	for _, layout := range []string{"fastimport", "loose", "packed"} {
-		dir := benchRepo(b, p, layout)
+		dir := generatedRepo(b, p, layout)
 		tip, base := revParse(b, dir, "main"), revParse(b, dir, "main~1000")
 		b.Run(layout, func(b *testing.B) {
 			benchAgainstGit(b, dir, gitArgs, func() {
@@ -135,7 +133,7 @@ func BenchmarkCommitChanges(b *testing.B) {
 			})
 		})
 	}
-	dir := benchRepo(b, p, "fastimport")
+	dir := generatedRepo(b, p, "fastimport")
 	tip, base := revParse(b, dir, "main"), revParse(b, dir, "main~1000")
 	b.Run("mem", func(b *testing.B) {
 		mem := loadAll(b, dir)
@@ -144,48 +142,6 @@ func BenchmarkCommitChanges(b *testing.B) {
 				b.Fatalf("%d changes, want %d", n, 3*1000)
 			}
 		})
-	})
-}
-
-// BenchmarkVerify is agentcheck verify without the process: open the
-// repository, walk 1,000 commits of a 50,000-file repository packed by git
-// gc, load the notes and the trusted side, and check every commit. Half
-// of them are agent commits with signed manifests, which are diffed and
-// judged; the others are human commits. The baseline is git log --raw over
-// the same range, which diffs all of them.
-func BenchmarkVerify(b *testing.B) {
-	p := repogen.Params{Files: 50_000, FanOut: 16, Commits: 1_000, ChangesPerCommit: 3, Seed: 1, AgentShare: 0.5}
-	dir := benchRepo(b, p, "packed")
-	tip, base := revParse(b, dir, "main"), revParse(b, dir, "main~1000")
-	gitArgs := []string{"log", "--raw", "--no-renames", "--format=%H", "main~1000..main"}
-	benchAgainstGit(b, dir, gitArgs, func() {
-		repo := openRepo(b, dir)
-		defer repo.Close()
-		commits, err := Walk(context.Background(), repo.Objects, []plumbing.Hash{tip}, []plumbing.Hash{base})
-		if err != nil {
-			b.Fatal(err)
-		}
-		t, err := LoadTrust(repo.Objects, TrustSource{Base: base})
-		if err != nil {
-			b.Fatal(err)
-		}
-		notesTip, err := repo.Ref(provenance.NotesRef)
-		if err != nil {
-			b.Fatal(err)
-		}
-		notes, err := git.LoadNotes(repo.Objects, notesTip)
-		if err != nil {
-			b.Fatal(err)
-		}
-		reports, err := NewVerifier(t, notes, repo.Objects).Verify(context.Background(), commits)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, r := range reports {
-			if len(r.Findings) > 0 {
-				b.Fatalf("commit %s: %v", r.Commit, r.Findings)
-			}
-		}
 	})
 }
 
@@ -240,7 +196,7 @@ func loadAll(b *testing.B, dir string) memReader {
 // against git rev-list over the same range.
 func BenchmarkWalk(b *testing.B) {
 	p := repogen.Params{Files: 100, FanOut: 10, Commits: 101_000, ChangesPerCommit: 1, Seed: 2}
-	dir := benchRepo(b, p, "fastimport")
+	dir := generatedRepo(b, p, "fastimport")
 	if runGit(b, dir, nil, "for-each-ref", "--count=1", "refs/tags") == "" {
 		var refs strings.Builder
 		for i := range 300 {
