@@ -84,7 +84,7 @@ func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
 			switch {
 			case errors.Is(err, provenance.ErrSubjectMismatch):
 				cc.add(RuleSubjectMismatch, LevelError, "", label+" is for another commit ("+err.Error()+"): a copied approval approves nothing here",
-					"remove the copied line (git notes --ref agentcheck edit "+shortSHA(cc.hash)+") and have a maintainer approve this commit itself (agentcheck approve "+shortSHA(cc.hash)+")", nil, "")
+					"remove the copied line (git notes --ref agentcheck edit "+cc.short()+") and have a maintainer approve this commit itself (agentcheck approve "+cc.short()+")", nil, "")
 			case errors.Is(err, provenance.ErrMalformed):
 				cc.add(RuleMalformed, LevelError, "", label+" is malformed: "+err.Error(), "", nil, "")
 			default:
@@ -97,7 +97,7 @@ func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
 			sums = append(sums, sum)
 			cc.add(RuleInvalidSignature, LevelWarning, "", label+" is not honoured: "+why+
 				", and the two-person rule (approvals.allow_self: false) needs someone else's approval",
-				"ask another maintainer listed in the approvers file to review and approve the commit (agentcheck approve "+shortSHA(cc.hash)+")", nil, "")
+				"ask another maintainer listed in the approvers file to review and approve the commit (agentcheck approve "+cc.short()+")", nil, "")
 			continue
 		}
 		sum.Honoured = true
@@ -107,6 +107,10 @@ func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
 	applyApprovals(cc.findings, honoured, cc.v.Policy)
 	return sums
 }
+
+// short is the commit's id abbreviated as git log --abbrev=12 does, for
+// hints.
+func (cc *commitCheck) short() string { return cc.hash[:12] }
 
 // approvalHint says how to fix an approval that is not trusted.
 func (cc *commitCheck) approvalHint(err error) string {
@@ -120,7 +124,7 @@ func (cc *commitCheck) approvalHint(err error) string {
 	case errors.Is(err, provenance.ErrPrincipalMismatch):
 		return "approve with the key listed for your email in " + where + ", or set git config user.email to the identity your key is listed for"
 	}
-	return "the approval was altered or forged: remove it (git notes --ref agentcheck edit " + shortSHA(cc.hash) + ") and approve again"
+	return "the approval was altered or forged: remove it (git notes --ref agentcheck edit " + cc.short() + ") and approve again"
 }
 
 // selfApproval says why the approver may not approve this commit under the

@@ -21,8 +21,8 @@
 // # Findings and renderings
 //
 // [Verifier.Verify] produces the findings of a [Report], the one canonical
-// result. Text, JSON and SARIF output are renderings of it ([WriteText],
-// [WriteJSON], [WriteSARIF]); no renderer decides anything.
+// result. Text, JSON and SARIF output are renderings of it (package report);
+// no renderer decides anything.
 //
 // # Approvals
 //

@@ -404,14 +404,14 @@ func (cc *commitCheck) judgeProtected(path string, ch git.Change, judges []*sess
 				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, which the human did not declare in the task", path, via, m.Class),
 					fmt.Sprintf("if intended, declare it (a line 'scope: %s' in the prompt, or agentcheck scope add %s) and re-attest; otherwise revert it", path, path), nil, m.Class)
 				worst = LevelError
-			} else if worst.rank() < LevelError.rank() {
+			} else if worst.Rank() < LevelError.Rank() {
 				worst = LevelError // a declared protected path is still protected for AC007/AC008
 			}
 		case "warn":
 			if !declared {
 				cc.add(RuleProtectedPath, LevelWarning, path, fmt.Sprintf("agent commit changes %s%s in class %s (action warn)", path, via, m.Class), "", nil, m.Class)
 			}
-			if worst.rank() < LevelWarning.rank() {
+			if worst.Rank() < LevelWarning.Rank() {
 				worst = LevelWarning
 			}
 		}

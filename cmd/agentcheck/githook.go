@@ -17,6 +17,7 @@ import (
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
+	"github.com/agentcheck/agentcheck/report"
 )
 
 // The git hooks "agentcheck init" installs call "agentcheck git-hook NAME
@@ -496,11 +497,11 @@ func (h *gitHook) prePush(ctx context.Context, args []string) error {
 			return h.blocked(historyError(err))
 		}
 		spec := u.localRef + " -> " + u.remoteRef
-		report := check.NewReport(spec, base, t, reports)
-		if report.Failed() {
+		rep := check.NewReport(spec, base, t, reports)
+		if rep.Failed() {
 			failed = true
 			untrusted = untrusted || base.IsZero()
-			if err := check.WriteText(h.inv.Stderr, report, check.TextOptions{Color: isTerminal(h.inv.Stderr)}); err != nil {
+			if err := report.WriteText(h.inv.Stderr, rep, report.TextOptions{Color: isTerminal(h.inv.Stderr)}); err != nil {
 				return h.blocked(err)
 			}
 		}

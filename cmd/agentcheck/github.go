@@ -16,6 +16,7 @@ import (
 	"github.com/agentcheck/agentcheck/action"
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/report"
 )
 
 // runGitHub is agentcheck github: the pull-request gate inside GitHub
@@ -262,13 +263,13 @@ func (g *gate) publish(ctx context.Context, report *check.Report) error {
 	return nil
 }
 
-func (g *gate) writeSARIF(report *check.Report) error {
+func (g *gate) writeSARIF(rep *check.Report) error {
 	if g.sarifFile == "" {
 		return nil
 	}
 	var buf bytes.Buffer
-	opts := check.SARIFOptions{Version: version(), RepositoryURI: g.env.RepositoryURL(), RevisionID: g.ev.Head}
-	if err := check.WriteSARIF(&buf, report, opts); err != nil {
+	opts := report.SARIFOptions{Version: version(), RepositoryURI: g.env.RepositoryURL(), RevisionID: g.ev.Head}
+	if err := report.WriteSARIF(&buf, rep, opts); err != nil {
 		return err
 	}
 	if err := os.WriteFile(g.sarifFile, buf.Bytes(), 0o644); err != nil {

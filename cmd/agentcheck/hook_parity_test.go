@@ -49,7 +49,7 @@ func TestHookBinariesAgree(t *testing.T) {
 			code := 0
 			if cli {
 				err := Run(context.Background(), &Invocation{Args: []string{"hook", "--agent", agent}, Stdin: bytes.NewReader(payload), Stdout: &stdout, Stderr: &stderr, Getenv: getenv, Dir: root})
-				code = report(&stderr, err)
+				code = writeError(&stderr, err)
 			} else {
 				code = hookcmd.Main([]string{"--agent", agent}, hookcmd.IO{Stdin: bytes.NewReader(payload), Stdout: &stdout, Stderr: &stderr, Getenv: getenv})
 			}

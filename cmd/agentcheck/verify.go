@@ -15,6 +15,7 @@ import (
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/git/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/report"
 )
 
 // outputFlags are the flags shared by the commands that render a report.
@@ -73,11 +74,10 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	report := checked.report
-	if err := writeReport(inv, out, report); err != nil {
+	if err := writeReport(inv, out, checked.report); err != nil {
 		return err
 	}
-	if report.Failed() && !*out.exitZero {
+	if checked.report.Failed() && !*out.exitZero {
 		return errViolations
 	}
 	return nil
@@ -209,11 +209,11 @@ func writeReport(inv *Invocation, out outputFlags, r *check.Report) error {
 func render(w io.Writer, format string, r *check.Report, color bool) error {
 	switch format {
 	case "json":
-		return check.WriteJSON(w, r)
+		return report.WriteJSON(w, r)
 	case "sarif":
-		return check.WriteSARIF(w, r, check.SARIFOptions{Version: version()})
+		return report.WriteSARIF(w, r, report.SARIFOptions{Version: version()})
 	default:
-		return check.WriteText(w, r, check.TextOptions{Color: color})
+		return report.WriteText(w, r, report.TextOptions{Color: color})
 	}
 }
 

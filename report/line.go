@@ -1,11 +1,13 @@
-package check
+package report
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/agentcheck/agentcheck/check"
 )
 
-// OneLine renders the finding on a single line, for channels that carry one
+// OneLine renders a finding on a single line, for channels that carry one
 // message per line, such as the stderr of a pre-receive hook, which git
 // relays to the pusher line by line after "remote: ":
 //
@@ -16,7 +18,7 @@ import (
 // the message and the hint. Text from the repository is escaped as in
 // [WriteText], so a crafted path cannot forge further lines or rewrite the
 // pusher's terminal.
-func (f Finding) OneLine() string {
+func OneLine(f check.Finding) string {
 	var b strings.Builder
 	b.WriteString(ruleLabel(f))
 	b.WriteString(" ")

@@ -1,4 +1,4 @@
-package check
+package report
 
 // # SARIF output
 //
@@ -127,6 +127,8 @@ import (
 	"time"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/agentcheck/agentcheck/check"
 )
 
 // SARIFOptions carries what a SARIF log says about the run that the Report
@@ -164,7 +166,7 @@ const (
 // the comment at the top of sarif.go. It fails, writing nothing, on a
 // finding whose rule or level SARIF cannot express, and on an option that is
 // not a valid absolute URI.
-func WriteSARIF(w io.Writer, r *Report, opts SARIFOptions) error {
+func WriteSARIF(w io.Writer, r *check.Report, opts SARIFOptions) error {
 	if r == nil {
 		return errors.New("writing SARIF report: no report")
 	}
@@ -186,14 +188,14 @@ func WriteSARIF(w io.Writer, r *Report, opts SARIFOptions) error {
 }
 
 // sarifLog builds the SARIF log for r.
-func sarifLog(r *Report, opts SARIFOptions) (*sarif.Report, error) {
-	rep := canonical(r)
+func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
+	rep := r.Canonical()
 	infoURI := cmp.Or(opts.InformationURI, DefaultInformationURI)
 	if err := checkAbsURI("information URI", infoURI); err != nil {
 		return nil, err
 	}
 
-	rules := Rules()
+	rules := check.Rules()
 	driver := sarif.NewDriver(sarifToolName)
 	driver.InformationURI = &infoURI
 	if opts.Version != "" {
@@ -261,7 +263,7 @@ func sarifLog(r *Report, opts SARIFOptions) (*sarif.Report, error) {
 }
 
 // sarifRule is the reporting descriptor of a rule.
-func sarifRule(rule Rule, infoURI string) (*sarif.ReportingDescriptor, error) {
+func sarifRule(rule check.Rule, infoURI string) (*sarif.ReportingDescriptor, error) {
 	helpURI, err := ruleHelpURI(infoURI, rule)
 	if err != nil {
 		return nil, err
@@ -288,7 +290,7 @@ func sarifRule(rule Rule, infoURI string) (*sarif.ReportingDescriptor, error) {
 }
 
 // sarifResult is the result of one finding.
-func sarifResult(f Finding, rules []Rule) (*sarif.Result, error) {
+func sarifResult(f check.Finding, rules []check.Rule) (*sarif.Result, error) {
 	index := -1
 	for i, rule := range rules {
 		if rule.ID == f.Rule {
@@ -328,7 +330,7 @@ func sarifResult(f Finding, rules []Rule) (*sarif.Result, error) {
 // findingLocation is the one location of a finding's result: the file and
 // first changed line, or line 1 of the policy file for a finding about the
 // whole commit.
-func findingLocation(f Finding) *sarif.Location {
+func findingLocation(f check.Finding) *sarif.Location {
 	path, line := f.Path, max(f.Line, 1)
 	loc := &sarif.Location{}
 	if path == "" {
@@ -347,7 +349,7 @@ func findingLocation(f Finding) *sarif.Location {
 // suppressions returns the suppressions of a finding's result: one for an
 // approved finding, as described under Suppressions at the top of the file,
 // else none.
-func suppressions(f Finding) []*sarif.Suppression {
+func suppressions(f check.Finding) []*sarif.Suppression {
 	a := f.Approval
 	if a == nil {
 		return nil
@@ -370,7 +372,7 @@ func suppressions(f Finding) []*sarif.Suppression {
 }
 
 // approvalText is "Approved by <approver> on <time> (was <level>): <reason>".
-func approvalText(a *Approval) string {
+func approvalText(a *check.Approval) string {
 	return fmt.Sprintf("Approved by %s on %s (was %s): %s", a.Approver, a.Time.UTC().Format(time.RFC3339), a.Level, strings.TrimSpace(a.Reason))
 }
 
@@ -391,7 +393,7 @@ func suppressionGUID(approvalID, resultFingerprint string) string {
 // commit is in the text because GitHub shows an alert's message but not its
 // properties, and one alert may stand for a change made in any commit of a
 // pull request.
-func resultMessage(f Finding, rule Rule) string {
+func resultMessage(f check.Finding, rule check.Rule) string {
 	msg := cmp.Or(strings.TrimSpace(f.Message), rule.Short)
 	if f.Commit != "" {
 		msg += " (commit " + shortSHA(f.Commit) + ")"
@@ -414,7 +416,7 @@ func sentence(s string) string {
 }
 
 // fingerprint is the value of the agentcheck/v1 partial fingerprint.
-func fingerprint(f Finding) string {
+func fingerprint(f check.Finding) string {
 	h := sha256.New()
 	for _, s := range []string{fingerprintKey, f.Rule, f.Commit, f.Path, f.Session} {
 		h.Write([]byte(s))
@@ -457,7 +459,7 @@ func automationID(category string) string {
 
 // ruleHelpURI links a rule to its section of the documentation at infoURI:
 // the fragment is the anchor GitHub gives a heading "AC004 protected-path".
-func ruleHelpURI(infoURI string, rule Rule) (string, error) {
+func ruleHelpURI(infoURI string, rule check.Rule) (string, error) {
 	u, err := url.Parse(infoURI)
 	if err != nil {
 		return "", fmt.Errorf("information URI %q: %w", infoURI, err)
@@ -478,9 +480,9 @@ func checkAbsURI(what, s string) error {
 	return nil
 }
 
-func sarifLevel(l Level) (string, error) {
+func sarifLevel(l check.Level) (string, error) {
 	switch l {
-	case LevelError, LevelWarning, LevelNote:
+	case check.LevelError, check.LevelWarning, check.LevelNote:
 		return string(l), nil
 	}
 	return "", fmt.Errorf("level %q is not error, warning or note", l)
@@ -488,11 +490,11 @@ func sarifLevel(l Level) (string, error) {
 
 // securitySeverity is the GitHub security-severity score of a rule with the
 // given default level.
-func securitySeverity(l Level) string {
+func securitySeverity(l check.Level) string {
 	switch l {
-	case LevelError:
+	case check.LevelError:
 		return "8.0"
-	case LevelWarning:
+	case check.LevelWarning:
 		return "5.0"
 	}
 	return "2.0"
@@ -502,18 +504,18 @@ func securitySeverity(l Level) string {
 // treat its results as security alerts, and the rule's topic.
 func ruleTags(id string) []string {
 	topic := map[string]string{
-		RuleUnattested:       "provenance",
-		RuleInvalidSignature: "provenance",
-		RuleSubjectMismatch:  "provenance",
-		RuleProtectedPath:    "protected-path",
-		RuleOutOfScope:       "intent-scope",
-		RuleUnattributed:     "provenance",
-		RuleTainted:          "prompt-injection",
-		RulePermissionBypass: "permissions",
-		RuleMalformed:        "provenance",
-		RuleExfiltration:     "exfiltration",
-		RuleUntrustedTool:    "tool-poisoning",
-		RuleMemoryEdit:       "prompt-injection",
+		check.RuleUnattested:       "provenance",
+		check.RuleInvalidSignature: "provenance",
+		check.RuleSubjectMismatch:  "provenance",
+		check.RuleProtectedPath:    "protected-path",
+		check.RuleOutOfScope:       "intent-scope",
+		check.RuleUnattributed:     "provenance",
+		check.RuleTainted:          "prompt-injection",
+		check.RulePermissionBypass: "permissions",
+		check.RuleMalformed:        "provenance",
+		check.RuleExfiltration:     "exfiltration",
+		check.RuleUntrustedTool:    "tool-poisoning",
+		check.RuleMemoryEdit:       "prompt-injection",
 	}[id]
 	if topic == "" {
 		return []string{"security"}

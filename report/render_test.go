@@ -1,4 +1,4 @@
-package check
+package report
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"github.com/agentcheck/agentcheck/provenance"
 
 	"github.com/agentcheck/agentcheck/internal/golden"
+
+	"github.com/agentcheck/agentcheck/check"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the current renderers")
@@ -43,7 +45,7 @@ var sarifOpts = SARIFOptions{
 type renderCase struct {
 	name  string
 	sarif SARIFOptions
-	build func() *Report
+	build func() *check.Report
 }
 
 func renderCases() []renderCase {
@@ -58,27 +60,27 @@ func renderCases() []renderCase {
 	}
 }
 
-func session(agent, id string) SessionSummary {
-	return SessionSummary{Agent: agent, ID: id, Model: "claude-opus-4", Signer: "dev@example.com",
+func session(agent, id string) check.SessionSummary {
+	return check.SessionSummary{Agent: agent, ID: id, Model: "claude-opus-4", Signer: "dev@example.com",
 		KeyID: "SHA256:3q2+7w/ZmYDUsY6c0ANHtpJeQS3fdVSOEoEzGLbcN5c", Valid: true, Task: "fix the flaky payment test"}
 }
 
-func summarised(r *Report) *Report {
-	r.summarise()
+func summarised(r *check.Report) *check.Report {
+	r.Summarise()
 	return r
 }
 
 // passReport: seven agent commits without findings; the long clean run is
 // collapsed in text.
-func passReport() *Report {
-	var commits []CommitReport
+func passReport() *check.Report {
+	var commits []check.CommitReport
 	for i, sha := range []string{commit1, commit2, commit3, commit4, commit5, commit6, commit7} {
-		commits = append(commits, CommitReport{
+		commits = append(commits, check.CommitReport{
 			Commit: sha, Subject: "payments: step " + string(rune('1'+i)), Author: "dev@example.com", Agent: true,
-			Sessions: []SessionSummary{session("claude-code", "s-pass")},
+			Sessions: []check.SessionSummary{session("claude-code", "s-pass")},
 		})
 	}
-	return summarised(&Report{
+	return summarised(&check.Report{
 		Version: 1, Range: "origin/main..HEAD", Base: baseSHA,
 		PolicySource: ".agentcheck.yml at origin/main", Commits: commits,
 	})
@@ -86,55 +88,55 @@ func passReport() *Report {
 
 // everyRuleReport: four commits and every rule, given out of order so that
 // the renderers' sorting shows.
-func everyRuleReport() *Report {
-	return summarised(&Report{
+func everyRuleReport() *check.Report {
+	return summarised(&check.Report{
 		Version: 1, Range: "origin/main..HEAD", Base: baseSHA, PolicySource: ".agentcheck.yml at origin/main",
-		Commits: []CommitReport{
+		Commits: []check.CommitReport{
 			{
 				Commit: commit1, Subject: "payments: retry on timeout", Author: "dev@example.com", Agent: true,
-				Sessions: []SessionSummary{session("codex", "t-2"), session("claude-code", "s-1")},
-				Findings: []Finding{
-					{Rule: RuleOutOfScope, Name: "out-of-scope", Level: LevelError, Commit: commit1, Path: "internal/billing/invoice.go", Line: 42,
+				Sessions: []check.SessionSummary{session("codex", "t-2"), session("claude-code", "s-1")},
+				Findings: []check.Finding{
+					{Rule: check.RuleOutOfScope, Name: "out-of-scope", Level: check.LevelError, Commit: commit1, Path: "internal/billing/invoice.go", Line: 42,
 						Message: "changes internal/billing/invoice.go, outside the declared scope internal/payments/**",
 						Hint:    "revert the change or widen the scope (scope: internal/billing/**) and re-attest", Session: "claude-code/s-1"},
-					{Rule: RuleProtectedPath, Name: "protected-path", Level: LevelError, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 3,
+					{Rule: check.RuleProtectedPath, Name: "protected-path", Level: check.LevelError, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 3,
 						Message: "changes .github/workflows/ci.yml (class ci), which the session did not declare",
 						Hint:    "declare it in the task (scope: .github/workflows/ci.yml) and re-attest, or make it a human commit",
 						Session: "claude-code/s-1", Class: "ci"},
-					{Rule: RuleTainted, Name: "tainted-session", Level: LevelError, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 3,
+					{Rule: check.RuleTainted, Name: "tainted-session", Level: check.LevelError, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 3,
 						Message: "the session fetched https://evil.example/docs, then changed a ci path",
 						Hint:    "review the change by hand and redo it in a session that read no untrusted content",
 						Session: "claude-code/s-1", Class: "ci"},
-					{Rule: RuleUnattributed, Name: "unattributed-change", Level: LevelWarning, Commit: commit1, Path: "internal/payments/retry.go", Line: 17,
+					{Rule: check.RuleUnattributed, Name: "unattributed-change", Level: check.LevelWarning, Commit: commit1, Path: "internal/payments/retry.go", Line: 17,
 						Message: "internal/payments/retry.go differs from the blob the session recorded",
 						Hint:    "commit human edits separately, or re-attest after the session records the file"},
-					{Rule: RulePermissionBypass, Name: "permission-bypass", Level: LevelNote, Commit: commit1, Path: "internal/payments/retry_test.go", Line: 8,
+					{Rule: check.RulePermissionBypass, Name: "permission-bypass", Level: check.LevelNote, Commit: commit1, Path: "internal/payments/retry_test.go", Line: 8,
 						Message: "the session ran with bypassPermissions", Session: "codex/t-2"},
 				},
 			},
 			{Commit: commit2, Subject: "docs: explain retries", Author: "dev@example.com", Agent: true,
-				Sessions: []SessionSummary{session("claude-code", "s-1")}},
+				Sessions: []check.SessionSummary{session("claude-code", "s-1")}},
 			{
 				Commit: commit3, Subject: "Update dependencies", Author: "bot@example.com", Agent: true,
-				Findings: []Finding{
-					{Rule: RuleMalformed, Name: "malformed-manifest", Level: LevelError, Commit: commit3,
+				Findings: []check.Finding{
+					{Rule: check.RuleMalformed, Name: "malformed-manifest", Level: check.LevelError, Commit: commit3,
 						Message: "note line 2 is not a DSSE envelope: unexpected end of JSON input",
 						Hint:    "remove the broken line (git notes --ref agentcheck edit) and re-attest"},
-					{Rule: RuleUnattested, Name: "unattested-agent-commit", Level: LevelError, Commit: commit3,
+					{Rule: check.RuleUnattested, Name: "unattested-agent-commit", Level: check.LevelError, Commit: commit3,
 						Message: "the commit has an Agent-Session: trailer but no manifest",
 						Hint:    "run agentcheck attest on the commit and push refs/notes/agentcheck"},
-					{Rule: RuleProtectedPath, Name: "protected-path", Level: LevelWarning, Commit: commit3, Path: "CODEOWNERS", Line: 1,
+					{Rule: check.RuleProtectedPath, Name: "protected-path", Level: check.LevelWarning, Commit: commit3, Path: "CODEOWNERS", Line: 1,
 						Message: "changes CODEOWNERS (class governance, action warn)", Class: "governance"},
 				},
 			},
 			{
 				Commit: commit4, Subject: "auth: rotate session keys", Author: "dev@example.com", Agent: true,
-				Sessions: []SessionSummary{{Agent: "cursor", ID: "c-9", Valid: false}},
-				Findings: []Finding{
-					{Rule: RuleSubjectMismatch, Name: "subject-mismatch", Level: LevelError, Commit: commit4,
+				Sessions: []check.SessionSummary{{Agent: "cursor", ID: "c-9", Valid: false}},
+				Findings: []check.Finding{
+					{Rule: check.RuleSubjectMismatch, Name: "subject-mismatch", Level: check.LevelError, Commit: commit4,
 						Message: "the manifest of cursor/c-9 is about commit 2b3c4d5e6f70, not this one",
 						Hint:    "remove the copied note line and attest this commit", Session: "cursor/c-9"},
-					{Rule: RuleInvalidSignature, Name: "invalid-signature", Level: LevelError, Commit: commit4,
+					{Rule: check.RuleInvalidSignature, Name: "invalid-signature", Level: check.LevelError, Commit: commit4,
 						Message: "the manifest of cursor/c-9 is signed by a key not in allowed_signers",
 						Hint:    "re-attest with a key listed for dev@example.com", Session: "cursor/c-9"},
 				},
@@ -144,16 +146,16 @@ func everyRuleReport() *Report {
 }
 
 // noPathReport: only findings about whole commits.
-func noPathReport() *Report {
-	return summarised(&Report{
+func noPathReport() *check.Report {
+	return summarised(&check.Report{
 		Version: 1, Range: "HEAD~2..HEAD", PolicySource: "built-in defaults",
-		Commits: []CommitReport{
+		Commits: []check.CommitReport{
 			{Commit: commit5, Subject: "Add retry helper", Author: "dev@example.com", Agent: true,
-				Findings: []Finding{{Rule: RuleUnattested, Name: "unattested-agent-commit", Level: LevelError, Commit: commit5,
+				Findings: []check.Finding{{Rule: check.RuleUnattested, Name: "unattested-agent-commit", Level: check.LevelError, Commit: commit5,
 					Message: "the commit has a Co-Authored-By: Claude trailer but no manifest",
 					Hint:    "run agentcheck attest on the commit and push refs/notes/agentcheck"}}},
 			{Commit: commit6, Subject: "Fix typo", Author: "dev@example.com", Agent: true,
-				Findings: []Finding{{Rule: RuleUnattested, Name: "unattested-agent-commit", Level: LevelError, Commit: commit6,
+				Findings: []check.Finding{{Rule: check.RuleUnattested, Name: "unattested-agent-commit", Level: check.LevelError, Commit: commit6,
 					Message: "the commit has a Co-Authored-By: Claude trailer but no manifest"}}},
 		},
 	})
@@ -161,17 +163,17 @@ func noPathReport() *Report {
 
 // oddPathsReport: paths and subjects that need escaping: spaces, '#', '%',
 // '?', ':', non-ASCII, and characters that would drive a terminal.
-func oddPathsReport() *Report {
-	f := func(path string, line int) Finding {
-		return Finding{Rule: RuleOutOfScope, Name: "out-of-scope", Level: LevelWarning, Commit: commit7, Path: path, Line: line,
+func oddPathsReport() *check.Report {
+	f := func(path string, line int) check.Finding {
+		return check.Finding{Rule: check.RuleOutOfScope, Name: "out-of-scope", Level: check.LevelWarning, Commit: commit7, Path: path, Line: line,
 			Message: "changes a path outside the soft scope docs/**", Session: "claude-code/s-odd"}
 	}
-	return summarised(&Report{
+	return summarised(&check.Report{
 		Version: 1, Range: "main..feature/ünïcode", PolicySource: ".agentcheck.yml at main",
-		Commits: []CommitReport{{
+		Commits: []check.CommitReport{{
 			Commit: commit7, Subject: "docs: naïve \x1b[2Jrewrite \u202eexe.txt", Author: "dev@example.com", Agent: true,
-			Sessions: []SessionSummary{session("claude-code", "s-odd")},
-			Findings: []Finding{
+			Sessions: []check.SessionSummary{session("claude-code", "s-odd")},
+			Findings: []check.Finding{
 				f("docs/release notes #1 (100%).md", 12),
 				f("docs/日本語/ガイド.md", 0),
 				f("scripts/a:b?c=d&e.sh", 5),
@@ -184,16 +186,16 @@ func oddPathsReport() *Report {
 }
 
 // warningsOnlyReport: findings, but none fails the check.
-func warningsOnlyReport() *Report {
-	return summarised(&Report{
+func warningsOnlyReport() *check.Report {
+	return summarised(&check.Report{
 		Version: 1, Range: "origin/main..HEAD", Base: baseSHA, PolicySource: ".agentcheck.yml at origin/main",
-		Commits: []CommitReport{{
+		Commits: []check.CommitReport{{
 			Commit: commit2, Subject: "payments: log retries", Author: "dev@example.com", Agent: true,
-			Sessions: []SessionSummary{session("claude-code", "s-w")},
-			Findings: []Finding{
-				{Rule: RulePermissionBypass, Name: "permission-bypass", Level: LevelNote, Commit: commit2, Path: "internal/payments/log.go", Line: 3,
+			Sessions: []check.SessionSummary{session("claude-code", "s-w")},
+			Findings: []check.Finding{
+				{Rule: check.RulePermissionBypass, Name: "permission-bypass", Level: check.LevelNote, Commit: commit2, Path: "internal/payments/log.go", Line: 3,
 					Message: "the session ran with bypassPermissions", Session: "claude-code/s-w"},
-				{Rule: RuleUnattributed, Name: "unattributed-change", Level: LevelWarning, Commit: commit2, Path: "internal/payments/log.go", Line: 3,
+				{Rule: check.RuleUnattributed, Name: "unattributed-change", Level: check.LevelWarning, Commit: commit2, Path: "internal/payments/log.go", Line: 3,
 					Message: "no session on the commit recorded internal/payments/log.go",
 					Hint:    "commit human edits separately from agent edits"},
 			},
@@ -204,36 +206,36 @@ func warningsOnlyReport() *Report {
 // approvedReport: a commit whose findings a maintainer approved, one whose
 // approval was copied from another commit, and a self-approval that is not
 // honoured.
-func approvedReport() *Report {
+func approvedReport() *check.Report {
 	at := time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC)
-	bob := func(level Level) *Approval {
-		return &Approval{Approver: "bob@example.com", Reason: "CI bump reviewed with the release team (#42)", Time: at, Level: level,
+	bob := func(level check.Level) *check.Approval {
+		return &check.Approval{Approver: "bob@example.com", Reason: "CI bump reviewed with the release team (#42)", Time: at, Level: level,
 			KeyID: "SHA256:9pXCbm3lC2JFU4LTYWUbLG7qW7ynLHDqXzPHPWm0Cuc", ID: "5d1c9a3b7e2f40618b9a7c6d5e4f30211a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d"}
 	}
 	covers := []provenance.ApprovalCover{{Rule: "AC004", Path: ".github/workflows/ci.yml"}, {Rule: "AC007", Glob: ".github/workflows/**"}}
-	return summarised(&Report{
+	return summarised(&check.Report{
 		Version: 1, Range: "origin/main..HEAD", Base: baseSHA, PolicySource: ".agentcheck.yml at origin/main",
 		SignersSource: ".agentcheck/allowed_signers@9f8e7d6c5b4a", ApproversSource: ".agentcheck/approvers@9f8e7d6c5b4a",
-		Commits: []CommitReport{
+		Commits: []check.CommitReport{
 			{
 				Commit: commit1, Subject: "Bump Go in CI", Author: "dev@example.com", Agent: true,
-				Sessions: []SessionSummary{session("claude-code", "s-ci")},
-				Findings: []Finding{
-					{Rule: RuleProtectedPath, Name: "protected-path", Level: LevelNote, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 9,
+				Sessions: []check.SessionSummary{session("claude-code", "s-ci")},
+				Findings: []check.Finding{
+					{Rule: check.RuleProtectedPath, Name: "protected-path", Level: check.LevelNote, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 9,
 						Message:  "agent commit changes .github/workflows/ci.yml in protected class ci, which the human did not declare in the task",
 						Hint:     "if intended, declare it and re-attest; otherwise revert it",
 						Class:    "ci",
-						Approval: bob(LevelError)},
-					{Rule: RuleTainted, Name: "tainted-session", Level: LevelNote, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 9,
+						Approval: bob(check.LevelError)},
+					{Rule: check.RuleTainted, Name: "tainted-session", Level: check.LevelNote, Commit: commit1, Path: ".github/workflows/ci.yml", Line: 9,
 						Message: "session claude-code/s-ci fetched https://go.dev/doc/devel/release, then changed protected path .github/workflows/ci.yml",
-						Session: "claude-code/s-ci", Class: "ci", Approval: bob(LevelError)},
-					{Rule: RuleOutOfScope, Name: "out-of-scope", Level: LevelWarning, Commit: commit1, Path: "Makefile", Line: 2,
+						Session: "claude-code/s-ci", Class: "ci", Approval: bob(check.LevelError)},
+					{Rule: check.RuleOutOfScope, Name: "out-of-scope", Level: check.LevelWarning, Commit: commit1, Path: "Makefile", Line: 2,
 						Message: "Makefile is outside the soft (@mention) scope the human declared (.github/workflows/**)", Session: "claude-code/s-ci"},
-					{Rule: RuleInvalidSignature, Name: "invalid-signature", Level: LevelWarning, Commit: commit1,
+					{Rule: check.RuleInvalidSignature, Name: "invalid-signature", Level: check.LevelWarning, Commit: commit1,
 						Message: "approval by dev@example.com (note line 3) is not honoured: dev@example.com is the commit's author, and the two-person rule (approvals.allow_self: false) needs someone else's approval",
 						Hint:    "ask another maintainer listed in the approvers file to review and approve the commit (agentcheck approve 1a2b3c4d5e6f)"},
 				},
-				Approvals: []ApprovalSummary{
+				Approvals: []check.ApprovalSummary{
 					{Approver: "dev@example.com", KeyID: "SHA256:3q2+7w/ZmYDUsY6c0ANHtpJeQS3fdVSOEoEzGLbcN5c", Time: at.Add(-time.Hour),
 						Reason: "looks fine to me", Covers: covers, Valid: true},
 					{Approver: "bob@example.com", KeyID: "SHA256:9pXCbm3lC2JFU4LTYWUbLG7qW7ynLHDqXzPHPWm0Cuc", Time: at,
@@ -242,16 +244,16 @@ func approvedReport() *Report {
 			},
 			{
 				Commit: commit2, Subject: "Pin the deploy action", Author: "dev@example.com", Agent: true,
-				Sessions: []SessionSummary{session("claude-code", "s-deploy")},
-				Findings: []Finding{
-					{Rule: RuleProtectedPath, Name: "protected-path", Level: LevelError, Commit: commit2, Path: ".github/workflows/deploy.yml", Line: 4,
+				Sessions: []check.SessionSummary{session("claude-code", "s-deploy")},
+				Findings: []check.Finding{
+					{Rule: check.RuleProtectedPath, Name: "protected-path", Level: check.LevelError, Commit: commit2, Path: ".github/workflows/deploy.yml", Line: 4,
 						Message: "agent commit changes .github/workflows/deploy.yml in protected class ci, which the human did not declare in the task",
 						Hint:    "if intended, declare it and re-attest; otherwise revert it", Class: "ci"},
-					{Rule: RuleSubjectMismatch, Name: "subject-mismatch", Level: LevelError, Commit: commit2,
+					{Rule: check.RuleSubjectMismatch, Name: "subject-mismatch", Level: check.LevelError, Commit: commit2,
 						Message: "approval by bob@example.com (note line 2) is for another commit (the approval is about commit " + commit1 + ", not " + commit2 + "): a copied approval approves nothing here",
 						Hint:    "remove the copied line (git notes --ref agentcheck edit 2b3c4d5e6f70) and have a maintainer approve this commit itself (agentcheck approve 2b3c4d5e6f70)"},
 				},
-				Approvals: []ApprovalSummary{
+				Approvals: []check.ApprovalSummary{
 					{Approver: "bob@example.com", KeyID: "SHA256:9pXCbm3lC2JFU4LTYWUbLG7qW7ynLHDqXzPHPWm0Cuc", Time: at,
 						Reason: "CI bump reviewed with the release team (#42)", Covers: covers},
 				},
@@ -260,12 +262,12 @@ func approvedReport() *Report {
 	})
 }
 
-func emptyReport() *Report {
-	return summarised(&Report{Version: 1, Range: "HEAD..HEAD", PolicySource: "built-in defaults"})
+func emptyReport() *check.Report {
+	return summarised(&check.Report{Version: 1, Range: "HEAD..HEAD", PolicySource: "built-in defaults"})
 }
 
 // render renders r in one format.
-func render(t *testing.T, format string, r *Report, sopts SARIFOptions) []byte {
+func render(t *testing.T, format string, r *check.Report, sopts SARIFOptions) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	var err error
@@ -346,11 +348,11 @@ func TestRenderersLeaveReportAlone(t *testing.T) {
 func TestJSONRoundTrip(t *testing.T) {
 	for _, tc := range renderCases() {
 		out := render(t, "json", tc.build(), tc.sarif)
-		var got Report
+		var got check.Report
 		if err := json.Unmarshal(out, &got); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		want := canonical(tc.build())
+		want := tc.build().Canonical()
 		if diff := cmp.Diff(want, &got); diff != "" {
 			t.Errorf("%s: JSON does not round-trip (-want +got):\n%s", tc.name, diff)
 		}
@@ -360,7 +362,7 @@ func TestJSONRoundTrip(t *testing.T) {
 // TestJSONNeverNull checks that commits, sessions and findings are arrays
 // even when the Report holds nil slices.
 func TestJSONNeverNull(t *testing.T) {
-	r := &Report{Version: 1, Commits: []CommitReport{{Commit: commit1}}}
+	r := &check.Report{Version: 1, Commits: []check.CommitReport{{Commit: commit1}}}
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, r); err != nil {
 		t.Fatal(err)
@@ -382,7 +384,7 @@ func TestJSONNeverNull(t *testing.T) {
 	}
 
 	buf.Reset()
-	if err := WriteJSON(&buf, &Report{}); err != nil {
+	if err := WriteJSON(&buf, &check.Report{}); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(buf.Bytes(), []byte(`"commits": []`)) || !bytes.Contains(buf.Bytes(), []byte(`"version": 1`)) {
@@ -392,7 +394,7 @@ func TestJSONNeverNull(t *testing.T) {
 
 func TestJSONRejectsOtherVersions(t *testing.T) {
 	var buf bytes.Buffer
-	err := WriteJSON(&buf, &Report{Version: 2})
+	err := WriteJSON(&buf, &check.Report{Version: 2})
 	if err == nil || !strings.Contains(err.Error(), "version 2") {
 		t.Errorf("WriteJSON of a version 2 report: err = %v, want a version error", err)
 	}

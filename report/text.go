@@ -1,4 +1,4 @@
-package check
+package report
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/agentcheck/agentcheck/check"
 )
 
 // TextOptions controls [WriteText].
@@ -30,7 +32,7 @@ type TextOptions struct {
 // verifier are printed with control and bidirectional-formatting characters
 // escaped, so that a crafted file name cannot rewrite the terminal or hide
 // text. The output is the same for the same report.
-func WriteText(w io.Writer, r *Report, opts TextOptions) error {
+func WriteText(w io.Writer, r *check.Report, opts TextOptions) error {
 	if r == nil {
 		return errors.New("writing text report: no report")
 	}
@@ -73,7 +75,7 @@ func (p *textPrinter) printf(format string, args ...any) {
 	fmt.Fprintf(&p.buf, format, args...)
 }
 
-func (p *textPrinter) report(r *Report) {
+func (p *textPrinter) report(r *check.Report) {
 	commits := r.Commits
 	for i := 0; i < len(commits); {
 		if len(commits[i].Findings) > 0 {
@@ -101,21 +103,21 @@ func (p *textPrinter) report(r *Report) {
 //	            hint: how to fix it
 //	    note    AC007 tainted-session  .github/workflows/ci.yml:3  message
 //	            approved by bob@example.com (was error): reason
-func (p *textPrinter) commitWithFindings(c CommitReport) {
-	findings := sortedFindings(c.Findings)
-	worst := LevelNote
+func (p *textPrinter) commitWithFindings(c check.CommitReport) {
+	findings := check.SortedFindings(c.Findings)
+	worst := check.LevelNote
 	width := 0
 	for _, f := range findings {
-		if f.Level.rank() > worst.rank() {
+		if f.Level.Rank() > worst.Rank() {
 			worst = f.Level
 		}
 		width = max(width, utf8.RuneCountInString(ruleLabel(f)))
 	}
 	glyph, color := "✓", ansiGreen
 	switch worst {
-	case LevelError:
+	case check.LevelError:
 		glyph, color = "✗", ansiRed
-	case LevelWarning:
+	case check.LevelWarning:
 		glyph, color = "!", ansiYellow
 	}
 	p.printf("%s %s %s\n", p.paint(glyph, color), p.paint(shortSHA(c.Commit), ansiBold), printable(c.Subject))
@@ -143,7 +145,7 @@ func (p *textPrinter) commitWithFindings(c CommitReport) {
 
 // cleanRun prints consecutive commits without findings, one line each, or
 // one line for the whole run when it is long.
-func (p *textPrinter) cleanRun(cs []CommitReport) {
+func (p *textPrinter) cleanRun(cs []check.CommitReport) {
 	ok := p.paint("✓", ansiGreen)
 	if len(cs) > cleanRunMax {
 		p.printf("%s %d commits without findings (%s to %s)\n", ok, len(cs),
@@ -156,21 +158,21 @@ func (p *textPrinter) cleanRun(cs []CommitReport) {
 }
 
 // level prints a level padded to the width of the longest one.
-func (p *textPrinter) level(l Level) string {
+func (p *textPrinter) level(l check.Level) string {
 	s := fmt.Sprintf("%-7s", printable(string(l)))
 	switch l {
-	case LevelError:
+	case check.LevelError:
 		return p.paint(s, ansiBold, ansiRed)
-	case LevelWarning:
+	case check.LevelWarning:
 		return p.paint(s, ansiYellow)
-	case LevelNote:
+	case check.LevelNote:
 		return p.paint(s, ansiCyan)
 	}
 	return s
 }
 
 // footer prints the policy source and the summary line.
-func (p *textPrinter) footer(r *Report) {
+func (p *textPrinter) footer(r *check.Report) {
 	if r.PolicySource != "" {
 		p.printf("policy: %s\n", printable(r.PolicySource))
 	}
@@ -214,24 +216,14 @@ func (p *textPrinter) footer(r *Report) {
 }
 
 // ruleLabel is "AC004 protected-path".
-func ruleLabel(f Finding) string {
+func ruleLabel(f check.Finding) string {
 	name := f.Name
 	if name == "" {
-		if r, ok := lookupRule(f.Rule); ok {
+		if r, ok := check.LookupRule(f.Rule); ok {
 			name = r.Name
 		}
 	}
 	return strings.TrimSpace(printable(f.Rule) + " " + printable(name))
-}
-
-// lookupRule returns the rule with the given ID, if there is one.
-func lookupRule(id string) (Rule, bool) {
-	for _, r := range Rules() {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return Rule{}, false
 }
 
 func plural(n int, word string) string {

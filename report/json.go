@@ -1,8 +1,8 @@
-package check
+package report
 
 // # The JSON report
 //
-// agentcheck verify --format json writes one JSON document: the [Report],
+// agentcheck verify --format json writes one JSON document: the [check.Report],
 // indented, followed by a newline. It is the canonical machine-readable form
 // of a verification; the text and SARIF outputs are renderings of the same
 // Report. This comment is the reference the CLI manual points to.
@@ -101,22 +101,22 @@ package check
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+
+	"github.com/agentcheck/agentcheck/check"
 )
 
 // JSONVersion is the version of the JSON document written by [WriteJSON].
-const JSONVersion = 1
+const JSONVersion = check.ReportVersion
 
 // WriteJSON writes r to w as the versioned JSON document described at the top
 // of json.go. Findings and sessions are sorted; commits, sessions and findings
 // are always arrays, never null. A Report whose Version is 0 is written as
 // the current version; any other version than [JSONVersion] is an error.
-func WriteJSON(w io.Writer, r *Report) error {
+func WriteJSON(w io.Writer, r *check.Report) error {
 	if r == nil {
 		return errors.New("writing JSON report: no report")
 	}
@@ -125,7 +125,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	default:
 		return fmt.Errorf("writing JSON report: report version %d: this agentcheck writes version %d", r.Version, JSONVersion)
 	}
-	doc := canonical(r)
+	doc := r.Canonical()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -137,77 +137,4 @@ func WriteJSON(w io.Writer, r *Report) error {
 		return fmt.Errorf("writing JSON report: %w", err)
 	}
 	return nil
-}
-
-// Canonical returns a copy of r in the canonical form of the JSON and SARIF
-// renderings, for other renderings (agentcheck log and export) to order
-// sessions and findings the same way. It never modifies r.
-func (r *Report) Canonical() *Report { return canonical(r) }
-
-// canonical returns a copy of r in the canonical form the JSON and SARIF
-// renderings use: the current version, findings and sessions sorted, no nil
-// slices. It never modifies r.
-func canonical(r *Report) *Report {
-	out := *r
-	out.Version = JSONVersion
-	out.Commits = make([]CommitReport, len(r.Commits))
-	for i, c := range r.Commits {
-		c.Sessions = slices.Clone(c.Sessions)
-		if c.Sessions == nil {
-			c.Sessions = []SessionSummary{}
-		}
-		slices.SortStableFunc(c.Sessions, compareSessions)
-		c.Findings = sortedFindings(c.Findings)
-		if c.Approvals != nil {
-			c.Approvals = slices.Clone(c.Approvals)
-			slices.SortStableFunc(c.Approvals, compareApprovals)
-		}
-		out.Commits[i] = c
-	}
-	return &out
-}
-
-// sortedFindings returns a sorted copy of fs, never nil.
-func sortedFindings(fs []Finding) []Finding {
-	out := make([]Finding, len(fs))
-	copy(out, fs)
-	slices.SortStableFunc(out, compareFindings)
-	return out
-}
-
-// compareFindings orders findings of one commit: commit-level findings (no
-// path) first, then by path and line, then by rule, most severe level first,
-// and the remaining fields so that the order is total.
-func compareFindings(a, b Finding) int {
-	return cmp.Or(
-		cmp.Compare(a.Path, b.Path),
-		cmp.Compare(a.Line, b.Line),
-		cmp.Compare(a.Rule, b.Rule),
-		cmp.Compare(b.Level.rank(), a.Level.rank()),
-		cmp.Compare(a.Level, b.Level),
-		cmp.Compare(a.Session, b.Session),
-		cmp.Compare(a.Class, b.Class),
-		cmp.Compare(a.Message, b.Message),
-		cmp.Compare(a.Hint, b.Hint),
-		cmp.Compare(a.Name, b.Name),
-		cmp.Compare(a.Commit, b.Commit),
-	)
-}
-
-func compareApprovals(a, b ApprovalSummary) int {
-	return cmp.Or(
-		a.Time.Compare(b.Time),
-		cmp.Compare(a.Approver, b.Approver),
-		cmp.Compare(a.KeyID, b.KeyID),
-		cmp.Compare(a.Reason, b.Reason),
-	)
-}
-
-func compareSessions(a, b SessionSummary) int {
-	return cmp.Or(
-		cmp.Compare(a.Agent, b.Agent),
-		cmp.Compare(a.ID, b.ID),
-		cmp.Compare(a.KeyID, b.KeyID),
-		cmp.Compare(a.Signer, b.Signer),
-	)
 }

@@ -1,4 +1,4 @@
-package check
+package report
 
 import (
 	"bytes"
@@ -21,6 +21,8 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/agentcheck/agentcheck/check"
 )
 
 // sarifSchemaID is the id of testdata/sarif-schema-2.1.0.json.
@@ -241,7 +243,7 @@ func TestSARIFRulesAlwaysComplete(t *testing.T) {
 	for _, tc := range renderCases() {
 		doc := decodeSARIF(t, render(t, "sarif", tc.build(), tc.sarif))
 		rules := doc.Runs[0].Tool.Driver.Rules
-		want := Rules()
+		want := check.Rules()
 		if len(rules) != len(want) {
 			t.Fatalf("%s: %d rules, want %d", tc.name, len(rules), len(want))
 		}
@@ -269,9 +271,9 @@ func TestSARIFResults(t *testing.T) {
 		r := tc.build()
 		doc := decodeSARIF(t, render(t, "sarif", r, tc.sarif))
 		run := doc.Runs[0]
-		var findings []Finding
+		var findings []check.Finding
 		for _, c := range r.Commits {
-			findings = append(findings, sortedFindings(c.Findings)...)
+			findings = append(findings, check.SortedFindings(c.Findings)...)
 		}
 		if len(run.Results) != len(findings) {
 			t.Fatalf("%s: %d results for %d findings", tc.name, len(run.Results), len(findings))
@@ -340,9 +342,9 @@ func TestSARIFSuppressions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var findings []Finding
+	var findings []check.Finding
 	for _, c := range r.Commits {
-		findings = append(findings, sortedFindings(c.Findings)...)
+		findings = append(findings, check.SortedFindings(c.Findings)...)
 	}
 	guids := map[string]bool{}
 	approved := 0
@@ -374,7 +376,7 @@ func TestSARIFSuppressions(t *testing.T) {
 			t.Errorf("result %d: suppression properties %v", i, s.Properties)
 		}
 		unapproved := f
-		unapproved.Approval, unapproved.Level = nil, LevelError
+		unapproved.Approval, unapproved.Level = nil, check.LevelError
 		if res.PartialFingerprints[fingerprintKey] != fingerprint(unapproved) {
 			t.Errorf("result %d: the approval changed the fingerprint", i)
 		}
@@ -432,20 +434,20 @@ func deref(s *string) string {
 }
 
 func TestSARIFRejects(t *testing.T) {
-	withFinding := func(f Finding) *Report {
-		return &Report{Version: 1, Commits: []CommitReport{{Commit: commit1, Findings: []Finding{f}}}}
+	withFinding := func(f check.Finding) *check.Report {
+		return &check.Report{Version: 1, Commits: []check.CommitReport{{Commit: commit1, Findings: []check.Finding{f}}}}
 	}
 	for name, tt := range map[string]struct {
-		r    *Report
+		r    *check.Report
 		opts SARIFOptions
 		want string
 	}{
-		"unknown rule":    {withFinding(Finding{Rule: "AC999", Level: LevelError, Message: "m"}), SARIFOptions{}, `unknown rule "AC999"`},
-		"empty level":     {withFinding(Finding{Rule: RuleOutOfScope, Message: "m"}), SARIFOptions{}, `level ""`},
-		"bad level":       {withFinding(Finding{Rule: RuleOutOfScope, Level: "fatal", Message: "m"}), SARIFOptions{}, `level "fatal"`},
-		"relative info":   {&Report{Version: 1}, SARIFOptions{InformationURI: "agentcheck.dev"}, "not an absolute URI"},
-		"relative repo":   {&Report{Version: 1}, SARIFOptions{RepositoryURI: "o/r"}, "not an absolute URI"},
-		"broken info URI": {&Report{Version: 1}, SARIFOptions{InformationURI: "https://x/%zz"}, "information URI"},
+		"unknown rule":    {withFinding(check.Finding{Rule: "AC999", Level: check.LevelError, Message: "m"}), SARIFOptions{}, `unknown rule "AC999"`},
+		"empty level":     {withFinding(check.Finding{Rule: check.RuleOutOfScope, Message: "m"}), SARIFOptions{}, `level ""`},
+		"bad level":       {withFinding(check.Finding{Rule: check.RuleOutOfScope, Level: "fatal", Message: "m"}), SARIFOptions{}, `level "fatal"`},
+		"relative info":   {&check.Report{Version: 1}, SARIFOptions{InformationURI: "agentcheck.dev"}, "not an absolute URI"},
+		"relative repo":   {&check.Report{Version: 1}, SARIFOptions{RepositoryURI: "o/r"}, "not an absolute URI"},
+		"broken info URI": {&check.Report{Version: 1}, SARIFOptions{InformationURI: "https://x/%zz"}, "information URI"},
 	} {
 		var buf bytes.Buffer
 		err := WriteSARIF(&buf, tt.r, tt.opts)
@@ -481,20 +483,20 @@ func TestURIPath(t *testing.T) {
 }
 
 func TestFingerprint(t *testing.T) {
-	f := Finding{Rule: RuleProtectedPath, Level: LevelError, Commit: commit1, Path: "ci.yml", Line: 3,
+	f := check.Finding{Rule: check.RuleProtectedPath, Level: check.LevelError, Commit: commit1, Path: "ci.yml", Line: 3,
 		Message: "m", Hint: "h", Session: "claude-code/s", Class: "ci"}
 	fp := fingerprint(f)
 	same := f
-	same.Line, same.Message, same.Hint, same.Level, same.Class = 9, "reworded", "", LevelWarning, "other"
+	same.Line, same.Message, same.Hint, same.Level, same.Class = 9, "reworded", "", check.LevelWarning, "other"
 	if fingerprint(same) != fp {
 		t.Error("the fingerprint changes with the line, message, hint, level or class")
 	}
-	for name, change := range map[string]func(*Finding){
-		"rule":    func(f *Finding) { f.Rule = RuleTainted },
-		"commit":  func(f *Finding) { f.Commit = commit2 },
-		"path":    func(f *Finding) { f.Path = "ci.yaml" },
-		"session": func(f *Finding) { f.Session = "claude-code/t" },
-		"shifted": func(f *Finding) { f.Path, f.Session = "ci.yml\x00claude-code/s", "" },
+	for name, change := range map[string]func(*check.Finding){
+		"rule":    func(f *check.Finding) { f.Rule = check.RuleTainted },
+		"commit":  func(f *check.Finding) { f.Commit = commit2 },
+		"path":    func(f *check.Finding) { f.Path = "ci.yaml" },
+		"session": func(f *check.Finding) { f.Session = "claude-code/t" },
+		"shifted": func(f *check.Finding) { f.Path, f.Session = "ci.yml\x00claude-code/s", "" },
 	} {
 		g := f
 		change(&g)

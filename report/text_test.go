@@ -1,9 +1,11 @@
-package check
+package report
 
 import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/agentcheck/agentcheck/check"
 )
 
 func TestPrintable(t *testing.T) {
@@ -53,7 +55,7 @@ func TestTextNoRawControl(t *testing.T) {
 
 func TestTextSummaryLine(t *testing.T) {
 	for name, tt := range map[string]struct {
-		r    *Report
+		r    *check.Report
 		want string
 	}{
 		"fail":     {everyRuleReport(), "FAIL 4 commits checked in origin/main..HEAD: 7 errors, 2 warnings, 1 note\n"},
