@@ -15,6 +15,7 @@ import (
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
+	"github.com/agentcheck/agentcheck/signals"
 )
 
 // Verifier checks commits against their manifests and a trusted policy. The
@@ -278,7 +279,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 		}
 		sum.Valid, sum.Signer, sum.KeyID = true, verified.Principal, verified.Fingerprint
 		s := &sessionManifest{label: label, pred: pred, signer: verified.Principal, keyID: verified.Fingerprint}
-		s.tainted, s.taintWhy = taintOf(pred, cc.v.Policy)
+		s.tainted, s.taintWhy = signals.Tainted(pred, cc.v.Policy)
 		sum.Tainted = s.tainted
 		s.bypass = bypassMode(pred.Session.PermissionMode)
 		s.hardScope = scope.HasHard(pred.Task.Scope)
@@ -545,6 +546,24 @@ func sortFindings(fs []Finding) {
 		}
 		return a.Message < b.Message
 	})
+}
+
+// judgeSignals reports the signals (AC010, AC011, AC012) of the commit's
+// valid sessions: behaviours a reviewer must look at, sometimes legitimate,
+// so warnings.
+func (cc *commitCheck) judgeSignals(changes []git.Change, sessions []*sessionManifest) {
+	var changed []string
+	for _, ch := range changes {
+		changed = append(changed, ch.Paths()...)
+	}
+	valid := make([]signals.Session, len(sessions))
+	for i, s := range sessions {
+		valid[i] = signals.Session{Label: s.label, Predicate: s.pred}
+	}
+	for _, sig := range signals.Find(changed, valid, cc.v.Policy.Taint.TrustedMCP) {
+		cc.add(sig.Rule, LevelWarning, sig.Path, sig.Message, "", nil, "")
+		cc.findings[len(cc.findings)-1].Session = sig.Session
+	}
 }
 
 // bypassMode reports whether a recorded permission mode turns the agent's

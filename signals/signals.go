@@ -1,4 +1,4 @@
-package check
+package signals
 
 import (
 	"fmt"
@@ -9,69 +9,105 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
 
-// # Signals: AC010, AC011, AC012
-//
-// The signals are read from what a session's manifest records, not from the
-// diff alone: the commands it ran (AC010), the MCP servers it called (AC011)
-// and the files it edited (AC012). They are warnings by default: each names a
-// behaviour a reviewer must look at, which is sometimes legitimate (a deploy
-// script uploads an artifact; a maintainer asks the agent to update
-// CLAUDE.md), and the error-level rules already block the changes they lead
-// to (an agent-config path is AC004, a tainted protected change AC007).
-//
-// Only valid manifests are read: what an unverified note claims is not
-// evidence of anything.
+// Rule IDs of the signals, as package check names them.
+const (
+	Exfiltration  = "AC010" // exfiltration-pattern
+	UntrustedTool = "AC011" // untrusted-tool
+	MemoryEdit    = "AC012" // agent-memory-edit
+)
 
-// judgeSignals reports AC010, AC011 and AC012 for the valid sessions of a
-// commit.
-func (cc *commitCheck) judgeSignals(changes []git.Change, sessions []*sessionManifest) {
-	inCommit := map[string]bool{}
-	for _, ch := range changes {
-		for _, p := range ch.Paths() {
-			inCommit[p] = true
-			cc.judgeMemoryPath(p, sessions)
-		}
-	}
-	for _, s := range sessions {
-		cc.judgeExfiltration(s)
-		cc.judgeUntrustedTools(s)
-		cc.judgeMemoryActions(s, inCommit)
-	}
+// Session is a session manifest that verified: what the signals read.
+type Session struct {
+	Label     string // agent/session-id
+	Predicate *provenance.SessionPredicate
 }
 
-// TrustedHost reports whether a host is in the policy's taint.trusted_hosts,
-// as the taint rule (AC007) judges it; for renderings that call out
-// untrusted sources (agentcheck log and export).
-func TrustedHost(host string, trusted []string) bool { return trustedHost(host, trusted) }
+// Signal is one behaviour found in a commit or its sessions.
+type Signal struct {
+	Rule    string // Exfiltration, UntrustedTool or MemoryEdit
+	Path    string // the path of the commit it is about; "" for a session's behaviour
+	Message string
+	// Session is the label of the session it concerns; "" when it is
+	// about the commit as a whole (a path several sessions recorded).
+	Session string
+}
+
+// Find returns the signals of a commit: changed holds the paths of its diff
+// (both sides of a rename), sessions its valid session manifests, and
+// trustedMCP the policy's taint.trusted_mcp. What an unverified note claims
+// is not evidence of anything: pass only manifests that verified.
+func Find(changed []string, sessions []Session, trustedMCP []string) []Signal {
+	var out []Signal
+	inCommit := map[string]bool{}
+	for _, p := range changed {
+		inCommit[p] = true
+		out = append(out, memoryPath(p, sessions)...)
+	}
+	for _, s := range sessions {
+		out = append(out, exfiltration(s)...)
+		out = append(out, untrustedTools(s, trustedMCP)...)
+		out = append(out, memoryActions(s, inCommit)...)
+	}
+	return out
+}
+
+// TrustedHost reports whether a host is in the policy's taint.trusted_hosts:
+// exact names or path.Match globs such as "*.golang.org", case-insensitively.
+// The taint rule (AC007) judges fetches with it, and renderings that call out
+// untrusted sources (agentcheck log and export) too.
+func TrustedHost(host string, trusted []string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "" {
+		return false
+	}
+	for _, t := range trusted {
+		t = strings.ToLower(t)
+		if t == host {
+			return true
+		}
+		if ok, err := path.Match(t, host); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
 
 // TrustedMCP reports whether an MCP server is in the policy's
-// taint.trusted_mcp, as AC007 and AC011 judge it.
-func TrustedMCP(server string, trusted []string) bool { return trustedMCP(server, trusted) }
+// taint.trusted_mcp, case-insensitively, as AC007 and AC011 judge it.
+func TrustedMCP(server string, trusted []string) bool {
+	for _, t := range trusted {
+		if strings.EqualFold(t, server) {
+			return true
+		}
+	}
+	return false
+}
 
 // --- AC010 exfiltration-pattern ---
 
-// judgeExfiltration reports each recorded command of s that sends data off
-// the machine, once per command with every reason found. Commands the
-// runtime hook denied never ran and are skipped.
-func (cc *commitCheck) judgeExfiltration(s *sessionManifest) {
-	remotes := remotesOf(s.pred)
+// exfiltration reports each recorded command of s that sends data off the
+// machine, once per command with every reason found. Commands the runtime
+// hook denied never ran and are skipped.
+func exfiltration(s Session) []Signal {
+	var out []Signal
+	remotes := remotesOf(s.Predicate)
 	seen := map[string]bool{}
-	for _, a := range s.pred.Actions {
+	for _, a := range s.Predicate.Actions {
 		if a.Kind != journal.KindExec || a.Decision == journal.DecisionDeny || seen[a.Command] {
 			continue
 		}
 		seen[a.Command] = true
 		if why := exfiltrationOf(a.Command, remotes); len(why) > 0 {
-			cc.add(RuleExfiltration, LevelWarning, "", fmt.Sprintf("session %s ran a command that %s: %s",
-				s.label, strings.Join(why, ", and "), shorten(oneLineText(a.Command), 160)), "", s, "")
+			out = append(out, Signal{Rule: Exfiltration, Session: s.Label, Message: fmt.Sprintf("session %s ran a command that %s: %s",
+				s.Label, strings.Join(why, ", and "), shorten(oneLineText(a.Command), 160))})
 		}
 	}
+	return out
 }
 
 // knownRemotes is what the checker knows of a repository's remotes: those
@@ -760,14 +796,14 @@ func envRef(s string) bool { return envRefPattern.MatchString(s) }
 
 // --- AC011 untrusted-tool ---
 
-// judgeUntrustedTools reports each MCP server outside taint.trusted_mcp that
-// the session called, once per server, naming the tools it used. Calls the
-// runtime hook denied never ran and are skipped.
-func (cc *commitCheck) judgeUntrustedTools(s *sessionManifest) {
+// untrustedTools reports each MCP server outside trustedMCP that the session
+// called, once per server, naming the tools it used. Calls the runtime hook
+// denied never ran and are skipped.
+func untrustedTools(s Session, trustedMCP []string) []Signal {
 	tools := map[string][]string{}
 	var servers []string
 	note := func(server, tool string) {
-		if trustedMCP(server, cc.v.Policy.Taint.TrustedMCP) {
+		if TrustedMCP(server, trustedMCP) {
 			return
 		}
 		if _, ok := tools[server]; !ok {
@@ -780,17 +816,18 @@ func (cc *commitCheck) judgeUntrustedTools(s *sessionManifest) {
 		}
 		tools[server] = append(tools[server], tool)
 	}
-	for _, a := range s.pred.Actions {
+	for _, a := range s.Predicate.Actions {
 		if a.Kind == journal.KindMCP && a.Decision != journal.DecisionDeny {
 			note(a.Server, a.Tool)
 		}
 	}
-	for _, r := range s.pred.Reads {
+	for _, r := range s.Predicate.Reads {
 		if r.Kind == provenance.ReadMCP {
 			note(r.Server, r.Tool)
 		}
 	}
 	sort.Strings(servers)
+	var out []Signal
 	for _, server := range servers {
 		name := fmt.Sprintf("%q", server)
 		if server == "" {
@@ -798,9 +835,10 @@ func (cc *commitCheck) judgeUntrustedTools(s *sessionManifest) {
 		}
 		ts := tools[server]
 		sort.Strings(ts)
-		cc.add(RuleUntrustedTool, LevelWarning, "", fmt.Sprintf("session %s called MCP server %s (%s), which is not in the policy's taint.trusted_mcp: its output reached the agent unvetted",
-			s.label, oneLineText(name), shorten(oneLineText(strings.Join(ts, ", ")), 120)), "", s, "")
+		out = append(out, Signal{Rule: UntrustedTool, Session: s.Label, Message: fmt.Sprintf("session %s called MCP server %s (%s), which is not in the policy's taint.trusted_mcp: its output reached the agent unvetted",
+			s.Label, oneLineText(name), shorten(oneLineText(strings.Join(ts, ", ")), 120))})
 	}
+	return out
 }
 
 // --- AC012 agent-memory-edit ---
@@ -842,32 +880,31 @@ func memoryKind(p string) string {
 	return ""
 }
 
-// judgeMemoryPath reports AC012 for a path of the commit's diff that agents
-// read as instructions or memory.
-func (cc *commitCheck) judgeMemoryPath(p string, sessions []*sessionManifest) {
+// memoryPath reports AC012 for a path of the commit's diff that agents read
+// as instructions or memory.
+func memoryPath(p string, sessions []Session) []Signal {
 	what := memoryKind(p)
 	if what == "" {
-		return
+		return nil
 	}
-	var owner *sessionManifest
+	owner, owners := "", 0
 	for _, s := range sessions {
-		if _, ok := s.pred.Files[p]; ok {
-			if owner != nil {
-				owner = nil // several sessions: the finding is about the commit
-				break
-			}
-			owner = s
+		if _, ok := s.Predicate.Files[p]; ok {
+			owner, owners = s.Label, owners+1
 		}
 	}
-	cc.add(RuleMemoryEdit, LevelWarning, p, fmt.Sprintf("agent commit changes %s (%s): every later agent session in this repository reads it as instructions, so text planted here steers them all", p, what),
-		"", owner, "")
+	if owners > 1 {
+		owner = "" // several sessions: the signal is about the commit
+	}
+	return []Signal{{Rule: MemoryEdit, Path: p, Session: owner, Message: fmt.Sprintf("agent commit changes %s (%s): every later agent session in this repository reads it as instructions, so text planted here steers them all", p, what)}}
 }
 
-// judgeMemoryActions reports AC012 for instruction or memory files the
-// session changed outside this commit: the edits it recorded (CLAUDE.local.md
-// is git-ignored; ~/.claude/CLAUDE.md is outside the repository) and shell
+// memoryActions reports AC012 for instruction or memory files the session
+// changed outside this commit: the edits it recorded (CLAUDE.local.md is
+// git-ignored; ~/.claude/CLAUDE.md is outside the repository) and shell
 // redirections into such files.
-func (cc *commitCheck) judgeMemoryActions(s *sessionManifest, inCommit map[string]bool) {
+func memoryActions(s Session, inCommit map[string]bool) []Signal {
+	var out []Signal
 	seen := map[string]bool{}
 	report := func(p, how string) {
 		if inCommit[p] || seen[p] {
@@ -878,10 +915,10 @@ func (cc *commitCheck) judgeMemoryActions(s *sessionManifest, inCommit map[strin
 			return
 		}
 		seen[p] = true
-		cc.add(RuleMemoryEdit, LevelWarning, "", fmt.Sprintf("session %s %s %s (%s), which is not part of this commit: agent instructions or memory changed outside review steer every later session on that machine",
-			s.label, how, shorten(oneLineText(p), 120), what), "", s, "")
+		out = append(out, Signal{Rule: MemoryEdit, Session: s.Label, Message: fmt.Sprintf("session %s %s %s (%s), which is not part of this commit: agent instructions or memory changed outside review steer every later session on that machine",
+			s.Label, how, shorten(oneLineText(p), 120), what)})
 	}
-	for _, a := range s.pred.Actions {
+	for _, a := range s.Predicate.Actions {
 		if a.Decision == journal.DecisionDeny {
 			continue
 		}
@@ -907,6 +944,7 @@ func (cc *commitCheck) judgeMemoryActions(s *sessionManifest, inCommit map[strin
 			}
 		}
 	}
+	return out
 }
 
 // oneLineText flattens whitespace and control characters of recorded text for

@@ -1,9 +1,8 @@
-package check
+package signals
 
 import (
 	"fmt"
 	"net/url"
-	"path"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,14 +12,15 @@ import (
 	"github.com/agentcheck/agentcheck/scope"
 )
 
-// taintOf reports whether a session ingested untrusted content (DESIGN §6):
-// a web fetch or search, a shell command that fetches from the network, or an
-// MCP call to a server outside taint.trusted_mcp — unless every host involved
-// is in taint.trusted_hosts. The manifest does not order reads against edits,
-// so any untrusted read taints the whole session: the conservative choice.
-// Failed fetches count too (an error page is content); calls the runtime hook
-// denied do not (nothing was ingested).
-func taintOf(p *provenance.SessionPredicate, pol *scope.Policy) (bool, string) {
+// Tainted reports whether a session ingested untrusted content, and says
+// how: a web fetch or search, a shell command that fetches from the network,
+// or an MCP call to a server outside taint.trusted_mcp — unless every host
+// involved is in taint.trusted_hosts. Such content can carry a prompt
+// injection that steers the agent's next edits. The manifest does not order
+// reads against edits, so any untrusted read taints the whole session: the
+// conservative choice. Failed fetches count too (an error page is content);
+// calls the runtime hook denied do not (nothing was ingested).
+func Tainted(p *provenance.SessionPredicate, pol *scope.Policy) (bool, string) {
 	for _, r := range p.Reads {
 		switch r.Kind {
 		case provenance.ReadFetch:
@@ -30,7 +30,7 @@ func taintOf(p *provenance.SessionPredicate, pol *scope.Policy) (bool, string) {
 		case provenance.ReadSearch:
 			return true, fmt.Sprintf("ran a web search (%q)", shorten(r.Query, 60))
 		case provenance.ReadMCP:
-			if !trustedMCP(r.Server, pol.Taint.TrustedMCP) {
+			if !TrustedMCP(r.Server, pol.Taint.TrustedMCP) {
 				return true, fmt.Sprintf("read the output of MCP server %q (%s)", r.Server, r.Tool)
 			}
 		}
@@ -53,40 +53,12 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// trustedHost matches a host against trusted host patterns: exact names or
-// path.Match globs such as "*.golang.org", case-insensitively.
-func trustedHost(host string, trusted []string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if host == "" {
-		return false
-	}
-	for _, t := range trusted {
-		t = strings.ToLower(t)
-		if t == host {
-			return true
-		}
-		if ok, err := path.Match(t, host); err == nil && ok {
-			return true
-		}
-	}
-	return false
-}
-
 func trustedURL(raw string, trusted []string) bool {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" {
 		return false
 	}
-	return trustedHost(u.Hostname(), trusted)
-}
-
-func trustedMCP(server string, trusted []string) bool {
-	for _, t := range trusted {
-		if strings.EqualFold(t, server) {
-			return true
-		}
-	}
-	return false
+	return TrustedHost(u.Hostname(), trusted)
 }
 
 // The patterns are compiled on first use, so that commands that never judge
