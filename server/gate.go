@@ -342,39 +342,9 @@ func reachable(commits []*git.Commit, tips []plumbing.Hash) []*git.Commit {
 // peelToCommit follows annotated tags from h to the commit they tag; ok is
 // false when they end at a tree or a blob.
 func peelToCommit(r git.ObjectReader, h plumbing.Hash) (plumbing.Hash, bool, error) {
-	for range 16 {
-		typ, data, err := r.Read(h)
-		if err != nil {
-			return plumbing.ZeroHash, false, err // the store names the object
-		}
-		switch typ {
-		case plumbing.CommitObject:
-			return h, true, nil
-		case plumbing.TagObject:
-			target, ok := tagTarget(data)
-			if !ok {
-				return plumbing.ZeroHash, false, fmt.Errorf("tag %s is malformed", h)
-			}
-			h = target
-		default:
-			return plumbing.ZeroHash, false, nil
-		}
+	h, t, err := git.Peel(r, h)
+	if err != nil {
+		return plumbing.ZeroHash, false, err
 	}
-	return plumbing.ZeroHash, false, fmt.Errorf("tags nested too deep at %s", h)
-}
-
-// tagTarget returns the object an annotated tag points to: its first line
-// is "object <hex>".
-func tagTarget(data []byte) (plumbing.Hash, bool) {
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	hex, ok := bytes.CutPrefix(line, []byte("object "))
-	if !ok || len(hex) != 40 {
-		return plumbing.ZeroHash, false
-	}
-	for _, c := range hex {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return plumbing.ZeroHash, false
-		}
-	}
-	return plumbing.NewHash(string(hex)), true
+	return h, t == plumbing.CommitObject, nil
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
-	"github.com/agentcheck/agentcheck/internal/git/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
@@ -115,11 +114,7 @@ type approver struct {
 // check resolves the commit and runs the verifier on it, as 'verify COMMIT'
 // would: the findings it has now are what an approval may cover.
 func (a *approver) check(ctx context.Context, rev, base string, trust trustFlags) error {
-	gg, err := gogit.Open(a.repo)
-	if err != nil {
-		return err
-	}
-	rng, err := git.ResolveRange(gg, []string{rev})
+	rng, err := git.ResolveRange(a.repo, []string{rev})
 	if err != nil || len(rng.Include) != 1 {
 		return withHint(fmt.Errorf("resolving %q: %w", rev, cmp.Or(err, errors.New("not one commit"))), "name one commit, e.g. HEAD or a commit id")
 	}
@@ -127,7 +122,7 @@ func (a *approver) check(ctx context.Context, rev, base string, trust trustFlags
 		return err
 	}
 	if base != "" {
-		b, err := git.ResolveRange(gg, []string{base})
+		b, err := git.ResolveRange(a.repo, []string{base})
 		if err != nil || len(b.Include) != 1 {
 			return withHint(fmt.Errorf("resolving --base %q: %w", base, cmp.Or(err, errors.New("not one commit"))), "name the base branch or commit, e.g. origin/main")
 		}

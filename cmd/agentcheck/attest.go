@@ -14,7 +14,6 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
-	"github.com/agentcheck/agentcheck/internal/git/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -115,11 +114,7 @@ func findJournal(all []*journal.Journal, s sessionRef) *journal.Journal {
 
 // resolveCommit resolves a revision to a commit.
 func resolveCommit(repo *git.Repo, rev string) (*git.Commit, error) {
-	gg, err := gogit.Open(repo)
-	if err != nil {
-		return nil, err
-	}
-	rng, err := git.ResolveRange(gg, []string{rev})
+	rng, err := git.ResolveRange(repo, []string{rev})
 	if err != nil || len(rng.Include) != 1 {
 		return nil, withHint(fmt.Errorf("resolving %q: %w", rev, err), "name one commit, e.g. HEAD or a commit id")
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
-	"github.com/agentcheck/agentcheck/internal/git/gogit"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/report"
 )
@@ -123,11 +122,7 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 			return nil, err
 		}
 	}
-	gg, err := gogit.Open(repo)
-	if err != nil {
-		return nil, err
-	}
-	rng, err := git.ResolveRange(gg, pos)
+	rng, err := git.ResolveRange(repo, pos)
 	if err != nil {
 		return nil, withHint(fmt.Errorf("resolving range: %w", err), cmp.Or(opts.resolveHint, "give a range like HEAD~3..HEAD or a commit"))
 	}

@@ -1,6 +1,8 @@
 package git
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,3 +161,38 @@ func unquoteC(s string) (string, int, bool) {
 }
 
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
+
+// AddAlternate appends dir to the primary directory's objects/info/alternates
+// and starts reading it (and its own alternates) at once. A relative dir is
+// relative to the primary objects directory, as in the file.
+func (s *Store) AddAlternate(dir string) error {
+	primary := s.dirList()[0]
+	info := filepath.Join(primary, "info")
+	if err := os.MkdirAll(info, 0o777); err != nil {
+		return fmt.Errorf("adding alternate %s: %w", dir, err)
+	}
+	if strings.ContainsAny(dir, "\"\\\n") || strings.HasPrefix(dir, "#") {
+		return fmt.Errorf("adding alternate %q: path needs quoting", dir)
+	}
+	f, err := os.OpenFile(filepath.Join(info, "alternates"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
+	if err != nil {
+		return fmt.Errorf("adding alternate %s: %w", dir, err)
+	}
+	if _, err := io.WriteString(f, dir+"\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("adding alternate %s: %w", dir, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("adding alternate %s: %w", dir, err)
+	}
+	s.mu.Lock()
+	r := &altResolver{dirs: append([]string(nil), s.dirs...), seen: map[string]bool{}}
+	for _, d := range s.dirs {
+		r.seen[d] = true
+	}
+	r.link([]string{dir}, primary, true, 0)
+	s.dirs = r.dirs
+	s.mu.Unlock()
+	_, err = s.rescan()
+	return err
+}

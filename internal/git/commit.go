@@ -36,6 +36,38 @@ type Signature struct {
 // they tag: a chain longer than this is refused.
 const maxPeel = 16
 
+// Peel follows annotated tags from h to the object they tag and returns it
+// with its type; an object that is not a tag is returned as it is. A missing
+// object is an error that wraps plumbing.ErrObjectNotFound.
+func Peel(r ObjectReader, h plumbing.Hash) (plumbing.Hash, plumbing.ObjectType, error) {
+	for range maxPeel {
+		t, data, err := r.Read(h)
+		if err != nil {
+			return plumbing.ZeroHash, plumbing.InvalidObject, fmt.Errorf("reading %s: %w", h, err)
+		}
+		if t != plumbing.TagObject {
+			return h, t, nil
+		}
+		target, ok := tagTarget(data)
+		if !ok {
+			return plumbing.ZeroHash, plumbing.InvalidObject, fmt.Errorf("tag %s is malformed", h)
+		}
+		h = target
+	}
+	return plumbing.ZeroHash, plumbing.InvalidObject, fmt.Errorf("tags nested too deep at %s", h)
+}
+
+// tagTarget returns the object an annotated tag points to: its first line
+// is "object <hex>".
+func tagTarget(data []byte) (plumbing.Hash, bool) {
+	line, _, _ := cutLine(data)
+	obj, found := bytes.CutPrefix(line, []byte("object "))
+	if !found {
+		return ZeroHash, false
+	}
+	return parseObjectID(obj)
+}
+
 // ErrMalformedCommit is wrapped by errors about commit objects that cannot
 // be parsed.
 var ErrMalformedCommit = errors.New("malformed commit")

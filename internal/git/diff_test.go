@@ -133,7 +133,7 @@ func TestCommitChangesMatchesGit(t *testing.T) {
 			h, _ := randomHistory(rng, 40, false)
 			dir := initRepo(t)
 			ids := h.write(t, dir)
-			_, r := openStorer(t, dir)
+			r := openRepo(t, dir).Objects
 			var commits []plumbing.Hash
 			for m := 1; m <= h.marks; m++ {
 				commits = append(commits, ids[m])
@@ -268,7 +268,7 @@ func TestCommitChangesEdgeCases(t *testing.T) {
 
 	dir := initRepo(t)
 	ids := h.write(t, dir)
-	_, r := openStorer(t, dir)
+	r := openRepo(t, dir).Objects
 	id := func(m int) plumbing.Hash { return ids[m] }
 	hash := func(content string) plumbing.Hash {
 		return plumbing.ComputeHash(plumbing.BlobObject, []byte(content))

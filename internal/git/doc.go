@@ -1,13 +1,18 @@
-// Package git opens git repositories the way git itself does, fast,
-// and correctly inside a server's pre-receive hook.
+// Package git is agentcheck's git layer: everything that reads git objects
+// or touches refs, read the way git itself reads them, fast, and correctly
+// inside a server's pre-receive hook. It runs no git process.
 //
-// go-git is agentcheck's git library, but its object storage ignores the
-// environment git gives hooks, guesses at the quarantine directory of
-// incoming objects by its name, never reads a quarantine that arrived as a
-// pack, resolves relative alternates wrongly and is slow with its default
-// caches. This package reads objects itself and hands go-git a storage built
-// on that ([Repo.GoGit]), so that the rest of agentcheck can use go-git's
-// object model.
+// go-git is used where it is the right tool — packfile and loose-object
+// decoding, config-file parsing, and [plumbing.Hash] as the object id
+// ([Hash]) — but only behind this package: callers never choose between
+// two ways of reading a repository.
+//
+// # Repositories
+//
+// [Find] finds a repository as git's setup does: GIT_DIR, GIT_WORK_TREE,
+// GIT_COMMON_DIR and GIT_CEILING_DIRECTORIES, .git files of linked worktrees
+// and submodules, bare repositories, core.worktree and core.bare. [Open]
+// also opens its objects. [Config] reads the repository's own config files.
 //
 // # Objects
 //
@@ -24,9 +29,22 @@
 // because a concurrent repack moves objects. Decompressed commits, trees
 // and tags are kept in a cache bounded in bytes, and reconstructed delta
 // bases in another. [Store.Read] is the fast path, [Store.ReadLimit] the
-// one for untrusted objects that may be huge (notes); the Store also
-// implements go-git's storer.EncodedObjectStorer, and writes new objects
-// as loose files the way git does (temporary file, sync, rename).
+// one for untrusted objects that may be huge (notes). New objects are
+// written as loose files the way git does (temporary file, sync, rename).
+// Everything that reads objects takes an [ObjectReader]; the Store is the
+// one production implementation.
+//
+// # Commits, trees and history
+//
+// [ParseCommit] parses commits as git does; one tree iterator reads every
+// tree, checking its entries as git fsck would. A [Differ] computes the
+// [Change] list of each commit by walking its tree and its parents' in
+// lockstep, descending only where ids differ; a merge is judged on the
+// paths where it differs from every parent, so an "evil merge" cannot hide
+// a change. [ResolveRange] turns revision arguments into a [Range] with the
+// repository's own refs and config; [Walk] lists commits oldest first, as
+// git rev-list does, and fails with [ErrIncompleteHistory] rather than walk
+// a partial history. [ReadFileAt] reads one file of a commit.
 //
 // # Pre-receive quarantine
 //
@@ -45,7 +63,16 @@
 // symbolic refs. [Repo.UpdateRef] is a compare-and-swap that uses git's
 // own lock files (NAME.lock), so it is safe against git processes running
 // at the same time; it fails with [ErrRefChanged] or [ErrRefLocked] and the
-// caller retries.
+// caller retries. [ValidRefName] is the one test of a ref name.
+//
+// # Notes
+//
+// [OpenNotes] reads the notes of a few commits from a notes tree of any
+// size, reading only the subtrees on the way to them; [LoadNotes] indexes a
+// whole tree. [AppendNote] adds lines to a note, writing the tree with the
+// fan-out git chooses and moving the ref with a compare-and-swap, and
+// [CheckNotesAppendOnly] checks that an update of a notes ref keeps every
+// line. What a note's lines mean is package provenance's business.
 //
 // # Limits
 //

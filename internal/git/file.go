@@ -58,25 +58,18 @@ func ReadFileAt(r ObjectReader, commit plumbing.Hash, path string, limit int) (d
 
 // peelToCommit reads the commit h names, following annotated tags.
 func peelToCommit(r ObjectReader, h plumbing.Hash) (*Commit, error) {
-	for range maxPeel {
-		t, data, err := r.Read(h)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", h, err)
-		}
-		switch t {
-		case plumbing.CommitObject:
-			return ParseCommit(h, data)
-		case plumbing.TagObject:
-			target, ok := tagTarget(data)
-			if !ok {
-				return nil, fmt.Errorf("tag %s is malformed", h)
-			}
-			h = target
-		default:
-			return nil, fmt.Errorf("%s is a %s, not a commit", h, t)
-		}
+	h, t, err := Peel(r, h)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%s: tags nested too deep", h)
+	if t != plumbing.CommitObject {
+		return nil, fmt.Errorf("%s is a %s, not a commit", h, t)
+	}
+	_, data, err := r.Read(h)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", h, err)
+	}
+	return ParseCommit(h, data)
 }
 
 // lookupEntry finds one name in a tree object.

@@ -11,11 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-billy/v5/osfs"
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // gitEnv is the environment of the git commands tests run: no user or
@@ -54,17 +50,16 @@ func initRepo(t testing.TB) string {
 	return dir
 }
 
-// openStorer opens the repository in dir with go-git's filesystem storage,
-// set up as the brief says for speed: kept descriptors, a large cache.
-func openStorer(t testing.TB, dir string) (*git.Repository, ObjectReader) {
+// openRepo opens the repository in dir as agentcheck does; it is closed
+// when the test ends.
+func openRepo(t testing.TB, dir string) *Repo {
 	t.Helper()
-	st, _ := openStorage(dir)
-	t.Cleanup(func() { st.Close() })
-	repo, err := git.Open(st, nil)
+	r, err := Open(dir, nil)
 	if err != nil {
 		t.Fatalf("opening %s: %v", dir, err)
 	}
-	return repo, StorerReader{Storer: st}
+	t.Cleanup(func() { r.Close() })
+	return r
 }
 
 // readCommit reads and parses commit h.
@@ -79,14 +74,6 @@ func readCommit(t testing.TB, r ObjectReader, h plumbing.Hash) *Commit {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// openStorage opens go-git's storage of the repository in dir, with kept
-// descriptors and a 256 MiB object cache, which it also returns.
-func openStorage(dir string) (*filesystem.Storage, *cache.ObjectLRU) {
-	c := cache.NewObjectLRU(256 * cache.MiByte)
-	return filesystem.NewStorageWithOptions(osfs.New(filepath.Join(dir, ".git")), c,
-		filesystem.Options{KeepDescriptors: true}), c
 }
 
 // fileEntry is a file of a generated tree: mode and either content (files and

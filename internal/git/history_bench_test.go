@@ -54,9 +54,9 @@ func generatedRepo(b *testing.B, p repogen.Params, layout string) string {
 	return dir
 }
 
-// openRepo opens the repository in dir as agentcheck does, through
-// internal/git.
-func openRepo(b *testing.B, dir string) *Repo {
+// openForBench opens the repository in dir as agentcheck does; the caller
+// closes it.
+func openForBench(b *testing.B, dir string) *Repo {
 	b.Helper()
 	repo, err := Open(dir, nil)
 	if err != nil {
@@ -125,7 +125,7 @@ func BenchmarkCommitChanges(b *testing.B) {
 		tip, base := revParse(b, dir, "main"), revParse(b, dir, "main~1000")
 		b.Run(layout, func(b *testing.B) {
 			benchAgainstGit(b, dir, gitArgs, func() {
-				repo := openRepo(b, dir)
+				repo := openForBench(b, dir)
 				defer repo.Close()
 				if n := verifyRange(b, repo.Objects, tip, base); n != 3*1000 {
 					b.Fatalf("%d changes, want %d", n, 3*1000)
@@ -163,30 +163,24 @@ func benchAgainstGit(b *testing.B, dir string, gitArgs []string, op func()) {
 	b.ReportMetric(float64(b.Elapsed())/float64(gitTime), "x-git")
 }
 
-// loadAll reads every object of the repository in dir into memory.
+// loadAll reads every commit, tree and tag of the repository in dir into
+// memory.
 func loadAll(b *testing.B, dir string) memReader {
 	b.Helper()
-	repo, r := openStorer(b, dir)
-	iter, err := repo.Storer.IterEncodedObjects(plumbing.AnyObject)
+	r := openRepo(b, dir).Objects
+	hs, err := r.HashesWithPrefix(nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	m := memReader{}
-	var hs []plumbing.Hash
-	if err := iter.ForEach(func(o plumbing.EncodedObject) error {
-		if o.Type() != plumbing.BlobObject {
-			hs = append(hs, o.Hash())
-		}
-		return nil
-	}); err != nil {
-		b.Fatal(err)
-	}
 	for _, h := range hs {
 		typ, data, err := r.Read(h)
 		if err != nil {
 			b.Fatal(err)
 		}
-		m[h] = memObject{typ, data}
+		if typ != plumbing.BlobObject {
+			m[h] = memObject{typ, data}
+		}
 	}
 	return m
 }
@@ -214,7 +208,7 @@ func BenchmarkWalk(b *testing.B) {
 	tip := revParse(b, dir, "main")
 	gitArgs := []string{"rev-list", "--topo-order", "main", "--not", "--tags", "main~1000"}
 	benchAgainstGit(b, dir, gitArgs, func() {
-		repo := openRepo(b, dir)
+		repo := openForBench(b, dir)
 		defer repo.Close()
 		commits, err := Walk(context.Background(), repo.Objects, []plumbing.Hash{tip}, exclude)
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -162,7 +161,7 @@ func (n *Notes) find(tree plumbing.Hash, key plumbing.Hash, prefix int, out []pl
 		return nil, err
 	}
 	rest := 2 * (len(key) - prefix)
-	err = walkRawTree(data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
+	err = walkTree(tree, data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
 		switch {
 		case len(name) == rest && isRegularMode(mode):
 			got := key
@@ -209,7 +208,7 @@ func (n *Notes) load(tree plumbing.Hash, key plumbing.Hash, prefix int) error {
 		return err
 	}
 	rest := 2 * (len(key) - prefix) // hex digits still missing
-	return walkRawTree(data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
+	return walkTree(tree, data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
 		switch {
 		case len(name) == rest && isRegularMode(mode) && decodeHex(key[prefix:], name):
 			n.add(key, h)
@@ -412,7 +411,7 @@ func changedNotes(s *Store, a, b plumbing.Hash, key plumbing.Hash, prefix int, o
 		if err != nil {
 			return err
 		}
-		if err := walkRawTree(data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
+		if err := walkTree(b, data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
 			kept[string(name)] = entry{mode, h}
 			return nil
 		}); err != nil {
@@ -424,7 +423,7 @@ func changedNotes(s *Store, a, b plumbing.Hash, key plumbing.Hash, prefix int, o
 		return err
 	}
 	rest := 2 * (len(key) - prefix)
-	return walkRawTree(data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
+	return walkTree(a, data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
 		other, inB := kept[string(name)]
 		if inB && other == (entry{mode, h}) {
 			return nil
@@ -469,49 +468,11 @@ func noteObjectSize(s *Store, h plumbing.Hash) (int64, error) {
 	return size, err
 }
 
-// walkRawTree calls fn for each entry of a raw tree object.
-func walkRawTree(data []byte, fn func(mode filemode.FileMode, name []byte, h plumbing.Hash) error) error {
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
-		if sp <= 0 {
-			return errors.New("malformed tree entry")
-		}
-		mode, ok := parseOctal(data[:sp])
-		if !ok {
-			return fmt.Errorf("malformed tree entry mode %q", data[:sp])
-		}
-		data = data[sp+1:]
-		nul := bytes.IndexByte(data, 0)
-		if nul <= 0 || nul+1+len(plumbing.ZeroHash) > len(data) {
-			return errors.New("malformed tree entry")
-		}
-		name := data[:nul]
-		var h plumbing.Hash
-		copy(h[:], data[nul+1:])
-		data = data[nul+1+len(h):]
-		if err := fn(filemode.FileMode(mode), name, h); err != nil {
-			return err
-		}
-	}
-	return nil
+// isRegularMode reports whether a canonical tree entry mode is a file's
+// (notes are files; anything else in the tree is kept as it is).
+func isRegularMode(m filemode.FileMode) bool {
+	return m == filemode.Regular || m == filemode.Executable
 }
-
-// parseOctal parses a tree entry's mode as strconv.ParseUint(s, 8, 32)
-// does, without allocating.
-func parseOctal(s []byte) (uint32, bool) {
-	var v uint64
-	for _, c := range s {
-		if c < '0' || c > '7' {
-			return 0, false
-		}
-		if v = v<<3 | uint64(c-'0'); v > math.MaxUint32 {
-			return 0, false
-		}
-	}
-	return uint32(v), len(s) > 0
-}
-
-func isRegularMode(m filemode.FileMode) bool { return m&0o170000 == 0o100000 }
 
 func sortNoteKeys(hs []plumbing.Hash) {
 	sort.Slice(hs, func(i, j int) bool { return bytes.Compare(hs[i][:], hs[j][:]) < 0 })

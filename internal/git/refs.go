@@ -357,3 +357,55 @@ func (r *Repo) UpdateRef(name string, newHash, oldHash plumbing.Hash) (err error
 	committed = true
 	return nil
 }
+
+// HeadBranch returns the short name of the branch HEAD is on; onBranch is
+// false when HEAD is detached.
+func (r *Repo) HeadBranch() (branch string, onBranch bool, err error) {
+	_, target, err := r.readRef("HEAD")
+	if err != nil && !errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return "", false, fmt.Errorf("reading HEAD: %w", err)
+	}
+	branch, onBranch = strings.CutPrefix(target, "refs/heads/")
+	return branch, onBranch, nil
+}
+
+// Upstream returns the remote-tracking ref of branch's upstream and the
+// remote it comes from, as git reads them from branch.NAME.remote and
+// branch.NAME.merge and the remote's fetch refspecs; ref is "" when the
+// branch has no upstream. With remote ".", the upstream is a local branch.
+// The ref need not exist: the remote may not have been fetched.
+func (r *Repo) Upstream(branch string) (ref, remote string) {
+	remote = r.Config.Get("branch", branch, "remote")
+	merge := r.Config.Get("branch", branch, "merge")
+	if remote == "" || merge == "" {
+		return "", ""
+	}
+	if remote == "." {
+		return merge, remote
+	}
+	for _, spec := range r.Config.GetAll("remote", remote, "fetch") {
+		if dst, ok := fetchDestination(spec, merge); ok {
+			return dst, remote
+		}
+	}
+	return "refs/remotes/" + remote + "/" + strings.TrimPrefix(merge, "refs/heads/"), remote
+}
+
+// fetchDestination maps ref through one fetch refspec ("+refs/heads/*:
+// refs/remotes/origin/*"): the local ref a fetch stores it in, if the
+// refspec's source matches it. Negative refspecs ("^…") map nothing.
+func fetchDestination(spec, ref string) (string, bool) {
+	spec = strings.TrimPrefix(spec, "+")
+	src, dst, ok := strings.Cut(spec, ":")
+	if !ok || dst == "" || strings.HasPrefix(src, "^") {
+		return "", false
+	}
+	prefix, suffix, wild := strings.Cut(src, "*")
+	if !wild {
+		return dst, src == ref
+	}
+	if len(ref) < len(prefix)+len(suffix) || !strings.HasPrefix(ref, prefix) || !strings.HasSuffix(ref, suffix) {
+		return "", false
+	}
+	return strings.Replace(dst, "*", ref[len(prefix):len(ref)-len(suffix)], 1), true
+}

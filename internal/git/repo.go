@@ -2,7 +2,6 @@ package git
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
 )
 
 // Errors about what kind of repository was found.
@@ -23,16 +21,25 @@ var (
 	ErrUnsupportedFormat = errors.New("unsupported repository format")
 )
 
-// Repo is an open git repository.
-type Repo struct {
+// Location is where a repository's parts are, as discovery finds them.
+type Location struct {
 	// GitDir is the repository's git directory: .git, a linked worktree's
-	// .git/worktrees/NAME, or a bare repository.
+	// .git/worktrees/NAME, a submodule's .git/modules/NAME, or a bare
+	// repository.
 	GitDir string
 	// CommonDir holds what all worktrees share: objects, refs, config. It
 	// equals GitDir except in linked worktrees.
 	CommonDir string
-	// WorkTree is the top of the working tree, or "" for a bare repository.
+	// WorkTree is the top of the working tree, or "" for a bare repository
+	// (and inside a git directory, where git knows no work tree either).
 	WorkTree string
+}
+
+// Repo is an open git repository.
+type Repo struct {
+	Location
+	// Config is the repository's configuration.
+	Config *Config
 	// Objects is the object store. In a pre-receive hook its primary
 	// directory is git's quarantine.
 	Objects *Store
@@ -44,11 +51,73 @@ type Repo struct {
 	packed   *packedRefs // cache, validated by stat
 }
 
-// Open finds the repository containing dir as git does and opens it.
-// getenv supplies the environment (nil means an empty one); these
-// variables are honoured:
+// Find finds the repository containing dir as git's setup does, without
+// opening its objects: the first directory on the way up that has a .git
+// directory, a .git file ("gitdir: PATH", as linked worktrees and
+// submodules have) or is a bare repository, stopping below the
+// GIT_CEILING_DIRECTORIES. It reads the repository's config, which can name
+// the work tree (core.worktree, core.bare) and must declare a format this
+// package reads. getenv supplies the environment (nil means an empty one);
+// these variables are honoured:
 //
 //   - GIT_DIR, GIT_WORK_TREE, GIT_COMMON_DIR: where the repository is.
+//   - GIT_CEILING_DIRECTORIES: where discovery stops walking up.
+//   - GIT_OBJECT_DIRECTORY: a git directory need not have objects/ then.
+//
+// Relative paths in the environment are taken relative to dir.
+func Find(dir string, getenv func(string) string) (Location, *Config, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return Location{}, nil, fmt.Errorf("finding the repository at %s: %w", dir, err)
+	}
+	var loc Location
+	workTree := ""
+	if gd := getenv("GIT_DIR"); gd != "" {
+		loc.GitDir = absUnder(dir, gd)
+		if !isGitDir(loc.GitDir, getenv) {
+			return Location{}, nil, fmt.Errorf("opening repository: GIT_DIR=%s: %w", gd, ErrNotRepository)
+		}
+		workTree = dir // as git: with GIT_DIR and no other say, the current directory
+	} else {
+		loc.GitDir, workTree, err = discover(dir, getenv)
+		if err != nil {
+			return Location{}, nil, err
+		}
+	}
+
+	loc.CommonDir = loc.GitDir
+	if cd := getenv("GIT_COMMON_DIR"); cd != "" {
+		loc.CommonDir = absUnder(dir, cd)
+	} else if cd, ok := readCommonDir(loc.GitDir); ok {
+		loc.CommonDir = cd
+	}
+
+	cfg, err := ReadConfig(loc.CommonDir, loc.GitDir)
+	if err != nil {
+		return Location{}, nil, err
+	}
+	if err := checkFormat(loc.GitDir, cfg); err != nil {
+		return Location{}, nil, err
+	}
+	switch {
+	case getenv("GIT_WORK_TREE") != "":
+		loc.WorkTree = absUnder(dir, getenv("GIT_WORK_TREE"))
+	case isTrue(cfg.Get("core", "", "bare")):
+		loc.WorkTree = ""
+	case cfg.Get("core", "", "worktree") != "":
+		loc.WorkTree = absUnder(loc.GitDir, cfg.Get("core", "", "worktree"))
+	default:
+		loc.WorkTree = workTree
+	}
+	return loc, cfg, nil
+}
+
+// Open finds the repository containing dir as [Find] does and opens it.
+// Beyond Find's, these variables of getenv are honoured:
+//
 //   - GIT_OBJECT_DIRECTORY: replaces the primary objects directory. In a
 //     pre-receive hook git points it at the quarantine of incoming objects.
 //   - GIT_ALTERNATE_OBJECT_DIRECTORIES: more object directories, separated
@@ -56,105 +125,79 @@ type Repo struct {
 //     pre-receive hook, the repository's real objects directory.
 //   - GIT_QUARANTINE_PATH: set in a pre-receive hook; UpdateRef then
 //     refuses, as git does.
-//   - GIT_CEILING_DIRECTORIES: where discovery stops walking up.
 //   - GIT_SHALLOW_FILE: replaces $GIT_COMMON_DIR/shallow.
-//
-// Relative paths in the environment are taken relative to dir.
 func Open(dir string, getenv func(string) string) (*Repo, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("opening repository at %s: %w", dir, err)
-	}
-	abs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return filepath.Clean(p)
-		}
-		return filepath.Join(dir, p)
-	}
-	r := &Repo{getenv: getenv, quarantine: getenv("GIT_QUARANTINE_PATH")}
-	workTree := ""
-	if gd := getenv("GIT_DIR"); gd != "" {
-		r.GitDir = abs(gd)
-		if !isGitDir(r.GitDir, getenv) {
-			return nil, fmt.Errorf("opening repository: GIT_DIR=%s: %w", gd, ErrNotRepository)
-		}
-		workTree = dir
-	} else {
-		gitDir, wt, err := discover(dir, getenv)
-		if err != nil {
-			return nil, err
-		}
-		r.GitDir, workTree = gitDir, wt
-	}
-
-	r.CommonDir = r.GitDir
-	if cd := getenv("GIT_COMMON_DIR"); cd != "" {
-		r.CommonDir = abs(cd)
-	} else if b, err := os.ReadFile(filepath.Join(r.GitDir, "commondir")); err == nil {
-		cd := strings.TrimRight(string(b), "\r\n")
-		if !filepath.IsAbs(cd) {
-			cd = filepath.Join(r.GitDir, cd)
-		}
-		r.CommonDir = filepath.Clean(cd)
-	}
-
-	cfg, err := readConfig(r.CommonDir, r.GitDir)
+	loc, cfg, err := Find(dir, getenv)
 	if err != nil {
 		return nil, err
 	}
-	core := cfg.Section("core")
-	ext := cfg.Section("extensions")
-	if f := strings.ToLower(ext.Option("objectformat")); f != "" && f != "sha1" {
-		return nil, fmt.Errorf("opening repository %s: it uses the %s object format: %w (only SHA-1 repositories are supported for now)", r.GitDir, f, ErrUnsupportedFormat)
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening repository at %s: %w", dir, err)
 	}
-	if rs := strings.ToLower(ext.Option("refstorage")); rs != "" && rs != "files" {
-		return nil, fmt.Errorf("opening repository %s: it uses the %s ref storage: %w", r.GitDir, rs, ErrUnsupportedFormat)
-	}
-	if v := core.Option("repositoryformatversion"); v != "" && v != "0" && v != "1" {
-		return nil, fmt.Errorf("opening repository %s: repository format version %s: %w", r.GitDir, v, ErrUnsupportedFormat)
-	}
-
-	switch {
-	case getenv("GIT_WORK_TREE") != "":
-		r.WorkTree = abs(getenv("GIT_WORK_TREE"))
-	case isTrue(core.Option("bare")):
-		r.WorkTree = ""
-	case core.Option("worktree") != "":
-		wt := core.Option("worktree")
-		if !filepath.IsAbs(wt) {
-			wt = filepath.Join(r.GitDir, wt)
-		}
-		r.WorkTree = filepath.Clean(wt)
-	default:
-		// As git: with GIT_DIR and no other say, the current directory.
-		r.WorkTree = workTree
-	}
-
-	objDir := filepath.Join(r.CommonDir, "objects")
+	objDir := filepath.Join(loc.CommonDir, "objects")
 	if od := getenv("GIT_OBJECT_DIRECTORY"); od != "" {
-		objDir = abs(od)
+		objDir = absUnder(dir, od)
 	}
 	var alts []string
 	if a := getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES"); a != "" {
 		alts = parseAltEntries(a, os.PathListSeparator)
 	}
-	r.Objects, err = OpenStore(objDir, alts, dir, StoreOptions{})
+	objects, err := OpenStore(objDir, alts, dir, StoreOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("opening repository %s: %w", r.GitDir, err)
+		return nil, fmt.Errorf("opening repository %s: %w", loc.GitDir, err)
 	}
-	return r, nil
+	return &Repo{Location: loc, Config: cfg, Objects: objects, getenv: getenv, quarantine: getenv("GIT_QUARANTINE_PATH")}, nil
 }
 
 // Close releases the object store's memory maps. The Repo must not be used
 // afterwards.
 func (r *Repo) Close() error { return r.Objects.Close() }
 
+// checkFormat refuses what this package cannot read: SHA-256 object ids,
+// the reftable ref backend and unknown repository format versions.
+func checkFormat(gitDir string, cfg *Config) error {
+	if f := strings.ToLower(cfg.Get("extensions", "", "objectformat")); f != "" && f != "sha1" {
+		return fmt.Errorf("opening repository %s: it uses the %s object format: %w (only SHA-1 repositories are supported for now)", gitDir, f, ErrUnsupportedFormat)
+	}
+	if rs := strings.ToLower(cfg.Get("extensions", "", "refstorage")); rs != "" && rs != "files" {
+		return fmt.Errorf("opening repository %s: it uses the %s ref storage: %w", gitDir, rs, ErrUnsupportedFormat)
+	}
+	if v := cfg.Get("core", "", "repositoryformatversion"); v != "" && v != "0" && v != "1" {
+		return fmt.Errorf("opening repository %s: repository format version %s: %w", gitDir, v, ErrUnsupportedFormat)
+	}
+	return nil
+}
+
+// absUnder resolves p against base unless it is absolute.
+func absUnder(base, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
+}
+
+// readCommonDir reads gitDir's commondir file, which a linked worktree's
+// git directory has: the common directory, relative to gitDir.
+func readCommonDir(gitDir string) (string, bool) {
+	b, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
+	if err != nil {
+		return "", false
+	}
+	cd := strings.TrimRight(string(b), "\r\n")
+	if cd == "" {
+		return "", false
+	}
+	return absUnder(gitDir, cd), true
+}
+
 // discover walks up from dir looking for a .git directory, a .git file
 // ("gitdir: PATH", as in linked worktrees and submodules) or a bare
-// repository, as git's setup.c does.
+// repository, as git's setup.c does. A directory named in
+// GIT_CEILING_DIRECTORIES is not entered: the walk stops below it.
 func discover(dir string, getenv func(string) string) (gitDir, workTree string, err error) {
 	ceilings := map[string]bool{}
 	for _, c := range filepath.SplitList(getenv("GIT_CEILING_DIRECTORIES")) {
@@ -201,10 +244,7 @@ func readGitFile(path string) (string, error) {
 	if !ok || gd == "" {
 		return "", fmt.Errorf("reading %s: %w: invalid gitfile format", path, ErrNotRepository)
 	}
-	if !filepath.IsAbs(gd) {
-		gd = filepath.Join(filepath.Dir(path), gd)
-	}
-	return filepath.Clean(gd), nil
+	return absUnder(filepath.Dir(path), gd), nil
 }
 
 // isGitDir is git's is_git_directory: a HEAD, and objects and refs
@@ -214,12 +254,8 @@ func isGitDir(d string, getenv func(string) string) bool {
 		return false
 	}
 	common := d
-	if b, err := os.ReadFile(filepath.Join(d, "commondir")); err == nil {
-		c := strings.TrimRight(string(b), "\r\n")
-		if !filepath.IsAbs(c) {
-			c = filepath.Join(d, c)
-		}
-		common = c
+	if cd, ok := readCommonDir(d); ok {
+		common = cd
 	}
 	if getenv("GIT_OBJECT_DIRECTORY") == "" {
 		if fi, err := os.Stat(filepath.Join(common, "objects")); err != nil || !fi.IsDir() {
@@ -228,25 +264,6 @@ func isGitDir(d string, getenv func(string) string) bool {
 	}
 	fi, err := os.Stat(filepath.Join(common, "refs"))
 	return err == nil && fi.IsDir()
-}
-
-// readConfig reads the repository's config, then the worktree's
-// config.worktree on top of it.
-func readConfig(commonDir, gitDir string) (*formatcfg.Config, error) {
-	cfg := formatcfg.New()
-	for _, p := range []string{filepath.Join(commonDir, "config"), filepath.Join(gitDir, "config.worktree")} {
-		b, err := os.ReadFile(p)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", p, err)
-		}
-		if err := formatcfg.NewDecoder(bytes.NewReader(b)).Decode(cfg); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", p, err)
-		}
-	}
-	return cfg, nil
 }
 
 func isTrue(v string) bool {

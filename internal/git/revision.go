@@ -8,9 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // Range is a resolved set of commits to check.
@@ -76,15 +74,10 @@ func (r *Range) Walk(ctx context.Context, or ObjectReader, opts ...WalkOption) (
 // ^{} and ^{commit}; "@{upstream}" and "@{u}" (with or without a branch name
 // before them) name an upstream. Annotated tags are peeled to their commit.
 //
-// Objects are read through the repository's storer; a storer that is also
-// an [ObjectReader] (internal/gitrepo's) is read directly, without go-git's
-// object copies.
-func ResolveRange(repo *git.Repository, args []string) (*Range, error) {
-	var objects ObjectReader = StorerReader{Storer: repo.Storer}
-	if r, ok := repo.Storer.(ObjectReader); ok {
-		objects = r
-	}
-	res := &resolver{repo: repo, r: objects}
+// Refs and the upstream configuration are read as [Repo.Ref] and
+// [Repo.Upstream] read them.
+func ResolveRange(repo *Repo, args []string) (*Range, error) {
+	res := &resolver{repo: repo, r: repo.Objects}
 	if len(args) == 0 {
 		return res.defaultRange()
 	}
@@ -145,7 +138,7 @@ func parseRangeArg(arg string) (rangeArg, error) {
 }
 
 type resolver struct {
-	repo *git.Repository
+	repo *Repo
 	r    ObjectReader
 }
 
@@ -193,23 +186,22 @@ func (res *resolver) single(spec, rev string) (*Range, error) {
 }
 
 func (res *resolver) defaultRange() (*Range, error) {
-	head, err := res.repo.Storer.Reference(plumbing.HEAD)
+	branch, onBranch, err := res.repo.HeadBranch()
 	if err != nil {
-		return nil, fmt.Errorf("reading HEAD: %w", err)
+		return nil, err
 	}
-	if head.Type() == plumbing.SymbolicReference && head.Target().IsBranch() {
-		branch := head.Target().Short()
+	if onBranch {
 		up, err := res.upstream(branch)
 		if err != nil {
 			return nil, err
 		}
 		if up != "" {
-			spec := up.Short() + "..HEAD"
-			ref, err := storer.ResolveReference(res.repo.Storer, up)
+			spec := strings.TrimPrefix(strings.TrimPrefix(up, "refs/remotes/"), "refs/heads/") + "..HEAD"
+			h, err := res.repo.Ref(up)
 			if err != nil {
 				return nil, fmt.Errorf("range %q: resolving %s: %w", spec, up, err)
 			}
-			from, err := res.peel(ref.Hash())
+			from, err := res.peel(h)
 			if err != nil {
 				return nil, fmt.Errorf("range %q: %w", spec, err)
 			}
@@ -226,29 +218,13 @@ func (res *resolver) defaultRange() (*Range, error) {
 // upstream returns the remote-tracking ref of branch, or "" if the branch
 // has no upstream. An upstream that is configured but not fetched is an
 // error: the default range would otherwise silently shrink to HEAD.
-func (res *resolver) upstream(branch string) (plumbing.ReferenceName, error) {
-	cfg, err := res.repo.Config()
-	if err != nil {
-		return "", fmt.Errorf("reading repository config: %w", err)
-	}
-	b := cfg.Branches[branch]
-	if b == nil || b.Merge == "" || b.Remote == "" {
+func (res *resolver) upstream(branch string) (string, error) {
+	ref, remote := res.repo.Upstream(branch)
+	if ref == "" {
 		return "", nil
 	}
-	ref := b.Merge
-	if b.Remote != "." {
-		ref = plumbing.NewRemoteReferenceName(b.Remote, b.Merge.Short())
-		if rc := cfg.Remotes[b.Remote]; rc != nil {
-			for _, spec := range rc.Fetch {
-				if spec.Match(b.Merge) {
-					ref = spec.Dst(b.Merge)
-					break
-				}
-			}
-		}
-	}
-	if _, err := res.repo.Storer.Reference(ref); err != nil {
-		return "", fmt.Errorf("upstream %s of branch %s: %w (run git fetch %s, or name a range)", ref, branch, err, b.Remote)
+	if _, err := res.repo.Ref(ref); err != nil {
+		return "", fmt.Errorf("upstream %s of branch %s: %w (run git fetch %s, or name a range)", ref, branch, err, remote)
 	}
 	return ref, nil
 }
@@ -298,14 +274,14 @@ func splitRevision(rev string) (base, suffix string) {
 // branch.
 func (res *resolver) upstreamOf(branch string) (plumbing.Hash, error) {
 	if branch == "" || branch == "HEAD" || branch == "@" {
-		head, err := res.repo.Storer.Reference(plumbing.HEAD)
+		b, onBranch, err := res.repo.HeadBranch()
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("reading HEAD: %w", err)
+			return plumbing.ZeroHash, err
 		}
-		if head.Type() != plumbing.SymbolicReference || !head.Target().IsBranch() {
+		if !onBranch {
 			return plumbing.ZeroHash, errors.New("HEAD is detached: no upstream")
 		}
-		branch = head.Target().Short()
+		branch = b
 	}
 	ref, err := res.upstream(strings.TrimPrefix(branch, "refs/heads/"))
 	if err != nil {
@@ -314,11 +290,11 @@ func (res *resolver) upstreamOf(branch string) (plumbing.Hash, error) {
 	if ref == "" {
 		return plumbing.ZeroHash, fmt.Errorf("branch %s has no upstream", branch)
 	}
-	r, err := storer.ResolveReference(res.repo.Storer, ref)
+	h, err := res.repo.Ref(ref)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("resolving %s: %w", ref, err)
 	}
-	return r.Hash(), nil
+	return h, nil
 }
 
 // resolveBase resolves a name or id as git does: a full id, else a ref
@@ -334,9 +310,16 @@ func (res *resolver) resolveBase(name string) (plumbing.Hash, error) {
 	}
 	if ValidRefName(name) {
 		for _, rule := range plumbing.RefRevParseRules {
-			ref, err := storer.ResolveReference(res.repo.Storer, plumbing.ReferenceName(fmt.Sprintf(rule, name)))
+			full := fmt.Sprintf(rule, name)
+			if !readableRef(full) {
+				continue // git looks for NAME itself only when it could be a pseudo-ref
+			}
+			h, err := res.repo.Ref(full)
 			if err == nil {
-				return ref.Hash(), nil
+				return h, nil
+			}
+			if !errors.Is(err, plumbing.ErrReferenceNotFound) {
+				return plumbing.ZeroHash, err
 			}
 		}
 	}
@@ -351,28 +334,9 @@ func (res *resolver) resolveBase(name string) (plumbing.Hash, error) {
 func (res *resolver) abbrev(prefix string) (plumbing.Hash, error) {
 	prefix = strings.ToLower(prefix)
 	b, _ := hex.DecodeString(prefix[:len(prefix)&^1])
-	var candidates []plumbing.Hash
-	type prefixer interface {
-		HashesWithPrefix(prefix []byte) ([]plumbing.Hash, error)
-	}
-	if p, ok := res.repo.Storer.(prefixer); ok {
-		hs, err := p.HashesWithPrefix(b)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("looking up abbreviated id %s: %w", prefix, err)
-		}
-		candidates = hs
-	} else {
-		iter, err := res.repo.Storer.IterEncodedObjects(plumbing.AnyObject)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("looking up abbreviated id %s: %w", prefix, err)
-		}
-		err = iter.ForEach(func(o plumbing.EncodedObject) error {
-			candidates = append(candidates, o.Hash())
-			return nil
-		})
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("looking up abbreviated id %s: %w", prefix, err)
-		}
+	candidates, err := res.repo.Objects.HashesWithPrefix(b)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("looking up abbreviated id %s: %w", prefix, err)
 	}
 	var found []plumbing.Hash
 	for _, h := range candidates {
@@ -394,25 +358,14 @@ func (res *resolver) abbrev(prefix string) (plumbing.Hash, error) {
 
 // peel follows annotated tags to the commit they tag.
 func (res *resolver) peel(h plumbing.Hash) (plumbing.Hash, error) {
-	for range 16 {
-		typ, data, err := res.r.Read(h)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		switch typ {
-		case plumbing.CommitObject:
-			return h, nil
-		case plumbing.TagObject:
-			t, ok := tagTarget(data)
-			if !ok {
-				return plumbing.ZeroHash, fmt.Errorf("malformed tag %s", h)
-			}
-			h = t
-		default:
-			return plumbing.ZeroHash, fmt.Errorf("%s is a %s, not a commit", h, typ)
-		}
+	h, t, err := Peel(res.r, h)
+	if err != nil {
+		return plumbing.ZeroHash, err
 	}
-	return plumbing.ZeroHash, fmt.Errorf("tags nested too deep at %s", h)
+	if t != plumbing.CommitObject {
+		return plumbing.ZeroHash, fmt.Errorf("%s is a %s, not a commit", h, t)
+	}
+	return h, nil
 }
 
 // navigate applies the suffix of a revision (~N, ^N, ^{}, ^{commit}) to

@@ -46,7 +46,7 @@ func revRepo(t *testing.T) (dir string, ids map[string]plumbing.Hash) {
 
 func TestResolveRange(t *testing.T) {
 	dir, ids := revRepo(t)
-	repo, _ := openStorer(t, dir)
+	repo := openRepo(t, dir)
 	hs := func(names ...string) []plumbing.Hash {
 		var out []plumbing.Hash
 		for _, n := range names {
@@ -94,7 +94,7 @@ func TestResolveRange(t *testing.T) {
 
 func TestResolveRangeErrors(t *testing.T) {
 	dir, ids := revRepo(t)
-	repo, _ := openStorer(t, dir)
+	repo := openRepo(t, dir)
 	tests := []struct {
 		arg, want string
 	}{
@@ -136,7 +136,7 @@ func TestResolveRangeErrors(t *testing.T) {
 // does the reverse).
 func TestResolveRangeRefBeforeAbbrev(t *testing.T) {
 	dir, ids := revRepo(t)
-	repo, _ := openStorer(t, dir)
+	repo := openRepo(t, dir)
 	name := ids["b"].String()[:6]
 	runGit(t, dir, nil, "branch", name, ids["c"].String())
 	r, err := ResolveRange(repo, []string{name})
@@ -172,7 +172,7 @@ func TestResolveRangeAmbiguousAbbrev(t *testing.T) {
 	if prefix == "" {
 		t.Skip("no two commits share 4 digits")
 	}
-	repo, _ := openStorer(t, dir)
+	repo := openRepo(t, dir)
 	if _, err := ResolveRange(repo, []string{prefix}); err == nil || !strings.Contains(err.Error(), "ambiguous") {
 		t.Errorf("%s: err = %v, want ambiguous", prefix, err)
 	}
@@ -180,7 +180,8 @@ func TestResolveRangeAmbiguousAbbrev(t *testing.T) {
 
 func TestResolveRangeSeveral(t *testing.T) {
 	dir, ids := revRepo(t)
-	repo, r := openStorer(t, dir)
+	repo := openRepo(t, dir)
+	r := repo.Objects
 	// Two single commits, one the parent of the other: the union holds
 	// both, where git rev-list c m ^b ^c ^f ^g would drop c.
 	rng, err := ResolveRange(repo, []string{"HEAD", "light"})
@@ -201,7 +202,7 @@ func TestResolveRangeSeveral(t *testing.T) {
 
 func TestResolveRangeDefault(t *testing.T) {
 	dir, ids := revRepo(t)
-	repo, _ := openStorer(t, dir)
+	repo := openRepo(t, dir)
 	r, err := ResolveRange(repo, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -213,14 +214,14 @@ func TestResolveRangeDefault(t *testing.T) {
 
 	// Configured but never fetched: an error, not a silently smaller range.
 	runGit(t, dir, nil, "update-ref", "-d", "refs/remotes/origin/main")
-	repo, _ = openStorer(t, dir)
+	repo = openRepo(t, dir)
 	if _, err := ResolveRange(repo, nil); err == nil || !strings.Contains(err.Error(), "git fetch origin") {
 		t.Errorf("upstream not fetched: err = %v", err)
 	}
 
 	// No upstream: HEAD alone.
 	runGit(t, dir, nil, "config", "--unset", "branch.main.merge")
-	repo, _ = openStorer(t, dir)
+	repo = openRepo(t, dir)
 	r, err = ResolveRange(repo, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +232,7 @@ func TestResolveRangeDefault(t *testing.T) {
 
 	// Detached HEAD: HEAD alone.
 	runGit(t, dir, nil, "checkout", "-q", "--detach", ids["c"].String())
-	repo, _ = openStorer(t, dir)
+	repo = openRepo(t, dir)
 	r, err = ResolveRange(repo, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -245,7 +246,7 @@ func TestResolveRangeLocalUpstream(t *testing.T) {
 	dir, ids := revRepo(t)
 	runGit(t, dir, nil, "config", "branch.main.remote", ".")
 	runGit(t, dir, nil, "config", "branch.main.merge", "refs/heads/feature")
-	repo, _ := openStorer(t, dir)
+	repo := openRepo(t, dir)
 	r, err := ResolveRange(repo, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"compress/zlib"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -734,4 +736,71 @@ func (s *Store) writeLoose(h plumbing.Hash, t plumbing.ObjectType, data []byte) 
 		return err
 	}
 	return os.Rename(f.Name(), final)
+}
+
+// HashesWithPrefix returns the ids of all objects whose first bytes are
+// prefix, sorted: the candidates for an abbreviated id.
+func (s *Store) HashesWithPrefix(prefix []byte) ([]plumbing.Hash, error) {
+	return s.hashes(prefix)
+}
+
+// hashes lists the ids of all objects that start with prefix, sorted and
+// deduplicated.
+func (s *Store) hashes(prefix []byte) ([]plumbing.Hash, error) {
+	seen := map[plumbing.Hash]struct{}{}
+	for _, p := range s.packList() {
+		lo, hi := 0, p.idx.n
+		if len(prefix) > 0 {
+			b := int(prefix[0])
+			lo = 0
+			if b > 0 {
+				lo = int(be32(p.idx.fanout[(b-1)*4:]))
+			}
+			hi = int(be32(p.idx.fanout[b*4:]))
+		}
+		for i := lo; i < hi; i++ {
+			name := p.idx.name(i)
+			if bytes.HasPrefix(name, prefix) {
+				var h plumbing.Hash
+				copy(h[:], name)
+				seen[h] = struct{}{}
+			}
+		}
+	}
+	for _, d := range s.dirList() {
+		fans := make([]string, 0, 256)
+		if len(prefix) > 0 {
+			fans = append(fans, hex.EncodeToString(prefix[:1]))
+		} else {
+			for i := 0; i < 256; i++ {
+				fans = append(fans, hex.EncodeToString([]byte{byte(i)}))
+			}
+		}
+		for _, fan := range fans {
+			ents, err := os.ReadDir(filepath.Join(d, fan))
+			if err != nil {
+				if errors.Is(err, os.ErrNotExist) {
+					continue
+				}
+				return nil, fmt.Errorf("listing loose objects in %s: %w", d, err)
+			}
+			for _, e := range ents {
+				h, ok := ParseHash(fan + e.Name())
+				if !ok || !bytes.HasPrefix(h[:], prefix) {
+					continue // temporary files and strays
+				}
+				seen[h] = struct{}{}
+			}
+		}
+	}
+	out := make([]plumbing.Hash, 0, len(seen))
+	for h := range seen {
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i][:], out[j][:]) < 0 })
+	return out, nil
+}
+
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }

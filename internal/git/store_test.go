@@ -5,13 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 func TestStoreLoose(t *testing.T) {
@@ -32,9 +32,6 @@ func TestStoreLoose(t *testing.T) {
 	}
 	if ok, err := s.Has(missing); ok || err != nil {
 		t.Errorf("Has(missing) = %v, %v", ok, err)
-	}
-	if err := s.HasEncodedObject(missing); err != plumbing.ErrObjectNotFound {
-		t.Errorf("HasEncodedObject(missing) = %v", err)
 	}
 }
 
@@ -304,23 +301,16 @@ func TestStoreWrite(t *testing.T) {
 		t.Fatalf("second Write = %s, %v", h2, err)
 	}
 
-	// Through go-git: a commit on top of base.
-	baseCommit, err := object.GetCommit(s, base)
+	// A commit on top of base, as the notes are written.
+	_, data, err := s.Read(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &object.Commit{
-		Author:       baseCommit.Author,
-		Committer:    baseCommit.Committer,
-		Message:      "written by the store\n",
-		TreeHash:     baseCommit.TreeHash,
-		ParentHashes: []plumbing.Hash{base},
-	}
-	obj := s.NewEncodedObject()
-	if err := c.Encode(obj); err != nil {
+	baseCommit, err := ParseCommit(base, data)
+	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := s.SetEncodedObject(obj)
+	h, err := s.Write(plumbing.CommitObject, encodeCommit(baseCommit.Tree, []plumbing.Hash{base}, baseCommit.Committer, "written by the store\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,46 +331,20 @@ func TestStoreWrite(t *testing.T) {
 	}
 }
 
-func TestStoreGoGitObjects(t *testing.T) {
+func TestStoreHashesWithPrefix(t *testing.T) {
 	g := newGit(t)
 	dir := t.TempDir()
 	commits := g.history(dir, 4)
 	g.run(dir, "gc", "-q")
+	g.commit(dir, "loose", map[string]string{"loose.txt": "loose\n"})
 	s := mustOpenStore(t, filepath.Join(dir, ".git", "objects"))
-	c, err := object.GetCommit(s, commits[3])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Message != "commit 3\n" || c.ParentHashes[0] != commits[2] {
-		t.Fatalf("commit = %q, parents %v", c.Message, c.ParentHashes)
-	}
-	f, err := c.File("big.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	content, err := f.Contents()
-	if err != nil || !strings.Contains(content, "changed in commit 3") {
-		t.Fatalf("big.txt: %v", err)
-	}
-	// A type mismatch is "not found", as go-git's storer contract says.
-	if _, err := s.EncodedObject(plumbing.BlobObject, commits[3]); err != plumbing.ErrObjectNotFound {
-		t.Fatalf("EncodedObject(blob, commit) error = %v", err)
-	}
-	size, err := s.EncodedObjectSize(c.TreeHash)
-	if err != nil || size <= 0 {
-		t.Fatalf("EncodedObjectSize = %d, %v", size, err)
-	}
-	iter, err := s.IterEncodedObjects(plumbing.CommitObject)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	iter.ForEach(func(plumbing.EncodedObject) error { n++; return nil })
-	if n != 4 {
-		t.Fatalf("iterated %d commits, want 4", n)
+	want := sortedIDs(g.allObjects(dir))
+	all, err := s.HashesWithPrefix(nil)
+	if err != nil || !slices.Equal(all, want) {
+		t.Fatalf("HashesWithPrefix(nil) = %d ids, %v; git has %d", len(all), err, len(want))
 	}
 	hs, err := s.HashesWithPrefix(commits[0][:2])
-	if err != nil || len(hs) == 0 || hs[0][0] != commits[0][0] {
+	if err != nil || len(hs) == 0 || hs[0][0] != commits[0][0] || !slices.Contains(hs, commits[0]) {
 		t.Fatalf("HashesWithPrefix = %v, %v", hs, err)
 	}
 }

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // ObjectReader reads raw git objects: the content without the "type size\0"
@@ -20,40 +18,6 @@ import (
 type ObjectReader interface {
 	Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error)
 }
-
-// StorerReader adapts a go-git object storer (for example the one of
-// [git.PlainOpenWithOptions]) to an [ObjectReader]. It is as safe for
-// concurrent use as the storer.
-type StorerReader struct {
-	Storer storer.EncodedObjectStorer
-}
-
-// Read implements [ObjectReader].
-func (s StorerReader) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
-	obj, err := s.Storer.EncodedObject(plumbing.AnyObject, h)
-	if err != nil {
-		return plumbing.InvalidObject, nil, fmt.Errorf("reading object %s: %w", h, err)
-	}
-	rc, err := obj.Reader()
-	if err != nil {
-		return plumbing.InvalidObject, nil, fmt.Errorf("reading object %s: %w", h, err)
-	}
-	defer rc.Close()
-	size := obj.Size()
-	if size < 0 || size > maxObjectSize {
-		return plumbing.InvalidObject, nil, fmt.Errorf("reading object %s: size %d out of range", h, size)
-	}
-	buf := make([]byte, size)
-	if _, err := io.ReadFull(rc, buf); err != nil {
-		return plumbing.InvalidObject, nil, fmt.Errorf("reading object %s: %w", h, err)
-	}
-	return obj.Type(), buf, nil
-}
-
-// maxObjectSize bounds what StorerReader allocates for one object on the
-// word of the object's header. The verifier reads commits, trees and
-// symlink targets; none of them is legitimately this large.
-const maxObjectSize = 1 << 30
 
 // emptyTreeID returns the id of the tree with no entries, which git knows
 // without reading it (a repository need not store it).
@@ -141,6 +105,22 @@ func (it *treeIter) next() (bool, error) {
 
 func (it *treeIter) malformed(what string) error {
 	return fmt.Errorf("tree %s: %s: %w", it.id, what, ErrMalformedTree)
+}
+
+// walkTree calls fn for each entry of the raw tree object id, in order, with
+// the entry's canonical mode. It stops at the first error, of fn or of the
+// tree (see [ErrMalformedTree]).
+func walkTree(id plumbing.Hash, data []byte, fn func(mode filemode.FileMode, name []byte, h plumbing.Hash) error) error {
+	it := newTreeIter(id, data)
+	for {
+		more, err := it.next()
+		if err != nil || !more {
+			return err
+		}
+		if err := fn(it.cur.mode, it.cur.name, it.cur.hash); err != nil {
+			return err
+		}
+	}
 }
 
 // canonMode maps a tree entry's mode to one of the five modes git uses, the

@@ -197,16 +197,6 @@ func (w *walker) addTip(h plumbing.Hash, exclude bool) error {
 	return fmt.Errorf("reading tip %s: tags nested too deep", h)
 }
 
-// tagTarget returns the object an annotated tag points to.
-func tagTarget(data []byte) (plumbing.Hash, bool) {
-	line, _, _ := cutLine(data)
-	obj, found := bytes.CutPrefix(line, []byte("object "))
-	if !found {
-		return ZeroHash, false
-	}
-	return parseObjectID(obj)
-}
-
 // load reads and parses the commit of n. missing is true if the object does
 // not exist.
 func (w *walker) load(h plumbing.Hash, n *walkNode) (missing bool, err error) {

@@ -100,7 +100,7 @@ func TestWalkMatchesRevList(t *testing.T) {
 				h, _ := randomHistory(rng, 60, skew)
 				dir := initRepo(t)
 				ids := h.write(t, dir)
-				_, r := openStorer(t, dir)
+				r := openRepo(t, dir).Objects
 				pick := func(n int) ([]int, []plumbing.Hash) {
 					var marks []int
 					var hs []plumbing.Hash
@@ -165,7 +165,7 @@ func TestWalkLinearOrder(t *testing.T) {
 	}
 	dir := initRepo(t)
 	ids := h.write(t, dir)
-	_, r := openStorer(t, dir)
+	r := openRepo(t, dir).Objects
 	got, err := Walk(context.Background(), r, []plumbing.Hash{ids[m]}, []plumbing.Hash{ids[5]})
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +195,7 @@ func TestWalkTieOrder(t *testing.T) {
 	merge := h.commit(state{"f": {mode: "100644", content: "m"}}, "m", 20, tips...)
 	dir := initRepo(t)
 	ids := h.write(t, dir)
-	_, r := openStorer(t, dir)
+	r := openRepo(t, dir).Objects
 	got, err := Walk(context.Background(), r, []plumbing.Hash{ids[merge]}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +252,7 @@ func TestWalkStopsEarly(t *testing.T) {
 	tip := plumbing.NewHash(strings.TrimSpace(runGit(t, dir, nil, "rev-parse", "main")))
 	exclude = append(exclude, base)
 
-	_, r := openStorer(t, dir)
+	r := openRepo(t, dir).Objects
 	cr := &countingReader{r: r}
 	got, err := Walk(context.Background(), cr, []plumbing.Hash{tip}, exclude)
 	if err != nil {
@@ -275,7 +275,7 @@ func TestWalkCancel(t *testing.T) {
 	m := h.commit(state{"f": {mode: "100644", content: "x"}}, "root", 1)
 	dir := initRepo(t)
 	ids := h.write(t, dir)
-	_, r := openStorer(t, dir)
+	r := openRepo(t, dir).Objects
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := Walk(ctx, r, []plumbing.Hash{ids[m]}, nil)
@@ -306,8 +306,9 @@ func TestWalkIncompleteHistory(t *testing.T) {
 	t.Run("shallow", func(t *testing.T) {
 		dir := t.TempDir()
 		runGit(t, dir, nil, "clone", "-q", "--depth=3", "--no-local", "file://"+src, ".")
-		repo, r := openStorer(t, dir)
-		shallow, err := repo.Storer.Shallow()
+		repo := openRepo(t, dir)
+		r := repo.Objects
+		shallow, err := repo.ShallowCommits()
 		if err != nil || len(shallow) != 1 || shallow[0] != id(3) {
 			t.Fatalf("shallow = %v, %v; want [%s]", shallow, err, id(3))
 		}
@@ -346,8 +347,9 @@ func TestWalkIncompleteHistory(t *testing.T) {
 		runGit(t, dir, nil, "init", "-q", ".")
 		runGit(t, dir, nil, "fetch", "-q", "--depth=1", "file://"+src, id(3).String())
 		runGit(t, dir, nil, "fetch", "-q", "file://"+src, "main")
-		repo, r := openStorer(t, dir)
-		shallow, _ := repo.Storer.Shallow()
+		repo := openRepo(t, dir)
+		r := repo.Objects
+		shallow, _ := repo.ShallowCommits()
 		got, err := Walk(context.Background(), r, []plumbing.Hash{id(5)}, []plumbing.Hash{id(3)}, WithShallow(shallow))
 		if err != nil || len(got) != 2 {
 			t.Fatalf("got %v, %v", hashesOf(got), err)
@@ -374,7 +376,7 @@ func TestWalkIncompleteHistory(t *testing.T) {
 		if err := os.Remove(filepath.Join(dir, ".git/objects", hex[:2], hex[2:])); err != nil {
 			t.Fatal(err)
 		}
-		_, r := openStorer(t, dir)
+		r := openRepo(t, dir).Objects
 		_, err := Walk(context.Background(), r, []plumbing.Hash{id(5)}, []plumbing.Hash{id(0)})
 		var ih *IncompleteHistoryError
 		if !errors.As(err, &ih) || ih.Commit != id(3) || ih.Missing != id(2) {
@@ -398,7 +400,7 @@ func TestWalkTags(t *testing.T) {
 	runGit(t, dir, nil, "tag", "-a", "-m", "tree", "vtree", ids[a].String()+"^{tree}")
 	tag := plumbing.NewHash(strings.TrimSpace(runGit(t, dir, nil, "rev-parse", "va")))
 	treeTag := plumbing.NewHash(strings.TrimSpace(runGit(t, dir, nil, "rev-parse", "vtree")))
-	_, r := openStorer(t, dir)
+	r := openRepo(t, dir).Objects
 	got, err := Walk(context.Background(), r, []plumbing.Hash{ids[b]}, []plumbing.Hash{tag, treeTag})
 	if err != nil || len(got) != 1 || got[0].Hash != ids[b] {
 		t.Fatalf("got %v, %v", hashesOf(got), err)

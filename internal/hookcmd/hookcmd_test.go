@@ -40,7 +40,6 @@ func TestDeps(t *testing.T) {
 		"net/http",                                    // HTTP clients
 		"github.com/agentcheck/agentcheck/provenance", // all but provenance/journal
 		"github.com/agentcheck/agentcheck/check",
-		"github.com/agentcheck/agentcheck/internal/git/gogit",
 	}
 	for _, pkg := range strings.Fields(string(out)) {
 		for _, b := range banned {
