@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-github/v62/github"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/check"
 )
 
 // GitHubKeys trusts, for a commit, the SSH signing keys that the commit's
@@ -53,11 +53,11 @@ type GitHubKeys struct {
 	order    []string                   // keys of errs, in the order they failed
 }
 
-// Trust returns the function check.Verifier.ExtraKeys wants: the principal
+// Trust returns the function check.Trust.ExtraKeys wants: the principal
 // (the commit's author email) if key is one of the author's GitHub signing
 // keys. ctx bounds the API requests it makes.
-func (g *GitHubKeys) Trust(ctx context.Context) func(c *git.Commit, key ssh.PublicKey) (string, bool) {
-	return func(c *git.Commit, key ssh.PublicKey) (string, bool) {
+func (g *GitHubKeys) Trust(ctx context.Context) func(c *check.Commit, key ssh.PublicKey) (string, bool) {
+	return func(c *check.Commit, key ssh.PublicKey) (string, bool) {
 		if c.Author.Email == "" {
 			return "", false
 		}

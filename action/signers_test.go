@@ -12,8 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/ghreplay"
-	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 func testKey(t *testing.T, name string) ssh.PublicKey {
@@ -37,8 +37,8 @@ func keysClient(t *testing.T, vars map[string]string, keys map[string][]string) 
 	return srv, &GitHubKeys{Client: client, Owner: "octo-org", Repo: "octo-repo", PullRequest: 7}
 }
 
-func commitBy(sha, email string) *git.Commit {
-	return &git.Commit{Hash: plumbing.NewHash(sha), Author: git.Signature{Email: email}, Committer: git.Signature{Email: "noreply@github.com"}}
+func commitBy(sha, email string) *check.Commit {
+	return &check.Commit{Hash: plumbing.NewHash(sha), Author: check.Person{Email: email}, Committer: check.Person{Email: "noreply@github.com"}}
 }
 
 // TestGitHubKeys: a key the commit author registered on GitHub as a

@@ -60,8 +60,9 @@ type honouredApproval struct {
 
 // judgeApprovals verifies the commit's approvals, reporting those that are
 // not valid or not honoured, applies the honoured ones to the findings and
-// returns a summary of each.
-func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
+// returns a summary of each. rep is the commit's report so far: its author
+// and sessions decide the two-person rule.
+func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 	var (
 		sums     []ApprovalSummary
 		honoured []honouredApproval
@@ -78,7 +79,7 @@ func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
 			sum.KeyID = n.env.Signatures[0].KeyID
 		}
 		label := fmt.Sprintf("approval by %s (%s)", pred.Approver, where)
-		v, err := provenance.VerifyApproval(n.env, provenance.ApprovalVerifyOptions{Approvers: cc.v.Approvers, Commit: cc.hash})
+		v, err := provenance.VerifyApproval(n.env, provenance.ApprovalVerifyOptions{Approvers: cc.t.Approvers, Commit: cc.hash})
 		if err != nil {
 			sums = append(sums, sum)
 			switch {
@@ -93,7 +94,7 @@ func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
 			continue
 		}
 		sum.Valid, sum.KeyID = true, v.Fingerprint
-		if why := cc.selfApproval(pred.Approver, v.Fingerprint); why != "" {
+		if why := SelfApproval(cc.t.Policy, rep, pred.Approver, v.Fingerprint); why != "" {
 			sums = append(sums, sum)
 			cc.add(RuleInvalidSignature, LevelWarning, "", label+" is not honoured: "+why+
 				", and the two-person rule (approvals.allow_self: false) needs someone else's approval",
@@ -104,7 +105,7 @@ func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
 		sums = append(sums, sum)
 		honoured = append(honoured, honouredApproval{pred: pred, keyID: v.Fingerprint, id: v.ID, line: n.line})
 	}
-	applyApprovals(cc.findings, honoured, cc.v.Policy)
+	applyApprovals(cc.findings, honoured, cc.t.Policy)
 	return sums
 }
 
@@ -115,8 +116,8 @@ func (cc *commitCheck) short() string { return cc.hash[:12] }
 // approvalHint says how to fix an approval that is not trusted.
 func (cc *commitCheck) approvalHint(err error) string {
 	where := "the approvers file (trust.approvers)"
-	if cc.v.Approvers != nil {
-		where = cc.v.Approvers.Name
+	if cc.t.Approvers != nil {
+		where = cc.t.Approvers.Name
 	}
 	switch {
 	case errors.Is(err, provenance.ErrUntrustedKey):
@@ -127,21 +128,30 @@ func (cc *commitCheck) approvalHint(err error) string {
 	return "the approval was altered or forged: remove it (git notes --ref agentcheck edit " + cc.short() + ") and approve again"
 }
 
-// selfApproval says why the approver may not approve this commit under the
-// two-person rule, or "" when they may.
-func (cc *commitCheck) selfApproval(approver, keyID string) string {
-	if cc.v.Policy.Approvals.AllowSelf {
+// SelfApproval says why approver, signing with the key whose SHA256
+// fingerprint is keyID, may not approve the commit of r under the
+// two-person rule, or "" when they may: unless the policy allows
+// self-approval (approvals.allow_self), the commit's author may not, nor
+// the signer of one of its valid session manifests, nor anyone with the key
+// that signed one. The checker applies it to every approval it reads, and
+// agentcheck approve before it signs one.
+func SelfApproval(p *scope.Policy, r *CommitReport, approver, keyID string) string {
+	if p.Approvals.AllowSelf {
 		return ""
 	}
-	if strings.EqualFold(approver, cc.c.Author.Email) {
+	if strings.EqualFold(approver, r.Author) {
 		return approver + " is the commit's author"
 	}
-	for _, s := range cc.sessions {
+	for _, s := range r.Sessions {
+		if !s.Valid {
+			continue
+		}
+		label := s.Agent + "/" + s.ID
 		switch {
-		case strings.EqualFold(approver, s.signer):
-			return approver + " signed the manifest of session " + s.label
-		case keyID == s.keyID:
-			return "its key " + keyID + " signed the manifest of session " + s.label
+		case strings.EqualFold(approver, s.Signer):
+			return approver + " signed the manifest of session " + label
+		case keyID == s.KeyID:
+			return "its key " + keyID + " signed the manifest of session " + label
 		}
 	}
 	return ""

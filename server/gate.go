@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
@@ -163,7 +164,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 		}
 	}
 
-	g := &gate{repo: repo, refs: refs, opts: opts, trust: map[plumbing.Hash]*check.Trust{}}
+	g := &pushCheck{repo: repo, refs: refs, opts: opts, trust: map[plumbing.Hash]*check.Trust{}}
 	groups := map[plumbing.Hash]*Group{}
 	for _, u := range updates {
 		if u.Deleted() || strings.HasPrefix(u.Ref, "refs/notes/") {
@@ -209,11 +210,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 		return d, nil
 	}
 
-	shallow, err := repo.ShallowCommits()
-	if err != nil {
-		return nil, err
-	}
-	commits, err := git.Walk(ctx, repo.Objects, include, g.excludes(), git.WithShallow(shallow))
+	commits, err := gate.Walk(ctx, repo, &git.Range{Include: include, Exclude: g.excludes()})
 	if err != nil {
 		return nil, fmt.Errorf("listing the commits the push introduces: %w", err)
 	}
@@ -226,8 +223,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 			continue
 		}
 		mine := reachable(commits, grp.tips)
-		v := check.NewVerifier(grp.Trust, notes, repo.Objects)
-		reports, err := v.Verify(ctx, mine)
+		reports, err := gate.Check(ctx, repo.Objects, grp.Trust, notes, mine, gate.Options{})
 		if err != nil {
 			return nil, fmt.Errorf("checking the commits pushed to %s: %w", strings.Join(grp.Refs, ", "), err)
 		}
@@ -236,8 +232,8 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 	return d, nil
 }
 
-// gate holds what Check has read about the repository.
-type gate struct {
+// pushCheck holds what Check has read about the repository.
+type pushCheck struct {
 	repo  *git.Repo
 	refs  map[string]plumbing.Hash // before the push
 	opts  Options
@@ -248,7 +244,7 @@ type gate struct {
 // before the push, else the default branch's. Both are refs of the
 // repository as it was before the push: git updates none while the hook
 // runs, and the pushed objects are not reachable from them.
-func (g *gate) base(ref string) (plumbing.Hash, string, error) {
+func (g *pushCheck) base(ref string) (plumbing.Hash, string, error) {
 	if h, ok := g.refs[ref]; ok {
 		c, ok, err := peelToCommit(g.repo.Objects, h)
 		if err != nil {
@@ -275,11 +271,11 @@ func (g *gate) base(ref string) (plumbing.Hash, string, error) {
 	return c, "the default branch before the push", nil
 }
 
-func (g *gate) loadTrust(base plumbing.Hash) (*check.Trust, error) {
+func (g *pushCheck) loadTrust(base plumbing.Hash) (*check.Trust, error) {
 	if t, ok := g.trust[base]; ok {
 		return t, nil
 	}
-	t, err := check.LoadTrust(g.repo.Objects, check.TrustSource{
+	t, err := gate.LoadTrust(g.repo.Objects, gate.TrustSource{
 		PolicyFile: g.opts.PolicyFile, SignersFile: g.opts.SignersFile, ApproversFile: g.opts.ApproversFile, Base: base,
 	})
 	if err != nil {
@@ -290,7 +286,7 @@ func (g *gate) loadTrust(base plumbing.Hash) (*check.Trust, error) {
 }
 
 // excludes returns the distinct values of every ref before the push.
-func (g *gate) excludes() []plumbing.Hash {
+func (g *pushCheck) excludes() []plumbing.Hash {
 	seen := make(map[plumbing.Hash]bool, len(g.refs))
 	out := make([]plumbing.Hash, 0, len(g.refs))
 	for _, h := range g.refs {

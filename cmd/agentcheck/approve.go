@@ -13,6 +13,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 )
@@ -118,31 +119,22 @@ func (a *approver) check(ctx context.Context, rev, base string, trust trustFlags
 	if err != nil || len(rng.Include) != 1 {
 		return withHint(fmt.Errorf("resolving %q: %w", rev, cmp.Or(err, errors.New("not one commit"))), "name one commit, e.g. HEAD or a commit id")
 	}
-	if a.commit, err = readCommit(a.repo.Objects, rng.Include[0]); err != nil {
-		return err
-	}
+	src := gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers}
 	if base != "" {
 		b, err := git.ResolveRange(a.repo, []string{base})
 		if err != nil || len(b.Include) != 1 {
 			return withHint(fmt.Errorf("resolving --base %q: %w", base, cmp.Or(err, errors.New("not one commit"))), "name the base branch or commit, e.g. origin/main")
 		}
-		rng.Base = b.Include[0]
+		src.Base = b.Include[0]
 	}
-	a.trust, err = check.LoadTrust(a.repo.Objects, check.TrustSource{
-		PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers, Base: rng.Base,
-	})
+	res, err := gate.CheckRange(ctx, a.repo, rng, gate.Options{Trust: src})
 	if err != nil {
-		return withHint(err, "fix the policy on the base branch, or pass --policy FILE")
+		return rangeError(err, "fix the policy on the base branch, or pass --policy FILE")
 	}
-	notes, err := loadNotes(a.repo)
-	if err != nil {
-		return err
+	if len(res.Commits) != 1 {
+		return fmt.Errorf("checking %s: %d commits, want one", rev, len(res.Commits))
 	}
-	reports, err := check.NewVerifier(a.trust, notes, a.repo.Objects).Verify(ctx, []*git.Commit{a.commit})
-	if err != nil {
-		return historyError(err)
-	}
-	a.report = reports[0]
+	a.commit, a.trust, a.report = res.Commits[0], res.Trust, res.Report.Commits[0]
 	return nil
 }
 
@@ -256,11 +248,9 @@ func (a *approver) sign(ctx context.Context, covers []provenance.ApprovalCover, 
 		return err
 	}
 	fp := fingerprint(signer)
-	if !a.trust.Policy.Approvals.AllowSelf {
-		if why := a.selfApproval(ident.Email, fp); why != "" {
-			return withHint(usageError("%s, and the two-person rule (approvals.allow_self: false in %s) needs someone else's approval", why, a.trust.PolicySource),
-				"ask another maintainer listed in "+a.trust.ApproversSource+" to review the commit and run agentcheck approve "+a.short())
-		}
+	if why := check.SelfApproval(a.trust.Policy, &a.report, ident.Email, fp); why != "" {
+		return withHint(usageError("%s, and the two-person rule (approvals.allow_self: false in %s) needs someone else's approval", why, a.trust.PolicySource),
+			"ask another maintainer listed in "+a.trust.ApproversSource+" to review the commit and run agentcheck approve "+a.short())
 	}
 	if !a.trust.Approvers.Allowed(signer.PublicKey(), provenance.SignatureNamespace, ident.Email, ident.When) {
 		fmt.Fprintf(a.inv.Stderr, "agentcheck: warning: key %s is not listed for %s in %s: verify will report this approval as untrusted (AC002) until the approvers file on the base branch lists it\n",
@@ -289,27 +279,6 @@ func (a *approver) sign(ctx context.Context, covers []provenance.ApprovalCover, 
 	}
 	fmt.Fprintf(a.inv.Stderr, "agentcheck: push it with: git push origin refs/notes/agentcheck\n")
 	return nil
-}
-
-// selfApproval says why the approver may not approve the commit under the
-// two-person rule, or "". The verifier applies the same rule; refusing here
-// saves the approver a useless signature.
-func (a *approver) selfApproval(email, keyID string) string {
-	if strings.EqualFold(email, a.commit.Author.Email) {
-		return "you (" + email + ") authored commit " + a.short()
-	}
-	for _, s := range a.report.Sessions {
-		if !s.Valid {
-			continue
-		}
-		switch {
-		case strings.EqualFold(email, s.Signer):
-			return "you (" + email + ") signed the manifest of session " + s.Agent + "/" + s.ID + " on commit " + a.short()
-		case keyID == s.KeyID:
-			return "your key " + keyID + " signed the manifest of session " + s.Agent + "/" + s.ID + " on commit " + a.short()
-		}
-	}
-	return ""
 }
 
 // gitIdent is the approver's identity and the approval's time, as git would

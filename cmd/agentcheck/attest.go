@@ -12,7 +12,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
@@ -284,7 +284,7 @@ func (a *attester) markAttested(journals []*journal.Journal) error {
 }
 
 func (a *attester) currentNote() ([]byte, error) {
-	notes, err := loadNotes(a.repo)
+	notes, err := gate.OpenNotes(a.repo)
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +303,7 @@ func (a *attester) localPolicy() (*scope.Policy, error) {
 	if a.repo.WorkTree == "" {
 		return scope.Default(), nil
 	}
-	path := filepath.Join(a.repo.WorkTree, check.PolicyFile)
+	path := filepath.Join(a.repo.WorkTree, scope.PolicyFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return scope.Default(), nil

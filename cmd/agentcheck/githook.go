@@ -13,7 +13,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
@@ -228,7 +228,7 @@ func (h *gitHook) postRewrite(ctx context.Context, args []string) error {
 		return err
 	}
 	defer repo.Close()
-	notes, err := loadNotes(repo)
+	notes, err := gate.OpenNotes(repo)
 	if err != nil {
 		return err
 	}
@@ -447,11 +447,7 @@ func (h *gitHook) prePush(ctx context.Context, args []string) error {
 	}
 	defer repo.Close()
 	tracking := remoteTips(repo, remote)
-	notes, err := loadNotes(repo)
-	if err != nil {
-		return h.blocked(err)
-	}
-	shallow, err := repo.ShallowCommits()
+	notes, err := gate.OpenNotes(repo)
 	if err != nil {
 		return h.blocked(err)
 	}
@@ -474,34 +470,28 @@ func (h *gitHook) prePush(ctx context.Context, args []string) error {
 				base = r
 			}
 		}
-		commits, err := git.Walk(ctx, repo.Objects, []plumbing.Hash{local}, exclude, git.WithShallow(shallow))
-		if err != nil {
-			return h.blocked(historyError(fmt.Errorf("listing the commits of %s: %w", u.localRef, err)))
+		rng := &git.Range{Include: []plumbing.Hash{local}, Exclude: exclude, Base: base, Spec: u.localRef + " -> " + u.remoteRef}
+		res, err := gate.CheckRange(ctx, repo, rng, gate.Options{})
+		var ih *git.IncompleteHistoryError
+		if errors.As(err, &ih) {
+			err = fmt.Errorf("listing the commits of %s: %w", u.localRef, err)
 		}
-		if len(commits) == 0 {
+		if err != nil {
+			return h.blocked(historyError(err))
+		}
+		if len(res.Commits) == 0 {
 			continue
 		}
-		checked += len(commits)
-		for _, c := range commits {
+		checked += len(res.Commits)
+		for _, c := range res.Commits {
 			if _, ok := notes.Lookup(c.Hash); ok {
 				annotated = true
 			}
 		}
-		t, err := check.LoadTrust(repo.Objects, check.TrustSource{Base: base})
-		if err != nil {
-			return h.blocked(err)
-		}
-		v := &check.Verifier{Policy: t.Policy, Signers: t.Signers, Notes: notes, Objects: repo.Objects}
-		reports, err := v.Verify(ctx, commits)
-		if err != nil {
-			return h.blocked(historyError(err))
-		}
-		spec := u.localRef + " -> " + u.remoteRef
-		rep := check.NewReport(spec, base, t, reports)
-		if rep.Failed() {
+		if res.Report.Failed() {
 			failed = true
 			untrusted = untrusted || base.IsZero()
-			if err := report.WriteText(h.inv.Stderr, rep, report.TextOptions{Color: isTerminal(h.inv.Stderr)}); err != nil {
+			if err := report.WriteText(h.inv.Stderr, res.Report, report.TextOptions{Color: isTerminal(h.inv.Stderr)}); err != nil {
 				return h.blocked(err)
 			}
 		}

@@ -108,6 +108,11 @@ func parityRepo(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	for _, d := range []string{".git/objects", ".git/refs"} { // what makes .git a git directory
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := os.Symlink("src/main.go", filepath.Join(root, "link.txt")); err != nil && !errors.Is(err, os.ErrExist) {
 		t.Fatal(err)
 	}

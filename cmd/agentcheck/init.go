@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/install"
 	"github.com/agentcheck/agentcheck/provenance"
@@ -331,7 +330,7 @@ func (r *initRun) notesRefspecs() error {
 
 // policy writes the commented default policy when the repository has none.
 func (r *initRun) policy() error {
-	path := filepath.Join(r.root, check.PolicyFile)
+	path := filepath.Join(r.root, scope.PolicyFile)
 	if _, err := os.Lstat(path); err == nil {
 		r.show("policy", path, install.Unchanged, "")
 		return nil
@@ -403,8 +402,8 @@ func userPublicKey(ctx context.Context, inv *Invocation, dir string) (pub ssh.Pu
 // names.
 func signersPath(root string) string {
 	p := scope.Default()
-	if data, err := os.ReadFile(filepath.Join(root, check.PolicyFile)); err == nil {
-		if parsed, err := scope.Parse(data, check.PolicyFile); err == nil {
+	if data, err := os.ReadFile(filepath.Join(root, scope.PolicyFile)); err == nil {
+		if parsed, err := scope.Parse(data, scope.PolicyFile); err == nil {
 			p = parsed
 		}
 	}

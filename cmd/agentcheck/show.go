@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
@@ -67,7 +67,7 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	notes, err := loadNotes(repo)
+	notes, err := gate.OpenNotes(repo)
 	if err != nil {
 		return err
 	}
@@ -79,11 +79,11 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	src := check.TrustSource{SignersFile: *signersFile}
+	src := gate.TrustSource{SignersFile: *signersFile}
 	if head, err := repo.Ref("HEAD"); err == nil {
 		src.Base = head
 	}
-	trust, err := check.LoadTrust(repo.Objects, src)
+	trust, err := gate.LoadTrust(repo.Objects, src)
 	if err != nil {
 		return err
 	}

@@ -38,12 +38,12 @@ const maxPeel = 16
 
 // Peel follows annotated tags from h to the object they tag and returns it
 // with its type; an object that is not a tag is returned as it is. A missing
-// object is an error that wraps plumbing.ErrObjectNotFound.
+// object is the reader's error, which wraps plumbing.ErrObjectNotFound.
 func Peel(r ObjectReader, h plumbing.Hash) (plumbing.Hash, plumbing.ObjectType, error) {
 	for range maxPeel {
 		t, data, err := r.Read(h)
 		if err != nil {
-			return plumbing.ZeroHash, plumbing.InvalidObject, fmt.Errorf("reading %s: %w", h, err)
+			return plumbing.ZeroHash, plumbing.InvalidObject, err // the reader names the object
 		}
 		if t != plumbing.TagObject {
 			return h, t, nil

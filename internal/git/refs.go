@@ -26,6 +26,10 @@ var (
 	ErrQuarantined = errors.New("ref updates are forbidden inside the pre-receive quarantine")
 )
 
+// ErrRefNotFound matches the errors about a ref that does not exist
+// ([RefNotFoundError]) with errors.Is. It is go-git's sentinel.
+var ErrRefNotFound = plumbing.ErrReferenceNotFound
+
 // RefNotFoundError reports a ref that does not exist. It matches
 // plumbing.ErrReferenceNotFound with errors.Is.
 type RefNotFoundError struct {

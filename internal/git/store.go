@@ -63,9 +63,12 @@ type baseKey struct {
 	off int64
 }
 
-// errNotFound is the internal miss signal; exported paths turn it into
-// plumbing.ErrObjectNotFound.
-var errNotFound = plumbing.ErrObjectNotFound
+// ErrObjectNotFound is wrapped by the errors about a missing object. It is
+// go-git's sentinel.
+var ErrObjectNotFound = plumbing.ErrObjectNotFound
+
+// errNotFound is the internal miss signal.
+var errNotFound = ErrObjectNotFound
 
 // OpenStore opens the object database whose primary directory is primary.
 // The directories in alternates (GIT_ALTERNATE_OBJECT_DIRECTORIES, already

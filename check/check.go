@@ -1,115 +1,86 @@
 package check
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 	"github.com/agentcheck/agentcheck/signals"
 )
 
-// Verifier checks commits against their manifests and a trusted policy. The
-// policy, allowed signers and notes must come from the trusted side (the
-// range's base, the server, or files the user named), never from the commits
-// being checked.
-type Verifier struct {
-	Policy  *scope.Policy
-	Signers *provenance.AllowedSigners // nil trusts no key
-	Notes   *git.Notes                 // nil means no commit has a note
-	Objects git.ObjectReader
-	// ExtraKeys, if set, trusts further keys for a commit, e.g. the author's
-	// SSH signing keys registered on GitHub. It returns the principal.
-	ExtraKeys func(c *git.Commit, key ssh.PublicKey) (principal string, ok bool)
-	// Approvers are the keys trusted to approve findings (the approvers
-	// file of the trusted side); nil means nobody may approve. See
-	// approvals.go.
-	Approvers *provenance.AllowedSigners
-	// Workers is how many commits are checked at once; 0 means 2.
-	Workers int
-	// Progress, if set, is called with 1 each time a commit has been
-	// checked, from the worker goroutines: it must be safe for concurrent
-	// use. It is for showing progress; nothing may depend on it.
-	Progress func(n int)
+// Input is what the rules judge of one commit: its metadata, its note and
+// its changes. Nothing in it is read from a repository by this package.
+type Input struct {
+	Commit Commit
+	Note   Note
+	// Changes returns the commit's changes, sorted by path. It is called
+	// only when a rule needs them: a commit that is neither recognised as
+	// an agent's nor carries a session manifest is judged without a diff.
+	// Its error is Judge's.
+	Changes func() ([]Change, error)
 }
 
-// NewVerifier returns a verifier of the trusted side t: its policy, allowed
-// signers and approvers. Every place that runs the gate (verify, pre-receive,
-// the GitHub Action) builds its verifier here, so that all of them honour the
-// same approvals.
-func NewVerifier(t *Trust, notes *git.Notes, objects git.ObjectReader) *Verifier {
-	return &Verifier{Policy: t.Policy, Signers: t.Signers, Approvers: t.Approvers, Notes: notes, Objects: objects}
-}
+// Judge checks one commit against the trusted side t: it verifies the
+// manifests of the commit's note, compares the changes with what they
+// declare and with the policy, reads the signals of the valid sessions and
+// applies the approvals. The policy, keys and approvers must come from the
+// trusted side (the range's base, the server, or files the user named),
+// never from the commits being checked. Findings carry no line positions:
+// those are the caller's to add (package gate does).
+func Judge(t *Trust, in Input) (CommitReport, error) {
+	c := &in.Commit
+	cc := &commitCheck{t: t, c: c, hash: c.Hash.String()}
+	rep := CommitReport{Commit: cc.hash, Subject: c.Subject, Author: c.Author.Email, Sessions: []SessionSummary{}}
 
-// Verify checks commits (oldest first, as Walk returns them) and returns the
-// report. Any error while checking a commit fails the whole verification: the
-// gate never passes what it could not check.
-func (v *Verifier) Verify(ctx context.Context, commits []*git.Commit) ([]CommitReport, error) {
-	reports := make([]CommitReport, len(commits))
-	workers := v.Workers
-	if workers <= 0 {
-		workers = 2
+	if in.Note.OverLimit > 0 {
+		cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note is over the %d-byte limit and was not read", in.Note.OverLimit), "", nil, "")
 	}
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		next     int
-	)
-	for range min(workers, len(commits)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			differ := git.NewDiffer(v.Objects) // a Differ is not safe for concurrent use
-			for {
-				mu.Lock()
-				i := next
-				next++
-				stop := firstErr != nil
-				mu.Unlock()
-				if stop || i >= len(commits) {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					mu.Lock()
-					firstErr = cmpErr(firstErr, err)
-					mu.Unlock()
-					return
-				}
-				r, err := v.verifyCommit(differ, commits[i])
-				if err == nil && v.Progress != nil {
-					v.Progress(1)
-				}
-				mu.Lock()
-				if err != nil {
-					firstErr = cmpErr(firstErr, fmt.Errorf("checking commit %s: %w", commits[i].Hash, err))
-				}
-				reports[i] = r
-				mu.Unlock()
+	lines := in.Note.Lines
+	sessions, sawSession := cc.manifests(lines, &rep)
+	cc.sessions = sessions
+	agentWhy := cc.agentReason()
+	rep.Agent = len(lines) > len(cc.approvals) || agentWhy != "" // an approval alone does not make an agent commit
+
+	needsManifest := t.Policy.Require == "all" || t.Policy.Require == "agent" && rep.Agent
+	if !rep.Agent && len(sessions) == 0 {
+		if needsManifest {
+			cc.add(RuleUnattested, LevelError, "", "commit has no provenance manifest and the policy requires one on every commit", "", nil, "")
+		}
+		return cc.finish(rep), nil
+	}
+
+	var changes []Change
+	if in.Changes != nil {
+		var err error
+		if changes, err = in.Changes(); err != nil {
+			return rep, err
+		}
+	}
+	if len(sessions) == 0 {
+		if !sawSession && needsManifest {
+			why := agentWhy
+			if why == "" {
+				why = "its note holds no session manifest"
 			}
-		}()
+			cc.add(RuleUnattested, LevelError, "", "agent commit ("+why+") has no provenance manifest: nobody can tell which task it was made for or what the agent read", "", nil, "")
+		}
+		// Nothing trustworthy declares anything: every protected path counts.
+		for _, ch := range changes {
+			for _, p := range ch.Paths() {
+				cc.judgeProtected(p, ch, nil)
+			}
+		}
+		return cc.finish(rep), nil
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	return reports, nil
-}
-
-func cmpErr(first, err error) error {
-	if first != nil {
-		return first
-	}
-	return err
+	cc.judgePaths(changes, sessions)
+	cc.judgeSignals(changes, sessions)
+	return cc.finish(rep), nil
 }
 
 // sessionManifest is one valid manifest on a commit.
@@ -126,8 +97,8 @@ type sessionManifest struct {
 
 // commitCheck accumulates the findings of one commit.
 type commitCheck struct {
-	v        *Verifier
-	c        *git.Commit
+	t        *Trust
+	c        *Commit
 	hash     string
 	findings []Finding
 	// sessions are the valid session manifests, approvals the note lines
@@ -146,78 +117,6 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 		f.Session = s.label
 	}
 	cc.findings = append(cc.findings, f)
-}
-
-func (v *Verifier) verifyCommit(differ *git.Differ, c *git.Commit) (CommitReport, error) {
-	cc := &commitCheck{v: v, c: c, hash: c.Hash.String()}
-	rep := CommitReport{Commit: cc.hash, Subject: c.Subject(), Author: c.Author.Email, Sessions: []SessionSummary{}}
-
-	lines, err := v.noteLines(cc)
-	if err != nil {
-		return rep, err
-	}
-	sessions, sawSession := cc.manifests(lines, &rep)
-	cc.sessions = sessions
-	agentWhy := v.agentReason(c)
-	rep.Agent = len(lines) > len(cc.approvals) || agentWhy != "" // an approval alone does not make an agent commit
-
-	needsManifest := v.Policy.Require == "all" || v.Policy.Require == "agent" && rep.Agent
-	if !rep.Agent && len(sessions) == 0 {
-		if needsManifest {
-			cc.add(RuleUnattested, LevelError, "", "commit has no provenance manifest and the policy requires one on every commit", "", nil, "")
-		}
-		return cc.finish(rep, nil)
-	}
-
-	changes, err := differ.CommitChanges(c)
-	if err != nil {
-		return rep, err
-	}
-	if len(sessions) == 0 {
-		if !sawSession && needsManifest {
-			why := agentWhy
-			if why == "" {
-				why = "its note holds no session manifest"
-			}
-			cc.add(RuleUnattested, LevelError, "", "agent commit ("+why+") has no provenance manifest: nobody can tell which task it was made for or what the agent read", "", nil, "")
-		}
-		// Nothing trustworthy declares anything: every protected path counts.
-		for _, ch := range changes {
-			for _, p := range ch.Paths() {
-				cc.judgeProtected(p, ch, nil)
-			}
-		}
-		return cc.finish(rep, changes)
-	}
-	cc.judgePaths(changes, sessions)
-	cc.judgeSignals(changes, sessions)
-	return cc.finish(rep, changes)
-}
-
-// noteLines returns the non-empty lines of the commit's note. A note over the
-// size limit is a finding, not an error.
-func (v *Verifier) noteLines(cc *commitCheck) ([][]byte, error) {
-	if v.Notes == nil {
-		return nil, nil
-	}
-	data, err := v.Notes.Read(cc.c.Hash, git.MaxNoteSize)
-	if errors.Is(err, git.ErrNoteNotFound) {
-		return nil, nil
-	}
-	if errors.Is(err, git.ErrNoteTooLarge) {
-		cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note is over the %d-byte limit and was not read", git.MaxNoteSize), "", nil, "")
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var lines [][]byte
-	for _, l := range bytes.Split(data, []byte("\n")) {
-		if l = bytes.TrimSpace(l); len(l) > 0 {
-			lines = append(lines, l)
-		}
-	}
-	return lines, nil
 }
 
 // manifests verifies every note line, reporting the bad ones, and returns the
@@ -254,10 +153,10 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			continue
 		}
 		label := pred.Agent.Name + "/" + pred.Session.ID
-		opts := provenance.VerifyOptions{Signers: cc.v.Signers, Emails: emails, Commit: cc.hash, At: cc.c.Committer.When}
-		if cc.v.ExtraKeys != nil {
+		opts := provenance.VerifyOptions{Signers: cc.t.Signers, Emails: emails, Commit: cc.hash, At: cc.c.Committer.When}
+		if cc.t.ExtraKeys != nil {
 			c := cc.c
-			opts.ExtraKeys = func(k ssh.PublicKey) (string, bool) { return cc.v.ExtraKeys(c, k) }
+			opts.ExtraKeys = func(k ssh.PublicKey) (string, bool) { return cc.t.ExtraKeys(c, k) }
 		}
 		verified, err := provenance.VerifyEnvelope(env, opts)
 		sum := SessionSummary{Agent: pred.Agent.Name, ID: pred.Session.ID, Model: pred.Agent.Model, Task: taskExcerpt(pred), Predicate: pred}
@@ -279,7 +178,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 		}
 		sum.Valid, sum.Signer, sum.KeyID = true, verified.Principal, verified.Fingerprint
 		s := &sessionManifest{label: label, pred: pred, signer: verified.Principal, keyID: verified.Fingerprint}
-		s.tainted, s.taintWhy = signals.Tainted(pred, cc.v.Policy)
+		s.tainted, s.taintWhy = signals.Tainted(pred, cc.t.Policy)
 		sum.Tainted = s.tainted
 		s.bypass = bypassMode(pred.Session.PermissionMode)
 		s.hardScope = scope.HasHard(pred.Task.Scope)
@@ -317,15 +216,16 @@ func taskExcerpt(p *provenance.SessionPredicate) string {
 
 // agentReason says why a commit without a valid manifest is an agent
 // commit: a policy trailer or author pattern. "" means it is not one.
-func (v *Verifier) agentReason(c *git.Commit) string {
-	for _, t := range c.Trailers() {
-		for _, want := range v.Policy.Agents.Trailers {
+func (cc *commitCheck) agentReason() string {
+	c := cc.c
+	for _, t := range c.Trailers {
+		for _, want := range cc.t.Policy.Agents.Trailers {
 			if len(t) >= len(want) && strings.EqualFold(t[:len(want)], want) {
 				return fmt.Sprintf("trailer %q", strings.TrimSpace(t))
 			}
 		}
 	}
-	for _, pat := range v.Policy.Agents.Authors {
+	for _, pat := range cc.t.Policy.Agents.Authors {
 		for _, email := range []string{c.Author.Email, c.Committer.Email} {
 			if scope.MatchGlob(pat, email, true) {
 				return fmt.Sprintf("author %s matches %q", email, pat)
@@ -338,11 +238,11 @@ func (v *Verifier) agentReason(c *git.Commit) string {
 // judgePaths applies the path rules to every path the commit touches. Each
 // path is judged against the sessions that recorded it; a path no session
 // recorded is unattributed and judged against all of them.
-func (cc *commitCheck) judgePaths(changes []git.Change, sessions []*sessionManifest) {
+func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest) {
 	for _, ch := range changes {
 		for _, p := range ch.Paths() {
 			want := ch.NewBlob.String()
-			if p != ch.Path || ch.Kind == git.Deleted {
+			if p != ch.Path || ch.Kind == Deleted {
 				want = journal.ZeroBlob
 			}
 			owners, blobMatch := ownersOf(sessions, p, want)
@@ -370,11 +270,11 @@ func ownersOf(sessions []*sessionManifest, path, blob string) (owners []*session
 
 // judgeProtected reports AC004, AC007 and AC008 for one path and returns
 // whether it is protected. judges nil means no session vouches for the path.
-func (cc *commitCheck) judgeProtected(path string, ch git.Change, judges []*sessionManifest) bool {
-	matches := cc.v.Policy.Classify(path)
+func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionManifest) bool {
+	matches := cc.t.Policy.Classify(path)
 	via := ""
 	if ch.LinkTarget != "" && path == ch.Path {
-		if m := cc.v.Policy.Classify(ch.LinkTarget); len(m) > 0 {
+		if m := cc.t.Policy.Classify(ch.LinkTarget); len(m) > 0 {
 			matches = append(matches, m...)
 			via = " (a symlink to " + ch.LinkTarget + ")"
 		}
@@ -447,7 +347,7 @@ func (cc *commitCheck) judgeAttribution(path string, owners []*sessionManifest, 
 // judgeScope reports AC005 for a path outside every judging session's
 // declared scope. Sessions without any declaration set no boundary.
 func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest) {
-	if cc.v.Policy.InScopeAlways(path) {
+	if cc.t.Policy.InScopeAlways(path) {
 		return
 	}
 	bounded, hard := false, false
@@ -467,7 +367,7 @@ func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest) {
 	level, kind := LevelWarning, "soft (@mention)"
 	if hard {
 		kind = "hard (scope: directive)"
-		if cc.v.Policy.Scope.Enforce {
+		if cc.t.Policy.Scope.Enforce {
 			level = LevelError
 		}
 	}
@@ -516,20 +416,16 @@ func (cc *commitCheck) judgeBypass(sessions []*sessionManifest) {
 }
 
 // finish judges the commit's approvals and applies them to its findings,
-// adds line positions and sorts the findings deterministically. Every rule
-// must have added its findings before: an approval applies to what is found
-// here.
-func (cc *commitCheck) finish(rep CommitReport, changes []git.Change) (CommitReport, error) {
-	rep.Approvals = cc.judgeApprovals()
-	if err := addLines(cc.v.Objects, cc.findings, changes); err != nil {
-		return rep, err
-	}
+// and sorts the findings deterministically. Every rule must have added its
+// findings before: an approval applies to what is found here.
+func (cc *commitCheck) finish(rep CommitReport) CommitReport {
+	rep.Approvals = cc.judgeApprovals(&rep)
 	sortFindings(cc.findings)
 	rep.Findings = cc.findings
 	if rep.Findings == nil {
 		rep.Findings = []Finding{}
 	}
-	return rep, nil
+	return rep
 }
 
 func sortFindings(fs []Finding) {
@@ -551,7 +447,7 @@ func sortFindings(fs []Finding) {
 // judgeSignals reports the signals (AC010, AC011, AC012) of the commit's
 // valid sessions: behaviours a reviewer must look at, sometimes legitimate,
 // so warnings.
-func (cc *commitCheck) judgeSignals(changes []git.Change, sessions []*sessionManifest) {
+func (cc *commitCheck) judgeSignals(changes []Change, sessions []*sessionManifest) {
 	var changed []string
 	for _, ch := range changes {
 		changed = append(changed, ch.Paths()...)
@@ -560,7 +456,7 @@ func (cc *commitCheck) judgeSignals(changes []git.Change, sessions []*sessionMan
 	for i, s := range sessions {
 		valid[i] = signals.Session{Label: s.label, Predicate: s.pred}
 	}
-	for _, sig := range signals.Find(changed, valid, cc.v.Policy.Taint.TrustedMCP) {
+	for _, sig := range signals.Find(changed, valid, cc.t.Policy.Taint.TrustedMCP) {
 		cc.add(sig.Rule, LevelWarning, sig.Path, sig.Message, "", nil, "")
 		cc.findings[len(cc.findings)-1].Session = sig.Session
 	}
