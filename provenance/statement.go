@@ -35,7 +35,10 @@ type Subject struct {
 	Digest map[string]string `json:"digest"`
 }
 
-// SessionPredicate is the predicate of a session manifest (DESIGN §4).
+// SessionPredicate is the predicate of a session manifest: what one agent
+// session did towards a commit — the task the human gave it and the scope
+// declared there, what it read and ran, and the content it left in each
+// changed file.
 type SessionPredicate struct {
 	Agent   AgentInfo         `json:"agent"`
 	Session SessionInfo       `json:"session"`

@@ -94,7 +94,7 @@ package report
 //
 // # Suppressions
 //
-// A finding that a maintainer approved (agentcheck approve; DESIGN §6) has
+// A finding that a maintainer approved (agentcheck approve) has
 // level note and one entry in result.suppressions:
 //
 //	kind            "external": the approval lives in the commit's git note,

@@ -1,6 +1,7 @@
 // Package hookcmd is the recording hook, "agentcheck hook --agent NAME": it
 // reads one event of a coding agent's hook system on stdin, normalizes it
-// into journal events and appends them to the session journal (DESIGN §3).
+// into journal events and appends them to the session journal, the record
+// a manifest is later built from.
 //
 // The hook runs on every tool call of the agent, so its start-up is most of
 // its cost. This package imports agents, scope and provenance/journal and
