@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/agentcheck/agentcheck/check"
@@ -29,7 +27,7 @@ func addLines(r git.ObjectReader, findings []check.Finding, changes []git.Change
 	for i := range findings {
 		p := findings[i].Path
 		ch, ok := byPath[p]
-		if !ok || ch.Kind == git.Deleted || !ch.NewMode.IsFile() || ch.NewMode == filemode.Symlink {
+		if !ok || !ch.NewIsFile() {
 			continue
 		}
 		line, done := lines[p]
@@ -75,7 +73,7 @@ func changedLine(r git.ObjectReader, ch git.Change) (int, error) {
 // the end); when nothing changed (a change of mode), 1.
 func firstChangedLine(oldText, newText string) int {
 	line, removedAt := 1, 0
-	for _, d := range diff.Do(oldText, newText) {
+	for _, d := range lineDiff(oldText, newText) {
 		switch d.Type {
 		case diffmatchpatch.DiffInsert:
 			return line
@@ -93,6 +91,17 @@ func firstChangedLine(oldText, newText string) int {
 	return max(min(removedAt, countLines(newText)), 1)
 }
 
+// lineDiff diffs two texts line by line, as git does: each line is one
+// unit, never split. The diff gets all the time it needs: a deadline would
+// make the lines reported depend on the machine's load (the files diffed
+// are bounded by maxDiffBytes instead).
+func lineDiff(oldText, newText string) []diffmatchpatch.Diff {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = time.Hour
+	a, b, lines := dmp.DiffLinesToRunes(oldText, newText)
+	return dmp.DiffCharsToLines(dmp.DiffMainRunes(a, b, false), lines)
+}
+
 // countLines counts the lines of text, the last one with or without its
 // newline.
 func countLines(text string) int {
@@ -103,12 +112,12 @@ func countLines(text string) int {
 	return n
 }
 
-func readBlob(r git.ObjectReader, h plumbing.Hash) ([]byte, error) {
+func readBlob(r git.ObjectReader, h git.Hash) ([]byte, error) {
 	t, data, err := r.Read(h)
 	if err != nil {
 		return nil, fmt.Errorf("reading blob %s: %w", h, err)
 	}
-	if t != plumbing.BlobObject {
+	if t != git.BlobObject {
 		return nil, fmt.Errorf("object %s is a %s, not a blob", h, t)
 	}
 	return data, nil

@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
@@ -37,7 +35,7 @@ type Decision struct {
 	Refusals []Refusal
 	// NotesTip is the notes commit manifests were read from: the new tip of
 	// refs/notes/agentcheck when the push updates it, else the server's.
-	NotesTip plumbing.Hash
+	NotesTip git.Hash
 }
 
 // Group is a set of updated refs checked against the same trusted side.
@@ -46,7 +44,7 @@ type Group struct {
 	Refs []string
 	// Base is the commit the trusted files not given as server files were
 	// read from; zero when there was none.
-	Base plumbing.Hash
+	Base git.Hash
 	// BaseFrom says what Base is: "the tip of refs/heads/main before the
 	// push" or "the default branch before the push".
 	BaseFrom string
@@ -60,7 +58,7 @@ type Group struct {
 	// these refs; nil when the group was not checked.
 	Report *check.Report
 
-	tips []plumbing.Hash // the new tips of Refs, peeled to commits
+	tips []git.Hash // the new tips of Refs, peeled to commits
 }
 
 // Refusal is a ref update refused outright, not because of a commit.
@@ -146,7 +144,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 			continue
 		}
 		if u.Deleted() {
-			d.NotesTip = plumbing.ZeroHash
+			d.NotesTip = git.ZeroHash
 			d.Refusals = append(d.Refusals, Refusal{Ref: u.Ref,
 				Reason: "deleting " + u.Ref + " would drop every provenance manifest on the server",
 				Hint:   "notes are an append-only record; remove a bad manifest by rewriting the commit, not the notes"})
@@ -164,8 +162,8 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 		}
 	}
 
-	g := &pushCheck{repo: repo, refs: refs, opts: opts, trust: map[plumbing.Hash]*check.Trust{}}
-	groups := map[plumbing.Hash]*Group{}
+	g := &pushCheck{repo: repo, refs: refs, opts: opts, trust: map[git.Hash]*check.Trust{}}
+	groups := map[git.Hash]*Group{}
 	for _, u := range updates {
 		if u.Deleted() || strings.HasPrefix(u.Ref, "refs/notes/") {
 			continue
@@ -182,7 +180,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 			return nil, err
 		}
 		if opts.PolicyFile != "" && opts.SignersFile != "" && opts.ApproversFile != "" {
-			base, from = plumbing.ZeroHash, ""
+			base, from = git.ZeroHash, ""
 		}
 		grp := groups[base]
 		if grp == nil {
@@ -198,7 +196,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 		grp.tips = append(grp.tips, tip)
 	}
 
-	var include []plumbing.Hash
+	var include []git.Hash
 	for _, grp := range d.Groups {
 		if opts.Platform.Merge != "" && grp.Trust.Policy.Server.PlatformMerges == scope.MergesAccept {
 			grp.PlatformMerge = true
@@ -235,43 +233,43 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 // pushCheck holds what Check has read about the repository.
 type pushCheck struct {
 	repo  *git.Repo
-	refs  map[string]plumbing.Hash // before the push
+	refs  map[string]git.Hash // before the push
 	opts  Options
-	trust map[plumbing.Hash]*check.Trust
+	trust map[git.Hash]*check.Trust
 }
 
 // base returns the commit the trusted files of ref are read from: its tip
 // before the push, else the default branch's. Both are refs of the
 // repository as it was before the push: git updates none while the hook
 // runs, and the pushed objects are not reachable from them.
-func (g *pushCheck) base(ref string) (plumbing.Hash, string, error) {
+func (g *pushCheck) base(ref string) (git.Hash, string, error) {
 	if h, ok := g.refs[ref]; ok {
 		c, ok, err := peelToCommit(g.repo.Objects, h)
 		if err != nil {
-			return plumbing.ZeroHash, "", fmt.Errorf("reading the tip of %s before the push: %w", ref, err)
+			return git.ZeroHash, "", fmt.Errorf("reading the tip of %s before the push: %w", ref, err)
 		}
 		if ok {
 			return c, "the tip of " + ref + " before the push", nil
 		}
 	}
 	head, err := g.repo.Ref("HEAD")
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return plumbing.ZeroHash, "", nil // an empty repository: its default branch is unborn
+	if errors.Is(err, git.ErrRefNotFound) {
+		return git.ZeroHash, "", nil // an empty repository: its default branch is unborn
 	}
 	if err != nil {
-		return plumbing.ZeroHash, "", fmt.Errorf("reading the default branch: %w", err)
+		return git.ZeroHash, "", fmt.Errorf("reading the default branch: %w", err)
 	}
 	c, ok, err := peelToCommit(g.repo.Objects, head)
 	if err != nil {
-		return plumbing.ZeroHash, "", fmt.Errorf("reading the default branch: %w", err)
+		return git.ZeroHash, "", fmt.Errorf("reading the default branch: %w", err)
 	}
 	if !ok {
-		return plumbing.ZeroHash, "", nil
+		return git.ZeroHash, "", nil
 	}
 	return c, "the default branch before the push", nil
 }
 
-func (g *pushCheck) loadTrust(base plumbing.Hash) (*check.Trust, error) {
+func (g *pushCheck) loadTrust(base git.Hash) (*check.Trust, error) {
 	if t, ok := g.trust[base]; ok {
 		return t, nil
 	}
@@ -286,9 +284,9 @@ func (g *pushCheck) loadTrust(base plumbing.Hash) (*check.Trust, error) {
 }
 
 // excludes returns the distinct values of every ref before the push.
-func (g *pushCheck) excludes() []plumbing.Hash {
-	seen := make(map[plumbing.Hash]bool, len(g.refs))
-	out := make([]plumbing.Hash, 0, len(g.refs))
+func (g *pushCheck) excludes() []git.Hash {
+	seen := make(map[git.Hash]bool, len(g.refs))
+	out := make([]git.Hash, 0, len(g.refs))
 	for _, h := range g.refs {
 		if !seen[h] {
 			seen[h] = true
@@ -299,7 +297,7 @@ func (g *pushCheck) excludes() []plumbing.Hash {
 	return out
 }
 
-func describeBase(base plumbing.Hash, from string) string {
+func describeBase(base git.Hash, from string) string {
 	if base.IsZero() {
 		return "the server's files or the built-in defaults"
 	}
@@ -309,13 +307,13 @@ func describeBase(base plumbing.Hash, from string) string {
 // reachable returns the commits of the list (oldest first, as Walk returns
 // them) that are reachable from tips through commits of the list, keeping
 // the order.
-func reachable(commits []*git.Commit, tips []plumbing.Hash) []*git.Commit {
-	index := make(map[plumbing.Hash]int, len(commits))
+func reachable(commits []*git.Commit, tips []git.Hash) []*git.Commit {
+	index := make(map[git.Hash]int, len(commits))
 	for i, c := range commits {
 		index[c.Hash] = i
 	}
 	mark := make([]bool, len(commits))
-	stack := append([]plumbing.Hash(nil), tips...)
+	stack := append([]git.Hash(nil), tips...)
 	for len(stack) > 0 {
 		h := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -337,10 +335,10 @@ func reachable(commits []*git.Commit, tips []plumbing.Hash) []*git.Commit {
 
 // peelToCommit follows annotated tags from h to the commit they tag; ok is
 // false when they end at a tree or a blob.
-func peelToCommit(r git.ObjectReader, h plumbing.Hash) (plumbing.Hash, bool, error) {
+func peelToCommit(r git.ObjectReader, h git.Hash) (git.Hash, bool, error) {
 	h, t, err := git.Peel(r, h)
 	if err != nil {
-		return plumbing.ZeroHash, false, err
+		return git.ZeroHash, false, err
 	}
-	return h, t == plumbing.CommitObject, nil
+	return h, t == git.CommitObject, nil
 }

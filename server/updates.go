@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/agentcheck/agentcheck/internal/git"
 )
 
@@ -18,9 +16,9 @@ import (
 // the push moves it between.
 type Update struct {
 	// Old is the ref's value before the push; zero when the push creates it.
-	Old plumbing.Hash
+	Old git.Hash
 	// New is the value the push gives the ref; zero when the push deletes it.
-	New plumbing.Hash
+	New git.Hash
 	// Ref is the full ref name, e.g. refs/heads/main.
 	Ref string
 }
@@ -128,8 +126,8 @@ func parseLine(line []byte) (Update, error) {
 
 // parseID parses an object id of 40 or 64 hex digits; an all-zero id of
 // either length is the zero hash.
-func parseID(b []byte) (plumbing.Hash, error) {
-	var h plumbing.Hash
+func parseID(b []byte) (git.Hash, error) {
+	var h git.Hash
 	if len(b) != 40 && len(b) != 64 {
 		return h, fmt.Errorf("%w: object id of %d characters (want 40 or 64 hex digits)", ErrMalformedInput, len(b))
 	}

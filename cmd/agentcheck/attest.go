@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
@@ -121,12 +119,12 @@ func resolveCommit(repo *git.Repo, rev string) (*git.Commit, error) {
 	return readCommit(repo.Objects, rng.Include[0])
 }
 
-func readCommit(r git.ObjectReader, h plumbing.Hash) (*git.Commit, error) {
+func readCommit(r git.ObjectReader, h git.Hash) (*git.Commit, error) {
 	t, data, err := r.Read(h)
 	if err != nil {
 		return nil, fmt.Errorf("reading commit %s: %w", h, err)
 	}
-	if t != plumbing.CommitObject {
+	if t != git.CommitObject {
 		return nil, fmt.Errorf("%s is a %s, not a commit", h, t)
 	}
 	return git.ParseCommit(h, data)

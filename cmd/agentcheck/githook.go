@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
@@ -241,7 +239,7 @@ func (h *gitHook) postRewrite(ctx context.Context, args []string) error {
 		if len(f) < 2 {
 			continue
 		}
-		oldH, newH := plumbing.NewHash(f[0]), plumbing.NewHash(f[1])
+		oldH, newH := hookHash(f[0]), hookHash(f[1])
 		if oldH.IsZero() || newH.IsZero() || oldH == newH {
 			continue
 		}
@@ -275,7 +273,7 @@ func (h *gitHook) postRewrite(ctx context.Context, args []string) error {
 		if len(news[n]) == 0 {
 			continue
 		}
-		commit, err := readCommit(repo.Objects, plumbing.NewHash(n))
+		commit, err := readCommit(repo.Objects, hookHash(n))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -351,7 +349,7 @@ func (h *gitHook) referenceTransaction(ctx context.Context, args []string) error
 	}
 	defer repo.Close()
 	for _, u := range updates {
-		oldH, newH, ref := plumbing.NewHash(u[0]), plumbing.NewHash(u[1]), u[2]
+		oldH, newH, ref := hookHash(u[0]), hookHash(u[1]), u[2]
 		switch {
 		case state == "prepared" && ref == provenance.NotesRef:
 			// Without an expected old value git passes zeros: the ref's
@@ -453,10 +451,10 @@ func (h *gitHook) prePush(ctx context.Context, args []string) error {
 	}
 	failed, untrusted, annotated, checked := false, false, false, 0
 	for _, u := range updates {
-		local := plumbing.NewHash(u.local)
+		local := hookHash(u.local)
 		exclude := slices.Clone(tracking)
-		base := plumbing.ZeroHash
-		if r := plumbing.NewHash(u.remote); !r.IsZero() {
+		base := git.ZeroHash
+		if r := hookHash(u.remote); !r.IsZero() {
 			if ok, _ := repo.Objects.Has(r); ok {
 				exclude = append(exclude, r)
 				base = r
@@ -470,7 +468,7 @@ func (h *gitHook) prePush(ctx context.Context, args []string) error {
 				base = r
 			}
 		}
-		rng := &git.Range{Include: []plumbing.Hash{local}, Exclude: exclude, Base: base, Spec: u.localRef + " -> " + u.remoteRef}
+		rng := &git.Range{Include: []git.Hash{local}, Exclude: exclude, Base: base, Spec: u.localRef + " -> " + u.remoteRef}
 		res, err := gate.CheckRange(ctx, repo, rng, gate.Options{})
 		var ih *git.IncompleteHistoryError
 		if errors.As(err, &ih) {
@@ -529,19 +527,19 @@ func (h *gitHook) blocked(err error) error {
 
 // remoteTips returns the tips of the remote's remote-tracking branches:
 // what it is known to have.
-func remoteTips(repo *git.Repo, remote string) []plumbing.Hash {
+func remoteTips(repo *git.Repo, remote string) []git.Hash {
 	refs, err := repo.Refs()
 	if err != nil {
 		return nil
 	}
-	var out []plumbing.Hash
+	var out []git.Hash
 	prefix := "refs/remotes/" + remote + "/"
 	for name, h := range refs {
 		if strings.HasPrefix(name, prefix) {
 			out = append(out, h)
 		}
 	}
-	slices.SortFunc(out, func(a, b plumbing.Hash) int { return strings.Compare(a.String(), b.String()) })
+	slices.SortFunc(out, func(a, b git.Hash) int { return strings.Compare(a.String(), b.String()) })
 	return out
 }
 
@@ -584,4 +582,11 @@ func remoteRefName(remote string) string {
 		}
 	}
 	return "url-" + strings.Trim(string(b), "-")
+}
+
+// hookHash parses an object id of a git hook's input; anything else is the
+// zero id, which the hooks skip.
+func hookHash(s string) git.Hash {
+	h, _ := git.ParseHash(s)
+	return h
 }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/google/go-github/v62/github"
 
 	"github.com/agentcheck/agentcheck/action"
@@ -124,7 +123,7 @@ func (g *githubGate) warnf(format string, args ...any) {
 func (g *githubGate) check(ctx context.Context, trust trustFlags) (*check.Report, error) {
 	if g.ev.Deleted {
 		t := &check.Trust{PolicySource: "none (nothing to check)"}
-		return check.NewReport(g.ev.Ref+" deleted", plumbing.ZeroHash, t, nil), nil
+		return check.NewReport(g.ev.Ref+" deleted", git.ZeroHash, t, nil), nil
 	}
 	var keys *action.GitHubKeys
 	checked, err := checkRange(ctx, g.inv, []string{g.ev.Range()}, trust, rangeOptions{

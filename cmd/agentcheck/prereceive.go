@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/server"
 )
@@ -205,7 +203,7 @@ func gateHint(err error) string {
 	if errors.As(err, &ih) && ih.Shallow {
 		return "the push cuts the history of its commits (a shallow push): push from a complete clone (git fetch --unshallow)"
 	}
-	if errors.Is(err, git.ErrIncompleteHistory) || errors.Is(err, plumbing.ErrObjectNotFound) {
+	if errors.Is(err, git.ErrIncompleteHistory) || errors.Is(err, git.ErrObjectNotFound) {
 		return "the repository lacks objects the check needs: run git fsck on the server"
 	}
 	return "the gate fails closed: fix what the error names (the server's agentcheck configuration, or the policy or keys it reads), or run the hook with --mode warn meanwhile"

@@ -71,6 +71,12 @@ type Change struct {
 	LinkTarget string
 }
 
+// NewIsFile reports whether the new side is a regular file: not deleted, a
+// symlink or a submodule.
+func (c Change) NewIsFile() bool {
+	return c.NewMode == filemode.Regular || c.NewMode == filemode.Executable
+}
+
 // Paths returns the paths the change touches: both paths of a rename, else
 // Path alone.
 func (c Change) Paths() []string {

@@ -10,6 +10,17 @@ type Hash = plumbing.Hash
 // ZeroHash is the zero object id: "no object" in refs, diffs and ref updates.
 var ZeroHash Hash
 
+// ObjectType is the type of a git object; go-git's, as Hash is.
+type ObjectType = plumbing.ObjectType
+
+// The types of git objects.
+const (
+	CommitObject = plumbing.CommitObject
+	TreeObject   = plumbing.TreeObject
+	BlobObject   = plumbing.BlobObject
+	TagObject    = plumbing.TagObject
+)
+
 // ParseHash parses an object id written as 40 hex digits of either case, as
 // git reads ids from refs, the shallow file, notes trees and hook input.
 func ParseHash(s string) (Hash, bool) {

@@ -128,13 +128,11 @@ func notesTree(s *Store, notesCommit plumbing.Hash) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("reading notes commit %s: %w", notesCommit, err)
 	}
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	hex, ok := bytes.CutPrefix(line, []byte("tree "))
-	tree, valid := ParseHash(string(hex))
-	if !ok || !valid {
-		return plumbing.ZeroHash, fmt.Errorf("reading notes commit %s: no tree line", notesCommit)
+	c, err := ParseCommit(notesCommit, data)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("reading notes commit %s: %w", notesCommit, err)
 	}
-	return tree, nil
+	return c.Tree, nil
 }
 
 // index loads the whole index of a Notes from OpenNotes.
