@@ -19,23 +19,38 @@ type Config struct {
 }
 
 // ReadConfig reads the configuration of the repository whose common and git
-// directories are given. Missing files read as empty; a file that does not
-// parse is an error.
+// directories are given: the common directory's config and, when it sets
+// extensions.worktreeConfig, the worktree's config.worktree, as git does.
+// Missing files read as empty; a file that does not parse is an error.
 func ReadConfig(commonDir, gitDir string) (*Config, error) {
 	cfg := formatcfg.New()
-	for _, p := range []string{filepath.Join(commonDir, "config"), filepath.Join(gitDir, "config.worktree")} {
-		b, err := os.ReadFile(p)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", p, err)
-		}
-		if err := formatcfg.NewDecoder(bytes.NewReader(b)).Decode(cfg); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", p, err)
-		}
+	if err := readConfigFile(cfg, filepath.Join(commonDir, "config")); err != nil {
+		return nil, err
 	}
-	return &Config{sections: cfg.Sections}, nil
+	c := &Config{sections: cfg.Sections}
+	if isTrue(c.Get("extensions", "", "worktreeconfig")) {
+		if err := readConfigFile(cfg, filepath.Join(gitDir, "config.worktree")); err != nil {
+			return nil, err
+		}
+		c.sections = cfg.Sections
+	}
+	return c, nil
+}
+
+// readConfigFile decodes the config file at path into cfg; a missing file
+// adds nothing.
+func readConfigFile(cfg *formatcfg.Config, path string) error {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	if err := formatcfg.NewDecoder(bytes.NewReader(b)).Decode(cfg); err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	return nil
 }
 
 // Get returns the last value of section.subsection.key ("" for a key of the

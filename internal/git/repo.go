@@ -76,23 +76,20 @@ func Find(dir string, getenv func(string) string) (Location, *Config, error) {
 	var loc Location
 	workTree := ""
 	if gd := getenv("GIT_DIR"); gd != "" {
+		var ok bool
 		loc.GitDir = absUnder(dir, gd)
-		if !isGitDir(loc.GitDir, getenv) {
+		if loc.CommonDir, ok = isGitDir(loc.GitDir, getenv); !ok {
 			return Location{}, nil, fmt.Errorf("opening repository: GIT_DIR=%s: %w", gd, ErrNotRepository)
 		}
 		workTree = dir // as git: with GIT_DIR and no other say, the current directory
 	} else {
-		loc.GitDir, workTree, err = discover(dir, getenv)
+		loc.GitDir, loc.CommonDir, workTree, err = discover(dir, getenv)
 		if err != nil {
 			return Location{}, nil, err
 		}
 	}
-
-	loc.CommonDir = loc.GitDir
 	if cd := getenv("GIT_COMMON_DIR"); cd != "" {
 		loc.CommonDir = absUnder(dir, cd)
-	} else if cd, ok := readCommonDir(loc.GitDir); ok {
-		loc.CommonDir = cd
 	}
 
 	cfg, err := ReadConfig(loc.CommonDir, loc.GitDir)
@@ -198,7 +195,7 @@ func readCommonDir(gitDir string) (string, bool) {
 // ("gitdir: PATH", as in linked worktrees and submodules) or a bare
 // repository, as git's setup.c does. A directory named in
 // GIT_CEILING_DIRECTORIES is not entered: the walk stops below it.
-func discover(dir string, getenv func(string) string) (gitDir, workTree string, err error) {
+func discover(dir string, getenv func(string) string) (gitDir, commonDir, workTree string, err error) {
 	ceilings := map[string]bool{}
 	for _, c := range filepath.SplitList(getenv("GIT_CEILING_DIRECTORIES")) {
 		if c != "" && filepath.IsAbs(c) {
@@ -208,26 +205,29 @@ func discover(dir string, getenv func(string) string) (gitDir, workTree string, 
 	for d := dir; ; {
 		dotgit := filepath.Join(d, ".git")
 		if fi, err := os.Stat(dotgit); err == nil {
-			if fi.IsDir() && isGitDir(dotgit, getenv) {
-				return dotgit, d, nil
+			if fi.IsDir() {
+				if common, ok := isGitDir(dotgit, getenv); ok {
+					return dotgit, common, d, nil
+				}
 			}
 			if fi.Mode().IsRegular() {
 				gd, err := readGitFile(dotgit)
 				if err != nil {
-					return "", "", err
+					return "", "", "", err
 				}
-				if !isGitDir(gd, getenv) {
-					return "", "", fmt.Errorf("opening repository: %s points to %s: %w", dotgit, gd, ErrNotRepository)
+				common, ok := isGitDir(gd, getenv)
+				if !ok {
+					return "", "", "", fmt.Errorf("opening repository: %s points to %s: %w", dotgit, gd, ErrNotRepository)
 				}
-				return gd, d, nil
+				return gd, common, d, nil
 			}
 		}
-		if isGitDir(d, getenv) {
-			return d, "", nil
+		if common, ok := isGitDir(d, getenv); ok {
+			return d, common, "", nil
 		}
 		parent := filepath.Dir(d)
 		if parent == d || ceilings[parent] {
-			return "", "", fmt.Errorf("opening repository at %s: %w (or any of the parent directories)", dir, ErrNotRepository)
+			return "", "", "", fmt.Errorf("opening repository at %s: %w (or any of the parent directories)", dir, ErrNotRepository)
 		}
 		d = parent
 	}
@@ -248,10 +248,11 @@ func readGitFile(path string) (string, error) {
 }
 
 // isGitDir is git's is_git_directory: a HEAD, and objects and refs
-// directories (in the common directory, for a linked worktree).
-func isGitDir(d string, getenv func(string) string) bool {
+// directories in the common directory, which it returns: d itself, or the
+// directory its commondir file names (a linked worktree's).
+func isGitDir(d string, getenv func(string) string) (commonDir string, ok bool) {
 	if fi, err := os.Lstat(filepath.Join(d, "HEAD")); err != nil || fi.IsDir() {
-		return false
+		return "", false
 	}
 	common := d
 	if cd, ok := readCommonDir(d); ok {
@@ -259,11 +260,11 @@ func isGitDir(d string, getenv func(string) string) bool {
 	}
 	if getenv("GIT_OBJECT_DIRECTORY") == "" {
 		if fi, err := os.Stat(filepath.Join(common, "objects")); err != nil || !fi.IsDir() {
-			return false
+			return "", false
 		}
 	}
 	fi, err := os.Stat(filepath.Join(common, "refs"))
-	return err == nil && fi.IsDir()
+	return common, err == nil && fi.IsDir()
 }
 
 func isTrue(v string) bool {
