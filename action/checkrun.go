@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-github/v62/github"
 
 	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/scope"
 )
 
 // CheckRunName is the name of the check run the gate creates; make it a
@@ -125,7 +126,7 @@ func Annotations(r *check.Report) []Annotation {
 			a := Annotation{Path: f.Path, StartLine: max(f.Line, 1), level: f.Level}
 			msg := f.Message
 			if f.Path == "" {
-				a.Path = check.PolicyFile
+				a.Path = scope.PolicyFile
 				msg += fmt.Sprintf(" (This finding concerns commit %s as a whole; it is shown at the policy file.)", commit)
 			}
 			switch {

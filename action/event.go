@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // Supported event names (GITHUB_EVENT_NAME).
@@ -267,25 +269,11 @@ func checkSHA(field, s string) error {
 	return nil
 }
 
-// validBranch reports whether name is a safe branch or ref name: what git
-// check-ref-format accepts, and nothing a shell or git could read as an
-// option or a pattern.
+// validBranch reports whether name is a safe branch or ref name: one git
+// check-ref-format accepts (git.ValidRefName), no longer than 255 bytes, and
+// nothing a shell or git could read as an option.
 func validBranch(name string) bool {
-	if name == "" || len(name) > 255 || strings.HasPrefix(name, "-") || strings.HasPrefix(name, "/") ||
-		strings.HasSuffix(name, "/") || strings.HasSuffix(name, ".lock") || strings.HasSuffix(name, ".") ||
-		strings.Contains(name, "..") || strings.Contains(name, "@{") || strings.Contains(name, "//") || name == "@" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c == 0x7f || strings.IndexByte("~^:?*[\\", c) >= 0 {
-			return false
-		}
-		if c == '.' && (i == 0 || name[i-1] == '/') {
-			return false
-		}
-	}
-	return true
+	return len(name) <= 255 && !strings.HasPrefix(name, "-") && git.ValidRefName(name)
 }
 
 func truncate(s string, n int) string {

@@ -53,7 +53,7 @@ type GitHubKeys struct {
 	order    []string                   // keys of errs, in the order they failed
 }
 
-// Trust returns the function check.Verifier.ExtraKeys wants: the principal
+// Trust returns the function check.Trust.ExtraKeys wants: the principal
 // (the commit's author email) if key is one of the author's GitHub signing
 // keys. ctx bounds the API requests it makes.
 func (g *GitHubKeys) Trust(ctx context.Context) func(c *check.Commit, key ssh.PublicKey) (string, bool) {

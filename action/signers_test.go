@@ -38,7 +38,7 @@ func keysClient(t *testing.T, vars map[string]string, keys map[string][]string) 
 }
 
 func commitBy(sha, email string) *check.Commit {
-	return &check.Commit{Hash: plumbing.NewHash(sha), Author: check.Signature{Email: email}, Committer: check.Signature{Email: "noreply@github.com"}}
+	return &check.Commit{Hash: plumbing.NewHash(sha), Author: check.Person{Email: email}, Committer: check.Person{Email: "noreply@github.com"}}
 }
 
 // TestGitHubKeys: a key the commit author registered on GitHub as a

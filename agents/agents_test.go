@@ -55,6 +55,11 @@ func newTestRepo(t testing.TB) string {
 		}
 	}
 	write(".git/HEAD", "ref: refs/heads/main\n")
+	for _, d := range []string{".git/objects", ".git/refs"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for rel, content := range workTree {
 		write(rel, content)
 	}

@@ -3,14 +3,13 @@ package agents
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
+
+	gitrepo "github.com/agentcheck/agentcheck/internal/git"
 )
 
-// Repo is the git repository a hook runs in, found by reading .git files
-// the way git does, without running git: the hook runs on every tool call
-// and must start fast.
+// Repo is the git repository a hook runs in, found as git finds it, without
+// running git: the hook runs on every tool call and must start fast.
 type Repo struct {
 	// Root is the top of the work tree with symlinks resolved.
 	Root string
@@ -27,11 +26,10 @@ type Repo struct {
 var ErrNoRepo = errors.New("not inside a git work tree")
 
 // FindRepo finds the repository whose work tree contains dir, an absolute
-// directory. Like git, it honours GIT_DIR, GIT_WORK_TREE and GIT_COMMON_DIR
-// when getenv returns them (an agent may run with them set), and otherwise
-// walks up from dir to the first .git: a directory, or a file
-// "gitdir: PATH" (linked worktrees, submodules) whose git directory may
-// name its common directory in a "commondir" file.
+// directory, as git does (see [gitrepo.Find]): GIT_DIR, GIT_WORK_TREE,
+// GIT_COMMON_DIR and GIT_CEILING_DIRECTORIES are honoured when getenv
+// returns them (an agent may run with them set), and .git files of linked
+// worktrees and submodules are followed.
 func FindRepo(dir string, getenv func(string) string) (Repo, error) {
 	repo, _, err := findRepo(dir, getenv)
 	return repo, err
@@ -40,79 +38,18 @@ func FindRepo(dir string, getenv func(string) string) (Repo, error) {
 // findRepo is FindRepo that also returns the work tree's top as found,
 // before symlinks are resolved: payload paths may spell it either way.
 func findRepo(dir string, getenv func(string) string) (repo Repo, lexical string, err error) {
-	if gitDir := getenv("GIT_DIR"); gitDir != "" {
-		repo.GitDir = absUnder(dir, gitDir)
-		lexical = dir // git: with GIT_DIR and no GIT_WORK_TREE, the cwd is the top
-		if wt := getenv("GIT_WORK_TREE"); wt != "" {
-			lexical = absUnder(dir, wt)
-		}
-	} else {
-		for d := dir; ; {
-			gitDir, err := dotGit(d)
-			if err != nil {
-				return Repo{}, "", err
-			}
-			if gitDir != "" {
-				repo.GitDir, lexical = gitDir, d
-				break
-			}
-			parent := filepath.Dir(d)
-			if parent == d {
-				return Repo{}, "", fmt.Errorf("finding repository from %s: %w", dir, ErrNoRepo)
-			}
-			d = parent
-		}
+	loc, _, err := gitrepo.Find(dir, getenv)
+	if err != nil {
+		return Repo{}, "", fmt.Errorf("finding repository from %s: %w (%w)", dir, ErrNoRepo, err)
 	}
-	repo.CommonDir = commonDir(repo.GitDir, getenv("GIT_COMMON_DIR"), dir)
-	repo.Root = lexical
-	if real, err := filepath.EvalSymlinks(lexical); err == nil {
+	if loc.WorkTree == "" {
+		return Repo{}, "", fmt.Errorf("finding repository from %s: %w (%s has none)", dir, ErrNoRepo, loc.GitDir)
+	}
+	repo = Repo{Root: loc.WorkTree, GitDir: loc.GitDir, CommonDir: loc.CommonDir}
+	if real, err := filepath.EvalSymlinks(loc.WorkTree); err == nil {
 		repo.Root = real
 	}
-	return repo, lexical, nil
-}
-
-// dotGit returns the git directory named by d/.git, or "" if d has none.
-func dotGit(d string) (string, error) {
-	p := filepath.Join(d, ".git")
-	fi, err := os.Stat(p)
-	switch {
-	case err != nil:
-		return "", nil // absent, unreadable or not a directory: keep walking
-	case fi.IsDir():
-		if _, err := os.Stat(filepath.Join(p, "HEAD")); err != nil {
-			return "", nil // a stray .git directory is not a repository
-		}
-		return p, nil
-	case fi.Mode().IsRegular():
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return "", fmt.Errorf("reading %s: %w", p, err)
-		}
-		line, _, _ := strings.Cut(string(b), "\n")
-		target, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
-		if !ok || strings.TrimSpace(target) == "" {
-			return "", fmt.Errorf("reading %s: not a gitdir file", p)
-		}
-		return absUnder(d, strings.TrimSpace(target)), nil
-	}
-	return "", nil
-}
-
-// commonDir returns the common git directory of gitDir: GIT_COMMON_DIR if
-// set, else the directory its "commondir" file names, else gitDir itself.
-func commonDir(gitDir, env, cwd string) string {
-	if env != "" {
-		return absUnder(cwd, env)
-	}
-	b, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
-	if err != nil {
-		return gitDir
-	}
-	c := strings.TrimSpace(string(b))
-	if c == "" {
-		return gitDir
-	}
-	return absUnder(gitDir, c)
+	return repo, loc.WorkTree, nil
 }
 
 // absUnder resolves p against base unless it is absolute.

@@ -45,10 +45,18 @@ func realTempDir(t *testing.T) string {
 
 func noEnv(string) string { return "" }
 
+// writeGitDir makes gitDir a git directory as git recognises one: a HEAD,
+// and objects and refs directories.
+func writeGitDir(t *testing.T, gitDir, head string) {
+	t.Helper()
+	writeFile(t, filepath.Join(gitDir, "HEAD"), head)
+	mkdirs(t, filepath.Join(gitDir, "objects"), filepath.Join(gitDir, "refs"))
+}
+
 func TestFindRepo(t *testing.T) {
 	tmp := realTempDir(t)
 	main := filepath.Join(tmp, "main")
-	writeFile(t, filepath.Join(main, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeGitDir(t, filepath.Join(main, ".git"), "ref: refs/heads/main\n")
 	mkdirs(t, filepath.Join(main, "a", "b"))
 
 	// A linked worktree: .git is a file naming .git/worktrees/wt, whose
@@ -63,7 +71,7 @@ func TestFindRepo(t *testing.T) {
 	sub := filepath.Join(main, "vendor", "sub")
 	subGit := filepath.Join(main, ".git", "modules", "sub")
 	writeFile(t, filepath.Join(sub, ".git"), "gitdir: ../../.git/modules/sub\n")
-	writeFile(t, filepath.Join(subGit, "HEAD"), "0123456789012345678901234567890123456789\n")
+	writeGitDir(t, subGit, "0123456789012345678901234567890123456789\n")
 
 	// A stray .git directory with no HEAD is not a repository.
 	stray := filepath.Join(main, "a", "stray")
@@ -103,6 +111,17 @@ func TestFindRepo(t *testing.T) {
 		_, err := FindRepo(filepath.Join(tmp), noEnv)
 		if !errors.Is(err, ErrNoRepo) {
 			t.Errorf("FindRepo outside a repository: %v, want ErrNoRepo", err)
+		}
+	})
+	t.Run("ceiling", func(t *testing.T) {
+		env := func(k string) string {
+			if k == "GIT_CEILING_DIRECTORIES" {
+				return filepath.Join(main, "a")
+			}
+			return ""
+		}
+		if _, err := FindRepo(filepath.Join(main, "a", "b"), env); !errors.Is(err, ErrNoRepo) {
+			t.Errorf("FindRepo below a ceiling: %v, want ErrNoRepo", err)
 		}
 	})
 	t.Run("bad gitdir file", func(t *testing.T) {
@@ -160,7 +179,7 @@ func git(t *testing.T, dir string, args ...string) string {
 func TestResolverRel(t *testing.T) {
 	tmp := realTempDir(t)
 	root := filepath.Join(tmp, "repo")
-	writeFile(t, filepath.Join(root, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeGitDir(t, filepath.Join(root, ".git"), "ref: refs/heads/main\n")
 	mkdirs(t, filepath.Join(root, "src"))
 	outside := filepath.Join(tmp, "elsewhere")
 	mkdirs(t, outside)
@@ -221,7 +240,7 @@ func TestResolverRel(t *testing.T) {
 // symlink names the path it really reaches.
 func TestProposedTarget(t *testing.T) {
 	root := realTempDir(t)
-	writeFile(t, filepath.Join(root, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeGitDir(t, filepath.Join(root, ".git"), "ref: refs/heads/main\n")
 	writeFile(t, filepath.Join(root, ".github", "workflows", "ci.yml"), "on: push\n")
 	writeFile(t, filepath.Join(root, "src", "main.go"), "package main\n")
 	for link, target := range map[string]string{
@@ -305,7 +324,7 @@ func TestProposedTarget(t *testing.T) {
 // symlink is also journaled at the path it reached, the one git sees.
 func TestAsLeftThroughSymlinks(t *testing.T) {
 	root := realTempDir(t)
-	writeFile(t, filepath.Join(root, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeGitDir(t, filepath.Join(root, ".git"), "ref: refs/heads/main\n")
 	writeFile(t, filepath.Join(root, ".github", "workflows", "ci.yml"), "on: push\n")
 	if err := os.Symlink(".github/workflows", filepath.Join(root, "wf")); err != nil {
 		t.Fatal(err)

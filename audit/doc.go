@@ -48,7 +48,7 @@
 // or MCP server. prompts[].recorded is what record.prompts kept: "full"
 // (text, with secrets masked), "hash" (sha256 only) or "none". commands are
 // as recorded, secrets masked before signing. findings are objects of the
-// verify JSON report (package check, json.go), in the same order.
+// verify JSON report (package report, json.go), in the same order.
 //
 // # The export document
 //

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
+	"github.com/agentcheck/agentcheck/signals"
 )
 
 // LogVersion is the version of the log document (see doc.go).
@@ -177,7 +179,7 @@ func (c Counts) Total() int { return c.Errors + c.Warnings + c.Notes }
 // BuildLog gives an account of a verified range: the report of the
 // verification, the commits it walked (for their dates) and the trusted
 // policy (to say which fetched hosts and MCP servers it trusts).
-func BuildLog(r *check.Report, commits []*check.Commit, pol *scope.Policy) *Log {
+func BuildLog(r *check.Report, commits []*git.Commit, pol *scope.Policy) *Log {
 	r = r.Canonical()
 	dates := make(map[string]time.Time, len(commits))
 	for _, c := range commits {
@@ -253,7 +255,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 		switch r.Kind {
 		case provenance.ReadFetch:
 			host := hostOf(r.URL)
-			trusted := check.TrustedHost(host, pol.Taint.TrustedHosts)
+			trusted := signals.TrustedHost(host, pol.Taint.TrustedHosts)
 			out.Reads.Fetches = append(out.Reads.Fetches, Fetch{URL: r.URL, Host: host, Trusted: trusted, Failed: r.Failed})
 			if _, ok := hosts[host]; !ok {
 				hosts[host] = trusted
@@ -261,7 +263,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 		case provenance.ReadSearch:
 			out.Reads.Searches = append(out.Reads.Searches, r.Query)
 		case provenance.ReadMCP:
-			trusted := check.TrustedMCP(r.Server, pol.Taint.TrustedMCP)
+			trusted := signals.TrustedMCP(r.Server, pol.Taint.TrustedMCP)
 			out.Reads.MCP = append(out.Reads.MCP, MCPCall{Server: r.Server, Tool: r.Tool, Trusted: trusted, Failed: r.Failed})
 			servers[r.Server] = trusted
 		default:
@@ -279,7 +281,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 		case journal.KindExec:
 			out.Actions.Commands = append(out.Actions.Commands, Command{Command: a.Command, Failed: a.Failed, Decision: a.Decision})
 		case journal.KindMCP:
-			out.Actions.MCP = append(out.Actions.MCP, MCPCall{Server: a.Server, Tool: a.Tool, Trusted: check.TrustedMCP(a.Server, pol.Taint.TrustedMCP), Failed: a.Failed, Decision: a.Decision})
+			out.Actions.MCP = append(out.Actions.MCP, MCPCall{Server: a.Server, Tool: a.Tool, Trusted: signals.TrustedMCP(a.Server, pol.Taint.TrustedMCP), Failed: a.Failed, Decision: a.Decision})
 		case journal.KindSubagent:
 			out.Actions.Subagents = append(out.Actions.Subagents, a.Text)
 		}

@@ -60,8 +60,9 @@ type honouredApproval struct {
 
 // judgeApprovals verifies the commit's approvals, reporting those that are
 // not valid or not honoured, applies the honoured ones to the findings and
-// returns a summary of each.
-func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
+// returns a summary of each. rep is the commit's report so far: its author
+// and sessions decide the two-person rule.
+func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 	var (
 		sums     []ApprovalSummary
 		honoured []honouredApproval
@@ -78,13 +79,13 @@ func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
 			sum.KeyID = n.env.Signatures[0].KeyID
 		}
 		label := fmt.Sprintf("approval by %s (%s)", pred.Approver, where)
-		v, err := provenance.VerifyApproval(n.env, provenance.ApprovalVerifyOptions{Approvers: cc.v.Approvers, Commit: cc.hash})
+		v, err := provenance.VerifyApproval(n.env, provenance.ApprovalVerifyOptions{Approvers: cc.t.Approvers, Commit: cc.hash})
 		if err != nil {
 			sums = append(sums, sum)
 			switch {
 			case errors.Is(err, provenance.ErrSubjectMismatch):
 				cc.add(RuleSubjectMismatch, LevelError, "", label+" is for another commit ("+err.Error()+"): a copied approval approves nothing here",
-					"remove the copied line (git notes --ref agentcheck edit "+shortSHA(cc.hash)+") and have a maintainer approve this commit itself (agentcheck approve "+shortSHA(cc.hash)+")", nil, "")
+					"remove the copied line (git notes --ref agentcheck edit "+cc.short()+") and have a maintainer approve this commit itself (agentcheck approve "+cc.short()+")", nil, "")
 			case errors.Is(err, provenance.ErrMalformed):
 				cc.add(RuleMalformed, LevelError, "", label+" is malformed: "+err.Error(), "", nil, "")
 			default:
@@ -93,26 +94,30 @@ func (cc *commitCheck) judgeApprovals() []ApprovalSummary {
 			continue
 		}
 		sum.Valid, sum.KeyID = true, v.Fingerprint
-		if why := cc.selfApproval(pred.Approver, v.Fingerprint); why != "" {
+		if why := SelfApproval(cc.t.Policy, rep, pred.Approver, v.Fingerprint); why != "" {
 			sums = append(sums, sum)
 			cc.add(RuleInvalidSignature, LevelWarning, "", label+" is not honoured: "+why+
 				", and the two-person rule (approvals.allow_self: false) needs someone else's approval",
-				"ask another maintainer listed in the approvers file to review and approve the commit (agentcheck approve "+shortSHA(cc.hash)+")", nil, "")
+				"ask another maintainer listed in the approvers file to review and approve the commit (agentcheck approve "+cc.short()+")", nil, "")
 			continue
 		}
 		sum.Honoured = true
 		sums = append(sums, sum)
 		honoured = append(honoured, honouredApproval{pred: pred, keyID: v.Fingerprint, id: v.ID, line: n.line})
 	}
-	applyApprovals(cc.findings, honoured, cc.v.Policy)
+	applyApprovals(cc.findings, honoured, cc.t.Policy)
 	return sums
 }
+
+// short is the commit's id abbreviated as git log --abbrev=12 does, for
+// hints.
+func (cc *commitCheck) short() string { return cc.hash[:12] }
 
 // approvalHint says how to fix an approval that is not trusted.
 func (cc *commitCheck) approvalHint(err error) string {
 	where := "the approvers file (trust.approvers)"
-	if cc.v.Approvers != nil {
-		where = cc.v.Approvers.Name
+	if cc.t.Approvers != nil {
+		where = cc.t.Approvers.Name
 	}
 	switch {
 	case errors.Is(err, provenance.ErrUntrustedKey):
@@ -120,24 +125,33 @@ func (cc *commitCheck) approvalHint(err error) string {
 	case errors.Is(err, provenance.ErrPrincipalMismatch):
 		return "approve with the key listed for your email in " + where + ", or set git config user.email to the identity your key is listed for"
 	}
-	return "the approval was altered or forged: remove it (git notes --ref agentcheck edit " + shortSHA(cc.hash) + ") and approve again"
+	return "the approval was altered or forged: remove it (git notes --ref agentcheck edit " + cc.short() + ") and approve again"
 }
 
-// selfApproval says why the approver may not approve this commit under the
-// two-person rule, or "" when they may.
-func (cc *commitCheck) selfApproval(approver, keyID string) string {
-	if cc.v.Policy.Approvals.AllowSelf {
+// SelfApproval says why approver, signing with the key whose SHA256
+// fingerprint is keyID, may not approve the commit of r under the
+// two-person rule, or "" when they may: unless the policy allows
+// self-approval (approvals.allow_self), the commit's author may not, nor
+// the signer of one of its valid session manifests, nor anyone with the key
+// that signed one. The checker applies it to every approval it reads, and
+// agentcheck approve before it signs one.
+func SelfApproval(p *scope.Policy, r *CommitReport, approver, keyID string) string {
+	if p.Approvals.AllowSelf {
 		return ""
 	}
-	if strings.EqualFold(approver, cc.c.Author.Email) {
+	if strings.EqualFold(approver, r.Author) {
 		return approver + " is the commit's author"
 	}
-	for _, s := range cc.sessions {
+	for _, s := range r.Sessions {
+		if !s.Valid {
+			continue
+		}
+		label := s.Agent + "/" + s.ID
 		switch {
-		case strings.EqualFold(approver, s.signer):
-			return approver + " signed the manifest of session " + s.label
-		case keyID == s.keyID:
-			return "its key " + keyID + " signed the manifest of session " + s.label
+		case strings.EqualFold(approver, s.Signer):
+			return approver + " signed the manifest of session " + label
+		case keyID == s.KeyID:
+			return "its key " + keyID + " signed the manifest of session " + label
 		}
 	}
 	return ""

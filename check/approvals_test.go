@@ -214,18 +214,20 @@ func TestJudgeApprovals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := scope.Default()
 			p.Approvals.AllowSelf = tt.allowSelf
-			v := &Verifier{Policy: p, Approvers: approvers}
+			trust := &Trust{Policy: p, Approvers: approvers}
 			if tt.approvers != nil || tt.name == "no approvers file" {
-				v.Approvers = tt.approvers
+				trust.Approvers = tt.approvers
 			}
 			cc := &commitCheck{
-				v: v, hash: this,
-				c:         &Commit{Hash: plumbing.NewHash(this), Author: Signature{Email: "alice@example.com"}},
-				sessions:  []*sessionManifest{{label: "claude-code/s1", signer: "carol@example.com", keyID: sessionKey}},
+				t: trust, hash: this,
+				c:         &Commit{Hash: plumbing.NewHash(this), Author: Person{Email: "alice@example.com"}},
 				approvals: []approvalNote{tt.note},
 				findings:  []Finding{{Rule: RuleProtectedPath, Level: LevelError, Path: ".github/workflows/ci.yml"}},
 			}
-			sums := cc.judgeApprovals()
+			rep := &CommitReport{Commit: this, Author: "alice@example.com", Sessions: []SessionSummary{
+				{Agent: "claude-code", ID: "s1", Valid: true, Signer: "carol@example.com", KeyID: sessionKey},
+			}}
+			sums := cc.judgeApprovals(rep)
 			if got := cc.findings[0].Approval != nil; got != tt.approved {
 				t.Errorf("approved = %v, want %v; findings %+v", got, tt.approved, cc.findings)
 			}

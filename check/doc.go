@@ -1,35 +1,35 @@
-// Package check is the verifier: it walks a revision range, diffs each
-// commit, compares the diff with the commit's signed manifests and the
-// trusted policy, and produces findings under stable rule IDs (AC001…).
+// Package check is the rule engine of the gate: it judges one commit at a
+// time — its metadata, its note's lines and its changes, given as values —
+// against the trusted side, and produces findings under stable rule IDs
+// (AC001…). It reads no repository: package gate walks, diffs and reads
+// notes through internal/git and calls [Judge] with what it found, and the
+// rules are tested on values.
 //
-// # History
+// # Rules
 //
-// [ResolveRange] turns the arguments of agentcheck verify into a [Range];
-// [Walk] lists its commits oldest first, as git rev-list does, and fails
-// with [ErrIncompleteHistory] rather than walk a partial history.
-//
-// # Diffs
-//
-// A [Differ] computes the [Change] list of each commit by walking its tree
-// and its parents' in lockstep, descending only where ids differ. A merge
-// is judged on the paths where it differs from every parent, so an "evil
-// merge" cannot hide a change. Renames are exact (same blob) only.
-//
-// Objects are read through an [ObjectReader]; [StorerReader] adapts go-git's
-// storage to it.
-//
-// # Findings and renderings
-//
-// [Verifier.Verify] produces the findings of a [Report], the one canonical
-// result. Text, JSON and SARIF output are renderings of it ([WriteText],
-// [WriteJSON], [WriteSARIF]); no renderer decides anything.
+// [Judge] verifies each manifest of the commit's note (AC002 a signature
+// that does not verify or a key the trusted side does not list for the
+// commit's author or committer, AC003 a manifest about another commit,
+// AC009 a line that is not a valid envelope) and requires one on agent
+// commits (AC001). It then compares every changed path with the valid
+// sessions that recorded it and with the policy: AC004 protected paths,
+// AC005 the declared scope, AC006 changes no session recorded, AC007 a
+// session that ingested untrusted content before a protected change, AC008
+// a session that ran with permission checks off. The signals of the valid
+// sessions (AC010–AC012, package signals) are warnings. [Rules] is the rule
+// table with each rule's help.
 //
 // # Approvals
 //
 // A maintainer's signed approval in a commit's note turns the findings it
 // names into notes that record the approver and the reason
-// ([Finding.Approval]); SARIF shows them as suppressions. The verifier judges
-// approvals itself (approvals.go), so every place that builds its verifier
-// with [NewVerifier] — verify, pre-receive, the GitHub Action — honours the
-// same ones.
+// ([Finding.Approval]). The engine judges approvals itself (approvals.go),
+// including the two-person rule ([SelfApproval]), so every front end
+// honours the same ones.
+//
+// # Reports
+//
+// A [Report] is the one canonical result of a check; package report renders
+// it as text, JSON and SARIF, and no renderer decides anything.
+// [Report.Canonical] is the order every rendering uses.
 package check

@@ -18,7 +18,8 @@ const (
 	LevelNote    Level = "note"
 )
 
-func (l Level) rank() int {
+// Rank orders levels by severity: error 3, warning 2, note 1, anything else 0.
+func (l Level) Rank() int {
 	switch l {
 	case LevelError:
 		return 3
@@ -149,7 +150,8 @@ func (r *Report) Findings() []Finding {
 	return all
 }
 
-func (r *Report) summarise() {
+// Summarise counts the findings of r into r.Summary.
+func (r *Report) Summarise() {
 	s := Summary{Commits: len(r.Commits)}
 	for _, f := range r.Findings() {
 		switch f.Level {
@@ -170,7 +172,7 @@ func (r *Report) summarise() {
 // NewReport assembles the report of a verification from the per-commit
 // reports, in the order they were checked.
 func NewReport(spec string, base plumbing.Hash, t *Trust, commits []CommitReport) *Report {
-	r := &Report{Version: 1, Range: spec, PolicySource: t.PolicySource, SignersSource: t.SignersSource, Commits: commits}
+	r := &Report{Version: ReportVersion, Range: spec, PolicySource: t.PolicySource, SignersSource: t.SignersSource, Commits: commits}
 	if !base.IsZero() {
 		r.Base = base.String()
 	}
@@ -182,6 +184,6 @@ func NewReport(spec string, base plumbing.Hash, t *Trust, commits []CommitReport
 			r.ApproversSource = t.ApproversSource
 		}
 	}
-	r.summarise()
+	r.Summarise()
 	return r
 }

@@ -147,12 +147,21 @@ func Rules() []Rule {
 	}
 }
 
-// ruleByID returns the rule with the given ID.
-func ruleByID(id string) Rule {
+// LookupRule returns the rule with the given ID, if there is one.
+func LookupRule(id string) (Rule, bool) {
 	for _, r := range Rules() {
 		if r.ID == id {
-			return r
+			return r, true
 		}
 	}
-	panic("check: unknown rule " + id)
+	return Rule{}, false
+}
+
+// ruleByID returns the rule with the given ID, which must exist.
+func ruleByID(id string) Rule {
+	r, ok := LookupRule(id)
+	if !ok {
+		panic("check: unknown rule " + id)
+	}
+	return r
 }

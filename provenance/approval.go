@@ -1,7 +1,8 @@
 package provenance
 
-// Approvals (DESIGN §6): a maintainer's signed statement that some findings of
-// a commit are accepted. An approval travels exactly like a session manifest —
+// Approvals: a maintainer's signed statement that some findings of a commit
+// are accepted, the escalation path for a change the policy blocks but a
+// reviewer has judged sound. An approval travels exactly like a session manifest —
 // a DSSE envelope over an in-toto Statement whose subject is the commit, one
 // line of the commit's note — with its own predicate type and its own trust:
 // the key must be listed in the approvers file for the approver named in the
@@ -343,27 +344,17 @@ func VerifyApproval(env *Envelope, opts ApprovalVerifyOptions) (*VerifiedApprova
 	return nil, best
 }
 
+// verifyApprovalSignature checks one signature of an approval: parse,
+// cryptography, and a key the approvers file trusts, at the approval's
+// time, for the approver the approval names.
 func verifyApprovalSignature(s Signature, pae []byte, pred *ApprovalPredicate, approvers *AllowedSigners) (ssh.PublicKey, error) {
-	blob, err := decodeBase64(s.Sig)
-	if err != nil {
-		return nil, fmt.Errorf("%w: sig: %w", ErrMalformed, err)
-	}
-	sig, err := ParseSSHSig(blob)
-	if err != nil {
-		return nil, err
-	}
-	if err := sig.Verify(SignatureNamespace, pae); err != nil {
-		return nil, err
-	}
-	key, fp := sig.PublicKey, ssh.FingerprintSHA256(sig.PublicKey)
-	if approvers == nil {
+	key, fp, principal, trusted, err := checkSignature(s, pae, approvers, pred.Time, []string{pred.Approver}, nil)
+	switch {
+	case err != nil && approvers == nil && errors.Is(err, ErrUntrustedKey):
 		return nil, &approvalError{ErrUntrustedKey, fmt.Sprintf("key %s is not trusted: there is no approvers file, so nobody may approve", fp)}
-	}
-	trusted := approvers.Principals(key, SignatureNamespace, pred.Time)
-	if len(trusted) == 0 {
-		return nil, untrustedError(key, fp, VerifyOptions{Signers: approvers, At: pred.Time})
-	}
-	if !approvers.Allowed(key, SignatureNamespace, pred.Approver, pred.Time) {
+	case err != nil:
+		return nil, err
+	case principal == "":
 		return nil, &approvalError{ErrPrincipalMismatch, fmt.Sprintf("key %s is trusted in %s for %s, not for the approver it names, %s",
 			fp, approvers.Name, strings.Join(trusted, " or "), pred.Approver)}
 	}

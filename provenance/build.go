@@ -8,13 +8,7 @@ import (
 	"sort"
 
 	"github.com/agentcheck/agentcheck/provenance/journal"
-)
-
-// Prompt recording modes (policy record.prompts).
-const (
-	PromptsFull = "full"
-	PromptsHash = "hash"
-	PromptsNone = "none"
+	"github.com/agentcheck/agentcheck/scope"
 )
 
 // BuildOptions say what a manifest is for and what it may record.
@@ -24,7 +18,8 @@ type BuildOptions struct {
 	// Changed holds the paths of the commit's diff (both sides of a rename).
 	// The manifest's files map holds those of them the session changed.
 	Changed []string
-	// Prompts is the record.prompts mode; "" means full.
+	// Prompts is the policy's record.prompts mode (scope.PromptsFull,
+	// PromptsHash or PromptsNone); "" means full.
 	Prompts string
 	// MaskCommand, if set, masks secrets in recorded commands before they are
 	// signed. It is applied to every command in the manifest.
@@ -176,9 +171,9 @@ func sortScope(decls []journal.ScopeDecl) {
 
 func redactPrompt(ev journal.Event, mode string) Prompt {
 	switch mode {
-	case PromptsNone:
+	case scope.PromptsNone:
 		return Prompt{At: ev.Time}
-	case PromptsHash:
+	case scope.PromptsHash:
 		sum := sha256.Sum256([]byte(ev.Text))
 		return Prompt{At: ev.Time, SHA256: hex.EncodeToString(sum[:])}
 	default:

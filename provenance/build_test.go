@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/agentcheck/agentcheck/provenance/journal"
+	"github.com/agentcheck/agentcheck/scope"
 )
 
 func TestBuildStatement(t *testing.T) {
@@ -34,7 +35,7 @@ func TestBuildStatement(t *testing.T) {
 	st, err := BuildStatement(events, BuildOptions{
 		Commit:      "1111111111111111111111111111111111111111",
 		Changed:     []string{"a.go", "ci.yml", "old.go"},
-		Prompts:     PromptsHash,
+		Prompts:     scope.PromptsHash,
 		MaskCommand: func(string) string { return "masked" },
 	})
 	if err != nil {
@@ -76,10 +77,10 @@ func TestBuildStatement(t *testing.T) {
 
 func TestRedactPrompt(t *testing.T) {
 	ev := journal.Event{Text: "secret plan"}
-	if p := redactPrompt(ev, PromptsNone); p.Text != "" || p.SHA256 != "" {
+	if p := redactPrompt(ev, scope.PromptsNone); p.Text != "" || p.SHA256 != "" {
 		t.Errorf("none kept something: %+v", p)
 	}
-	if p := redactPrompt(ev, PromptsFull); p.Text != "secret plan" {
+	if p := redactPrompt(ev, scope.PromptsFull); p.Text != "secret plan" {
 		t.Errorf("full lost the text: %+v", p)
 	}
 	if p := redactPrompt(ev, ""); p.Text != "secret plan" {

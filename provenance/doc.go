@@ -15,10 +15,8 @@
 // wrapped in an in-toto [Statement] whose subject is the commit, and signed
 // into a DSSE envelope whose signature is an SSHSIG (namespace "agentcheck")
 // over DSSE's pre-authentication encoding. Each envelope is one compact JSON
-// line of the commit's note in refs/notes/agentcheck. [LoadNotes] indexes a
-// whole notes tree (to rewrite it); [OpenNotes] reads the notes of the
-// commits being checked and only the subtrees that lead to them, so that
-// checking a few commits costs the same with ten notes or a million.
+// line of the commit's note in [NotesRef]; reading and writing the notes
+// tree is package internal/git's business.
 //
 // # Trust
 //

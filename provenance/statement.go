@@ -15,6 +15,10 @@ const (
 	ApprovalPredicateType = "https://agentcheck.dev/approval/v1"
 )
 
+// NotesRef is the git notes ref that carries manifests and approvals: one
+// envelope per line of a commit's note.
+const NotesRef = "refs/notes/agentcheck"
+
 // Statement is an in-toto Statement v1. The predicate is kept raw so that one
 // envelope format carries both session manifests and approvals.
 type Statement struct {
@@ -31,7 +35,10 @@ type Subject struct {
 	Digest map[string]string `json:"digest"`
 }
 
-// SessionPredicate is the predicate of a session manifest (DESIGN §4).
+// SessionPredicate is the predicate of a session manifest: what one agent
+// session did towards a commit — the task the human gave it and the scope
+// declared there, what it read and ran, and the content it left in each
+// changed file.
 type SessionPredicate struct {
 	Agent   AgentInfo         `json:"agent"`
 	Session SessionInfo       `json:"session"`

@@ -109,55 +109,73 @@ func rank(err error) int {
 	return -1
 }
 
-// verifySignature checks one signature: parse, cryptography, trust, principal.
+// verifySignature checks one signature of a manifest: parse, cryptography,
+// trust, and a principal that is the commit's author or committer.
 func verifySignature(s Signature, pae []byte, opts VerifyOptions) (*Verified, error) {
+	key, fp, principal, trusted, err := checkSignature(s, pae, opts.Signers, opts.At, opts.Emails, opts.ExtraKeys)
+	if err != nil {
+		return nil, err
+	}
+	if principal == "" {
+		return nil, fmt.Errorf("%w: key %s is trusted for %s, not for %s", ErrPrincipalMismatch,
+			fp, strings.Join(trusted, " or "), describeEmails(opts.Emails))
+	}
+	return &Verified{Key: key, Fingerprint: fp, Principal: principal}, nil
+}
+
+// checkSignature is the one check of a DSSE signature, for manifests and
+// approvals alike: it parses the signature, verifies it over pae in
+// namespace "agentcheck", and finds the first of identities its key is
+// trusted for by signers at time at, or by extra (a principal pattern list
+// from elsewhere, to which namespaces and validity times do not apply). A
+// key that is trusted, but only for other principals, is no error here:
+// principal is then "" and trusted lists the principals it is trusted for,
+// for the caller to say so in its own words.
+func checkSignature(s Signature, pae []byte, signers *AllowedSigners, at time.Time, identities []string,
+	extra func(ssh.PublicKey) (string, bool)) (key ssh.PublicKey, fp, principal string, trusted []string, err error) {
 	blob, err := decodeBase64(s.Sig)
 	if err != nil {
-		return nil, fmt.Errorf("%w: sig: %w", ErrMalformed, err)
+		return nil, "", "", nil, fmt.Errorf("%w: sig: %w", ErrMalformed, err)
 	}
 	sig, err := ParseSSHSig(blob)
 	if err != nil {
-		return nil, err
+		return nil, "", "", nil, err
 	}
 	if err := sig.Verify(SignatureNamespace, pae); err != nil {
-		return nil, err
+		return nil, "", "", nil, err
 	}
-	key := sig.PublicKey
-	fp := ssh.FingerprintSHA256(key)
-	trusted := opts.Signers.Principals(key, SignatureNamespace, opts.At)
-	extra, extraOK := "", false
-	if opts.ExtraKeys != nil {
-		extra, extraOK = opts.ExtraKeys(key)
-		extraOK = extraOK && extra != ""
-	}
-	if extraOK {
-		trusted = append(trusted, extra)
+	key, fp = sig.PublicKey, ssh.FingerprintSHA256(sig.PublicKey)
+	trusted = signers.Principals(key, SignatureNamespace, at)
+	var extraPatterns []string
+	if extra != nil {
+		if p, ok := extra(key); ok && p != "" {
+			extraPatterns = strings.Split(p, ",")
+			trusted = append(trusted, p)
+		}
 	}
 	if len(trusted) == 0 {
-		return nil, untrustedError(key, fp, opts)
+		return key, fp, "", nil, untrustedError(key, fp, signers, at)
 	}
-	for _, email := range opts.Emails {
-		if email == "" {
+	for _, id := range identities {
+		if id == "" {
 			continue
 		}
-		if opts.Signers.Allowed(key, SignatureNamespace, email, opts.At) ||
-			(extraOK && matchPatternList(email, strings.Split(extra, ",")) == 1) {
-			return &Verified{Key: key, Fingerprint: fp, Principal: email}, nil
+		if signers.Allowed(key, SignatureNamespace, id, at) || extraPatterns != nil && matchPatternList(id, extraPatterns) == 1 {
+			return key, fp, id, trusted, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: key %s is trusted for %s, not for %s", ErrPrincipalMismatch,
-		fp, strings.Join(trusted, " or "), describeEmails(opts.Emails))
+	return key, fp, "", trusted, nil
 }
 
 // untrustedError explains why key is not trusted: unlisted, or listed but
 // refused by a namespace or validity restriction.
-func untrustedError(key ssh.PublicKey, fp string, opts VerifyOptions) error {
-	if why := opts.Signers.refusals(key, SignatureNamespace, opts.At); len(why) > 0 {
+func untrustedError(key ssh.PublicKey, fp string, signers *AllowedSigners, at time.Time) error {
+	if why := signers.refusals(key, SignatureNamespace, at); len(why) > 0 {
 		return fmt.Errorf("%w: key %s is listed but refused: %s", ErrUntrustedKey, fp, strings.Join(why, "; "))
 	}
 	where := "no allowed_signers file"
-	if opts.Signers != nil {
-		where = opts.Signers.Name
+	if signers != nil {
+		where = signers.Name
 	}
 	return fmt.Errorf("%w: key %s (%s) is not listed in %s", ErrUntrustedKey, fp, key.Type(), where)
 }

@@ -1,16 +1,17 @@
 package scope
 
-// The built-in defaults of DESIGN §5. They are data with a reason for every
+// The built-in defaults: the protected classes every repository gets
+// without a policy file. They are data with a reason for every
 // glob rather than Go comments alone: [DefaultYAML] writes each reason next to
 // its glob, so a human editing .agentcheck.yml sees why a path is protected.
 //
 // Precision matters more than reach here: a default that flags ordinary work
-// teaches people to switch the class off. Where a glob of DESIGN §5 matched
+// teaches people to switch the class off. Where a broad glob would match
 // more than its class (docs/login.md as auth code, .env.example and
 // id_rsa.pub as secrets) it is narrowed or given an exclusion; where a
-// platform that DESIGN names reads its configuration from further places
-// (Gitea and Forgejo workflows, nested CLAUDE.md and AGENTS.md) those are
-// added. Every change is explained next to its glob.
+// platform reads its configuration from further places (Gitea and Forgejo
+// workflows, nested CLAUDE.md and AGENTS.md) those are added. Every glob's
+// reason is given next to it.
 
 // defaultGlob is one glob of a built-in class and why it belongs there.
 type defaultGlob struct {
@@ -130,7 +131,7 @@ func defaultClasses() []defaultClass {
 	}
 }
 
-// Default returns the built-in policy of DESIGN §5: what applies when a
+// Default returns the built-in policy: what applies when a
 // repository has no .agentcheck.yml, and what a policy file is merged onto.
 // Every call returns a new value that the caller may change.
 func Default() *Policy {
@@ -162,7 +163,7 @@ func Default() *Policy {
 			TrustedMCP:   []string{},
 		},
 		Approvals: Approvals{
-			Never:     []string{"AC002", "AC003", "AC009"},
+			Never:     NeverApprovable(),
 			AllowSelf: false,
 		},
 	}

@@ -23,8 +23,9 @@ type Resolver = func(mention string) (rel string, isDir bool, ok bool)
 // punctuation cannot turn one mention into many stat calls.
 const maxTries = 8
 
-// FromPrompt derives the declared intent scope from one prompt of the human
-// (DESIGN §3), in order of appearance and without duplicates.
+// FromPrompt derives the declared intent scope from one prompt of the
+// human, in order of appearance and without duplicates: the boundary the
+// checker holds the agent's changes to (AC005).
 //
 // A line that begins (after blanks) with "scope:", in any case, declares a
 // hard boundary: the rest of the line is globs separated by blanks or commas
@@ -437,8 +438,8 @@ func InScope(decls []journal.ScopeDecl, path string) (matched []journal.ScopeDec
 }
 
 // Declared reports whether the declarations declare path for the protected
-// classes. Per DESIGN §3 every declaration, hard or soft, declares exactly the
-// paths it covers: a human who wrote "@.github/workflows/ci.yml" or
+// classes. Every declaration, hard or soft, declares exactly the paths it
+// covers: a human who wrote "@.github/workflows/ci.yml" or
 // "scope: .github/workflows/**" asked for that change.
 func Declared(decls []journal.ScopeDecl, path string) bool {
 	return len(InScope(decls, path)) > 0

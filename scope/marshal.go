@@ -8,7 +8,8 @@ import (
 
 // MarshalYAML makes a Policy marshal, with yaml.Marshal, into a policy file
 // that [Parse] reads back into the same value: every key is written, in the
-// order of DESIGN §5, and the protected classes in the policy's order. It has
+// order of the policy file's documentation (version, require, agents, …),
+// and the protected classes in the policy's order. It has
 // a value receiver so that a Policy and a *Policy both marshal this way;
 // reflection over the struct would write a file Parse rejects.
 func (p Policy) MarshalYAML() (any, error) {

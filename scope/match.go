@@ -19,7 +19,8 @@ type Match struct {
 
 // gateGlobs are the gate's own files. An agent never edits the rules or the
 // trust that judge it, so these are block for agent sessions whatever the
-// policy says (DESIGN §5). ".agentcheck/**" also matches a file named
+// policy says: a policy that let agents change it would protect nothing.
+// ".agentcheck/**" also matches a file named
 // ".agentcheck", which would replace the directory.
 func gateGlobs() []string { return []string{".agentcheck.yml", ".agentcheck/**"} }
 

@@ -496,7 +496,7 @@ func (ps *parser) never(v *yaml.Node, p *Policy) {
 	if len(ps.errs) > before {
 		return
 	}
-	for _, r := range []string{"AC002", "AC003", "AC009"} {
+	for _, r := range NeverApprovable() {
 		if !slices.Contains(rules, r) {
 			ps.errorf(v, "approvals.never: must list %s: invalid signatures (AC002), replayed notes (AC003) and malformed manifests (AC009) can never be approved", r)
 			return

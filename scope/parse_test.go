@@ -243,8 +243,8 @@ protected:
 			p.Protected[0] = Class{Name: ClassCI, Action: ActionWarn, Paths: []string{".github/workflows/**"}}
 			p.Protected[4].Paths = []string{".github/workflows/**"}
 		}},
-		{"DESIGN §5 example", designExample, func(p *Policy) {
-			// DESIGN's own globs, as a file that spells them out.
+		{"original specification's example", designExample, func(p *Policy) {
+			// The specification's own globs, as a file that spells them out.
 			p.Protected = []Class{
 				{ClassCI, ActionDeclare, []string{".github/workflows/**", ".github/actions/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile", "azure-pipelines.yml", ".buildkite/**"}},
 				{ClassAuth, ActionDeclare, []string{"**/auth/**", "**/authn/**", "**/authz/**", "**/oauth*/**", "**/rbac/**", "**/iam/**", "**/auth.*", "**/*_auth.*", "**/login.*", "**/password*.*"}},
@@ -269,7 +269,9 @@ protected:
 	}
 }
 
-// designExample is the policy file of DESIGN §5, verbatim.
+// designExample is the example policy file of agentcheck's original
+// specification, verbatim: a file written before the parser must still
+// parse.
 const designExample = `version: 1
 require: agent            # which commits need a manifest: agent | all | none
 agents:                   # how an agent commit is recognised when it has no manifest

@@ -49,17 +49,12 @@ const (
 	ActionOff     = "off"     // the class is switched off
 )
 
-// unapprovable reports whether no approval can turn findings of rule into
-// notes (DESIGN §6): a bad signature, a replayed note and a malformed
-// manifest are not judgements a maintainer can overrule; they mean the record
-// itself cannot be trusted.
-func unapprovable(rule string) bool {
-	switch rule {
-	case "AC002", "AC003", "AC009":
-		return true
-	}
-	return false
-}
+// NeverApprovable returns the rules no approval can turn into notes,
+// whatever approvals.never says: a bad signature (AC002), a replayed note
+// (AC003) and a malformed manifest (AC009) are not judgements a maintainer
+// can overrule; they mean the record itself cannot be trusted. The
+// defaults' approvals.never is this list, and a policy's must include it.
+func NeverApprovable() []string { return []string{"AC002", "AC003", "AC009"} }
 
 // Policy is a repository's .agentcheck.yml merged onto the built-in defaults
 // (see [Default] and [Parse]). Field comments name the YAML keys.
@@ -113,9 +108,10 @@ type Taint struct {
 	TrustedMCP   []string // trusted_mcp: MCP servers whose output is trusted
 }
 
-// Approvals configures the escalation path of DESIGN §6.
+// Approvals configures how a maintainer may accept findings with a signed
+// approval instead of changing the commit.
 type Approvals struct {
-	Never     []string // never: rule IDs no approval can change; always holds AC002, AC003, AC009
+	Never     []string // never: rule IDs no approval can change; always holds NeverApprovable()
 	AllowSelf bool     // allow_self: the commit's author or the session's signer may approve
 }
 
@@ -143,9 +139,9 @@ func (p *Policy) Class(name string) (Class, bool) {
 }
 
 // Approvable reports whether an approval may turn findings of rule into notes.
-// AC002, AC003 and AC009 are never approvable, whatever approvals.never says.
+// The [NeverApprovable] rules never are, whatever approvals.never says.
 func (p *Policy) Approvable(rule string) bool {
-	return !unapprovable(rule) && !slices.Contains(p.Approvals.Never, rule)
+	return !slices.Contains(NeverApprovable(), rule) && !slices.Contains(p.Approvals.Never, rule)
 }
 
 // sortClasses puts classes in the policy's canonical order: the built-in

@@ -1,14 +1,11 @@
 package server
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
-	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // Modes of the gate.
@@ -32,39 +29,21 @@ type RepoConfig struct {
 	Mode                              string // ModeEnforce, ModeWarn or ""
 }
 
-// ReadRepoConfig reads the [agentcheck] section of gitDir/config with
-// go-git's parser: a hook must not run git, which GitHub Enterprise
-// Server's hook environment does not have. Include directives are not
-// followed. A missing file is an empty configuration; one that does not
-// parse, or a mode other than enforce or warn, is an error: the gate does
-// not fall back to defaults because the configuration that names the
-// server's policy is broken.
+// ReadRepoConfig reads the [agentcheck] section of the repository's config
+// as [git.ReadConfig] does, without running git: GitHub Enterprise Server's
+// hook environment has none. Include directives are not followed. A missing
+// file is an empty configuration; one that does not parse, or a mode other
+// than enforce or warn, is an error: the gate does not fall back to defaults
+// because the configuration that names the server's policy is broken.
 func ReadRepoConfig(gitDir string) (RepoConfig, error) {
 	var rc RepoConfig
 	path := filepath.Join(gitDir, "config")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return rc, nil
-	}
+	cfg, err := git.ReadConfig(gitDir, gitDir)
 	if err != nil {
 		return rc, fmt.Errorf("reading repository config: %w", err)
 	}
-	cfg := formatcfg.New()
-	if err := formatcfg.NewDecoder(bytes.NewReader(data)).Decode(cfg); err != nil {
-		return rc, fmt.Errorf("reading repository config %s: %w", path, err)
-	}
-	get := func(key string) string {
-		// As git: the last value wins, across every [agentcheck] section.
-		v := ""
-		for _, s := range cfg.Sections {
-			if s.IsName("agentcheck") {
-				if s.HasOption(key) {
-					v = s.Option(key)
-				}
-			}
-		}
-		return v
-	}
+	// As git: the last value wins, across every [agentcheck] section.
+	get := func(key string) string { return cfg.Get("agentcheck", "", key) }
 	abs := func(p string) string {
 		if p == "" || filepath.IsAbs(p) {
 			return p

@@ -9,18 +9,18 @@
 // Server, GitLab, Gitea and Forgejo, or none) says about the push through
 // the environment: who pushed, whether it is the platform's own merge of a
 // pull request, how lines must be prefixed. [ReadRepoConfig] reads the
-// [agentcheck] section of the bare repository's config with go-git's
-// parser: the hook runs no git.
+// [agentcheck] section of the bare repository's config through
+// internal/git: the hook runs no git.
 //
 // # Decision
 //
-// [Check] takes the repository as the hook sees it (gitrepo reads git's
+// [Check] takes the repository as the hook sees it (internal/git reads git's
 // quarantine, packs and alternates) and decides: it lists the commits the
-// push introduces with one [check.Walk] over the new tips against every ref
-// the repository had before the push, reads the trusted side of each ref
-// from the server's files or from commits that existed before the push,
-// and verifies the commits with [check.Verifier], one [Group] of refs per
-// trusted side. Manifests come from refs/notes/agentcheck as the push
+// push introduces with one walk ([gate.Walk]) over the new tips against
+// every ref the repository had before the push, reads the trusted side of
+// each ref ([gate.LoadTrust]) from the server's files or from commits that
+// existed before the push, and checks the commits with [gate.Check], one
+// [Group] of refs per trusted side. Manifests come from refs/notes/agentcheck as the push
 // leaves it; an update of that ref must keep every line the server has. An
 // error from Check means the push could not be checked: the caller rejects
 // it.

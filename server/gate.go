@@ -8,10 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/gate"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -36,7 +35,7 @@ type Decision struct {
 	Refusals []Refusal
 	// NotesTip is the notes commit manifests were read from: the new tip of
 	// refs/notes/agentcheck when the push updates it, else the server's.
-	NotesTip plumbing.Hash
+	NotesTip git.Hash
 }
 
 // Group is a set of updated refs checked against the same trusted side.
@@ -45,7 +44,7 @@ type Group struct {
 	Refs []string
 	// Base is the commit the trusted files not given as server files were
 	// read from; zero when there was none.
-	Base plumbing.Hash
+	Base git.Hash
 	// BaseFrom says what Base is: "the tip of refs/heads/main before the
 	// push" or "the default branch before the push".
 	BaseFrom string
@@ -59,7 +58,7 @@ type Group struct {
 	// these refs; nil when the group was not checked.
 	Report *check.Report
 
-	tips []plumbing.Hash // the new tips of Refs, peeled to commits
+	tips []git.Hash // the new tips of Refs, peeled to commits
 }
 
 // Refusal is a ref update refused outright, not because of a commit.
@@ -119,7 +118,7 @@ func (d *Decision) Summary() check.Summary {
 // Manifests are read from the notes the push brings when it updates
 // refs/notes/agentcheck, else from the server's. Such an update must keep
 // every line of every note the server has (notes are an append-only record;
-// see [provenance.CheckNotesAppendOnly]); one that drops a line, or deletes
+// see [git.CheckNotesAppendOnly]); one that drops a line, or deletes
 // the ref, is refused.
 //
 // The trusted side of each updated ref is read, file by file, from
@@ -132,7 +131,7 @@ func (d *Decision) Summary() check.Summary {
 //
 // An error means the push could not be checked; the caller must reject it.
 // ctx bounds the walk and the verification.
-func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Options) (*Decision, error) {
+func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) (*Decision, error) {
 	refs, err := repo.Refs()
 	if err != nil {
 		return nil, fmt.Errorf("listing the repository's refs: %w", err)
@@ -145,7 +144,7 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 			continue
 		}
 		if u.Deleted() {
-			d.NotesTip = plumbing.ZeroHash
+			d.NotesTip = git.ZeroHash
 			d.Refusals = append(d.Refusals, Refusal{Ref: u.Ref,
 				Reason: "deleting " + u.Ref + " would drop every provenance manifest on the server",
 				Hint:   "notes are an append-only record; remove a bad manifest by rewriting the commit, not the notes"})
@@ -153,8 +152,8 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 		}
 		d.NotesTip = u.New
 		if old := refs[u.Ref]; !old.IsZero() {
-			err := provenance.CheckNotesAppendOnly(repo.Objects, old, u.New)
-			if errors.Is(err, provenance.ErrNoteLineDropped) {
+			err := git.CheckNotesAppendOnly(repo.Objects, old, u.New)
+			if errors.Is(err, git.ErrNoteLineDropped) {
 				d.Refusals = append(d.Refusals, Refusal{Ref: u.Ref, Reason: err.Error(),
 					Hint: "notes are append-only: git fetch origin " + u.Ref + ":refs/notes/remotes/origin/agentcheck, git notes --ref agentcheck merge -s cat_sort_uniq refs/notes/remotes/origin/agentcheck, then push again (agentcheck init sets this up)"})
 			} else if err != nil {
@@ -163,8 +162,8 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 		}
 	}
 
-	g := &gate{repo: repo, refs: refs, opts: opts, trust: map[plumbing.Hash]*check.Trust{}}
-	groups := map[plumbing.Hash]*Group{}
+	g := &pushCheck{repo: repo, refs: refs, opts: opts, trust: map[git.Hash]*check.Trust{}}
+	groups := map[git.Hash]*Group{}
 	for _, u := range updates {
 		if u.Deleted() || strings.HasPrefix(u.Ref, "refs/notes/") {
 			continue
@@ -181,7 +180,7 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 			return nil, err
 		}
 		if opts.PolicyFile != "" && opts.SignersFile != "" && opts.ApproversFile != "" {
-			base, from = plumbing.ZeroHash, ""
+			base, from = git.ZeroHash, ""
 		}
 		grp := groups[base]
 		if grp == nil {
@@ -197,7 +196,7 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 		grp.tips = append(grp.tips, tip)
 	}
 
-	var include []plumbing.Hash
+	var include []git.Hash
 	for _, grp := range d.Groups {
 		if opts.Platform.Merge != "" && grp.Trust.Policy.Server.PlatformMerges == scope.MergesAccept {
 			grp.PlatformMerge = true
@@ -209,15 +208,11 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 		return d, nil
 	}
 
-	shallow, err := repo.ShallowCommits()
-	if err != nil {
-		return nil, err
-	}
-	commits, err := check.Walk(ctx, repo.Objects, include, g.excludes(), check.WithShallow(shallow))
+	commits, err := gate.Walk(ctx, repo, &git.Range{Include: include, Exclude: g.excludes()})
 	if err != nil {
 		return nil, fmt.Errorf("listing the commits the push introduces: %w", err)
 	}
-	notes, err := provenance.OpenNotes(repo.Objects, d.NotesTip)
+	notes, err := git.OpenNotes(repo.Objects, d.NotesTip)
 	if err != nil {
 		return nil, fmt.Errorf("reading the manifests in %s: %w", provenance.NotesRef, err)
 	}
@@ -226,8 +221,7 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 			continue
 		}
 		mine := reachable(commits, grp.tips)
-		v := check.NewVerifier(grp.Trust, notes, repo.Objects)
-		reports, err := v.Verify(ctx, mine)
+		reports, err := gate.Check(ctx, repo.Objects, grp.Trust, notes, mine, gate.Options{})
 		if err != nil {
 			return nil, fmt.Errorf("checking the commits pushed to %s: %w", strings.Join(grp.Refs, ", "), err)
 		}
@@ -236,50 +230,50 @@ func Check(ctx context.Context, repo *gitrepo.Repo, updates []Update, opts Optio
 	return d, nil
 }
 
-// gate holds what Check has read about the repository.
-type gate struct {
-	repo  *gitrepo.Repo
-	refs  map[string]plumbing.Hash // before the push
+// pushCheck holds what Check has read about the repository.
+type pushCheck struct {
+	repo  *git.Repo
+	refs  map[string]git.Hash // before the push
 	opts  Options
-	trust map[plumbing.Hash]*check.Trust
+	trust map[git.Hash]*check.Trust
 }
 
 // base returns the commit the trusted files of ref are read from: its tip
 // before the push, else the default branch's. Both are refs of the
 // repository as it was before the push: git updates none while the hook
 // runs, and the pushed objects are not reachable from them.
-func (g *gate) base(ref string) (plumbing.Hash, string, error) {
+func (g *pushCheck) base(ref string) (git.Hash, string, error) {
 	if h, ok := g.refs[ref]; ok {
 		c, ok, err := peelToCommit(g.repo.Objects, h)
 		if err != nil {
-			return plumbing.ZeroHash, "", fmt.Errorf("reading the tip of %s before the push: %w", ref, err)
+			return git.ZeroHash, "", fmt.Errorf("reading the tip of %s before the push: %w", ref, err)
 		}
 		if ok {
 			return c, "the tip of " + ref + " before the push", nil
 		}
 	}
 	head, err := g.repo.Ref("HEAD")
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return plumbing.ZeroHash, "", nil // an empty repository: its default branch is unborn
+	if errors.Is(err, git.ErrRefNotFound) {
+		return git.ZeroHash, "", nil // an empty repository: its default branch is unborn
 	}
 	if err != nil {
-		return plumbing.ZeroHash, "", fmt.Errorf("reading the default branch: %w", err)
+		return git.ZeroHash, "", fmt.Errorf("reading the default branch: %w", err)
 	}
 	c, ok, err := peelToCommit(g.repo.Objects, head)
 	if err != nil {
-		return plumbing.ZeroHash, "", fmt.Errorf("reading the default branch: %w", err)
+		return git.ZeroHash, "", fmt.Errorf("reading the default branch: %w", err)
 	}
 	if !ok {
-		return plumbing.ZeroHash, "", nil
+		return git.ZeroHash, "", nil
 	}
 	return c, "the default branch before the push", nil
 }
 
-func (g *gate) loadTrust(base plumbing.Hash) (*check.Trust, error) {
+func (g *pushCheck) loadTrust(base git.Hash) (*check.Trust, error) {
 	if t, ok := g.trust[base]; ok {
 		return t, nil
 	}
-	t, err := check.LoadTrust(g.repo.Objects, check.TrustSource{
+	t, err := gate.LoadTrust(g.repo.Objects, gate.TrustSource{
 		PolicyFile: g.opts.PolicyFile, SignersFile: g.opts.SignersFile, ApproversFile: g.opts.ApproversFile, Base: base,
 	})
 	if err != nil {
@@ -290,9 +284,9 @@ func (g *gate) loadTrust(base plumbing.Hash) (*check.Trust, error) {
 }
 
 // excludes returns the distinct values of every ref before the push.
-func (g *gate) excludes() []plumbing.Hash {
-	seen := make(map[plumbing.Hash]bool, len(g.refs))
-	out := make([]plumbing.Hash, 0, len(g.refs))
+func (g *pushCheck) excludes() []git.Hash {
+	seen := make(map[git.Hash]bool, len(g.refs))
+	out := make([]git.Hash, 0, len(g.refs))
 	for _, h := range g.refs {
 		if !seen[h] {
 			seen[h] = true
@@ -303,7 +297,7 @@ func (g *gate) excludes() []plumbing.Hash {
 	return out
 }
 
-func describeBase(base plumbing.Hash, from string) string {
+func describeBase(base git.Hash, from string) string {
 	if base.IsZero() {
 		return "the server's files or the built-in defaults"
 	}
@@ -313,13 +307,13 @@ func describeBase(base plumbing.Hash, from string) string {
 // reachable returns the commits of the list (oldest first, as Walk returns
 // them) that are reachable from tips through commits of the list, keeping
 // the order.
-func reachable(commits []*check.Commit, tips []plumbing.Hash) []*check.Commit {
-	index := make(map[plumbing.Hash]int, len(commits))
+func reachable(commits []*git.Commit, tips []git.Hash) []*git.Commit {
+	index := make(map[git.Hash]int, len(commits))
 	for i, c := range commits {
 		index[c.Hash] = i
 	}
 	mark := make([]bool, len(commits))
-	stack := append([]plumbing.Hash(nil), tips...)
+	stack := append([]git.Hash(nil), tips...)
 	for len(stack) > 0 {
 		h := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -330,7 +324,7 @@ func reachable(commits []*check.Commit, tips []plumbing.Hash) []*check.Commit {
 		mark[i] = true
 		stack = append(stack, commits[i].Parents...)
 	}
-	var out []*check.Commit
+	var out []*git.Commit
 	for i, c := range commits {
 		if mark[i] {
 			out = append(out, c)
@@ -341,40 +335,10 @@ func reachable(commits []*check.Commit, tips []plumbing.Hash) []*check.Commit {
 
 // peelToCommit follows annotated tags from h to the commit they tag; ok is
 // false when they end at a tree or a blob.
-func peelToCommit(r check.ObjectReader, h plumbing.Hash) (plumbing.Hash, bool, error) {
-	for range 16 {
-		typ, data, err := r.Read(h)
-		if err != nil {
-			return plumbing.ZeroHash, false, err // the store names the object
-		}
-		switch typ {
-		case plumbing.CommitObject:
-			return h, true, nil
-		case plumbing.TagObject:
-			target, ok := tagTarget(data)
-			if !ok {
-				return plumbing.ZeroHash, false, fmt.Errorf("tag %s is malformed", h)
-			}
-			h = target
-		default:
-			return plumbing.ZeroHash, false, nil
-		}
+func peelToCommit(r git.ObjectReader, h git.Hash) (git.Hash, bool, error) {
+	h, t, err := git.Peel(r, h)
+	if err != nil {
+		return git.ZeroHash, false, err
 	}
-	return plumbing.ZeroHash, false, fmt.Errorf("tags nested too deep at %s", h)
-}
-
-// tagTarget returns the object an annotated tag points to: its first line
-// is "object <hex>".
-func tagTarget(data []byte) (plumbing.Hash, bool) {
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	hex, ok := bytes.CutPrefix(line, []byte("object "))
-	if !ok || len(hex) != 40 {
-		return plumbing.ZeroHash, false
-	}
-	for _, c := range hex {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return plumbing.ZeroHash, false
-		}
-	}
-	return plumbing.NewHash(string(hex)), true
+	return h, t == git.CommitObject, nil
 }

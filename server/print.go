@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/report"
 )
 
 // DefaultMaxFindings is how many findings [Printer] lists before it says how
@@ -15,7 +15,7 @@ import (
 const DefaultMaxFindings = 100
 
 // Printer writes the gate's messages for the pusher, one line each:
-// findings as [check.Finding.OneLine] has them, then a summary line that
+// findings as [report.OneLine] has them, then a summary line that
 // says whether the push is accepted and names the pusher when the platform
 // says who it is. Every line starts with the platform's LinePrefix and
 // "agentcheck: ". Git relays a pre-receive hook's output to the pusher,
@@ -39,7 +39,7 @@ func (p *Printer) by() string {
 	if p.Platform.Pusher == "" {
 		return ""
 	}
-	return " (pushed by " + check.Printable(p.Platform.Pusher) + ")"
+	return " (pushed by " + report.Printable(p.Platform.Pusher) + ")"
 }
 
 // Decision writes the findings and the verdict of a decided push.
@@ -49,14 +49,14 @@ func (p *Printer) Decision(d *Decision) {
 		limit = DefaultMaxFindings
 	}
 	for _, r := range d.Refusals {
-		p.line("refused %s: %s (hint: %s)", check.Printable(r.Ref), check.Printable(r.Reason), check.Printable(r.Hint))
+		p.line("refused %s: %s (hint: %s)", report.Printable(r.Ref), report.Printable(r.Reason), report.Printable(r.Hint))
 	}
 	shown, hidden := 0, 0
 	for _, g := range d.Groups {
 		refs := refList(g.Refs)
 		if g.PlatformMerge {
 			p.line("%s: accepted unchecked: %s merged a pull request (%s) and the policy accepts platform merges (server.platform_merges: accept; policy: %s)",
-				refs, p.Platform.Name, p.Platform.Merge, check.Printable(g.Trust.PolicySource))
+				refs, p.Platform.Name, p.Platform.Merge, report.Printable(g.Trust.PolicySource))
 			continue
 		}
 		if p.Platform.Merge != "" {
@@ -67,13 +67,13 @@ func (p *Printer) Decision(d *Decision) {
 			continue
 		}
 		p.line("%s: %s checked; policy: %s; trusted keys: %s", refs, plural(g.Report.Summary.Commits, "new commit"),
-			check.Printable(g.Trust.PolicySource), check.Printable(g.Trust.SignersSource))
+			report.Printable(g.Trust.PolicySource), report.Printable(g.Trust.SignersSource))
 		for _, f := range findings {
 			if shown == limit {
 				hidden++
 				continue
 			}
-			p.line("%s", f.OneLine())
+			p.line("%s", report.OneLine(f))
 			shown++
 		}
 	}
@@ -136,9 +136,9 @@ func (p *Printer) checkedRefs(d *Decision) string {
 // Failure writes why the push could not be checked, and the verdict: a
 // rejection, except in warn mode.
 func (p *Printer) Failure(err error, hint string) {
-	p.line("error: %s", check.Printable(strings.ReplaceAll(err.Error(), "\n", " ")))
+	p.line("error: %s", report.Printable(strings.ReplaceAll(err.Error(), "\n", " ")))
 	if hint != "" {
-		p.line("hint: %s", check.Printable(hint))
+		p.line("hint: %s", report.Printable(hint))
 	}
 	if p.Mode == ModeWarn {
 		p.line("push accepted in warn mode; enforced, it would be rejected: the push could not be checked%s", p.by())
@@ -167,7 +167,7 @@ func (p *Printer) Timeout(limit time.Duration, accept bool) {
 func refList(refs []string) string {
 	esc := make([]string, len(refs))
 	for i, r := range refs {
-		esc[i] = check.Printable(r)
+		esc[i] = report.Printable(r)
 	}
 	if len(esc) <= 3 {
 		return strings.Join(esc, ", ")

@@ -9,16 +9,16 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/agentcheck/agentcheck/internal/git"
 )
 
 // Update is one line of a pre-receive hook's input: a ref and the values
 // the push moves it between.
 type Update struct {
 	// Old is the ref's value before the push; zero when the push creates it.
-	Old plumbing.Hash
+	Old git.Hash
 	// New is the value the push gives the ref; zero when the push deletes it.
-	New plumbing.Hash
+	New git.Hash
 	// Ref is the full ref name, e.g. refs/heads/main.
 	Ref string
 }
@@ -126,8 +126,8 @@ func parseLine(line []byte) (Update, error) {
 
 // parseID parses an object id of 40 or 64 hex digits; an all-zero id of
 // either length is the zero hash.
-func parseID(b []byte) (plumbing.Hash, error) {
-	var h plumbing.Hash
+func parseID(b []byte) (git.Hash, error) {
+	var h git.Hash
 	if len(b) != 40 && len(b) != 64 {
 		return h, fmt.Errorf("%w: object id of %d characters (want 40 or 64 hex digits)", ErrMalformedInput, len(b))
 	}
@@ -147,32 +147,16 @@ func parseID(b []byte) (plumbing.Hash, error) {
 	if len(b) == 64 {
 		return h, fmt.Errorf("object id %s: %w", b, ErrSHA256)
 	}
-	return plumbing.NewHash(string(b)), nil
+	h, _ = git.ParseHash(string(b))
+	return h, nil
 }
 
 // ValidRefName reports whether name is a ref name git's receive-pack
-// accepts: under refs/, and valid as git's check_refname_format has it (no
-// empty component or one starting with '.' or ending with ".lock"; no "..",
-// "@{", control characters, space or any of ~^:?*[\; not ending with '/' or
-// '.'). Bytes of 0x80 and above are allowed, as in git: print ref names
-// escaped.
+// accepts: under refs/, and valid by git check-ref-format's rules
+// ([git.ValidRefName]). Bytes of 0x80 and above are allowed, as in git:
+// print ref names escaped.
 func ValidRefName(name string) bool {
-	if !strings.HasPrefix(name, "refs/") || strings.HasSuffix(name, "/") || strings.HasSuffix(name, ".") ||
-		strings.Contains(name, "..") || strings.Contains(name, "@{") {
-		return false
-	}
-	for _, comp := range strings.Split(name, "/") {
-		if comp == "" || comp[0] == '.' || strings.HasSuffix(comp, ".lock") {
-			return false
-		}
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c == 0x7f || strings.IndexByte("~^:?*[\\", c) >= 0 {
-			return false
-		}
-	}
-	return true
+	return strings.HasPrefix(name, "refs/") && git.ValidRefName(name)
 }
 
 // quote shows untrusted input in a message: quoted, escaped, and cut to a

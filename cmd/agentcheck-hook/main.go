@@ -4,12 +4,11 @@
 // "agentcheck-hook hook --agent NAME" is accepted too.
 //
 // Coding agents run the hook on every tool call, so its start-up is most of
-// its cost. The agentcheck CLI links go-git, SSH, HTTP and GitHub clients
-// for its other commands, and a Go program initializes every package it
-// links before main runs: about 2 ms before the hook does anything, where
-// git rev-parse --git-dir takes about 1 ms. This binary links only the
+// its cost. The agentcheck CLI links SSH, HTTP and GitHub clients for its
+// other commands, and a Go program initializes every package it links
+// before main runs. This binary links only the
 // hook's packages — the agent adapters, the policy, the session journal, the
-// runtime enforcement rules and gitrepo's object store, which reads the
+// runtime enforcement rules and internal/git's object store, which reads the
 // trusted policy — and starts in about the time git does.
 //
 // agentcheck init names it in the agents' hook configuration. Install it

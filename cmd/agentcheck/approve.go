@@ -11,11 +11,10 @@ import (
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
-	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
+	"github.com/agentcheck/agentcheck/gate"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
@@ -106,9 +105,9 @@ func runApprove(ctx context.Context, inv *Invocation, args []string) error {
 // approver approves the findings of one commit.
 type approver struct {
 	inv    *Invocation
-	repo   *gitrepo.Repo
+	repo   *git.Repo
 	dir    string
-	commit *check.Commit
+	commit *git.Commit
 	trust  *check.Trust
 	report check.CommitReport
 }
@@ -116,39 +115,26 @@ type approver struct {
 // check resolves the commit and runs the verifier on it, as 'verify COMMIT'
 // would: the findings it has now are what an approval may cover.
 func (a *approver) check(ctx context.Context, rev, base string, trust trustFlags) error {
-	gg, err := gogit.Open(a.repo)
-	if err != nil {
-		return err
-	}
-	rng, err := check.ResolveRange(gg, []string{rev})
+	rng, err := git.ResolveRange(a.repo, []string{rev})
 	if err != nil || len(rng.Include) != 1 {
 		return withHint(fmt.Errorf("resolving %q: %w", rev, cmp.Or(err, errors.New("not one commit"))), "name one commit, e.g. HEAD or a commit id")
 	}
-	if a.commit, err = readCommit(a.repo.Objects, rng.Include[0]); err != nil {
-		return err
-	}
+	src := gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers}
 	if base != "" {
-		b, err := check.ResolveRange(gg, []string{base})
+		b, err := git.ResolveRange(a.repo, []string{base})
 		if err != nil || len(b.Include) != 1 {
 			return withHint(fmt.Errorf("resolving --base %q: %w", base, cmp.Or(err, errors.New("not one commit"))), "name the base branch or commit, e.g. origin/main")
 		}
-		rng.Base = b.Include[0]
+		src.Base = b.Include[0]
 	}
-	a.trust, err = check.LoadTrust(a.repo.Objects, check.TrustSource{
-		PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers, Base: rng.Base,
-	})
+	res, err := gate.CheckRange(ctx, a.repo, rng, gate.Options{Trust: src})
 	if err != nil {
-		return withHint(err, "fix the policy on the base branch, or pass --policy FILE")
+		return rangeError(err, "fix the policy on the base branch, or pass --policy FILE")
 	}
-	notes, err := loadNotes(a.repo)
-	if err != nil {
-		return err
+	if len(res.Commits) != 1 {
+		return fmt.Errorf("checking %s: %d commits, want one", rev, len(res.Commits))
 	}
-	reports, err := check.NewVerifier(a.trust, notes, a.repo.Objects).Verify(ctx, []*check.Commit{a.commit})
-	if err != nil {
-		return historyError(err)
-	}
-	a.report = reports[0]
+	a.commit, a.trust, a.report = res.Commits[0], res.Trust, res.Report.Commits[0]
 	return nil
 }
 
@@ -262,11 +248,9 @@ func (a *approver) sign(ctx context.Context, covers []provenance.ApprovalCover, 
 		return err
 	}
 	fp := fingerprint(signer)
-	if !a.trust.Policy.Approvals.AllowSelf {
-		if why := a.selfApproval(ident.Email, fp); why != "" {
-			return withHint(usageError("%s, and the two-person rule (approvals.allow_self: false in %s) needs someone else's approval", why, a.trust.PolicySource),
-				"ask another maintainer listed in "+a.trust.ApproversSource+" to review the commit and run agentcheck approve "+a.short())
-		}
+	if why := check.SelfApproval(a.trust.Policy, &a.report, ident.Email, fp); why != "" {
+		return withHint(usageError("%s, and the two-person rule (approvals.allow_self: false in %s) needs someone else's approval", why, a.trust.PolicySource),
+			"ask another maintainer listed in "+a.trust.ApproversSource+" to review the commit and run agentcheck approve "+a.short())
 	}
 	if !a.trust.Approvers.Allowed(signer.PublicKey(), provenance.SignatureNamespace, ident.Email, ident.When) {
 		fmt.Fprintf(a.inv.Stderr, "agentcheck: warning: key %s is not listed for %s in %s: verify will report this approval as untrusted (AC002) until the approvers file on the base branch lists it\n",
@@ -286,7 +270,7 @@ func (a *approver) sign(ctx context.Context, covers []provenance.ApprovalCover, 
 	if err != nil {
 		return err
 	}
-	if _, err := provenance.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, [][]byte{line}, ident); err != nil {
+	if _, err := git.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, [][]byte{line}, ident); err != nil {
 		return fmt.Errorf("writing the note of %s: %w", a.short(), err)
 	}
 	fmt.Fprintf(a.inv.Stderr, "agentcheck: approved %s as %s, signed with %s:\n", a.short(), ident.Email, keyDesc)
@@ -297,31 +281,10 @@ func (a *approver) sign(ctx context.Context, covers []provenance.ApprovalCover, 
 	return nil
 }
 
-// selfApproval says why the approver may not approve the commit under the
-// two-person rule, or "". The verifier applies the same rule; refusing here
-// saves the approver a useless signature.
-func (a *approver) selfApproval(email, keyID string) string {
-	if strings.EqualFold(email, a.commit.Author.Email) {
-		return "you (" + email + ") authored commit " + a.short()
-	}
-	for _, s := range a.report.Sessions {
-		if !s.Valid {
-			continue
-		}
-		switch {
-		case strings.EqualFold(email, s.Signer):
-			return "you (" + email + ") signed the manifest of session " + s.Agent + "/" + s.ID + " on commit " + a.short()
-		case keyID == s.KeyID:
-			return "your key " + keyID + " signed the manifest of session " + s.Agent + "/" + s.ID + " on commit " + a.short()
-		}
-	}
-	return ""
-}
-
 // gitIdent is the approver's identity and the approval's time, as git would
 // record them for a commit made now: user.name, user.email and the current
 // time, or GIT_COMMITTER_EMAIL and GIT_COMMITTER_DATE when set.
-func gitIdent(ctx context.Context, dir string) (sig object.Signature, err error) {
+func gitIdent(ctx context.Context, dir string) (sig git.Signature, err error) {
 	out, err := gitOutput(ctx, dir, "var", "GIT_COMMITTER_IDENT")
 	if err != nil {
 		return sig, withHint(fmt.Errorf("reading your git identity: %w", err), "set git config user.name and user.email")

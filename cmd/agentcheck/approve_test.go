@@ -25,7 +25,7 @@ func TestApproveRefusedInAgentSession(t *testing.T) {
 				Dir: t.TempDir(), // not a repository: the refusal comes first
 			}
 			err := Run(context.Background(), inv)
-			if code := report(&stderr, err); code != exitError {
+			if code := writeError(&stderr, err); code != exitError {
 				t.Errorf("exit code %d, want %d", code, exitError)
 			}
 			if want := "refusing to run inside an agent session (" + v + " is set)"; !strings.Contains(stderr.String(), want) {

@@ -10,12 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
-
-	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
-	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
+	"github.com/agentcheck/agentcheck/gate"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -115,34 +111,30 @@ func findJournal(all []*journal.Journal, s sessionRef) *journal.Journal {
 }
 
 // resolveCommit resolves a revision to a commit.
-func resolveCommit(repo *gitrepo.Repo, rev string) (*check.Commit, error) {
-	gg, err := gogit.Open(repo)
-	if err != nil {
-		return nil, err
-	}
-	rng, err := check.ResolveRange(gg, []string{rev})
+func resolveCommit(repo *git.Repo, rev string) (*git.Commit, error) {
+	rng, err := git.ResolveRange(repo, []string{rev})
 	if err != nil || len(rng.Include) != 1 {
 		return nil, withHint(fmt.Errorf("resolving %q: %w", rev, err), "name one commit, e.g. HEAD or a commit id")
 	}
 	return readCommit(repo.Objects, rng.Include[0])
 }
 
-func readCommit(r check.ObjectReader, h plumbing.Hash) (*check.Commit, error) {
+func readCommit(r git.ObjectReader, h git.Hash) (*git.Commit, error) {
 	t, data, err := r.Read(h)
 	if err != nil {
 		return nil, fmt.Errorf("reading commit %s: %w", h, err)
 	}
-	if t != plumbing.CommitObject {
+	if t != git.CommitObject {
 		return nil, fmt.Errorf("%s is a %s, not a commit", h, t)
 	}
-	return check.ParseCommit(h, data)
+	return git.ParseCommit(h, data)
 }
 
 // changedBlobs returns, for every path of the commit's diff, the blob the
 // commit leaves there: ZeroBlob for a deletion and for the old side of a
 // rename.
-func changedBlobs(repo *gitrepo.Repo, c *check.Commit) (map[string]string, error) {
-	changes, err := check.NewDiffer(repo.Objects).CommitChanges(c)
+func changedBlobs(repo *git.Repo, c *git.Commit) (map[string]string, error) {
+	changes, err := git.NewDiffer(repo.Objects).CommitChanges(c)
 	if err != nil {
 		return nil, fmt.Errorf("diffing commit %s: %w", c.Hash, err)
 	}
@@ -151,7 +143,7 @@ func changedBlobs(repo *gitrepo.Repo, c *check.Commit) (map[string]string, error
 		for _, p := range ch.Paths() {
 			changed[p] = journal.ZeroBlob
 		}
-		if ch.Kind != check.Deleted {
+		if ch.Kind != git.Deleted {
 			changed[ch.Path] = ch.NewBlob.String()
 		}
 	}
@@ -193,8 +185,8 @@ func selectSessions(all []*journal.Journal, named string, env sessionRef, commit
 // attester seals sessions into manifests on one commit.
 type attester struct {
 	inv     *Invocation
-	repo    *gitrepo.Repo
-	commit  *check.Commit
+	repo    *git.Repo
+	commit  *git.Commit
 	changed map[string]string
 	keyFlag string
 	dir     string
@@ -262,7 +254,7 @@ func (a *attester) attest(ctx context.Context, journals []*journal.Journal) erro
 	if err != nil {
 		return err
 	}
-	if _, err := provenance.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, lines, ident); err != nil {
+	if _, err := git.AppendNote(a.repo, provenance.NotesRef, a.commit.Hash, lines, ident); err != nil {
 		return fmt.Errorf("writing the note of %s: %w", hash[:12], err)
 	}
 	fmt.Fprintf(a.inv.Stderr, "agentcheck: attested %s with session %s, signed with %s\n", hash[:12], strings.Join(labels, ", "), keyDesc)
@@ -290,12 +282,12 @@ func (a *attester) markAttested(journals []*journal.Journal) error {
 }
 
 func (a *attester) currentNote() ([]byte, error) {
-	notes, err := loadNotes(a.repo)
+	notes, err := gate.OpenNotes(a.repo)
 	if err != nil {
 		return nil, err
 	}
-	data, err := notes.Read(a.commit.Hash, provenance.MaxNoteSize)
-	if errors.Is(err, provenance.ErrNoteNotFound) {
+	data, err := notes.Read(a.commit.Hash, git.MaxNoteSize)
+	if errors.Is(err, git.ErrNoteNotFound) {
 		return nil, nil
 	}
 	return data, err
@@ -309,7 +301,7 @@ func (a *attester) localPolicy() (*scope.Policy, error) {
 	if a.repo.WorkTree == "" {
 		return scope.Default(), nil
 	}
-	path := filepath.Join(a.repo.WorkTree, check.PolicyFile)
+	path := filepath.Join(a.repo.WorkTree, scope.PolicyFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return scope.Default(), nil
@@ -340,17 +332,17 @@ func loadSigner(ctx context.Context, inv *Invocation, dir, flag string) (signer 
 
 // notesIdentity is the author of the notes commits agentcheck writes: the
 // user's git identity, as git itself would use.
-func notesIdentity(ctx context.Context, dir string) (object.Signature, error) {
+func notesIdentity(ctx context.Context, dir string) (git.Signature, error) {
 	out, err := gitOutput(ctx, dir, "var", "GIT_COMMITTER_IDENT")
 	if err != nil {
-		return object.Signature{}, withHint(fmt.Errorf("reading your git identity: %w", err), "set git config user.name and user.email")
+		return git.Signature{}, withHint(fmt.Errorf("reading your git identity: %w", err), "set git config user.name and user.email")
 	}
 	name, rest, ok := strings.Cut(out, " <")
 	email, _, ok2 := strings.Cut(rest, ">")
 	if !ok || !ok2 {
-		return object.Signature{}, fmt.Errorf("unexpected git identity %q", out)
+		return git.Signature{}, fmt.Errorf("unexpected git identity %q", out)
 	}
-	return object.Signature{Name: name, Email: email, When: time.Now()}, nil
+	return git.Signature{Name: name, Email: email, When: time.Now()}, nil
 }
 
 // gitRemotes reads the repository's remotes (name → fetch and push URLs) as

@@ -206,9 +206,9 @@ func exitCodeOf(err error) int {
 	return exitError
 }
 
-// report writes err to stderr in the CLI's one-line format and returns the
+// writeError writes err to stderr in the CLI's one-line format and returns the
 // exit code. Violations are not repeated: the findings were the output.
-func report(stderr io.Writer, err error) int {
+func writeError(stderr io.Writer, err error) int {
 	code := exitCodeOf(err)
 	if err == nil || errors.Is(err, errHelp) || errors.Is(err, errQuiet) || err == errViolations || err == errReported {
 		return code

@@ -140,7 +140,7 @@ policy. RANGE is A..B or a single commit; several may be given; the default is
 @{upstream}..HEAD, else HEAD. The policy and allowed signers are read from the
 range's base (A in A..B, the first parent of a single commit) unless given as
 files — never from the commits being checked. The JSON report's format is
-documented in package check (json.go).
+documented in package report (json.go).
 
 # Approvals
 

@@ -15,10 +15,10 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/agentcheck/agentcheck/agents"
-	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"github.com/agentcheck/agentcheck/internal/install"
+	"github.com/agentcheck/agentcheck/internal/trusted"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -64,7 +64,7 @@ func runDoctor(ctx context.Context, inv *Invocation, args []string) error {
 	}
 	d := &doctor{}
 	d.binary(ctx, dir)
-	repo, err := gitrepo.Open(dir, inv.getenv)
+	repo, err := git.Open(dir, inv.getenv)
 	if err != nil || repo.WorkTree == "" {
 		d.add(docMissing, "repository", "not inside a git work tree", "run agentcheck doctor in the repository your agents work in")
 		d.print(inv)
@@ -190,7 +190,7 @@ func shortPath(p, root, home string) string {
 	return p
 }
 
-func (d *doctor) gitHooks(ctx context.Context, repo *gitrepo.Repo) {
+func (d *doctor) gitHooks(ctx context.Context, repo *git.Repo) {
 	dir, err := hooksDir(ctx, repo.WorkTree)
 	if err != nil {
 		d.add(docMissing, "git hooks", err.Error(), "")
@@ -253,41 +253,36 @@ func (d *doctor) key(ctx context.Context, inv *Invocation, dir string) {
 // trust checks the policy and the allowed_signers line for the user's key
 // where the gate reads them: the trusted side, as runtime enforcement
 // finds it.
-func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *gitrepo.Repo, dir string) {
+func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *git.Repo, dir string) {
 	root := repo.WorkTree
 	email := gitConfig(ctx, dir, "user.email")
 	pub, _, _, keyErr := userPublicKey(ctx, inv, dir)
-	cfg := hookcmd.ReadRepoConfig(agents.Repo{Root: root, GitDir: repo.GitDir, CommonDir: repo.CommonDir})
-	var base, baseRef string
-	for _, ref := range hookcmd.TrustedRefs(repo, cfg) {
+	var base git.Hash
+	var baseRef string
+	for _, ref := range hookcmd.TrustedRefs(repo) {
 		if h, err := repo.Ref(ref); err == nil {
-			base, baseRef = h.String(), ref
+			base, baseRef = h, ref
 			break
 		}
 	}
 	pol := scope.Default()
-	if base != "" {
-		h, _ := repo.Ref(baseRef)
-		data, ok, err := check.ReadFileAt(repo.Objects, h, check.PolicyFile, 1<<20)
+	if baseRef != "" {
+		p, found, err := trusted.Policy(repo.Objects, base, baseRef)
 		switch {
 		case err != nil:
-			d.add(docMissing, "policy", fmt.Sprintf("%s at %s: %v", check.PolicyFile, baseRef, err), "")
-		case !ok:
+			d.add(docMissing, "policy", err.Error(), "fix the policy on the base branch")
+		case !found:
 			fix := "agentcheck init writes one; commit it through a reviewed change"
-			if _, err := os.Stat(filepath.Join(root, check.PolicyFile)); err == nil {
-				fix = "commit " + check.PolicyFile + " to the base branch through a reviewed change"
+			if _, err := os.Stat(filepath.Join(root, scope.PolicyFile)); err == nil {
+				fix = "commit " + scope.PolicyFile + " to the base branch through a reviewed change"
 			}
-			d.add(docWarn, "policy", fmt.Sprintf("no %s at %s: the built-in defaults apply", check.PolicyFile, baseRef), fix)
+			d.add(docWarn, "policy", fmt.Sprintf("no %s at %s: the built-in defaults apply", scope.PolicyFile, baseRef), fix)
 		default:
-			if p, err := scope.Parse(data, check.PolicyFile+"@"+baseRef); err != nil {
-				d.add(docMissing, "policy", err.Error(), "fix the policy on the base branch")
-			} else {
-				pol = p
-				d.add(docOK, "policy", fmt.Sprintf("%s at %s (runtime: %s)", check.PolicyFile, baseRef, p.Runtime), "")
-			}
+			pol = p
+			d.add(docOK, "policy", fmt.Sprintf("%s at %s (runtime: %s)", scope.PolicyFile, baseRef, p.Runtime), "")
 		}
 	} else {
-		d.add(docWarn, "policy", "no commit yet: the built-in defaults apply", "commit "+check.PolicyFile+" (agentcheck init writes one)")
+		d.add(docWarn, "policy", "no commit yet: the built-in defaults apply", "commit "+scope.PolicyFile+" (agentcheck init writes one)")
 	}
 	signers := pol.Trust.AllowedSigners
 	switch {
@@ -297,18 +292,17 @@ func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *gitrepo.Repo,
 	case keyErr != nil:
 		return // reported by the key line
 	}
-	trusted := func(data []byte) bool {
+	trustsKey := func(data []byte) bool {
 		as, err := provenance.ParseAllowedSigners(data, signers)
 		return err == nil && as.Allowed(pub, provenance.SignatureNamespace, email, time.Now())
 	}
-	if base != "" {
-		h, _ := repo.Ref(baseRef)
-		if data, ok, err := check.ReadFileAt(repo.Objects, h, signers, 1<<20); err == nil && ok && trusted(data) {
+	if baseRef != "" {
+		if data, ok, err := trusted.File(repo.Objects, base, signers); err == nil && ok && trustsKey(data) {
 			d.add(docOK, "signers", fmt.Sprintf("%s at %s trusts your key for %s", signers, baseRef, email), "")
 			return
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(signers))); err == nil && trusted(data) {
+	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(signers))); err == nil && trustsKey(data) {
 		d.add(docMissing, "signers", fmt.Sprintf("%s trusts your key for %s in the work tree, but not yet at %s: manifests verify once it is there", signers, email, orNone(baseRef)),
 			"commit "+signers+" to the base branch through a reviewed change")
 		return

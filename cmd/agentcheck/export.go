@@ -29,7 +29,7 @@ func runExport(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	l := audit.BuildLog(checked.report, checked.commits, checked.trust.Policy)
+	l := audit.BuildLog(checked.Report, checked.Commits, checked.Trust.Policy)
 	e := audit.BuildExport(l, mapping, "agentcheck "+version())
 	return writeTo(inv, *output, func(w io.Writer) error {
 		switch *format {

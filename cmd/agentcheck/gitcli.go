@@ -8,10 +8,13 @@ import (
 	"strings"
 )
 
-// gitOutput runs the real git in dir for what go-git does not model well:
-// configuration across all scopes (includes, global and system files) and the
-// user's identity. It is used only by local commands (keygen, attest, init),
-// never by the checker: the gate runs no external program.
+// gitOutput runs the real git in dir for what internal/git deliberately does
+// not read — configuration across all scopes (includes, global and system
+// files) and the user's identity — and for what the git hooks do on the
+// user's behalf: trailers (commit-msg), and fetching, merging and pushing
+// the notes (pre-push). Only local commands use it: approve, attest,
+// doctor, init, keygen and the git hooks. The checks themselves (package
+// gate, and the pre-receive hook) run no external program.
 func gitOutput(ctx context.Context, dir string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = dir

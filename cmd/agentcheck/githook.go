@@ -11,12 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/gate"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
+	"github.com/agentcheck/agentcheck/report"
 )
 
 // The git hooks "agentcheck init" installs call "agentcheck git-hook NAME
@@ -68,8 +67,8 @@ func (h *gitHook) soft(err error) error {
 	return nil
 }
 
-func (h *gitHook) open() (*gitrepo.Repo, error) {
-	repo, err := gitrepo.Open(h.dir, h.inv.getenv)
+func (h *gitHook) open() (*git.Repo, error) {
+	repo, err := git.Open(h.dir, h.inv.getenv)
 	if err != nil {
 		return nil, fmt.Errorf("opening repository: %w", err)
 	}
@@ -174,7 +173,7 @@ func (h *gitHook) postCommit(ctx context.Context) error {
 
 // attestWith attests commit with the sessions of want plus, when want is
 // nil, those found as post-commit finds them.
-func (h *gitHook) attestWith(ctx context.Context, repo *gitrepo.Repo, commit *check.Commit, want []sessionRef) error {
+func (h *gitHook) attestWith(ctx context.Context, repo *git.Repo, commit *git.Commit, want []sessionRef) error {
 	changed, err := changedBlobs(repo, commit)
 	if err != nil {
 		return err
@@ -227,7 +226,7 @@ func (h *gitHook) postRewrite(ctx context.Context, args []string) error {
 		return err
 	}
 	defer repo.Close()
-	notes, err := loadNotes(repo)
+	notes, err := gate.OpenNotes(repo)
 	if err != nil {
 		return err
 	}
@@ -240,12 +239,12 @@ func (h *gitHook) postRewrite(ctx context.Context, args []string) error {
 		if len(f) < 2 {
 			continue
 		}
-		oldH, newH := plumbing.NewHash(f[0]), plumbing.NewHash(f[1])
+		oldH, newH := hookHash(f[0]), hookHash(f[1])
 		if oldH.IsZero() || newH.IsZero() || oldH == newH {
 			continue
 		}
-		note, err := notes.Read(oldH, provenance.MaxNoteSize)
-		if errors.Is(err, provenance.ErrNoteNotFound) {
+		note, err := notes.Read(oldH, git.MaxNoteSize)
+		if errors.Is(err, git.ErrNoteNotFound) {
 			continue
 		}
 		if err != nil {
@@ -274,7 +273,7 @@ func (h *gitHook) postRewrite(ctx context.Context, args []string) error {
 		if len(news[n]) == 0 {
 			continue
 		}
-		commit, err := readCommit(repo.Objects, plumbing.NewHash(n))
+		commit, err := readCommit(repo.Objects, hookHash(n))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -320,7 +319,7 @@ func ownSessions(note []byte, commit string, key sshSigner) []sessionRef {
 // referenceTransaction guards and merges the notes. In the prepared state
 // it refuses an update of refs/notes/agentcheck that would drop a line of a
 // note (git notes commands do not compare-and-swap; see
-// provenance.CheckNotesAppendOnly) or delete the ref. In the committed
+// git.CheckNotesAppendOnly) or delete the ref. In the committed
 // state, when a fetch updated a remote's notes
 // (refs/notes/remotes/REMOTE/agentcheck, as agentcheck init configures),
 // it merges them into the local notes with cat_sort_uniq: git has no
@@ -350,7 +349,7 @@ func (h *gitHook) referenceTransaction(ctx context.Context, args []string) error
 	}
 	defer repo.Close()
 	for _, u := range updates {
-		oldH, newH, ref := plumbing.NewHash(u[0]), plumbing.NewHash(u[1]), u[2]
+		oldH, newH, ref := hookHash(u[0]), hookHash(u[1]), u[2]
 		switch {
 		case state == "prepared" && ref == provenance.NotesRef:
 			// Without an expected old value git passes zeros: the ref's
@@ -365,7 +364,7 @@ func (h *gitHook) referenceTransaction(ctx context.Context, args []string) error
 				fmt.Fprintf(h.inv.Stderr, "agentcheck: refusing to delete %s: it holds the signed session manifests\n", ref)
 				return quietExit(exitViolations)
 			}
-			if err := provenance.CheckNotesAppendOnly(repo.Objects, oldH, newH); err != nil {
+			if err := git.CheckNotesAppendOnly(repo.Objects, oldH, newH); err != nil {
 				fmt.Fprintf(h.inv.Stderr, "agentcheck: refusing to update %s: %v\n", ref, err)
 				fmt.Fprintf(h.inv.Stderr, "agentcheck: hint: the notes ref only grows; if another writer moved it meanwhile, run the command again\n")
 				return quietExit(exitViolations)
@@ -446,20 +445,16 @@ func (h *gitHook) prePush(ctx context.Context, args []string) error {
 	}
 	defer repo.Close()
 	tracking := remoteTips(repo, remote)
-	notes, err := loadNotes(repo)
-	if err != nil {
-		return h.blocked(err)
-	}
-	shallow, err := repo.ShallowCommits()
+	notes, err := gate.OpenNotes(repo)
 	if err != nil {
 		return h.blocked(err)
 	}
 	failed, untrusted, annotated, checked := false, false, false, 0
 	for _, u := range updates {
-		local := plumbing.NewHash(u.local)
+		local := hookHash(u.local)
 		exclude := slices.Clone(tracking)
-		base := plumbing.ZeroHash
-		if r := plumbing.NewHash(u.remote); !r.IsZero() {
+		base := git.ZeroHash
+		if r := hookHash(u.remote); !r.IsZero() {
 			if ok, _ := repo.Objects.Has(r); ok {
 				exclude = append(exclude, r)
 				base = r
@@ -473,34 +468,28 @@ func (h *gitHook) prePush(ctx context.Context, args []string) error {
 				base = r
 			}
 		}
-		commits, err := check.Walk(ctx, repo.Objects, []plumbing.Hash{local}, exclude, check.WithShallow(shallow))
-		if err != nil {
-			return h.blocked(historyError(fmt.Errorf("listing the commits of %s: %w", u.localRef, err)))
+		rng := &git.Range{Include: []git.Hash{local}, Exclude: exclude, Base: base, Spec: u.localRef + " -> " + u.remoteRef}
+		res, err := gate.CheckRange(ctx, repo, rng, gate.Options{})
+		var ih *git.IncompleteHistoryError
+		if errors.As(err, &ih) {
+			err = fmt.Errorf("listing the commits of %s: %w", u.localRef, err)
 		}
-		if len(commits) == 0 {
+		if err != nil {
+			return h.blocked(historyError(err))
+		}
+		if len(res.Commits) == 0 {
 			continue
 		}
-		checked += len(commits)
-		for _, c := range commits {
+		checked += len(res.Commits)
+		for _, c := range res.Commits {
 			if _, ok := notes.Lookup(c.Hash); ok {
 				annotated = true
 			}
 		}
-		t, err := check.LoadTrust(repo.Objects, check.TrustSource{Base: base})
-		if err != nil {
-			return h.blocked(err)
-		}
-		v := &check.Verifier{Policy: t.Policy, Signers: t.Signers, Notes: notes, Objects: repo.Objects}
-		reports, err := v.Verify(ctx, commits)
-		if err != nil {
-			return h.blocked(historyError(err))
-		}
-		spec := u.localRef + " -> " + u.remoteRef
-		report := check.NewReport(spec, base, t, reports)
-		if report.Failed() {
+		if res.Report.Failed() {
 			failed = true
 			untrusted = untrusted || base.IsZero()
-			if err := check.WriteText(h.inv.Stderr, report, check.TextOptions{Color: isTerminal(h.inv.Stderr)}); err != nil {
+			if err := report.WriteText(h.inv.Stderr, res.Report, report.TextOptions{Color: isTerminal(h.inv.Stderr)}); err != nil {
 				return h.blocked(err)
 			}
 		}
@@ -538,19 +527,19 @@ func (h *gitHook) blocked(err error) error {
 
 // remoteTips returns the tips of the remote's remote-tracking branches:
 // what it is known to have.
-func remoteTips(repo *gitrepo.Repo, remote string) []plumbing.Hash {
+func remoteTips(repo *git.Repo, remote string) []git.Hash {
 	refs, err := repo.Refs()
 	if err != nil {
 		return nil
 	}
-	var out []plumbing.Hash
+	var out []git.Hash
 	prefix := "refs/remotes/" + remote + "/"
 	for name, h := range refs {
 		if strings.HasPrefix(name, prefix) {
 			out = append(out, h)
 		}
 	}
-	slices.SortFunc(out, func(a, b plumbing.Hash) int { return strings.Compare(a.String(), b.String()) })
+	slices.SortFunc(out, func(a, b git.Hash) int { return strings.Compare(a.String(), b.String()) })
 	return out
 }
 
@@ -593,4 +582,11 @@ func remoteRefName(remote string) string {
 		}
 	}
 	return "url-" + strings.Trim(string(b), "-")
+}
+
+// hookHash parses an object id of a git hook's input; anything else is the
+// zero id, which the hooks skip.
+func hookHash(s string) git.Hash {
+	h, _ := git.ParseHash(s)
+	return h
 }

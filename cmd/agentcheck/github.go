@@ -10,12 +10,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/google/go-github/v62/github"
 
 	"github.com/agentcheck/agentcheck/action"
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/report"
 )
 
 // runGitHub is agentcheck github: the pull-request gate inside GitHub
@@ -88,7 +88,7 @@ func gitHub(ctx context.Context, inv *Invocation, args []string) error {
 		}
 		return nil
 	}
-	g := &gate{inv: inv, env: env, ev: ev, failOn: failOn, sarifFile: *sarifFile}
+	g := &githubGate{inv: inv, env: env, ev: ev, failOn: failOn, sarifFile: *sarifFile}
 	if g.client, err = action.NewClient(env.APIURL, env.Token, "agentcheck/"+version()); err != nil {
 		return err
 	}
@@ -100,8 +100,8 @@ func gitHub(ctx context.Context, inv *Invocation, args []string) error {
 	return g.publish(ctx, report)
 }
 
-// gate is one run of agentcheck github.
-type gate struct {
+// githubGate is one run of agentcheck github.
+type githubGate struct {
 	inv       *Invocation
 	env       *action.Env
 	ev        *action.Event
@@ -111,7 +111,7 @@ type gate struct {
 	notes     []string // operational remarks for the job summary
 }
 
-func (g *gate) warnf(format string, args ...any) {
+func (g *githubGate) warnf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	g.notes = append(g.notes, msg)
 	// The runner reads workflow commands on stderr as well as stdout: the
@@ -120,16 +120,16 @@ func (g *gate) warnf(format string, args ...any) {
 }
 
 // check verifies the event's range and returns the report.
-func (g *gate) check(ctx context.Context, trust trustFlags) (*check.Report, error) {
+func (g *githubGate) check(ctx context.Context, trust trustFlags) (*check.Report, error) {
 	if g.ev.Deleted {
 		t := &check.Trust{PolicySource: "none (nothing to check)"}
-		return check.NewReport(g.ev.Ref+" deleted", plumbing.ZeroHash, t, nil), nil
+		return check.NewReport(g.ev.Ref+" deleted", git.ZeroHash, t, nil), nil
 	}
 	var keys *action.GitHubKeys
 	checked, err := checkRange(ctx, g.inv, []string{g.ev.Range()}, trust, rangeOptions{
 		resolveHint: "fetch the base and head commits of " + g.ev.Describe() + " first: the agentcheck action does (fetch-history.sh)",
 		trustHint:   "fix the policy on the base branch, or pass the action a policy file",
-		checkTrustFiles: func(repo *gitrepo.Repo, files ...string) error {
+		checkTrustFiles: func(repo *git.Repo, files ...string) error {
 			for _, f := range files {
 				if err := outsideWorkTree(repo, f); err != nil {
 					return err
@@ -139,7 +139,7 @@ func (g *gate) check(ctx context.Context, trust trustFlags) (*check.Report, erro
 		},
 		// Approvals come from the base's approvers file, never from keys
 		// registered on GitHub; manifests may, when the policy says so.
-		tune: func(t *check.Trust, v *check.Verifier) {
+		tune: func(t *check.Trust) {
 			if !t.Policy.Trust.GitHubSSHKeys {
 				return
 			}
@@ -147,25 +147,24 @@ func (g *gate) check(ctx context.Context, trust trustFlags) (*check.Report, erro
 			if g.ev.PullRequest != nil {
 				keys.PullRequest = g.ev.PullRequest.Number
 			}
-			v.ExtraKeys = keys.Trust(ctx)
+			t.ExtraKeys = keys.Trust(ctx)
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	defer checked.repo.Close()
 	if keys != nil {
 		for _, e := range keys.Errors() {
 			g.warnf("trust.github_ssh_keys: %s; manifests signed with keys registered on GitHub could not be trusted", e)
 		}
 	}
-	return checked.report, nil
+	return checked.Report, nil
 }
 
 // outsideWorkTree refuses a trusted file inside the repository's work tree:
 // in a pull_request workflow the work tree holds the pull request's own
 // files, which must not choose the rules that judge them.
-func outsideWorkTree(repo *gitrepo.Repo, file string) error {
+func outsideWorkTree(repo *git.Repo, file string) error {
 	if file == "" || repo.WorkTree == "" {
 		return nil
 	}
@@ -189,7 +188,7 @@ func outsideWorkTree(repo *gitrepo.Repo, file string) error {
 
 // publish writes the SARIF file, the check run (or workflow commands), the
 // job summary and the step outputs, and returns the verdict's error.
-func (g *gate) publish(ctx context.Context, report *check.Report) error {
+func (g *githubGate) publish(ctx context.Context, report *check.Report) error {
 	if err := g.writeSARIF(report); err != nil {
 		return err
 	}
@@ -262,13 +261,13 @@ func (g *gate) publish(ctx context.Context, report *check.Report) error {
 	return nil
 }
 
-func (g *gate) writeSARIF(report *check.Report) error {
+func (g *githubGate) writeSARIF(rep *check.Report) error {
 	if g.sarifFile == "" {
 		return nil
 	}
 	var buf bytes.Buffer
-	opts := check.SARIFOptions{Version: version(), RepositoryURI: g.env.RepositoryURL(), RevisionID: g.ev.Head}
-	if err := check.WriteSARIF(&buf, report, opts); err != nil {
+	opts := report.SARIFOptions{Version: version(), RepositoryURI: g.env.RepositoryURL(), RevisionID: g.ev.Head}
+	if err := report.WriteSARIF(&buf, rep, opts); err != nil {
 		return err
 	}
 	if err := os.WriteFile(g.sarifFile, buf.Bytes(), 0o644); err != nil {
@@ -279,7 +278,7 @@ func (g *gate) writeSARIF(report *check.Report) error {
 
 // appendFile appends what fill writes to the file GitHub named (the job
 // summary, the step outputs); "" means the runner gave none.
-func (g *gate) appendFile(name string, fill func(*bytes.Buffer) error) error {
+func (g *githubGate) appendFile(name string, fill func(*bytes.Buffer) error) error {
 	if name == "" {
 		return nil
 	}
@@ -304,7 +303,7 @@ func (g *gate) appendFile(name string, fill func(*bytes.Buffer) error) error {
 // reportError tells GitHub that the gate could not decide: a failing check
 // run and a job summary with the error, so a required check shows why. It
 // is best effort: the error itself is returned by the caller.
-func (g *gate) reportError(ctx context.Context, cause error) {
+func (g *githubGate) reportError(ctx context.Context, cause error) {
 	msg := cause.Error()
 	var e *exitErr
 	if errors.As(cause, &e) && e.hint != "" {

@@ -183,7 +183,7 @@ func sarifMultitool() string {
 func TestSingleLineErr(t *testing.T) {
 	err := singleLineErr(withHint(usageError("ref %q\r::error::forged", "x\ny"), "fix\r\n::add-mask::x"))
 	var b strings.Builder
-	code := report(&b, err)
+	code := writeError(&b, err)
 	if code != exitError {
 		t.Errorf("exit code %d, want %d", code, exitError)
 	}

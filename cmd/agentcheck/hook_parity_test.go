@@ -49,7 +49,7 @@ func TestHookBinariesAgree(t *testing.T) {
 			code := 0
 			if cli {
 				err := Run(context.Background(), &Invocation{Args: []string{"hook", "--agent", agent}, Stdin: bytes.NewReader(payload), Stdout: &stdout, Stderr: &stderr, Getenv: getenv, Dir: root})
-				code = report(&stderr, err)
+				code = writeError(&stderr, err)
 			} else {
 				code = hookcmd.Main([]string{"--agent", agent}, hookcmd.IO{Stdin: bytes.NewReader(payload), Stdout: &stdout, Stderr: &stderr, Getenv: getenv})
 			}
@@ -105,6 +105,11 @@ func parityRepo(t *testing.T) string {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{".git/objects", ".git/refs"} { // what makes .git a git directory
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -14,8 +14,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/install"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/scope"
@@ -48,7 +47,7 @@ func runInit(ctx context.Context, inv *Invocation, args []string) error {
 	if *global {
 		return r.global(agents)
 	}
-	repo, err := gitrepo.Open(dir, inv.getenv)
+	repo, err := git.Open(dir, inv.getenv)
 	if err != nil {
 		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck init inside a git repository, or use --global for your user account")
 	}
@@ -88,7 +87,7 @@ type initRun struct {
 	dir  string
 	out  io.Writer
 	home string
-	repo *gitrepo.Repo
+	repo *git.Repo
 	root string
 	// next collects the steps left to the human, printed at the end.
 	next []string
@@ -331,7 +330,7 @@ func (r *initRun) notesRefspecs() error {
 
 // policy writes the commented default policy when the repository has none.
 func (r *initRun) policy() error {
-	path := filepath.Join(r.root, check.PolicyFile)
+	path := filepath.Join(r.root, scope.PolicyFile)
 	if _, err := os.Lstat(path); err == nil {
 		r.show("policy", path, install.Unchanged, "")
 		return nil
@@ -403,8 +402,8 @@ func userPublicKey(ctx context.Context, inv *Invocation, dir string) (pub ssh.Pu
 // names.
 func signersPath(root string) string {
 	p := scope.Default()
-	if data, err := os.ReadFile(filepath.Join(root, check.PolicyFile)); err == nil {
-		if parsed, err := scope.Parse(data, check.PolicyFile); err == nil {
+	if data, err := os.ReadFile(filepath.Join(root, scope.PolicyFile)); err == nil {
+		if parsed, err := scope.Parse(data, scope.PolicyFile); err == nil {
 			p = parsed
 		}
 	}

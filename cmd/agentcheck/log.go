@@ -25,7 +25,7 @@ func runLog(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	l := audit.BuildLog(checked.report, checked.commits, checked.trust.Policy)
+	l := audit.BuildLog(checked.Report, checked.Commits, checked.Trust.Policy)
 	return writeTo(inv, *output, func(w io.Writer) error {
 		if *format == "json" {
 			return audit.WriteLogJSON(w, l)

@@ -38,5 +38,5 @@ func main() {
 		Getenv: os.Getenv,
 	}
 	err := Run(context.Background(), inv)
-	os.Exit(report(inv.Stderr, err))
+	os.Exit(writeError(inv.Stderr, err))
 }

@@ -8,10 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/server"
 )
 
@@ -157,10 +154,10 @@ type gateResult struct {
 // decides the push. It sends the effective mode on modes as soon as it is
 // known, so that a timeout is reported in the right mode.
 func runGate(ctx context.Context, req gateRequest, modes chan<- string) gateResult {
-	repo, err := gitrepo.Open(req.dir, req.getenv)
+	repo, err := git.Open(req.dir, req.getenv)
 	if err != nil {
 		hint := "run agentcheck pre-receive as a hook of the repository: git runs hooks inside it"
-		if errors.Is(err, gitrepo.ErrUnsupportedFormat) {
+		if errors.Is(err, git.ErrUnsupportedFormat) {
 			hint = "agentcheck cannot check this repository's format yet, so the gate rejects every push to it; remove the hook from this repository to accept pushes unchecked"
 		}
 		return gateResult{err: err, hint: hint}
@@ -202,11 +199,11 @@ func runGate(ctx context.Context, req gateRequest, modes chan<- string) gateResu
 
 // gateHint says how to fix an error that kept the gate from deciding.
 func gateHint(err error) string {
-	var ih *check.IncompleteHistoryError
+	var ih *git.IncompleteHistoryError
 	if errors.As(err, &ih) && ih.Shallow {
 		return "the push cuts the history of its commits (a shallow push): push from a complete clone (git fetch --unshallow)"
 	}
-	if errors.Is(err, check.ErrIncompleteHistory) || errors.Is(err, plumbing.ErrObjectNotFound) {
+	if errors.Is(err, git.ErrIncompleteHistory) || errors.Is(err, git.ErrObjectNotFound) {
 		return "the repository lacks objects the check needs: run git fsck on the server"
 	}
 	return "the gate fails closed: fix what the error names (the server's agentcheck configuration, or the policy or keys it reads), or run the hook with --mode warn meanwhile"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -47,7 +47,7 @@ func runScope(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	repo, err := gitrepo.Open(dir, inv.getenv)
+	repo, err := git.Open(dir, inv.getenv)
 	if err != nil {
 		return withHint(fmt.Errorf("opening repository: %w", err), "run agentcheck scope inside the repository the agent works in")
 	}

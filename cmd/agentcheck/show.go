@@ -9,7 +9,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/gate"
+	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 )
@@ -66,23 +67,23 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	notes, err := loadNotes(repo)
+	notes, err := gate.OpenNotes(repo)
 	if err != nil {
 		return err
 	}
-	note, err := notes.Read(commit.Hash, provenance.MaxNoteSize)
-	if errors.Is(err, provenance.ErrNoteNotFound) {
+	note, err := notes.Read(commit.Hash, git.MaxNoteSize)
+	if errors.Is(err, git.ErrNoteNotFound) {
 		return withHint(fmt.Errorf("commit %s has no agentcheck note", commit.Hash.String()[:12]),
 			"attest it with 'agentcheck attest', or fetch notes with 'git fetch origin refs/notes/agentcheck:refs/notes/agentcheck'")
 	}
 	if err != nil {
 		return err
 	}
-	src := check.TrustSource{SignersFile: *signersFile}
+	src := gate.TrustSource{SignersFile: *signersFile}
 	if head, err := repo.Ref("HEAD"); err == nil {
 		src.Base = head
 	}
-	trust, err := check.LoadTrust(repo.Objects, src)
+	trust, err := gate.LoadTrust(repo.Objects, src)
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 
 // inspectLine parses and verifies one note line: a session manifest against
 // the allowed signers, an approval against the approvers.
-func inspectLine(n int, line []byte, c *check.Commit, signers, approvers *provenance.AllowedSigners) shownManifest {
+func inspectLine(n int, line []byte, c *git.Commit, signers, approvers *provenance.AllowedSigners) shownManifest {
 	m := shownManifest{Line: n}
 	env, err := provenance.ParseEnvelope(line)
 	if err != nil {

@@ -8,13 +8,12 @@ import (
 	"io"
 	"os"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/term"
 
 	"github.com/agentcheck/agentcheck/check"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
-	"github.com/agentcheck/agentcheck/internal/gitrepo/gogit"
-	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/gate"
+	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/report"
 )
 
 // outputFlags are the flags shared by the commands that render a report.
@@ -73,23 +72,13 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	report := checked.report
-	if err := writeReport(inv, out, report); err != nil {
+	if err := writeReport(inv, out, checked.Report); err != nil {
 		return err
 	}
-	if report.Failed() && !*out.exitZero {
+	if checked.Report.Failed() && !*out.exitZero {
 		return errViolations
 	}
 	return nil
-}
-
-// checkedRange is a revision range walked and verified: what verify reports,
-// and what log and export give an account of.
-type checkedRange struct {
-	repo    *gitrepo.Repo
-	trust   *check.Trust
-	commits []*check.Commit // oldest first, as the report's commits
-	report  *check.Report
 }
 
 // rangeOptions adapt checkRange to where it runs.
@@ -101,88 +90,59 @@ type rangeOptions struct {
 	// checkTrustFiles, if set, vets the trusted files the flags name
 	// before anything is read (the GitHub gate refuses files inside the
 	// pull request's own work tree).
-	checkTrustFiles func(repo *gitrepo.Repo, files ...string) error
-	// tune, if set, adjusts the verifier: the GitHub gate also trusts keys
-	// registered on GitHub when the policy says so.
-	tune func(t *check.Trust, v *check.Verifier)
+	checkTrustFiles func(repo *git.Repo, files ...string) error
+	// tune, if set, adjusts the trusted side once it is read: the GitHub
+	// gate also trusts keys registered on GitHub when the policy says so.
+	tune func(t *check.Trust)
 }
 
 // checkRange resolves the range the arguments name (default
-// @{upstream}..HEAD, else HEAD), reads the trusted side (the policy and keys
-// from the range's base, or the files the flags name), walks the range and
-// verifies every commit. verify, log, export and the GitHub gate share it,
-// so that they agree on every range and never read the trusted side
-// differently.
-func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustFlags, opts rangeOptions) (*checkedRange, error) {
+// @{upstream}..HEAD, else HEAD) and checks it with gate.CheckRange: the
+// trusted side is read from the range's base, or the files the flags
+// name. verify, log, export and the GitHub gate share it.
+func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustFlags, opts rangeOptions) (*gate.Result, error) {
 	repo, _, err := openRepo(inv)
 	if err != nil {
 		return nil, err
 	}
+	defer repo.Close()
 	if opts.checkTrustFiles != nil {
 		if err := opts.checkTrustFiles(repo, *trust.policy, *trust.signers, *trust.approvers); err != nil {
 			return nil, err
 		}
 	}
-	gg, err := gogit.Open(repo)
-	if err != nil {
-		return nil, err
-	}
-	rng, err := check.ResolveRange(gg, pos)
+	rng, err := git.ResolveRange(repo, pos)
 	if err != nil {
 		return nil, withHint(fmt.Errorf("resolving range: %w", err), cmp.Or(opts.resolveHint, "give a range like HEAD~3..HEAD or a commit"))
 	}
-	shallow, err := repo.ShallowCommits()
+	gopts := gate.Options{
+		Trust: gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers},
+		Tune:  opts.tune,
+	}
+	res, err := checkWithProgress(ctx, inv, repo, rng, gopts)
 	if err != nil {
-		return nil, err
+		return nil, rangeError(err, cmp.Or(opts.trustHint, "fix the policy on the base branch, or pass --policy FILE"))
 	}
-	commits, err := rng.Walk(ctx, repo.Objects, check.WithShallow(shallow))
-	if err != nil {
-		return nil, historyError(err)
+	return res, nil
+}
+
+// rangeError adds the hint that fixes a failed check: the fetch hint to an
+// incomplete history, trustHint to a trusted side that cannot be read.
+func rangeError(err error, trustHint string) error {
+	var te *gate.TrustError
+	if errors.As(err, &te) {
+		return withHint(err, trustHint)
 	}
-	t, err := check.LoadTrust(repo.Objects, check.TrustSource{
-		PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers, Base: rng.Base,
-	})
-	if err != nil {
-		return nil, withHint(err, cmp.Or(opts.trustHint, "fix the policy on the base branch, or pass --policy FILE"))
-	}
-	notes, err := loadNotes(repo)
-	if err != nil {
-		return nil, err
-	}
-	v := check.NewVerifier(t, notes, repo.Objects)
-	if opts.tune != nil {
-		opts.tune(t, v)
-	}
-	reports, err := verifyCommits(ctx, inv, v, commits)
-	if err != nil {
-		return nil, historyError(err)
-	}
-	return &checkedRange{repo: repo, trust: t, commits: commits, report: check.NewReport(rng.Spec, rng.Base, t, reports)}, nil
+	return historyError(err)
 }
 
 // historyError adds the fetch hint to an incomplete-history error.
 func historyError(err error) error {
-	var ih *check.IncompleteHistoryError
+	var ih *git.IncompleteHistoryError
 	if errors.As(err, &ih) {
 		return withHint(err, ih.Hint())
 	}
 	return err
-}
-
-// loadNotes reads the local notes ref; a repository without it has no notes.
-func loadNotes(repo *gitrepo.Repo) (*provenance.Notes, error) {
-	tip, err := repo.Ref(provenance.NotesRef)
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return provenance.OpenNotes(repo.Objects, plumbing.ZeroHash)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
-	}
-	notes, err := provenance.OpenNotes(repo.Objects, tip)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
-	}
-	return notes, nil
 }
 
 // writeReport renders the report to --output or stdout. Only the report goes
@@ -209,11 +169,11 @@ func writeReport(inv *Invocation, out outputFlags, r *check.Report) error {
 func render(w io.Writer, format string, r *check.Report, color bool) error {
 	switch format {
 	case "json":
-		return check.WriteJSON(w, r)
+		return report.WriteJSON(w, r)
 	case "sarif":
-		return check.WriteSARIF(w, r, check.SARIFOptions{Version: version()})
+		return report.WriteSARIF(w, r, report.SARIFOptions{Version: version()})
 	default:
-		return check.WriteText(w, r, check.TextOptions{Color: color})
+		return report.WriteText(w, r, report.TextOptions{Color: color})
 	}
 }
 

@@ -1,7 +1,6 @@
 package hookcmd
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,11 +8,10 @@ import (
 	"strings"
 	"time"
 
-	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
-
 	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/enforce"
-	"github.com/agentcheck/agentcheck/internal/gitrepo"
+	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/internal/trusted"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -37,8 +35,8 @@ import (
 // (none when the call may proceed silently) and the decision they lead to.
 func enforceHook(o IO, h *agents.Hook, journalPath string) (enforce.Verdict, error) {
 	env := enforce.EnvFrom(o.getenv)
-	var cfg *formatcfg.Config
-	config := func() *formatcfg.Config {
+	var cfg *git.Config
+	config := func() *git.Config {
 		if cfg == nil {
 			cfg = ReadRepoConfig(h.Repo)
 		}
@@ -54,7 +52,7 @@ func enforceHook(o IO, h *agents.Hook, journalPath string) (enforce.Verdict, err
 		Hook: h,
 		Env:  env,
 		Policy: func() *scope.Policy {
-			p, err := runtimePolicy(h.Repo, config(), o.getenv)
+			p, err := runtimePolicy(h.Repo, o.getenv)
 			if err != nil {
 				fmt.Fprintf(o.Stderr, "agentcheck: hook: %v; applying the built-in policy\n", err)
 			}
@@ -64,15 +62,12 @@ func enforceHook(o IO, h *agents.Hook, journalPath string) (enforce.Verdict, err
 	})
 }
 
-// ReadRepoConfig reads the repository's config file; a missing or broken
-// one reads as empty.
-func ReadRepoConfig(r agents.Repo) *formatcfg.Config {
-	cfg := formatcfg.New()
-	for _, p := range []string{filepath.Join(r.CommonDir, "config"), filepath.Join(r.GitDir, "config.worktree")} {
-		b, err := os.ReadFile(p)
-		if err == nil {
-			_ = formatcfg.NewDecoder(bytes.NewReader(b)).Decode(cfg)
-		}
+// ReadRepoConfig reads the repository's config; a missing or broken one
+// reads as empty.
+func ReadRepoConfig(r agents.Repo) *git.Config {
+	cfg, err := git.ReadConfig(r.CommonDir, r.GitDir)
+	if err != nil {
+		return &git.Config{}
 	}
 	return cfg
 }
@@ -81,8 +76,8 @@ func ReadRepoConfig(r agents.Repo) *formatcfg.Config {
 // repository's config, absolute, or "" when it is not set there (the
 // default, $GIT_DIR/hooks, is inside the git directory, which is protected
 // as a whole).
-func hooksDirOf(r agents.Repo, cfg *formatcfg.Config) string {
-	hp := cfg.Section("core").Option("hookspath")
+func hooksDirOf(r agents.Repo, cfg *git.Config) string {
+	hp := cfg.Get("core", "", "hookspath")
 	if hp == "" {
 		return ""
 	}
@@ -105,25 +100,18 @@ func hooksDirOf(r agents.Repo, cfg *formatcfg.Config) string {
 // runtimePolicy reads the trusted policy for runtime enforcement (see the
 // comment at the top of this file). It always returns a policy: on error,
 // the built-in defaults.
-func runtimePolicy(r agents.Repo, cfg *formatcfg.Config, getenv func(string) string) (*scope.Policy, error) {
-	repo, err := gitrepo.Open(r.Root, getenv)
+func runtimePolicy(r agents.Repo, getenv func(string) string) (*scope.Policy, error) {
+	repo, err := git.Open(r.Root, getenv)
 	if err != nil {
 		return scope.Default(), fmt.Errorf("reading the trusted policy: %w", err)
 	}
 	defer repo.Close()
-	for _, ref := range TrustedRefs(repo, cfg) {
+	for _, ref := range TrustedRefs(repo) {
 		h, err := repo.Ref(ref)
 		if err != nil {
 			continue
 		}
-		data, ok, err := gitrepo.ReadFileAt(repo.Objects, h, scope.PolicyFile, 1<<20)
-		if err != nil {
-			return scope.Default(), fmt.Errorf("reading %s at %s: %w", scope.PolicyFile, ref, err)
-		}
-		if !ok {
-			return scope.Default(), nil
-		}
-		p, err := scope.Parse(data, scope.PolicyFile+"@"+ref)
+		p, _, err := trusted.Policy(repo.Objects, h, ref)
 		if err != nil {
 			return scope.Default(), err
 		}
@@ -134,16 +122,13 @@ func runtimePolicy(r agents.Repo, cfg *formatcfg.Config, getenv func(string) str
 
 // TrustedRefs lists the refs the runtime policy may come from, most trusted
 // first.
-func TrustedRefs(repo *gitrepo.Repo, cfg *formatcfg.Config) []string {
+func TrustedRefs(repo *git.Repo) []string {
 	remote, upstream := "origin", ""
-	if branch := currentBranch(repo); branch != "" {
-		b := cfg.Section("branch").Subsection(branch)
-		if rm, merge := b.Option("remote"), b.Option("merge"); rm != "" && merge != "" {
-			if rm == "." {
-				upstream = merge
-			} else {
+	if branch, ok, _ := repo.HeadBranch(); ok {
+		if ref, rm := repo.Upstream(branch); ref != "" {
+			upstream = ref
+			if rm != "." {
 				remote = rm
-				upstream = "refs/remotes/" + rm + "/" + strings.TrimPrefix(merge, "refs/heads/")
 			}
 		}
 	}
@@ -152,19 +137,6 @@ func TrustedRefs(repo *gitrepo.Repo, cfg *formatcfg.Config) []string {
 		refs = append(refs, upstream)
 	}
 	return append(refs, "HEAD")
-}
-
-// currentBranch returns the short name of the branch HEAD is on, or "".
-func currentBranch(repo *gitrepo.Repo) string {
-	b, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
-	if err != nil {
-		return ""
-	}
-	ref, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "ref: refs/heads/")
-	if !ok {
-		return ""
-	}
-	return ref
 }
 
 // applyVerdict journals the calls the verdict intervenes in and writes the

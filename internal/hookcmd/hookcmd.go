@@ -1,10 +1,12 @@
 // Package hookcmd is the recording hook, "agentcheck hook --agent NAME": it
 // reads one event of a coding agent's hook system on stdin, normalizes it
-// into journal events and appends them to the session journal (DESIGN §3).
+// into journal events and appends them to the session journal, the record
+// a manifest is later built from.
 //
 // The hook runs on every tool call of the agent, so its start-up is most of
-// its cost. This package imports agents, scope and provenance/journal and
-// nothing that links go-git, SSH or HTTP; cmd/agentcheck-hook is a binary of
+// its cost. This package imports agents, enforce, scope, provenance/journal,
+// internal/git and internal/trusted, and nothing that links go-git's
+// repository or transports, SSH or HTTP; cmd/agentcheck-hook is a binary of
 // this package alone, which starts in a fraction of the time the whole
 // agentcheck CLI needs (see the README's Performance section). TestDeps
 // keeps it that way.

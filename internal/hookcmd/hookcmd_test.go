@@ -24,9 +24,10 @@ func TestDeps(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	// The hook reads objects (the trusted policy) through gitrepo and
+	// The hook reads objects (the trusted policy) through internal/git and
 	// go-git's plumbing, but links none of go-git's repository, transports,
-	// configuration or object model, nor SSH, HTTP or the checker.
+	// configuration or object model, nor SSH, HTTP, the rule engine or the
+	// gate.
 	banned := []string{
 		"github.com/go-git/go-git/v5",                 // the repository and its transports
 		"github.com/go-git/go-git/v5/config",          // go-git's config: URLs, ssh_config
@@ -40,7 +41,8 @@ func TestDeps(t *testing.T) {
 		"net/http",                                    // HTTP clients
 		"github.com/agentcheck/agentcheck/provenance", // all but provenance/journal
 		"github.com/agentcheck/agentcheck/check",
-		"github.com/agentcheck/agentcheck/internal/gitrepo/gogit",
+		"github.com/agentcheck/agentcheck/gate",
+		"github.com/agentcheck/agentcheck/report",
 	}
 	for _, pkg := range strings.Fields(string(out)) {
 		for _, b := range banned {

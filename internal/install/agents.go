@@ -49,8 +49,11 @@ type Change struct {
 	Detail  string
 }
 
-// claudeEvents are Claude Code's events agentcheck records (DESIGN §3); the
-// tool events and the session events take a matcher, "*" matching all.
+// claudeEvents are the Claude Code events agentcheck records: the session's
+// start and end, each prompt (the declared intent), each tool call before
+// and after it runs (runtime enforcement, and what it read and changed),
+// and each turn's end. The tool events and the session events take a
+// matcher, "*" matching all.
 func claudeEvents() []hookEvent {
 	return []hookEvent{
 		{"SessionStart", "*"}, {"UserPromptSubmit", ""}, {"PreToolUse", "*"}, {"PostToolUse", "*"},

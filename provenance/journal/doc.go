@@ -2,7 +2,7 @@
 // normalizes from an agent's hook payloads, and the append-only JSONL file
 // of one session under the repository's common git directory
 // ($GIT_COMMON_DIR/agentcheck/sessions/<agent>-<session>.jsonl) that holds
-// them (DESIGN §3).
+// them until a commit's manifest is built from them.
 //
 // It is its own package so that the recording hook, which runs on every
 // tool call of the agent, links only it, package agents and package scope:

@@ -24,8 +24,9 @@ const (
 	KindAttest   Kind = "attest"   // agentcheck attested Commit with the session, covering Files
 )
 
-// Scope sources, in the order of DESIGN §3. A directive or a CLI declaration is
-// a hard boundary; a mention is a soft one.
+// Scope sources. A directive or a CLI declaration is a hard boundary: the
+// human said what the task may change. A mention is a soft one: the human
+// pointed the agent at a path, which says less about what else it may touch.
 const (
 	SourceDirective = "directive" // "scope: GLOB…" on its own line of a prompt
 	SourceMention   = "mention"   // "@path" in a prompt

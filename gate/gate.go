@@ -1,0 +1,265 @@
+package gate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/provenance"
+)
+
+// Options tune a check.
+type Options struct {
+	// Trust says where the trusted side is read from. CheckRange reads
+	// it at the range's base unless Trust.Base is set or files are named.
+	Trust TrustSource
+	// Tune, if set, adjusts the trusted side once it is read: the GitHub
+	// gate also trusts keys registered on GitHub when the policy says so.
+	Tune func(t *check.Trust)
+	// Workers is how many commits are checked at once; 0 means 2.
+	Workers int
+	// Progress, if set, is called with the number of commits to check
+	// before checking starts; the function it returns, if not nil, is
+	// called with 1 each time a commit has been checked, from the worker
+	// goroutines, and must be safe for concurrent use. It is for showing
+	// progress; nothing may depend on it.
+	Progress func(total int) (checked func(n int))
+}
+
+// Result is a checked range.
+type Result struct {
+	Trust *check.Trust
+	// Commits are the commits of the range, oldest first, in the order of
+	// the report's.
+	Commits []*git.Commit
+	Report  *check.Report
+}
+
+// TrustError is an error reading the trusted side: its policy or keys.
+type TrustError struct{ Err error }
+
+func (e *TrustError) Error() string { return e.Err.Error() }
+func (e *TrustError) Unwrap() error { return e.Err }
+
+// CheckRange checks the commits of rng: it walks the range (an
+// incomplete history is a *git.IncompleteHistoryError), reads the trusted
+// side (a *TrustError when that fails), opens the notes and checks every
+// commit. verify, log, export, approve, the git hooks and the GitHub gate
+// run it, so that they agree on every range and never read the trusted
+// side differently.
+func CheckRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Options) (*Result, error) {
+	commits, err := Walk(ctx, repo, rng)
+	if err != nil {
+		return nil, err
+	}
+	src := opts.Trust
+	if src.Base.IsZero() {
+		src.Base = rng.Base
+	}
+	t, err := LoadTrust(repo.Objects, src)
+	if err != nil {
+		return nil, &TrustError{err}
+	}
+	if opts.Tune != nil {
+		opts.Tune(t)
+	}
+	notes, err := OpenNotes(repo)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := Check(ctx, repo.Objects, t, notes, commits, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Trust: t, Commits: commits, Report: check.NewReport(rng.Spec, src.Base, t, reports)}, nil
+}
+
+// Walk lists the commits of rng, oldest first, knowing which commits the
+// repository's shallow file cut off.
+func Walk(ctx context.Context, repo *git.Repo, rng *git.Range) ([]*git.Commit, error) {
+	shallow, err := repo.ShallowCommits()
+	if err != nil {
+		return nil, err
+	}
+	return rng.Walk(ctx, repo.Objects, git.WithShallow(shallow))
+}
+
+// OpenNotes opens the repository's provenance.NotesRef; a repository
+// without it has no notes.
+func OpenNotes(repo *git.Repo) (*git.Notes, error) {
+	tip, err := repo.Ref(provenance.NotesRef)
+	if errors.Is(err, git.ErrRefNotFound) {
+		tip, err = git.ZeroHash, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
+	}
+	notes, err := git.OpenNotes(repo.Objects, tip)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", provenance.NotesRef, err)
+	}
+	return notes, nil
+}
+
+// Check checks commits (oldest first, as git.Walk returns them) against the
+// trusted side t, with their notes from notes: for each commit it reads the
+// note, diffs the commit when a rule needs its changes, judges it
+// (check.Judge) and adds the first changed lines to its findings. Any
+// error fails the whole check: the gate never passes what it could not
+// check.
+func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.Notes, commits []*git.Commit, opts Options) ([]check.CommitReport, error) {
+	reports := make([]check.CommitReport, len(commits))
+	var checked func(int)
+	if opts.Progress != nil {
+		checked = opts.Progress(len(commits))
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     int
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	for range min(workers, len(commits)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			differ := git.NewDiffer(r) // a Differ is not safe for concurrent use
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := firstErr != nil
+				mu.Unlock()
+				if stop || i >= len(commits) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					fail(err)
+					return
+				}
+				rep, err := checkCommit(r, differ, t, notes, commits[i])
+				if err != nil {
+					fail(fmt.Errorf("checking commit %s: %w", commits[i].Hash, err))
+					return
+				}
+				reports[i] = rep
+				if checked != nil {
+					checked(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return reports, nil
+}
+
+// checkCommit reads what the rules need of one commit, judges it, and adds
+// the first changed lines of the files its findings are about.
+func checkCommit(r git.ObjectReader, differ *git.Differ, t *check.Trust, notes *git.Notes, c *git.Commit) (check.CommitReport, error) {
+	note, err := readNote(notes, c.Hash)
+	if err != nil {
+		return check.CommitReport{}, err
+	}
+	var changes []git.Change
+	in := check.Input{
+		Commit: checkCommitOf(c),
+		Note:   note,
+		Changes: func() ([]check.Change, error) {
+			var err error
+			if changes, err = differ.CommitChanges(c); err != nil {
+				return nil, err
+			}
+			return checkChanges(changes), nil
+		},
+	}
+	rep, err := check.Judge(t, in)
+	if err != nil {
+		return rep, err
+	}
+	if err := addLines(r, rep.Findings, changes); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// readNote returns the non-empty lines of the commit's note. A note over the
+// size limit is a finding, not an error.
+func readNote(notes *git.Notes, commit git.Hash) (check.Note, error) {
+	if notes == nil {
+		return check.Note{}, nil
+	}
+	data, err := notes.Read(commit, git.MaxNoteSize)
+	switch {
+	case errors.Is(err, git.ErrNoteNotFound):
+		return check.Note{}, nil
+	case errors.Is(err, git.ErrNoteTooLarge):
+		return check.Note{OverLimit: git.MaxNoteSize}, nil
+	case err != nil:
+		return check.Note{}, err
+	}
+	var note check.Note
+	for l := range bytes.SplitSeq(data, []byte("\n")) {
+		if l = bytes.TrimSpace(l); len(l) > 0 {
+			note.Lines = append(note.Lines, l)
+		}
+	}
+	return note, nil
+}
+
+// checkCommitOf is what the rules know of c.
+func checkCommitOf(c *git.Commit) check.Commit {
+	return check.Commit{
+		Hash:      c.Hash,
+		Subject:   c.Subject(),
+		Author:    check.Person(c.Author),
+		Committer: check.Person(c.Committer),
+		Trailers:  c.Trailers(),
+	}
+}
+
+// checkChanges converts the differ's changes to the rules' own.
+func checkChanges(changes []git.Change) []check.Change {
+	out := make([]check.Change, len(changes))
+	for i, ch := range changes {
+		out[i] = check.Change{
+			Path: ch.Path, OldPath: ch.OldPath, Kind: checkKind(ch.Kind),
+			OldMode: ch.OldMode, NewMode: ch.NewMode, OldBlob: ch.OldBlob, NewBlob: ch.NewBlob,
+			LinkTarget: ch.LinkTarget,
+		}
+	}
+	return out
+}
+
+func checkKind(k git.ChangeKind) check.ChangeKind {
+	switch k {
+	case git.Added:
+		return check.Added
+	case git.Modified:
+		return check.Modified
+	case git.Deleted:
+		return check.Deleted
+	case git.Renamed:
+		return check.Renamed
+	case git.ModeChanged:
+		return check.ModeChanged
+	}
+	panic(fmt.Sprintf("gate: unknown change kind %v", k))
+}

@@ -1,0 +1,332 @@
+package git
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Pack files and their version 1 and 2 indexes, as described in git's
+// Documentation/gitformat-pack.txt. Both files are mapped into memory and
+// read in place: an index lookup is a fan-out table step and a binary search
+// over the mapped names, with no allocation and no lock.
+//
+// go-git's idxfile.MemoryIndex is not used for lookups: decoding copies and
+// hashes the whole index at open (seconds for a large server repository, on
+// every push), and its FindOffset takes a write lock to fill a reverse map
+// on every call. The tests check this reader against idxfile's decoder.
+
+const (
+	hashLen       = 20
+	idxV2Header   = 8
+	fanoutLen     = 256 * 4
+	idxTrailerLen = 2 * hashLen
+	packHeaderLen = 12
+	maxDeltaDepth = 10000 // git writes at most 4095
+)
+
+var (
+	idxV2Magic = []byte{0xff, 't', 'O', 'c'}
+	packMagic  = []byte{'P', 'A', 'C', 'K'}
+)
+
+// errCorrupt marks malformed pack or index data.
+var errCorrupt = errors.New("corrupt pack data")
+
+// packIndex reads a mapped .idx file.
+type packIndex struct {
+	version int
+	n       int
+	fanout  []byte // 256 big-endian uint32
+	names   []byte // v2: n*20 names; v1: n*24 (offset, name) records
+	off32   []byte // v2 only: n*4
+	off64   []byte // v2 only: 8 bytes per large offset
+	packSum []byte // checksum of the pack this index describes
+}
+
+func parseIndex(data []byte) (*packIndex, error) {
+	x := &packIndex{}
+	body := data
+	if len(data) >= idxV2Header && bytes.Equal(data[:4], idxV2Magic) {
+		if v := binary.BigEndian.Uint32(data[4:8]); v != 2 {
+			return nil, fmt.Errorf("%w: index version %d", errCorrupt, v)
+		}
+		x.version = 2
+		body = data[idxV2Header:]
+	} else {
+		x.version = 1
+	}
+	if len(body) < fanoutLen+idxTrailerLen {
+		return nil, fmt.Errorf("%w: index too short", errCorrupt)
+	}
+	x.fanout = body[:fanoutLen]
+	prev := uint32(0)
+	for i := 0; i < 256; i++ {
+		v := binary.BigEndian.Uint32(x.fanout[i*4:])
+		if v < prev {
+			return nil, fmt.Errorf("%w: index fan-out table is not monotonic", errCorrupt)
+		}
+		prev = v
+	}
+	n := int(prev)
+	if n < 0 || uint64(n) != uint64(prev) {
+		return nil, fmt.Errorf("%w: index object count %d", errCorrupt, prev)
+	}
+	x.n = n
+	rest := body[fanoutLen : len(body)-idxTrailerLen]
+	x.packSum = body[len(body)-idxTrailerLen : len(body)-hashLen]
+	switch x.version {
+	case 1:
+		if uint64(len(rest)) != uint64(n)*24 {
+			return nil, fmt.Errorf("%w: index size does not match its %d objects", errCorrupt, n)
+		}
+		x.names = rest
+	case 2:
+		fixed := uint64(n) * (hashLen + 4 + 4)
+		if uint64(len(rest)) < fixed || (uint64(len(rest))-fixed)%8 != 0 || (uint64(len(rest))-fixed)/8 > uint64(n) {
+			return nil, fmt.Errorf("%w: index size does not match its %d objects", errCorrupt, n)
+		}
+		x.names = rest[:n*hashLen]
+		x.off32 = rest[n*(hashLen+4) : n*(hashLen+8)]
+		x.off64 = rest[n*(hashLen+8):]
+	}
+	return x, nil
+}
+
+func (x *packIndex) name(i int) []byte {
+	if x.version == 1 {
+		return x.names[i*24+4 : i*24+24]
+	}
+	return x.names[i*hashLen : i*hashLen+hashLen]
+}
+
+// find returns the position of h in the index.
+func (x *packIndex) find(h *plumbing.Hash) (int, bool) {
+	b := int(h[0])
+	lo := 0
+	if b > 0 {
+		lo = int(binary.BigEndian.Uint32(x.fanout[(b-1)*4:]))
+	}
+	hi := int(binary.BigEndian.Uint32(x.fanout[b*4:]))
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		switch c := bytes.Compare(x.name(mid), h[:]); {
+		case c < 0:
+			lo = mid + 1
+		case c > 0:
+			hi = mid
+		default:
+			return mid, true
+		}
+	}
+	return 0, false
+}
+
+// offset returns the pack offset of the object at position i.
+func (x *packIndex) offset(i int) (int64, error) {
+	if x.version == 1 {
+		return int64(binary.BigEndian.Uint32(x.names[i*24:])), nil
+	}
+	o := binary.BigEndian.Uint32(x.off32[i*4:])
+	if o&0x80000000 == 0 {
+		return int64(o), nil
+	}
+	j := uint64(o&0x7fffffff) * 8
+	if j+8 > uint64(len(x.off64)) {
+		return 0, fmt.Errorf("%w: large offset %d out of range", errCorrupt, j/8)
+	}
+	v := binary.BigEndian.Uint64(x.off64[j:])
+	if v > 1<<62 {
+		return 0, fmt.Errorf("%w: offset %d out of range", errCorrupt, v)
+	}
+	return int64(v), nil
+}
+
+// pack is one mapped pack file with its index.
+type pack struct {
+	path  string // the .pack file
+	idx   *packIndex
+	data  []byte // the whole mapped .pack, trailer included
+	mtime int64
+	maps  *mappings
+}
+
+// mappings releases a pack's memory maps exactly once: at Store.Close, or
+// when a pack dropped by a rescan becomes unreachable.
+type mappings struct {
+	once sync.Once
+	rels []func() error
+}
+
+func (m *mappings) release() {
+	m.once.Do(func() {
+		for _, r := range m.rels {
+			_ = r()
+		}
+	})
+}
+
+func openPack(idxPath string) (_ *pack, err error) {
+	packPath := strings.TrimSuffix(idxPath, ".idx") + ".pack"
+	p := &pack{path: packPath, maps: &mappings{}}
+	defer func() {
+		if err != nil {
+			p.close()
+		}
+	}()
+	idxData, rel, err := mapFile(idxPath)
+	if err != nil {
+		return nil, fmt.Errorf("opening pack index %s: %w", idxPath, err)
+	}
+	p.maps.rels = append(p.maps.rels, rel)
+	if p.idx, err = parseIndex(idxData); err != nil {
+		return nil, fmt.Errorf("reading pack index %s: %w", idxPath, err)
+	}
+	fi, err := os.Stat(packPath)
+	if err != nil {
+		return nil, fmt.Errorf("opening pack %s: %w", packPath, err)
+	}
+	p.mtime = fi.ModTime().UnixNano()
+	data, rel, err := mapFile(packPath)
+	if err != nil {
+		return nil, fmt.Errorf("opening pack %s: %w", packPath, err)
+	}
+	p.maps.rels = append(p.maps.rels, rel)
+	p.data = data
+	if len(data) < packHeaderLen+hashLen || !bytes.Equal(data[:4], packMagic) {
+		return nil, fmt.Errorf("reading pack %s: %w: bad header", packPath, errCorrupt)
+	}
+	if v := binary.BigEndian.Uint32(data[4:8]); v != 2 && v != 3 {
+		return nil, fmt.Errorf("reading pack %s: %w: version %d", packPath, errCorrupt, v)
+	}
+	if n := binary.BigEndian.Uint32(data[8:12]); uint64(n) != uint64(p.idx.n) {
+		return nil, fmt.Errorf("reading pack %s: %w: %d objects but its index lists %d", packPath, errCorrupt, n, p.idx.n)
+	}
+	if !bytes.Equal(data[len(data)-hashLen:], p.idx.packSum) {
+		return nil, fmt.Errorf("reading pack %s: %w: checksum does not match its index", packPath, errCorrupt)
+	}
+	return p, nil
+}
+
+func (p *pack) close() { p.maps.release() }
+
+// entry is the header of one object in a pack.
+type entry struct {
+	typ     plumbing.ObjectType // may be OFSDeltaObject or REFDeltaObject
+	size    int64               // inflated size of the data (of the delta, for deltas)
+	dataOff int64               // where the zlib stream starts
+	baseOff int64               // OFS_DELTA: offset of the base
+	base    plumbing.Hash       // REF_DELTA: id of the base
+}
+
+// entryAt parses the object header at off.
+func (p *pack) entryAt(off int64) (entry, error) {
+	var e entry
+	d := p.data
+	end := int64(len(d) - hashLen)
+	if off < packHeaderLen || off >= end {
+		return e, fmt.Errorf("%w: offset %d outside %s", errCorrupt, off, filepath.Base(p.path))
+	}
+	i := off
+	c := d[i]
+	i++
+	e.typ = plumbing.ObjectType((c >> 4) & 7)
+	e.size = int64(c & 15)
+	shift := uint(4)
+	for c&0x80 != 0 {
+		if i >= end || shift > 56 {
+			return e, fmt.Errorf("%w: bad object header at %d in %s", errCorrupt, off, filepath.Base(p.path))
+		}
+		c = d[i]
+		i++
+		e.size |= int64(c&0x7f) << shift
+		shift += 7
+	}
+	switch e.typ {
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+	case plumbing.OFSDeltaObject:
+		if i >= end {
+			return e, fmt.Errorf("%w: bad delta header at %d in %s", errCorrupt, off, filepath.Base(p.path))
+		}
+		c = d[i]
+		i++
+		rel := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if i >= end || rel >= 1<<55 {
+				return e, fmt.Errorf("%w: bad delta header at %d in %s", errCorrupt, off, filepath.Base(p.path))
+			}
+			c = d[i]
+			i++
+			rel = (rel+1)<<7 | int64(c&0x7f)
+		}
+		e.baseOff = off - rel
+		if rel <= 0 || e.baseOff < packHeaderLen {
+			return e, fmt.Errorf("%w: delta base out of range at %d in %s", errCorrupt, off, filepath.Base(p.path))
+		}
+	case plumbing.REFDeltaObject:
+		if i+hashLen > end {
+			return e, fmt.Errorf("%w: bad delta header at %d in %s", errCorrupt, off, filepath.Base(p.path))
+		}
+		copy(e.base[:], d[i:i+hashLen])
+		i += hashLen
+	default:
+		return e, fmt.Errorf("%w: unknown object type %d at %d in %s", errCorrupt, e.typ, off, filepath.Base(p.path))
+	}
+	e.dataOff = i
+	// zlib cannot expand data by more than about 1032:1; a larger claim is
+	// corruption, and must not become a huge allocation.
+	if e.size < 0 || e.size/1032 > end-i+1 {
+		return e, fmt.Errorf("%w: object at %d in %s claims %d bytes", errCorrupt, off, filepath.Base(p.path), e.size)
+	}
+	return e, nil
+}
+
+// scanPacks opens the packs of one objects directory, newest first (git's
+// order: recent objects are likelier to be wanted), reusing already open
+// packs by path.
+func scanPacks(objDir string, have map[string]*pack) ([]*pack, error) {
+	packDir := filepath.Join(objDir, "pack")
+	ents, err := os.ReadDir(packDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing packs: %w", err)
+	}
+	var out []*pack
+	var errs []error
+	for _, de := range ents {
+		name := de.Name()
+		if !strings.HasPrefix(name, "pack-") || !strings.HasSuffix(name, ".idx") {
+			continue
+		}
+		idxPath := filepath.Join(packDir, name)
+		packPath := strings.TrimSuffix(idxPath, ".idx") + ".pack"
+		if p, ok := have[packPath]; ok {
+			out = append(out, p)
+			continue
+		}
+		p, err := openPack(idxPath)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				continue // an index without its pack: being written or removed
+			}
+			errs = append(errs, err)
+			continue
+		}
+		// Unmap when the last reader drops the pack after a repack removed it.
+		runtime.AddCleanup(p, (*mappings).release, p.maps)
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].mtime > out[j].mtime })
+	return out, errors.Join(errs...)
+}
