@@ -45,7 +45,8 @@ func enforceHook(o IO, h *agents.Hook, journalPath string) (enforce.Verdict, err
 		return cfg
 	}
 	for _, p := range h.Proposed {
-		if p.Kind == journal.KindEdit || p.Kind == journal.KindDelete {
+		// Edits and shell commands may write into the hooks directory.
+		if p.Kind == journal.KindEdit || p.Kind == journal.KindDelete || p.Kind == journal.KindExec {
 			env.HooksDir = hooksDirOf(h.Repo, config())
 			break
 		}
