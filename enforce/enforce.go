@@ -50,6 +50,10 @@ type Env struct {
 	CodexHome      string // $CODEX_HOME or ~/.codex
 	SigningKey     string // a key file named by $AGENTCHECK_SIGNING_KEY
 	HooksDir       string // core.hooksPath, when it is set: the git hooks directory
+	// ReadHooksDir, when set, reads HooksDir the first time a shell
+	// command is found to write somewhere: most commands write nothing,
+	// and the hook runs on every one.
+	ReadHooksDir func() string
 }
 
 // EnvFrom derives an Env from the environment.

@@ -2,7 +2,6 @@ package enforce
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/agentcheck/agentcheck/internal/shell"
@@ -180,13 +179,17 @@ func (m *matcher) alias(c gitConfig) string {
 	return ""
 }
 
-var configKeyVar = regexp.MustCompile(`^GIT_CONFIG_KEY_[0-9]+$`)
+// isConfigKeyVar reports whether a variable is GIT_CONFIG_KEY_n.
+func isConfigKeyVar(name string) bool {
+	n, ok := strings.CutPrefix(name, "GIT_CONFIG_KEY_")
+	return ok && n != "" && strings.Trim(n, "0123456789") == ""
+}
 
 // configEnv judges an assignment of the variables git reads config from.
 func configEnv(a shell.Assign) string {
 	name := strings.ToUpper(a.Name)
 	switch {
-	case configKeyVar.MatchString(name):
+	case isConfigKeyVar(name):
 		if !a.Value.Literal {
 			return fmt.Sprintf("%s sets a git config key agentcheck cannot read before it runs; it may be core.hooksPath, which decides which git hooks run", a.Name)
 		}
@@ -215,12 +218,20 @@ func configEnv(a shell.Assign) string {
 	return ""
 }
 
-// commitMakers are the git commands that make commits through the
+// makesCommits reports whether a git command makes commits through the
 // porcelain, whose hooks mark and attest an agent's commit.
-var commitMakers = map[string]bool{"commit": true, "merge": true, "cherry-pick": true, "revert": true, "rebase": true, "pull": true, "am": true}
+func makesCommits(sub string) bool {
+	switch sub {
+	case "commit", "merge", "cherry-pick", "revert", "rebase", "pull", "am":
+		return true
+	}
+	return false
+}
 
-// hookRunners are the git commands that run a hook agentcheck relies on.
-var hookRunners = map[string]bool{"commit": true, "merge": true, "cherry-pick": true, "revert": true, "rebase": true, "pull": true, "am": true, "push": true, "notes": true, "update-ref": true}
+// runsHooks reports whether a git command runs a hook agentcheck relies on.
+func runsHooks(sub string) bool {
+	return makesCommits(sub) || sub == "push" || sub == "notes" || sub == "update-ref"
+}
 
 // git judges one git invocation; args are the words after its name.
 func (m *matcher) git(c *shell.Command, args []shell.Word) string {
@@ -290,7 +301,7 @@ func (m *matcher) git(c *shell.Command, args []shell.Word) string {
 // gitEnv judges the environment a git command that runs hooks gets: the
 // script's assignments and exports, and the command's own.
 func (m *matcher) gitEnv(c *shell.Command, g gitCall, sub string) string {
-	if !hookRunners[sub] {
+	if !runsHooks(sub) {
 		return ""
 	}
 	env := map[string]shell.Word{}
@@ -300,7 +311,7 @@ func (m *matcher) gitEnv(c *shell.Command, g gitCall, sub string) string {
 	for _, a := range c.Env.Set {
 		env[strings.ToUpper(a.Name)] = a.Value
 	}
-	if commitMakers[sub] {
+	if makesCommits(sub) {
 		if c.Env.Cleared {
 			return fmt.Sprintf("git %s with an emptied environment (env -i) hides the agent session from agentcheck's commit hooks, so the commit would not be marked as the agent's; run it in the agent's environment", sub)
 		}
@@ -587,13 +598,20 @@ func hashesCommit(args []shell.Word) bool {
 	return commit && write
 }
 
-// gitConfigModes are git config's options that read, and those that
-// write without a value.
-var (
-	configReadOpts  = map[string]bool{"--get": true, "--get-all": true, "--get-regexp": true, "--get-urlmatch": true, "--get-color": true, "--get-colorbool": true, "-l": true, "--list": true}
-	configWriteOpts = map[string]bool{"--add": true, "--replace-all": true, "--unset": true, "--unset-all": true, "--rename-section": true, "--remove-section": true, "-e": true, "--edit": true}
-	configValueOpts = map[string]bool{"-f": true, "--file": true, "--blob": true, "--type": true, "--default": true, "--comment": true, "--value": true}
-)
+// configOption says what an option of git config does: "read" (it only
+// reads), "write" (it writes without a value of its own: --unset), "value"
+// (it takes the next word: --file F), or "".
+func configOption(opt string) string {
+	switch opt {
+	case "--get", "--get-all", "--get-regexp", "--get-urlmatch", "--get-color", "--get-colorbool", "-l", "--list":
+		return "read"
+	case "--add", "--replace-all", "--unset", "--unset-all", "--rename-section", "--remove-section", "-e", "--edit":
+		return "write"
+	case "-f", "--file", "--blob", "--type", "--default", "--comment", "--value":
+		return "value"
+	}
+	return ""
+}
 
 // checkConfig refuses git config commands that set, unset or drop a key
 // that decides which hooks run (see configSetting).
@@ -608,11 +626,11 @@ func (m *matcher) checkConfig(args []shell.Word) string {
 			return ""
 		case i == 0 && a.Literal && (t == "set" || t == "unset" || t == "rename-section" || t == "remove-section" || t == "edit"):
 			mode = t
-		case configReadOpts[t]:
+		case configOption(t) == "read":
 			return ""
-		case configWriteOpts[t]:
+		case configOption(t) == "write":
 			mode = t
-		case configValueOpts[t]:
+		case configOption(t) == "value":
 			i++
 		case strings.HasPrefix(t, "-") && a.Literal:
 		default:

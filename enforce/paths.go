@@ -129,9 +129,16 @@ func (m *matcher) param(p shell.Part) []value {
 	return []value{unknown(false)}
 }
 
-// gitDirOptions are git rev-parse's options that print a path of the git
-// directory or the work tree.
-var gitDirOptions = map[string]bool{"--git-dir": true, "--absolute-git-dir": true, "--git-common-dir": true, "--git-path": true, "--show-toplevel": true, "--show-superproject-working-tree": true}
+// gitDirOption reports whether an option of git rev-parse prints a path
+// of the git directory (or the work tree: --show-toplevel).
+func gitDirOption(opt string) bool {
+	opt, _, _ = strings.Cut(opt, "=")
+	switch opt {
+	case "--git-dir", "--absolute-git-dir", "--git-common-dir", "--git-path", "--show-toplevel", "--show-superproject-working-tree":
+		return true
+	}
+	return false
+}
 
 // substitution returns the values of a command substitution whose output
 // agentcheck knows: git rev-parse's paths, pwd, echo of literal words.
@@ -142,11 +149,11 @@ func (m *matcher) substitution(s *shell.Script) []value {
 		cmds = append(cmds, c)
 		if c.Name() == "git" {
 			for _, a := range c.Args() {
-				fromGit = fromGit || gitDirOptions[strings.SplitN(a, "=", 2)[0]] || strings.Contains(strings.ToLower(a), "hookspath")
+				fromGit = fromGit || gitDirOption(a) || strings.Contains(strings.ToLower(a), "hookspath")
 			}
 		}
 	}
-	if last := s.Last(); last != nil && transforms[last.Name()] {
+	if last := s.Last(); last != nil && isTransform(last.Name()) {
 		u := unknown(fromGit)
 		u.hidden = last.Name()
 		return []value{u}
@@ -367,7 +374,7 @@ func (m *matcher) protectedPlaces() []string {
 			add(filepath.Join(m.repo.Root, filepath.FromSlash(f)))
 		}
 	}
-	add(m.repo.GitDir, m.repo.CommonDir, m.env.HooksDir)
+	add(m.repo.GitDir, m.repo.CommonDir, m.hooksDir())
 	add(userHookConfigs(m.env)...)
 	add(gitConfigFiles(m.env)...)
 	add(m.keyPlaces()...)
@@ -391,7 +398,11 @@ func (m *matcher) tamperAbs(abs string) string {
 // writes refuses a command that writes into the record, however the path
 // is spelled.
 func (m *matcher) writes(c *shell.Command) string {
-	for _, t := range writeTargets(c) {
+	targets := writeTargets(c)
+	if len(targets) > 0 {
+		m.hooksDir() // tamperPath reads it from m.env
+	}
+	for _, t := range targets {
 		for _, v := range m.pathsOf(t) {
 			switch {
 			case v.known && !v.glob:
@@ -449,7 +460,7 @@ func (m *matcher) namesRecord() bool {
 			words = append(words, a.Value)
 		}
 		for _, w := range words {
-			if found = m.recordPath(w) != "" || c.Name() == "git" && gitDirOptions[strings.SplitN(w.Text, "=", 2)[0]] && w.Text != "--show-toplevel"; found {
+			if found = m.recordPath(w) != "" || c.Name() == "git" && gitDirOption(w.Text) && w.Text != "--show-toplevel"; found {
 				break
 			}
 		}
@@ -461,15 +472,17 @@ func (m *matcher) namesRecord() bool {
 	return found
 }
 
-// writers are the commands whose operands they write (create, change,
-// remove or move), beside their redirections.
-var writers = map[string]bool{
-	"tee": true, "sponge": true, "truncate": true, "touch": true, "rm": true, "rmdir": true, "unlink": true,
-	"shred": true, "mkdir": true, "mv": true, "ln": true, "mkfifo": true, "cp": true, "install": true,
-	"rsync": true, "chmod": true, "chown": true, "chgrp": true, "chattr": true, "setfacl": true, "sed": true,
-	"gsed": true, "perl": true, "ruby": true, "dd": true, "tar": true, "unzip": true, "find": true,
-	"curl": true, "wget": true, "go": true, "gcc": true, "cc": true, "clang": true, "g++": true, "c++": true,
-	"rustc": true, "sort": true, "patch": true, "ssh-keygen": true,
+// writesArgs reports whether a command writes files its arguments name
+// (creates, changes, removes or moves them), beside its redirections.
+func writesArgs(name string) bool {
+	switch name {
+	case "tee", "sponge", "truncate", "touch", "rm", "rmdir", "unlink", "shred", "mkdir", "mv", "ln", "mkfifo",
+		"cp", "install", "rsync", "chmod", "chown", "chgrp", "chattr", "setfacl", "sed", "gsed", "perl", "ruby",
+		"dd", "tar", "unzip", "find", "curl", "wget", "go", "gcc", "cc", "clang", "g++", "c++", "rustc", "sort",
+		"patch", "ssh-keygen":
+		return true
+	}
+	return false
 }
 
 // writeTargets returns the words of the paths a command writes: its
@@ -482,7 +495,7 @@ func writeTargets(c *shell.Command) []shell.Word {
 		}
 	}
 	name := c.Name()
-	if len(c.Words) < 2 || !writers[name] {
+	if len(c.Words) < 2 || !writesArgs(name) {
 		return out
 	}
 	args := c.Words[1:]

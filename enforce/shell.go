@@ -98,6 +98,15 @@ type matcher struct {
 	depth int
 }
 
+// hooksDir returns the git hooks directory, reading it the first time.
+func (m *matcher) hooksDir() string {
+	if m.env.HooksDir == "" && m.env.ReadHooksDir != nil {
+		m.env.HooksDir = m.env.ReadHooksDir()
+		m.env.ReadHooksDir = nil
+	}
+	return m.env.HooksDir
+}
+
 // nested judges a command line found inside this one.
 func (m *matcher) nested(line string) string {
 	return checkCommand(line, m.env, m.repo, m.cwds[0], m.depth+1)
@@ -244,7 +253,7 @@ func (m *matcher) program(c *shell.Command) string {
 			}
 			break
 		}
-	case interpreters[name] != nil:
+	case codeOptions(name) != nil:
 		return m.interpreter(c, name)
 	case !c.Words[0].Literal:
 		return m.unreadName(c)
@@ -317,14 +326,16 @@ func checkAgentcheck(args []shell.Word) string {
 // commit is made inside an agent session.
 var agentVars = []string{"CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CURSOR_AGENT", "OPENCODE", "OPENCODE_SESSION_ID", "AI_AGENT"}
 
-// transforms are programs whose output is their input recoded: code a
-// shell reads from one of them was hidden on purpose.
-var transforms = map[string]bool{
-	"base64": true, "base32": true, "basenc": true, "xxd": true, "od": true, "rev": true, "tr": true,
-	"sed": true, "awk": true, "gawk": true, "mawk": true, "openssl": true, "gzip": true, "gunzip": true,
-	"zcat": true, "bzcat": true, "bzip2": true, "bunzip2": true, "xz": true, "unxz": true, "xzcat": true,
-	"zstd": true, "unzstd": true, "zstdcat": true, "lz4": true, "uudecode": true, "iconv": true, "cut": true,
-	"perl": true, "python": true, "python3": true, "python2": true, "node": true, "ruby": true, "php": true,
+// isTransform reports whether a program's output is its input recoded:
+// code a shell reads from one of them was hidden on purpose.
+func isTransform(name string) bool {
+	switch name {
+	case "base64", "base32", "basenc", "xxd", "od", "rev", "tr", "sed", "awk", "gawk", "mawk", "openssl",
+		"gzip", "gunzip", "zcat", "bzcat", "bzip2", "bunzip2", "xz", "unxz", "xzcat", "zstd", "unzstd",
+		"zstdcat", "lz4", "uudecode", "iconv", "cut", "perl", "python", "python3", "python2", "node", "ruby", "php":
+		return true
+	}
+	return false
 }
 
 // opaque refuses code handed to a shell that agentcheck cannot see: the
@@ -332,7 +343,7 @@ var transforms = map[string]bool{
 // is the value of a variable inside code given to eval or sh -c, or the
 // output of a transform run as a command.
 func (m *matcher) opaque(c *shell.Command) string {
-	if code := c.Code; code != nil && !code.Read && code.Feeder != nil && transforms[code.Feeder.Name()] {
+	if code := c.Code; code != nil && !code.Read && code.Feeder != nil && isTransform(code.Feeder.Name()) {
 		return fmt.Sprintf("it runs the output of %s as shell code, which agentcheck cannot read before it runs; run the commands themselves", code.Feeder.Name())
 	}
 	if len(c.Words) == 0 || c.Words[0].Literal {
@@ -423,14 +434,26 @@ func (m *matcher) isKey(abs string) bool {
 	return false
 }
 
-// interpreters lists, for programs that run code of another language,
-// the options whose value is that code.
-var interpreters = map[string][]string{
-	"python": {"-c"}, "python3": {"-c"}, "python2": {"-c"}, "pypy3": {"-c"},
-	"node": {"-e", "--eval", "-p", "--print"}, "nodejs": {"-e", "--eval", "-p", "--print"},
-	"bun": {"-e", "--eval", "-p", "--print"}, "deno": {"eval"},
-	"perl": {"-e", "-E"}, "ruby": {"-e"}, "php": {"-r"}, "lua": {"-e"},
-	"pwsh": {"-c", "-command"}, "powershell": {"-c", "-command"},
+// codeOptions returns, for a program that runs code of another language,
+// the options whose value is that code; nil for any other program.
+func codeOptions(name string) []string {
+	switch name {
+	case "python", "python3", "python2", "pypy3":
+		return []string{"-c"}
+	case "node", "nodejs", "bun":
+		return []string{"-e", "--eval", "-p", "--print"}
+	case "deno":
+		return []string{"eval"}
+	case "perl":
+		return []string{"-e", "-E"}
+	case "ruby", "lua":
+		return []string{"-e"}
+	case "php":
+		return []string{"-r"}
+	case "pwsh", "powershell":
+		return []string{"-c", "-command"}
+	}
+	return nil
 }
 
 // interpreter judges code of another language given on the command line
@@ -445,7 +468,7 @@ func (m *matcher) interpreter(c *shell.Command, name string) string {
 		if (name == "pwsh" || name == "powershell") && (lower == "-e" || lower == "-ec" || strings.HasPrefix(lower, "-enc")) {
 			return name + " " + a.Text + " runs base64-encoded code, which agentcheck cannot read before it runs; run the commands themselves"
 		}
-		for _, opt := range interpreters[name] {
+		for _, opt := range codeOptions(name) {
 			if lower == opt && i+1 < len(args) {
 				code = append(code, args[i+1].Text)
 			} else if v, ok := strings.CutPrefix(a.Text, opt+"="); ok && strings.HasPrefix(opt, "--") {
@@ -537,8 +560,8 @@ func (m *matcher) recordPlaces() []string {
 			out = append(out, filepath.Join(d, "agentcheck"), filepath.Join(d, "hooks"))
 		}
 	}
-	if m.env.HooksDir != "" {
-		out = append(out, m.env.HooksDir)
+	if d := m.hooksDir(); d != "" {
+		out = append(out, d)
 	}
 	return append(out, m.keyPlaces()...)
 }

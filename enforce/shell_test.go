@@ -306,3 +306,30 @@ func FuzzCheckCommand(f *testing.F) {
 		CheckCommand(cmd, testEnv, testRepo, "") // must not panic or hang
 	})
 }
+
+// The hooks directory core.hooksPath names (a committed .githooks, say) is
+// read only for a command that writes somewhere, and then protected like
+// the git directory.
+func TestCheckCommandHooksDir(t *testing.T) {
+	reads := 0
+	env := testEnv
+	env.ReadHooksDir = func() string { reads++; return "/work/repo/.githooks" }
+	for _, tt := range []struct {
+		cmd   string
+		want  string
+		reads int
+	}{
+		{"go test ./...", "", 0},
+		{"grep -rn agentcheck .githooks", "", 0},
+		{"echo x > notes.txt", "", 1},
+		{": > .githooks/post-commit", "git hooks directory (core.hooksPath)", 1},
+		{"cd .githooks && sed -i d prepare-commit-msg", "git hooks directory (core.hooksPath)", 1},
+		{"rm -f .githook?/*", "git hooks directory (core.hooksPath)", 1},
+	} {
+		reads = 0
+		got := CheckCommand(tt.cmd, env, testRepo, "")
+		if !strings.Contains(got, tt.want) || (tt.want == "") != (got == "") || reads != tt.reads {
+			t.Errorf("CheckCommand(%q) = %q with %d reads of the hooks directory, want %q with %d", tt.cmd, got, reads, tt.want, tt.reads)
+		}
+	}
+}

@@ -45,12 +45,14 @@ func enforceHook(o IO, h *agents.Hook, journalPath string) (enforce.Verdict, err
 		return cfg
 	}
 	for _, p := range h.Proposed {
-		// Edits and shell commands may write into the hooks directory.
-		if p.Kind == journal.KindEdit || p.Kind == journal.KindDelete || p.Kind == journal.KindExec {
+		if p.Kind == journal.KindEdit || p.Kind == journal.KindDelete {
 			env.HooksDir = hooksDirOf(h.Repo, config())
 			break
 		}
 	}
+	// A shell command may write into the hooks directory too; it is read
+	// only for one that writes somewhere.
+	env.ReadHooksDir = func() string { return hooksDirOf(h.Repo, config()) }
 	return enforce.Check(enforce.Request{
 		Hook: h,
 		Env:  env,

@@ -22,28 +22,40 @@ type wrapper struct {
 	describes []string
 }
 
-// wrappers are the commands that run the command after them.
-var wrappers = map[string]wrapper{
-	"env":          {values: []string{"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}, assigns: true},
-	"sudo":         {values: []string{"-u", "--user", "-g", "--group", "-h", "--host", "-p", "--prompt", "-C", "--close-from", "-D", "--chdir", "-r", "--role", "-t", "--type", "-U", "--other-user", "-T", "--command-timeout", "-R", "--chroot"}, assigns: true, describes: []string{"-e", "--edit", "-l", "--list", "-v", "--validate", "-k", "-K"}},
-	"doas":         {values: []string{"-u", "-C"}},
-	"command":      {describes: []string{"-v", "-V"}},
-	"builtin":      {},
-	"exec":         {values: []string{"-a"}},
-	"nice":         {values: []string{"-n", "--adjustment"}},
-	"nohup":        {},
-	"timeout":      {values: []string{"-s", "--signal", "-k", "--kill-after"}, operands: 1},
-	"time":         {values: []string{"-f", "--format", "-o", "--output"}},
-	"stdbuf":       {values: []string{"-i", "--input", "-o", "--output", "-e", "--error"}},
-	"xargs":        {values: []string{"-a", "--arg-file", "-d", "--delimiter", "-E", "--eof", "-I", "--replace", "-L", "--max-lines", "-n", "--max-args", "-P", "--max-procs", "-s", "--max-chars", "--process-slot-var"}},
-	"ionice":       {values: []string{"-c", "--class", "-n", "--classdata"}, describes: []string{"-p", "--pid", "-P", "--pgid", "-u", "--uid"}},
-	"setsid":       {},
-	"unbuffer":     {},
-	"caffeinate":   {values: []string{"-t", "-w"}},
-	"torsocks":     {},
-	"proxychains":  {values: []string{"-f"}},
-	"proxychains4": {values: []string{"-f"}},
-	"busybox":      {},
+// wrapperOf describes the commands that run the command after them.
+func wrapperOf(name string) (wrapper, bool) {
+	switch name {
+	case "env":
+		return wrapper{values: []string{"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}, assigns: true}, true
+	case "sudo":
+		return wrapper{values: []string{"-u", "--user", "-g", "--group", "-h", "--host", "-p", "--prompt", "-C", "--close-from", "-D", "--chdir", "-r", "--role", "-t", "--type", "-U", "--other-user", "-T", "--command-timeout", "-R", "--chroot"},
+			assigns: true, describes: []string{"-e", "--edit", "-l", "--list", "-v", "--validate", "-k", "-K"}}, true
+	case "doas":
+		return wrapper{values: []string{"-u", "-C"}}, true
+	case "command":
+		return wrapper{describes: []string{"-v", "-V"}}, true
+	case "exec":
+		return wrapper{values: []string{"-a"}}, true
+	case "nice":
+		return wrapper{values: []string{"-n", "--adjustment"}}, true
+	case "timeout":
+		return wrapper{values: []string{"-s", "--signal", "-k", "--kill-after"}, operands: 1}, true
+	case "time":
+		return wrapper{values: []string{"-f", "--format", "-o", "--output"}}, true
+	case "stdbuf":
+		return wrapper{values: []string{"-i", "--input", "-o", "--output", "-e", "--error"}}, true
+	case "xargs":
+		return wrapper{values: []string{"-a", "--arg-file", "-d", "--delimiter", "-E", "--eof", "-I", "--replace", "-L", "--max-lines", "-n", "--max-args", "-P", "--max-procs", "-s", "--max-chars", "--process-slot-var"}}, true
+	case "ionice":
+		return wrapper{values: []string{"-c", "--class", "-n", "--classdata"}, describes: []string{"-p", "--pid", "-P", "--pgid", "-u", "--uid"}}, true
+	case "caffeinate":
+		return wrapper{values: []string{"-t", "-w"}}, true
+	case "proxychains", "proxychains4":
+		return wrapper{values: []string{"-f"}}, true
+	case "builtin", "nohup", "setsid", "unbuffer", "torsocks", "busybox":
+		return wrapper{}, true
+	}
+	return wrapper{}, false
 }
 
 // unwrap removes the wrappers in front of c's command, keeping what they
@@ -52,7 +64,7 @@ var wrappers = map[string]wrapper{
 func (r *reader) unwrap(c *Command) {
 	for len(c.Words) > 1 {
 		name := c.Name()
-		w, ok := wrappers[name]
+		w, ok := wrapperOf(name)
 		if !ok {
 			return
 		}

@@ -322,7 +322,12 @@ func decodeANSIC(s string) string {
 				b.WriteByte(s[i] & 0x1f)
 			}
 		case 'x', 'u', 'U':
-			max := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
+			max := 2 // \xHH
+			if c == 'u' {
+				max = 4
+			} else if c == 'U' {
+				max = 8
+			}
 			j := i + 1
 			for j < len(s) && j-i-1 < max && isHex(s[j]) {
 				j++
