@@ -390,11 +390,18 @@ func (m *matcher) knownVar(p shell.Part) bool {
 // keyAccess refuses any word that leads into the agentcheck key
 // directory or names the signing key: agents may not read it either.
 func (m *matcher) keyAccess(c *shell.Command) string {
+	places := m.keyPlaces()
+	if len(places) == 0 {
+		return ""
+	}
 	words := append([]shell.Word(nil), c.Words...)
 	for _, r := range c.Redirs {
 		words = append(words, r.Word)
 	}
 	for _, w := range words {
+		if w.Literal && !m.mayNameKey(w.Text) {
+			continue
+		}
 		for _, cand := range m.pathsOf(w) {
 			if cand.glob {
 				if m.globReaches(cand.text, m.keyPlaces()) != "" {
@@ -423,6 +430,24 @@ func (m *matcher) keyPlaces() []string {
 		out = append(out, m.env.SigningKey+".pub")
 	}
 	return out
+}
+
+// mayNameKey reports whether a literal word may lead into the key
+// directory: it names the directory or the key file, or the command may
+// run inside the directory. Most words do not, and are not resolved.
+func (m *matcher) mayNameKey(text string) bool {
+	lower := strings.ToLower(text)
+	for _, p := range m.keyPlaces() {
+		if strings.Contains(lower, strings.ToLower(filepath.Base(p))) {
+			return true
+		}
+		for _, cwd := range m.cwds {
+			if within(cwd, p) {
+				return true
+			}
+		}
+	}
+	return m.cwdUnknown
 }
 
 func (m *matcher) isKey(abs string) bool {

@@ -333,3 +333,19 @@ func TestCheckCommandHooksDir(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheckCommand is the matcher's work on commands an agent runs
+// every few calls, as the hook does it on each pre-tool event.
+func BenchmarkCheckCommand(b *testing.B) {
+	for _, cmd := range []string{
+		"go test ./... 2>&1 | tail -20",
+		"git add -A && git commit -m \"$(cat <<'EOF'\nFix the parser\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nEOF\n)\"",
+		"bash -lc 'cd /work/repo && for f in $(git diff --name-only); do gofmt -l \"$f\" >> /tmp/fmt.txt; done'",
+	} {
+		b.Run(strings.Fields(cmd)[0], func(b *testing.B) {
+			for b.Loop() {
+				CheckCommand(cmd, testEnv, testRepo, "")
+			}
+		})
+	}
+}
