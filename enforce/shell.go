@@ -51,7 +51,11 @@ func checkCommand(command string, env Env, repo agents.Repo, cwd string, depth i
 	}
 	s := shell.Parse(command)
 	if s.Err != nil {
-		return fmt.Sprintf("it does not parse as a shell command (%v), so agentcheck cannot tell what it would run; fix its quoting", s.Err)
+		if what := unreadMention(command); what != "" {
+			return fmt.Sprintf("it does not parse as a shell command (%v), so agentcheck cannot tell what it would do, and it mentions %s; fix its quoting", s.Err, what)
+		}
+		// The commands read before the error are judged below; the rest
+		// mentions nothing of the record (PowerShell, a typo).
 	}
 	if s.Deep {
 		return fmt.Sprintf("it nests code in code more than %d levels deep, past what agentcheck reads; run the inner command directly", shell.MaxDepth)
@@ -64,6 +68,30 @@ func checkCommand(command string, env Env, repo agents.Repo, cwd string, depth i
 	for c := range s.Commands() {
 		if r := m.command(c); r != "" {
 			return r
+		}
+	}
+	return ""
+}
+
+// unreadMention returns what a command the reader could not read mentions
+// of the record and of the ways around it, or "": a text that does not
+// parse is judged as the matcher did before it had a parser, by what it
+// names. Most such texts are PowerShell (Claude Code's PowerShell tool)
+// or a typo, and mention none of these.
+func unreadMention(command string) string {
+	lower := strings.ToLower(command)
+	for _, m := range []string{"hookspath", "no-verify", "no-ver", "agentcheck", ".git/", `.git\`, "commit-tree", "hash-object", "fast-import",
+		"git_config", "git_dir", "husky", "notes/", "base64", "-encodedcommand", "invoke-expression", "iex "} {
+		if strings.Contains(lower, m) {
+			return m
+		}
+	}
+	words := strings.FieldsFunc(lower, func(r rune) bool { return strings.ContainsRune(" \t\n;|&()'\"`", r) })
+	commit := false
+	for _, w := range words {
+		commit = commit || w == "commit"
+		if commit && strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "--") && strings.Contains(w, "n") {
+			return "git commit " + w
 		}
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/internal/shell"
 )
 
 var testRepo = agents.Repo{Root: "/work/repo", GitDir: "/work/repo/.git", CommonDir: "/work/repo/.git"}
@@ -177,8 +178,7 @@ func TestCheckCommand(t *testing.T) {
 		{"x=$(echo Z2l0 | base64 -d); $x", "output of base64"},
 		{"xxd -r -p payload.hex | bash", "output of xxd"},
 		{"powershell -enc Z2l0", "base64-encoded code"},
-		{"echo \"unterminated", "does not parse"},
-		{"sh -c 'echo \"unterminated'", "does not parse"},
+
 		{"sh -c \"sh -c 'sh -c \\\"sh -c \\\\\\\"sh -c true\\\\\\\"\\\"'\"", "more than 4 levels"},
 
 		// Ordinary work, and commands that only mention the record.
@@ -286,6 +286,7 @@ func TestCheckCommand(t *testing.T) {
 		{"ssh-keygen -t ed25519 -f /tmp/deploy_key -N ''", ""},
 		{"printf '%s\\n' a b c | sort -o sorted.txt", ""},
 		{"mkdir -p src/hooks && echo x > src/hooks/useAuth.ts", ""},
+
 		{"echo x > \"$TMPDIR/agentcheck-build.log\"", ""},
 	} {
 		got := CheckCommand(tt.cmd, testEnv, testRepo, "")
@@ -347,5 +348,29 @@ func BenchmarkCheckCommand(b *testing.B) {
 				CheckCommand(cmd, testEnv, testRepo, "")
 			}
 		})
+	}
+}
+
+// A command the reader cannot read (most often PowerShell, from Claude
+// Code's PowerShell tool) is refused when it mentions the record or a way
+// around the hooks, and runs otherwise.
+func TestCheckCommandUnparsed(t *testing.T) {
+	for _, tt := range []struct{ cmd, want string }{
+		{"echo \"unterminated hooksPath", "it mentions hookspath"},
+		{"sh -c 'git commit -n \"unterminated'", "it mentions git commit -n"},
+		{"(Get-Item .git/agentcheck/sessions/x.jsonl).Delete()", "it mentions agentcheck"},
+		{"git commit -qnm wip; echo \"x", "it mentions git commit -qnm"},
+		// What was read before the error is judged too.
+		{"cat ~/.config/agentche''ck/agentche''ck_ed25519\necho \"x", "in the agentcheck key directory"},
+		{"(Get-ChildItem -Recurse -Filter *.go).Count", ""},
+		{"echo \"unterminated", ""},
+	} {
+		if shell.Parse(tt.cmd).Err == nil {
+			t.Errorf("%q parses", tt.cmd)
+		}
+		got := CheckCommand(tt.cmd, testEnv, testRepo, "")
+		if !strings.Contains(got, tt.want) || (tt.want == "") != (got == "") {
+			t.Errorf("CheckCommand(%q) = %q, want %q", tt.cmd, got, tt.want)
+		}
 	}
 }
