@@ -42,9 +42,12 @@ import (
 //     agent's: env -i, env -u or unset of CLAUDECODE,
 //     CLAUDE_CODE_SESSION_ID, CODEX_THREAD_ID and the like, or assigning
 //     them, around a command that makes commits is refused.
-//   - An amend is ordinary work, with -m or --no-edit: prepare-commit-msg
-//     adds the session's trailer to the new message, and post-rewrite
-//     carries the old commit's note to the new one.
+//   - An amend is ordinary work, with -m or --no-edit: the hooks run.
+//     post-rewrite carries the amended commit's manifest to the new commit,
+//     and where the agent's shell names its session (Claude Code, Codex),
+//     prepare-commit-msg adds the trailer to the new message. (--amend -m
+//     in a shell that names no session, and with nothing staged, leaves
+//     the new commit without the trailer but with the manifest.)
 //   - The notes ref refs/notes/agentcheck holds the signed manifests:
 //     git notes that write it (--ref, GIT_NOTES_REF or core.notesRef),
 //     update-ref or symbolic-ref of it, a push that deletes or forces it,
