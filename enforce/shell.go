@@ -367,12 +367,17 @@ func isTransform(name string) bool {
 }
 
 // opaque refuses code handed to a shell that agentcheck cannot see: the
-// output of a transform (echo … | base64 -d | sh), a command whose name
-// is the value of a variable inside code given to eval or sh -c, or the
-// output of a transform run as a command.
+// output of a command piped into a shell (echo … | base64 -d | sh), but a
+// script downloaded or read from a file; a command whose name is the value
+// of a variable inside code given to eval or sh -c; the output of a
+// transform run as a command.
 func (m *matcher) opaque(c *shell.Command) string {
-	if code := c.Code; code != nil && !code.Read && code.Feeder != nil && isTransform(code.Feeder.Name()) {
-		return fmt.Sprintf("it runs the output of %s as shell code, which agentcheck cannot read before it runs; run the commands themselves", code.Feeder.Name())
+	if code := c.Code; code != nil && !code.Read && code.Feeder != nil && !scriptSource(code.Feeder) {
+		what := code.Feeder.Name()
+		if what == "" {
+			what = "a compound command"
+		}
+		return fmt.Sprintf("it runs the output of %s as shell code, which agentcheck cannot read before it runs; run the commands themselves", what)
 	}
 	if len(c.Words) == 0 || c.Words[0].Literal {
 		return ""
@@ -388,6 +393,24 @@ func (m *matcher) opaque(c *shell.Command) string {
 		}
 	}
 	return ""
+}
+
+// scriptSource reports whether a command whose output a shell reads is a
+// script fetched or read as it is (curl … | sh, cat install.sh | sh): like
+// running a script file, it is not hidden on purpose, only not on the
+// command line.
+func scriptSource(c *shell.Command) bool {
+	switch c.Name() {
+	case "curl", "wget":
+		return true
+	case "cat", "head", "tail", "less", "more":
+		for _, a := range c.Args() {
+			if !strings.HasPrefix(a, "-") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // viaCode reports whether a nested command was read from code given to a

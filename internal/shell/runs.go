@@ -179,7 +179,7 @@ func IsShell(name string) bool {
 
 // runs reads the code c runs, if it runs any: a shell's -c string, script
 // on its standard input or file, eval's arguments, and the like.
-func (r *reader) runs(c *Command, prev *Command) {
+func (r *reader) runs(c *Command, before Pipeline) {
 	if len(c.Words) == 0 {
 		return
 	}
@@ -187,7 +187,7 @@ func (r *reader) runs(c *Command, prev *Command) {
 	args := c.Words[1:]
 	switch {
 	case IsShell(name):
-		r.shellCode(c, name, args, prev)
+		r.shellCode(c, name, args, before)
 	case name == "eval":
 		if len(args) > 0 {
 			w := joinWords(args)
@@ -195,7 +195,7 @@ func (r *reader) runs(c *Command, prev *Command) {
 		}
 	case name == "source" || name == ".":
 		if len(args) > 0 {
-			r.sourceCode(c, &args[0], prev)
+			r.sourceCode(c, &args[0], before)
 		}
 	case name == "su":
 		for i, a := range args {
@@ -230,7 +230,7 @@ func (r *reader) runs(c *Command, prev *Command) {
 
 // shellCode reads what a shell runs: the string of -c, else a script
 // file, else its standard input.
-func (r *reader) shellCode(c *Command, name string, args []Word, prev *Command) {
+func (r *reader) shellCode(c *Command, name string, args []Word, before Pipeline) {
 	cflag, sflag := false, false
 	i := 0
 options:
@@ -260,16 +260,16 @@ options:
 			r.readCode(c, &Code{Word: &rest[0]}, rest[0].Text, name+" -c")
 		}
 	case len(rest) > 0 && !sflag:
-		c.Code = &Code{File: &rest[0]}
+		r.fileCode(c, &rest[0], name)
 	default:
-		r.stdinCode(c, name, prev)
+		r.stdinCode(c, name, before)
 	}
 }
 
 // stdinCode reads the script a shell reads on its standard input: a
 // heredoc or here-string, a file, or the output of the command piped
 // into it.
-func (r *reader) stdinCode(c *Command, name string, prev *Command) {
+func (r *reader) stdinCode(c *Command, name string, before Pipeline) {
 	for i := len(c.Redirs) - 1; i >= 0; i-- {
 		rd := c.Redirs[i]
 		if rd.N != "" && rd.N != "0" {
@@ -285,26 +285,32 @@ func (r *reader) stdinCode(c *Command, name string, prev *Command) {
 			return
 		case rd.Op == "<":
 			w := rd.Word
-			c.Code = &Code{File: &w}
+			r.fileCode(c, &w, name)
 			return
 		}
 	}
-	if c.Piped && prev != nil {
-		r.fedBy(c, prev, name)
+	if c.Piped {
+		r.fedBy(c, before, name)
 	}
 }
 
 // sourceCode reads what source FILE (or . FILE) runs.
-func (r *reader) sourceCode(c *Command, file *Word, prev *Command) {
+func (r *reader) sourceCode(c *Command, file *Word, before Pipeline) {
+	if (file.Text == "/dev/stdin" || file.Text == "-") && c.Piped {
+		r.fedBy(c, before, "source")
+		return
+	}
+	r.fileCode(c, file, "source")
+}
+
+// fileCode records the script file a shell reads; a process substitution
+// (sh <(…), source <(…)) is the output of the command in it.
+func (r *reader) fileCode(c *Command, file *Word, name string) {
 	if len(file.Parts) == 1 && file.Parts[0].Kind == ProcSubst {
-		if last := file.Parts[0].Script.Last(); last != nil {
-			r.fedBy(c, last, "source")
+		if p := file.Parts[0].Script.lastPipeline(); len(p) > 0 {
+			r.fedBy(c, p, name)
 			return
 		}
-	}
-	if (file.Text == "/dev/stdin" || file.Text == "-") && c.Piped && prev != nil {
-		r.fedBy(c, prev, "source")
-		return
 	}
 	c.Code = &Code{File: file}
 }
@@ -312,13 +318,49 @@ func (r *reader) sourceCode(c *Command, file *Word, prev *Command) {
 // fedBy records that c reads its code from feeder's output, and reads it
 // when feeder prints text given on the command line: echo, printf, or cat
 // of a heredoc.
-func (r *reader) fedBy(c *Command, feeder *Command, name string) {
+func (r *reader) fedBy(c *Command, pipe Pipeline, name string) {
+	if len(pipe) == 0 {
+		return
+	}
+	i := len(pipe) - 1
+	for i > 0 && pipe[i].Piped && passesInput(pipe[i]) {
+		i--
+	}
+	feeder := pipe[i]
 	code := &Code{Feeder: feeder}
 	if text, ok := Printed(feeder); ok {
 		r.readCode(c, code, text, name+" <pipe")
 		return
 	}
 	c.Code = code
+}
+
+// passesInput reports whether a command prints the input it reads, or a
+// part of it: cat, tee, head or tail with no file to read.
+func passesInput(c *Command) bool {
+	switch c.Name() {
+	case "cat", "tee", "head", "tail", "pv", "buffer":
+	default:
+		return false
+	}
+	if c.Name() == "tee" {
+		return true // its operands are files it writes
+	}
+	for _, a := range c.Args() {
+		if !strings.HasPrefix(a, "-") {
+			return false
+		}
+	}
+	return len(c.Inputs()) == 0 && !hasHeredoc(c)
+}
+
+func hasHeredoc(c *Command) bool {
+	for _, rd := range c.Redirs {
+		if rd.Heredoc != nil || rd.Op == "<<<" {
+			return true
+		}
+	}
+	return false
 }
 
 // Printed returns what a command prints, as written, when it prints text

@@ -85,14 +85,23 @@ func (s *Script) Commands() iter.Seq[*Command] {
 // Last returns the command whose output is the script's, as a command
 // substitution's: the last command of its last outermost pipeline.
 func (s *Script) Last() *Command {
+	p := s.lastPipeline()
+	if len(p) == 0 {
+		return nil
+	}
+	return p[len(p)-1]
+}
+
+// lastPipeline returns the last of the script's outermost pipelines.
+func (s *Script) lastPipeline() Pipeline {
 	if s == nil || len(s.Pipelines) == 0 {
 		return nil
 	}
 	depth := s.Pipelines[0][0].Depth
-	var last *Command
+	var last Pipeline
 	for _, p := range s.Pipelines {
 		if p[0].Depth == depth {
-			last = p[len(p)-1]
+			last = p
 		}
 	}
 	return last
@@ -157,7 +166,8 @@ type Code struct {
 	// Heredoc is a heredoc or here-string on the shell's standard input.
 	Heredoc *Word
 	// Feeder is the command whose output the shell reads as code: the
-	// command before it in a pipeline, or the one in source <( ).
+	// command before it in a pipeline, or the one in source <( ), past
+	// commands that pass their input on (cat, tee, head).
 	Feeder *Command
 	// File is a script file the shell reads (sh FILE, source FILE,
 	// sh < FILE); it is never read here.
@@ -349,11 +359,8 @@ func (r *reader) pipeline(elems []*syntax.Stmt) {
 	at := len(r.s.Pipelines)
 	r.s.Pipelines = append(r.s.Pipelines, nil)
 	var pipe Pipeline
-	var prev *Command
 	for i, st := range elems {
-		c := r.command(st, i > 0, prev)
-		pipe = append(pipe, c)
-		prev = c
+		pipe = append(pipe, r.command(st, i > 0, pipe))
 	}
 	if len(pipe) == 1 && empty(pipe[0]) {
 		r.s.Pipelines = slices.Delete(r.s.Pipelines, at, at+1)
@@ -376,10 +383,11 @@ func (e Environ) clone() Environ {
 	return Environ{Set: slices.Clone(e.Set), Cleared: e.Cleared, Unset: slices.Clone(e.Unset)}
 }
 
-// command reads one element of a pipeline; prev is the element before it.
-func (r *reader) command(st *syntax.Stmt, piped bool, prev *Command) *Command {
+// command reads one element of a pipeline; before are the elements before
+// it.
+func (r *reader) command(st *syntax.Stmt, piped bool, before Pipeline) *Command {
 	if t, ok := st.Cmd.(*syntax.TimeClause); ok && t.Stmt != nil {
-		c := r.command(t.Stmt, piped, prev)
+		c := r.command(t.Stmt, piped, before)
 		c.Wrappers = append([]string{"time"}, c.Wrappers...)
 		c.Redirs = append(c.Redirs, r.redirects(st.Redirs)...)
 		return c
@@ -388,7 +396,7 @@ func (r *reader) command(st *syntax.Stmt, piped bool, prev *Command) *Command {
 	c.Redirs = r.redirects(st.Redirs)
 	switch x := st.Cmd.(type) {
 	case *syntax.CallExpr:
-		r.call(c, x, prev)
+		r.call(c, x, before)
 	case *syntax.DeclClause:
 		r.decl(c, x)
 	case *syntax.Block:
@@ -456,7 +464,7 @@ func (r *reader) redirect(rd *syntax.Redirect) Redirect {
 }
 
 // call reads a simple command.
-func (r *reader) call(c *Command, x *syntax.CallExpr, prev *Command) {
+func (r *reader) call(c *Command, x *syntax.CallExpr, before Pipeline) {
 	var assigns []Assign
 	for _, a := range x.Assigns {
 		assigns = append(assigns, r.assign(a))
@@ -470,7 +478,7 @@ func (r *reader) call(c *Command, x *syntax.CallExpr, prev *Command) {
 	}
 	c.Env.Set = append(c.Env.Set, assigns...)
 	r.unwrap(c)
-	r.runs(c, prev)
+	r.runs(c, before)
 }
 
 func (r *reader) assign(a *syntax.Assign) Assign {

@@ -60,6 +60,8 @@ func TestParse(t *testing.T) {
 		{`bash script.sh`, "bash script.sh #file script.sh\n"},
 		{`sh < script.sh`, "sh <script.sh #file script.sh\n"},
 		{`curl -fsSL https://x.example/i.sh | sh`, "curl -fsSL https://x.example/i.sh\n| sh #unread output of curl\n"},
+		{`echo 'a b' | cat | tee log | sh`, "echo \"a b\"\n| cat\n| tee log\n| sh #read\n  (sh <pipe) a b\n"},
+		{`source <(kubectl completion bash)`, "source ?\"<(kubectl completion bash)\" #unread output of kubectl\n  (<( )) kubectl completion bash\n"},
 		{`trap 'rm -f x' EXIT; alias ll='ls -l'`, "trap \"rm -f x\" EXIT #read\n  (trap) rm -f x\nalias \"ll=ls -l\" #read\n  (alias) ls -l\n"},
 		{`env -S 'git log' -1`, "[env] #read\n  (env -S) git log\n"},
 		// A heredoc to anything but a shell is data, kept as written.
