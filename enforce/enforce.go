@@ -16,9 +16,9 @@
 //   - Self-tampering: writing inside the repository's git directory (its
 //     hooks, config, the session journal, the notes), the git hooks
 //     directory, the agent hook configuration agentcheck installed, the
-//     agentcheck key directory or ~/.ssh; reading the signing keys; and
-//     shell commands that switch off or rewrite the record (see
-//     [CheckCommand]).
+//     agentcheck key directory, ~/.ssh or git's global configuration;
+//     reading the signing keys; and shell commands that switch off or
+//     rewrite the record, read with the shell parser (see [CheckCommand]).
 //
 // Every path of an effect is judged, including where it leads through
 // symlinks ([agents.Proposed.Paths]).
@@ -50,6 +50,10 @@ type Env struct {
 	CodexHome      string // $CODEX_HOME or ~/.codex
 	SigningKey     string // a key file named by $AGENTCHECK_SIGNING_KEY
 	HooksDir       string // core.hooksPath, when it is set: the git hooks directory
+	// ReadHooksDir, when set, reads HooksDir the first time a shell
+	// command is found to write somewhere: most commands write nothing,
+	// and the hook runs on every one.
+	ReadHooksDir func() string
 }
 
 // EnvFrom derives an Env from the environment.
@@ -188,7 +192,7 @@ func Check(req Request) (Verdict, error) {
 	for i, p := range h.Proposed {
 		switch p.Kind {
 		case journal.KindExec:
-			if r := CheckCommand(p.Command, req.Env); r != "" {
+			if r := CheckCommand(p.Command, req.Env, h.Repo, h.Cwd); r != "" {
 				findings = append(findings, Finding{Effect: i, Tamper: true, Block: true,
 					Reason: fmt.Sprintf("agentcheck refused this %s command: %s.", toolName(p), r)})
 			}
@@ -295,11 +299,14 @@ func (c *checker) protected(i int, p agents.Proposed, path, what string) []Findi
 	return out
 }
 
+func (c *checker) tamperPath(path string, write bool) string {
+	return tamperPath(c.req.Env, c.req.Hook.Repo, path, write)
+}
+
 // tamperPath reports why writing (or, with write false, reading) path
 // tampers with agentcheck's record, or "". path is in journal form:
 // relative to the repository root, or absolute outside it.
-func (c *checker) tamperPath(path string, write bool) string {
-	env, repo := c.req.Env, c.req.Hook.Repo
+func tamperPath(env Env, repo agents.Repo, path string, write bool) string {
 	var abs, rel string
 	if strings.HasPrefix(path, "/") {
 		abs = filepath.FromSlash(path)
@@ -333,6 +340,11 @@ func (c *checker) tamperPath(path string, write bool) string {
 		if userHookConfig(abs, env) {
 			return hookConfig
 		}
+		for _, f := range gitConfigFiles(env) {
+			if sameFile(abs, f) {
+				return "it is git's global configuration, which can set core.hooksPath and so decide which git hooks run; change settings with git config, whose keys agentcheck checks"
+			}
+		}
 	}
 	if within(abs, env.AgentcheckHome) || (env.SigningKey != "" && (sameFile(abs, env.SigningKey) || sameFile(abs, env.SigningKey+".pub"))) {
 		return keys
@@ -362,7 +374,23 @@ func userHookConfig(abs string, env Env) bool {
 	if abs == "" {
 		return false
 	}
-	var files, dirs []string
+	files, dirs := userHookFiles(env)
+	for _, f := range files {
+		if sameFile(abs, f) {
+			return true
+		}
+	}
+	for _, d := range dirs {
+		if within(abs, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// userHookFiles returns the user-level agent hook configuration: files,
+// and directories all of whose files are.
+func userHookFiles(env Env) (files, dirs []string) {
 	if env.Home != "" {
 		files = append(files,
 			filepath.Join(env.Home, ".claude", "settings.json"),
@@ -375,17 +403,26 @@ func userHookConfig(abs string, env Env) bool {
 	if env.ConfigHome != "" {
 		dirs = append(dirs, filepath.Join(env.ConfigHome, "opencode", "plugins"), filepath.Join(env.ConfigHome, "opencode", "plugin"))
 	}
-	for _, f := range files {
-		if sameFile(abs, f) {
-			return true
-		}
+	return files, dirs
+}
+
+// userHookConfigs returns every user-level agent hook configuration path.
+func userHookConfigs(env Env) []string {
+	files, dirs := userHookFiles(env)
+	return append(files, dirs...)
+}
+
+// gitConfigFiles returns git's global and system configuration files:
+// core.hooksPath set there switches hooks off in every repository.
+func gitConfigFiles(env Env) []string {
+	var out []string
+	if env.Home != "" {
+		out = append(out, filepath.Join(env.Home, ".gitconfig"))
 	}
-	for _, d := range dirs {
-		if within(abs, d) {
-			return true
-		}
+	if env.ConfigHome != "" {
+		out = append(out, filepath.Join(env.ConfigHome, "git", "config"))
 	}
-	return false
+	return append(out, "/etc/gitconfig")
 }
 
 // privateSSHFile reports whether a file of ~/.ssh may hold a secret: all

@@ -1,46 +1,329 @@
 package enforce
 
 import (
-	"path"
+	"fmt"
+	"path/filepath"
 	"strings"
+
+	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/internal/shell"
 )
 
-// Shell commands are matched conservatively. A command line is not parsed
-// into a claim about what it will do: a script, an alias, a variable or
-// "sh -c "$(echo …)"" can do anything, and no matcher can see through them
-// (the checker at verify time is what catches their effects). What is
-// matched is the handful of spellings that switch off or rewrite
-// agentcheck's own record, and those are matched eagerly: a mention of
-// core.hooksPath anywhere in a command, even in a grep, is refused, since a
-// false refusal costs the agent a retry and a miss costs the record.
+// Shell commands are read with the shell parser (package internal/shell)
+// into the simple commands they run, as the checker reads the commands a
+// manifest recorded, and each is judged for what it would do to
+// agentcheck's own record:
+//
+//   - switch off the git hooks that mark and attest the agent's commits:
+//     git commit --no-verify, core.hooksPath in any form git takes a config
+//     key in, another git directory or an emptied environment around a
+//     command that runs hooks, making a commit object without them
+//     (commit-tree, am, fast-import, …);
+//   - write into the repository's git directory (the journal, the hooks,
+//     the config, the notes), the hooks directory, the agents' hook
+//     configuration or git's global configuration, however the path is
+//     spelled; read or write the signing key;
+//   - run agentcheck's commands that are the human's;
+//   - hand a shell code the reader cannot see: the output of base64 -d, a
+//     variable given to eval.
+//
+// A command that merely mentions these (a grep, a commit message, a
+// heredoc given to anything but a shell) is not refused: only what it
+// would run or write is judged. Where a word's value depends on running
+// something, the judgement leans towards refusing when the command writes
+// and the word may lead into the record. What a program does inside (a
+// script file, a Makefile, a binary) is not seen; the checker at verify
+// time judges its effects.
 
-// maxShellDepth bounds how deeply "sh -c '…'" and "eval '…'" arguments are
-// scanned as commands of their own.
-const maxShellDepth = 4
-
-// mention is a substring of a (lowercased) command line that is refused
-// wherever it appears, and why.
-type mention struct {
-	text string
-	why  string
+// CheckCommand reports why a shell command is refused as tampering with
+// agentcheck's record, or "" when nothing in it is. repo says which
+// repository it runs in and cwd its working directory ("" for the
+// repository's root).
+func CheckCommand(command string, env Env, repo agents.Repo, cwd string) string {
+	return checkCommand(command, env, repo, cwd, 0)
 }
 
-// shellMentions returns the substrings refused in any command.
-func shellMentions(env Env) []mention {
-	ms := []mention{
-		{"hookspath", "core.hooksPath decides which git hooks run; changing it switches off agentcheck's commit and push hooks"},
-		{".git/hooks", "the repository's git hooks attest and verify the agent's commits"},
-		{"refs/notes/agentcheck", "refs/notes/agentcheck holds the signed session manifests; only agentcheck writes it"},
-		{".git/agentcheck", "the session journal under .git/agentcheck is agentcheck's record of this session"},
-		{"agentcheck/sessions", "the session journal is agentcheck's record of this session"},
-		{"agentcheck_ed25519", "that is the agentcheck signing key"},
-		{".config/agentcheck", "that directory holds the agentcheck signing key"},
-		{"disableallhooks", "it would switch off the agent's hooks, which record this session"},
+// checkCommand is CheckCommand for a command line found inside another
+// (an alias, a variable's value, a string of Python), depth levels down.
+func checkCommand(command string, env Env, repo agents.Repo, cwd string, depth int) string {
+	if depth > shell.MaxDepth {
+		return ""
 	}
-	if h := strings.ToLower(env.AgentcheckHome); h != "" && h != "/" {
-		ms = append(ms, mention{h, "that directory holds the agentcheck signing key"})
+	s := shell.Parse(command)
+	if s.Err != nil {
+		if what := unreadMention(command); what != "" {
+			return fmt.Sprintf("it does not parse as a shell command (%v), so agentcheck cannot tell what it would do, and it mentions %s; fix its quoting", s.Err, what)
+		}
+		// The commands read before the error are judged below; the rest
+		// mentions nothing of the record (PowerShell, a typo).
 	}
-	return ms
+	if s.Deep {
+		return fmt.Sprintf("it nests code in code more than %d levels deep, past what agentcheck reads; run the inner command directly", shell.MaxDepth)
+	}
+	if cwd == "" {
+		cwd = repo.Root
+	}
+	m := newMatcher(env, repo, cwd, s)
+	m.depth = depth
+	for c := range s.Commands() {
+		if r := m.command(c); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+// unreadMention returns what a command the reader could not read mentions
+// of the record and of the ways around it, or "": a text that does not
+// parse is judged as the matcher did before it had a parser, by what it
+// names. Most such texts are PowerShell (Claude Code's PowerShell tool)
+// or a typo, and mention none of these.
+func unreadMention(command string) string {
+	lower := strings.ToLower(command)
+	for _, m := range []string{"hookspath", "no-verify", "no-ver", "agentcheck", ".git/", `.git\`, "commit-tree", "hash-object", "fast-import",
+		"git_config", "git_dir", "husky", "notes/", "base64", "-encodedcommand", "invoke-expression", "iex "} {
+		if strings.Contains(lower, m) {
+			return m
+		}
+	}
+	words := strings.FieldsFunc(lower, func(r rune) bool { return strings.ContainsRune(" \t\n;|&()'\"`", r) })
+	commit := false
+	for _, w := range words {
+		commit = commit || w == "commit"
+		if commit && strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "--") && strings.Contains(w, "n") {
+			return "git commit " + w
+		}
+	}
+	return ""
+}
+
+// matcher judges the commands of one script in order, tracking what the
+// script itself changes that later commands depend on: its variables, the
+// directories it changes to, the environment it exports.
+type matcher struct {
+	env    Env
+	repo   agents.Repo
+	script *shell.Script
+	// cwds are the directories a command may run in: the working
+	// directory and every one the script changes to (a cd in a subshell
+	// or a substitution is taken as possibly lasting).
+	cwds []string
+	// cwdUnknown is set once the script changes to a directory agentcheck
+	// cannot resolve; cwdFromGit when git printed it.
+	cwdUnknown, cwdFromGit bool
+	// vars holds every value the script assigns to a variable; a variable
+	// set from input (read) or unset holds an unknown value.
+	vars map[string][]value
+	// assigned holds the environment variables the script assigns or
+	// exports, for the git commands after them.
+	assigned map[string]shell.Word
+	// unset lists the variables the script unsets.
+	unset map[string]bool
+	// record is computed once: whether the script names the journal, the
+	// hooks or the key anywhere (see namesRecord).
+	record *bool
+	// depth is how many command lines this one is nested in.
+	depth int
+}
+
+// hooksDir returns the git hooks directory, reading it the first time.
+func (m *matcher) hooksDir() string {
+	if m.env.HooksDir == "" && m.env.ReadHooksDir != nil {
+		m.env.HooksDir = m.env.ReadHooksDir()
+		m.env.ReadHooksDir = nil
+	}
+	return m.env.HooksDir
+}
+
+// nested judges a command line found inside this one.
+func (m *matcher) nested(line string) string {
+	return checkCommand(line, m.env, m.repo, m.cwds[0], m.depth+1)
+}
+
+func newMatcher(env Env, repo agents.Repo, cwd string, s *shell.Script) *matcher {
+	return &matcher{env: env, repo: repo, script: s, cwds: []string{cwd},
+		vars: map[string][]value{}, assigned: map[string]shell.Word{}, unset: map[string]bool{}}
+}
+
+// command judges one command, then takes in what it changes for the
+// commands after it.
+func (m *matcher) command(c *shell.Command) string {
+	if r := m.assignments(c); r != "" {
+		return r
+	}
+	if r := m.opaque(c); r != "" {
+		return r
+	}
+	if r := m.program(c); r != "" {
+		return r
+	}
+	if r := m.writes(c); r != "" {
+		return r
+	}
+	if r := m.keyAccess(c); r != "" {
+		return r
+	}
+	m.track(c)
+	return ""
+}
+
+// assignments judges what c assigns, to the shell or to its environment.
+func (m *matcher) assignments(c *shell.Command) string {
+	all := append(append([]shell.Assign(nil), c.Env.Set...), c.Assigns...)
+	for _, a := range all {
+		if r := configEnv(a); r != "" {
+			return r
+		}
+		if strings.EqualFold(a.Name, "HUSKY") && a.Value.Text == "0" {
+			return "HUSKY=0 switches off the repository's git hooks, agentcheck's among them"
+		}
+	}
+	for _, a := range c.Assigns {
+		if !a.Naked {
+			m.assigned[a.Name] = a.Value
+		}
+	}
+	return ""
+}
+
+// track takes in what c changes for the commands after it: variables,
+// the working directory, unset variables.
+func (m *matcher) track(c *shell.Command) {
+	for _, a := range c.Assigns {
+		if !a.Naked {
+			m.vars[a.Name] = append(m.vars[a.Name], m.resolve(a.Value)...)
+		}
+	}
+	args := c.Words
+	if len(args) == 0 {
+		return
+	}
+	switch c.Name() {
+	case "cd", "pushd", "popd":
+		m.changeDir(c)
+	case "read", "mapfile", "readarray", "getopts":
+		for _, a := range args[1:] {
+			if !strings.HasPrefix(a.Text, "-") {
+				m.vars[a.Text] = append(m.vars[a.Text], value{})
+			}
+		}
+	case "unset":
+		for _, a := range args[1:] {
+			m.unset[a.Text] = true
+			m.vars[a.Text] = append(m.vars[a.Text], value{})
+		}
+	case "printf":
+		for i, a := range args {
+			if a.Text == "-v" && i+1 < len(args) {
+				m.vars[args[i+1].Text] = append(m.vars[args[i+1].Text], value{})
+			}
+		}
+	}
+}
+
+// changeDir takes in a cd: every directory it may lead to is a place
+// later commands may run in.
+func (m *matcher) changeDir(c *shell.Command) {
+	var target *shell.Word
+	for i := 1; i < len(c.Words); i++ {
+		if !strings.HasPrefix(c.Words[i].Text, "-") || c.Words[i].Text == "-" {
+			target = &c.Words[i]
+			break
+		}
+	}
+	if c.Name() == "popd" || target != nil && target.Text == "-" {
+		m.cwdUnknown = true
+		return
+	}
+	if target == nil {
+		if m.env.Home != "" {
+			m.cwds = append(m.cwds, m.env.Home)
+		}
+		return
+	}
+	for _, v := range m.resolve(*target) {
+		if !v.known {
+			m.cwdUnknown = true
+			m.cwdFromGit = m.cwdFromGit || v.fromGit
+			continue
+		}
+		for _, p := range m.absolute(v) {
+			if len(m.cwds) < maxValues {
+				m.cwds = append(m.cwds, p.text)
+			}
+		}
+	}
+}
+
+// program judges the program c runs.
+func (m *matcher) program(c *shell.Command) string {
+	if len(c.Words) == 0 {
+		return ""
+	}
+	name := c.Name()
+	args := c.Words[1:]
+	switch {
+	case name == "git":
+		return m.git(c, args)
+	case name == "agentcheck":
+		return checkAgentcheck(args)
+	case name == "agentcheck-hook":
+		return "agentcheck-hook records this session from the agent's own hook events; run by hand it would write the record"
+	case name == "go" && len(args) > 0 && args[0].Text == "run":
+		// go run PACKAGE ARGS: the first word that is not an option is
+		// the package.
+		for i, a := range args[1:] {
+			if strings.HasPrefix(a.Text, "-") {
+				continue
+			}
+			if pkg, _, _ := strings.Cut(a.Text, "@"); shell.ProgramName(pkg) == "agentcheck" {
+				return checkAgentcheck(args[i+2:])
+			}
+			break
+		}
+	case codeOptions(name) != nil:
+		return m.interpreter(c, name)
+	case !c.Words[0].Literal:
+		return m.unreadName(c)
+	}
+	return ""
+}
+
+// unreadName judges a command whose name is not literal. Where the
+// script assigned the variable it comes from, the shell splits each of
+// its values into words ($c with c='git commit -n' runs git): each is
+// judged as the command line it makes. Otherwise the command may be git,
+// and its arguments are judged as git's.
+func (m *matcher) unreadName(c *shell.Command) string {
+	rest := c.Argv()[1:]
+	var lines []string
+	for _, v := range m.resolve(c.Words[0]) {
+		if !v.known || v.glob {
+			return m.git(c, c.Words[1:])
+		}
+		name := v.text
+		for _, ifs := range m.vars["IFS"] {
+			for _, r := range ifs.text {
+				name = strings.ReplaceAll(name, string(r), " ")
+			}
+		}
+		lines = append(lines, strings.Join(append([]string{name}, quoteAll(rest)...), " "))
+	}
+	for _, line := range lines {
+		if r := m.nested(line); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+// quoteAll quotes words for a shell, so that each stays one word.
+func quoteAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+	}
+	return out
 }
 
 // readOnlyCommand reports whether an agent may run the agentcheck
@@ -53,273 +336,318 @@ func readOnlyCommand(sub string) bool {
 	return false
 }
 
-// CheckCommand reports why a shell command is refused as tampering with
-// agentcheck's record, or "" when nothing in it is.
-func CheckCommand(command string, env Env) string {
-	lower := strings.ToLower(command)
-	for _, m := range shellMentions(env) {
-		if strings.Contains(lower, m.text) {
-			return "the command mentions " + quoteMention(m.text) + ": " + m.why
+// checkAgentcheck refuses every agentcheck subcommand but the read-only ones.
+func checkAgentcheck(args []shell.Word) string {
+	for _, a := range args {
+		if readOnlyCommand(a.Text) {
+			return ""
 		}
-	}
-	return checkWords(command, env, 0)
-}
-
-func quoteMention(s string) string {
-	switch s {
-	case "hookspath":
-		return "core.hooksPath"
-	case "disableallhooks":
-		return "disableAllHooks"
-	}
-	return s
-}
-
-// checkWords scans the command's words, segment by segment.
-func checkWords(command string, env Env, depth int) string {
-	if depth > maxShellDepth {
-		return ""
-	}
-	for _, seg := range splitCommand(command) {
-		if r := checkSegment(seg, env, depth); r != "" {
-			return r
+		if strings.HasPrefix(a.Text, "-") {
+			continue
 		}
+		return "agentcheck " + a.Text + " is for the human: an agent never attests, declares scope, approves, installs or writes its own record"
 	}
 	return ""
 }
 
-// checkSegment checks one simple command (words between operators). Every
-// word that names git or agentcheck starts an invocation, whatever precedes
-// it (sudo, env, xargs, timeout, or an echo: conservative).
-func checkSegment(words []string, env Env, depth int) string {
-	for i, w := range words {
-		if strings.Contains(w, "$(") || strings.Contains(w, "`") || (depth > 0 && strings.ContainsAny(w, " \t\n;")) {
-			// A substitution inside double quotes runs a command, and
-			// inside code given to sh -c, python -c or eval a quoted
-			// string may be a command line of its own.
-			if r := checkWords(w, env, depth+1); r != "" {
-				return r
-			}
-		}
-		base := path.Base(strings.ReplaceAll(w, `\`, "/"))
-		base = strings.TrimSuffix(strings.ToLower(base), ".exe")
-		switch {
-		case base == "git":
-			if r := checkGit(words[i+1:]); r != "" {
-				return r
-			}
-		case base == "agentcheck":
-			if r := checkAgentcheck(words[i+1:]); r != "" {
-				return r
-			}
-		case strings.EqualFold(w, "HUSKY=0"):
-			return "HUSKY=0 switches off the repository's git hooks, agentcheck's among them"
-		case w == "eval":
-			if r := checkWords(strings.Join(words[i+1:], " "), env, depth+1); r != "" {
-				return r
-			}
-		case isEvalFlag(w) && i+1 < len(words):
-			// sh -c 'CMD', bash -lc "CMD", python -c, node -e: the
-			// argument is a command line (or a program) of its own.
-			if r := checkWords(words[i+1], env, depth+1); r != "" {
-				return r
-			}
-		}
-	}
-	return ""
-}
+// agentVars are the variables by which agentcheck's commit hooks know a
+// commit is made inside an agent session.
+var agentVars = []string{"CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CURSOR_AGENT", "OPENCODE", "OPENCODE_SESSION_ID", "AI_AGENT"}
 
-// isEvalFlag reports whether a word is an option whose argument is code:
-// -c (and clusters ending in c, like -lc), -e, --command, --eval.
-func isEvalFlag(w string) bool {
-	switch w {
-	case "-e", "--command", "--eval", "-Command", "-command":
+// isTransform reports whether a program's output is its input recoded:
+// code a shell reads from one of them was hidden on purpose.
+func isTransform(name string) bool {
+	switch name {
+	case "base64", "base32", "basenc", "xxd", "od", "rev", "tr", "sed", "awk", "gawk", "mawk", "openssl",
+		"gzip", "gunzip", "zcat", "bzcat", "bzip2", "bunzip2", "xz", "unxz", "xzcat", "zstd", "unzstd",
+		"zstdcat", "lz4", "uudecode", "iconv", "cut", "perl", "python", "python3", "python2", "node", "ruby", "php":
 		return true
 	}
-	return len(w) >= 2 && w[0] == '-' && w[1] != '-' && w[len(w)-1] == 'c' && isLetters(w[1:])
+	return false
 }
 
-func isLetters(s string) bool {
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+// opaque refuses code handed to a shell that agentcheck cannot see: the
+// output of a command piped into a shell (echo … | base64 -d | sh), but a
+// script downloaded or read from a file; a command whose name is the value
+// of a variable inside code given to eval or sh -c; the output of a
+// transform run as a command.
+func (m *matcher) opaque(c *shell.Command) string {
+	if code := c.Code; code != nil && !code.Read && code.Feeder != nil && !scriptSource(code.Feeder) {
+		what := code.Feeder.Name()
+		if what == "" {
+			what = "a compound command"
+		}
+		return fmt.Sprintf("it runs the output of %s as shell code, which agentcheck cannot read before it runs; run the commands themselves", what)
+	}
+	if len(c.Words) == 0 || c.Words[0].Literal {
+		return ""
+	}
+	for _, v := range m.resolve(c.Words[0]) {
+		if v.hidden != "" {
+			return fmt.Sprintf("it runs the output of %s as a command, which agentcheck cannot read before it runs; run the command itself", v.hidden)
+		}
+	}
+	for _, p := range c.Words[0].Parts {
+		if p.Kind == shell.Param && c.Depth > 0 && viaCode(c.Via) && !m.knownVar(p) {
+			return fmt.Sprintf("it gives a shell (%s) the value of %s as code, which agentcheck cannot read before it runs; run the command itself", c.Via, p.Text)
+		}
+	}
+	return ""
+}
+
+// scriptSource reports whether a command whose output a shell reads is a
+// script fetched or read as it is (curl … | sh, cat install.sh | sh): like
+// running a script file, it is not hidden on purpose, only not on the
+// command line.
+func scriptSource(c *shell.Command) bool {
+	switch c.Name() {
+	case "curl", "wget":
+		return true
+	case "cat", "head", "tail", "less", "more":
+		for _, a := range c.Args() {
+			if !strings.HasPrefix(a, "-") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// viaCode reports whether a nested command was read from code given to a
+// shell, rather than from a substitution.
+func viaCode(via string) bool {
+	switch via {
+	case "", "$( )", "<( )", ">( )":
+		return false
+	}
+	return !strings.HasPrefix(via, "find ")
+}
+
+// knownVar reports whether a variable holds only values the script
+// assigned literally.
+func (m *matcher) knownVar(p shell.Part) bool {
+	vs, ok := m.vars[p.Name]
+	if !ok || !p.Plain {
+		return false
+	}
+	for _, v := range vs {
+		if !v.known {
 			return false
 		}
 	}
 	return true
 }
 
-// gitValueOption reports whether a global option of git takes the next
-// word as its value.
-func gitValueOption(opt string) bool {
-	switch opt {
-	case "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env":
-		return true
+// keyAccess refuses any word that leads into the agentcheck key
+// directory or names the signing key: agents may not read it either.
+func (m *matcher) keyAccess(c *shell.Command) string {
+	places := m.keyPlaces()
+	if len(places) == 0 {
+		return ""
+	}
+	words := append([]shell.Word(nil), c.Words...)
+	for _, r := range c.Redirs {
+		words = append(words, r.Word)
+	}
+	for _, w := range words {
+		if w.Literal && !m.mayNameKey(w.Text) {
+			continue
+		}
+		for _, cand := range m.pathsOf(w) {
+			if cand.glob {
+				if m.globReaches(cand.text, m.keyPlaces()) != "" {
+					return fmt.Sprintf("%s leads into the agentcheck key directory: %s", w.Text, keysWhy)
+				}
+				continue
+			}
+			if m.isKey(cand.text) {
+				return fmt.Sprintf("%s is in the agentcheck key directory: %s", w.Text, keysWhy)
+			}
+		}
+	}
+	return ""
+}
+
+const keysWhy = "it holds the agentcheck signing key; agents may not read or change it"
+
+func (m *matcher) keyPlaces() []string {
+	var out []string
+	for _, p := range []string{m.env.AgentcheckHome, m.env.SigningKey} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	if m.env.SigningKey != "" {
+		out = append(out, m.env.SigningKey+".pub")
+	}
+	return out
+}
+
+// mayNameKey reports whether a literal word may lead into the key
+// directory: it names the directory or the key file, or the command may
+// run inside the directory. Most words do not, and are not resolved.
+func (m *matcher) mayNameKey(text string) bool {
+	lower := strings.ToLower(text)
+	for _, p := range m.keyPlaces() {
+		if strings.Contains(lower, strings.ToLower(filepath.Base(p))) {
+			return true
+		}
+		for _, cwd := range m.cwds {
+			if within(cwd, p) {
+				return true
+			}
+		}
+	}
+	return m.cwdUnknown
+}
+
+func (m *matcher) isKey(abs string) bool {
+	for _, p := range m.keyPlaces() {
+		if within(abs, p) {
+			return true
+		}
 	}
 	return false
 }
 
-// checkGit checks the words after "git".
-func checkGit(args []string) string {
-	i := 0
-	for i < len(args) && strings.HasPrefix(args[i], "-") {
-		if gitValueOption(args[i]) {
-			i++
-		}
-		i++
+// codeOptions returns, for a program that runs code of another language,
+// the options whose value is that code; nil for any other program.
+func codeOptions(name string) []string {
+	switch name {
+	case "python", "python3", "python2", "pypy3":
+		return []string{"-c"}
+	case "node", "nodejs", "bun":
+		return []string{"-e", "--eval", "-p", "--print"}
+	case "deno":
+		return []string{"eval"}
+	case "perl":
+		return []string{"-e", "-E"}
+	case "ruby", "lua":
+		return []string{"-e"}
+	case "php":
+		return []string{"-r"}
+	case "pwsh", "powershell":
+		return []string{"-c", "-command"}
 	}
-	if i >= len(args) {
-		return ""
-	}
-	sub, rest := args[i], args[i+1:]
-	switch sub {
-	case "commit":
-		return checkCommitArgs(rest)
-	case "push":
-		for _, a := range rest {
-			if a == "--" {
-				break
-			}
-			if longPrefix(a, "no-verify", len("no-ver")) {
-				return "git push --no-verify skips the pre-push hook, which verifies the pushed commits and pushes their manifests; push without it"
+	return nil
+}
+
+// interpreter judges code of another language given on the command line
+// or in a heredoc: it cannot be read as shell, but the shell commands and
+// paths it spells out in its strings can. A PowerShell encoded command
+// hides its code and is refused.
+func (m *matcher) interpreter(c *shell.Command, name string) string {
+	var code []string
+	args := c.Words[1:]
+	for i, a := range args {
+		lower := strings.ToLower(a.Text)
+		if (name == "pwsh" || name == "powershell") && (lower == "-e" || lower == "-ec" || strings.HasPrefix(lower, "-enc")) {
+			return name + " " + a.Text + " runs base64-encoded code, which agentcheck cannot read before it runs; run the commands themselves"
+		}
+		for _, opt := range codeOptions(name) {
+			if lower == opt && i+1 < len(args) {
+				code = append(code, args[i+1].Text)
+			} else if v, ok := strings.CutPrefix(a.Text, opt+"="); ok && strings.HasPrefix(opt, "--") {
+				code = append(code, v)
 			}
 		}
-	case "notes":
-		for _, a := range rest {
-			if strings.Contains(strings.ToLower(a), "agentcheck") {
-				return "git notes on the agentcheck ref would change the signed session manifests; only agentcheck writes them"
-			}
+	}
+	for _, r := range c.Redirs {
+		if r.Heredoc != nil {
+			code = append(code, r.Heredoc.Text)
+		} else if r.Op == "<<<" {
+			code = append(code, r.Word.Text)
+		}
+	}
+	for _, src := range code {
+		if r := m.foreignCode(src); r != "" {
+			return fmt.Sprintf("the %s code %s", name, r)
 		}
 	}
 	return ""
 }
 
-// commitValueFlags are git commit's short options that take a value,
-// attached or as the next word.
-const commitValueFlags = "mFCctSu"
-
-// checkCommitArgs refuses the options of git commit that skip hooks.
-func checkCommitArgs(args []string) string {
-	const why = "skips the repository's commit hooks; commit without it"
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return ""
-		case strings.HasPrefix(a, "--"):
-			if longPrefix(a, "no-verify", len("no-ver")) {
-				return "git commit --no-verify " + why
-			}
-			if longPrefix(a, "no-post-rewrite", len("no-po")) {
-				return "git commit --no-post-rewrite skips the hook that attests an amended commit; commit without it"
-			}
-		case strings.HasPrefix(a, "-") && len(a) > 1:
-			for j := 1; j < len(a); j++ {
-				c := a[j]
-				if c == 'n' {
-					return "git commit -n (--no-verify) " + why
-				}
-				if strings.IndexByte(commitValueFlags, c) >= 0 {
-					if j == len(a)-1 {
-						i++ // the value is the next word
-					}
-					break
-				}
-			}
+// foreignCode judges the string literals of code in another language:
+// each as a shell command line, all of them joined as one (an argument
+// list), and each as a path that would lead into the record.
+func (m *matcher) foreignCode(src string) string {
+	lits := stringLiterals(src)
+	lines := append(append([]string(nil), lits...), strings.Join(lits, " "))
+	for _, line := range lines {
+		if r := m.nested(line); r != "" && !strings.HasPrefix(r, "it does not parse") {
+			return "runs a shell command: " + r
+		}
+	}
+	for _, l := range lits {
+		w := shell.Word{Text: l, Literal: true, Parts: []shell.Part{{Kind: shell.Lit, Text: l}}}
+		if r := m.recordPath(w); r != "" {
+			return "names " + l + ": " + r
 		}
 	}
 	return ""
 }
 
-// longPrefix reports whether arg is --NAME or an abbreviation of it at
-// least min letters long (git accepts unambiguous prefixes of long
-// options), with or without "=value".
-func longPrefix(arg, name string, min int) bool {
-	opt, ok := strings.CutPrefix(arg, "--")
-	if !ok {
-		return false
-	}
-	opt, _, _ = strings.Cut(opt, "=")
-	return len(opt) >= min && strings.HasPrefix(name, opt)
-}
-
-// checkAgentcheck refuses every agentcheck subcommand but the read-only ones.
-func checkAgentcheck(args []string) string {
-	for _, a := range args {
-		if readOnlyCommand(a) {
-			return ""
-		}
-		if strings.HasPrefix(a, "-") {
+// stringLiterals returns the quoted strings of source code: '…', "…" and
+// `…`, with backslash escapes kept as written.
+func stringLiterals(src string) []string {
+	var out []string
+	for i := 0; i < len(src); i++ {
+		q := src[i]
+		if q != '\'' && q != '"' && q != '`' {
 			continue
 		}
-		return "agentcheck " + a + " is for the human: an agent never attests, declares scope, approves, installs or writes its own record"
+		j := i + 1
+		for j < len(src) && src[j] != q {
+			if src[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j > len(src) {
+			j = len(src)
+		}
+		if s := src[i+1 : j]; strings.TrimSpace(s) != "" && len(out) < 64 {
+			out = append(out, s)
+		}
+		i = j
+	}
+	return out
+}
+
+// recordPath reports why a path would lead into the journal, the hooks or
+// the key, or "".
+func (m *matcher) recordPath(w shell.Word) string {
+	for _, cand := range m.pathsOf(w) {
+		for _, place := range m.recordPlaces() {
+			if cand.glob && m.globReaches(cand.text, []string{place}) != "" || !cand.glob && within(cand.text, place) {
+				return recordWhy(m, place)
+			}
+		}
 	}
 	return ""
 }
 
-// splitCommand splits a command line into simple commands, each a list of
-// words with quotes removed. Operators (; & | && || ( ) ` $( < > and
-// newlines) end a simple command; a quoted word is one word. It never fails:
-// unbalanced quotes run to the end of the line.
-func splitCommand(s string) [][]string {
-	var (
-		segs [][]string
-		seg  []string
-		word strings.Builder
-		in   bool // a word is being built (it may be empty: "")
-	)
-	endWord := func() {
-		if in {
-			seg = append(seg, word.String())
-			word.Reset()
-			in = false
+// recordPlaces are the directories that hold agentcheck's record and its
+// means: the journal, the git hooks, the key.
+func (m *matcher) recordPlaces() []string {
+	var out []string
+	for _, d := range []string{m.repo.CommonDir, m.repo.GitDir} {
+		if d != "" {
+			out = append(out, filepath.Join(d, "agentcheck"), filepath.Join(d, "hooks"))
 		}
 	}
-	endSeg := func() {
-		endWord()
-		if len(seg) > 0 {
-			segs = append(segs, seg)
-			seg = nil
-		}
+	if d := m.hooksDir(); d != "" {
+		out = append(out, d)
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\\' && i+1 < len(s):
-			i++
-			if s[i] != '\n' {
-				word.WriteByte(s[i])
-				in = true
-			}
-		case c == '\'':
-			in = true
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				word.WriteString(s[i+1:])
-				i = len(s)
-				break
-			}
-			word.WriteString(s[i+1 : i+1+j])
-			i += 1 + j
-		case c == '"':
-			in = true
-			for i++; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\"\\$`\n", s[i+1]) >= 0 {
-					i++
-				}
-				word.WriteByte(s[i])
-			}
-		case c == '$' && i+1 < len(s) && s[i+1] == '(':
-			endSeg()
-			i++
-		case strings.IndexByte(";&|()`<>\n", c) >= 0:
-			endSeg()
-		case c == ' ' || c == '\t' || c == '\r':
-			endWord()
-		default:
-			word.WriteByte(c)
-			in = true
-		}
+	return append(out, m.keyPlaces()...)
+}
+
+func recordWhy(m *matcher, place string) string {
+	switch {
+	case m.isKey(place):
+		return keysWhy
+	case filepath.Base(place) == "agentcheck":
+		return "it is the session journal, agentcheck's record of this session"
 	}
-	endSeg()
-	return segs
+	return "it holds the git hooks that attest and verify the agent's commits"
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/agentcheck/agentcheck/internal/shell"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -130,7 +131,7 @@ func remotesOf(p *provenance.SessionPredicate) *knownRemotes {
 		if a.Kind != journal.KindExec || a.Decision == journal.DecisionDeny {
 			continue
 		}
-		for _, pipe := range parseShell(a.Command) {
+		for _, pipe := range shell.Parse(a.Command).Pipelines {
 			for _, c := range pipe {
 				if name, u, ok := remoteRepointed(c); ok {
 					k.added[name] = u
@@ -158,7 +159,8 @@ func exfiltrationOf(command string, remotes *knownRemotes) []string {
 	}
 	var reasons []string
 	seen := map[string]bool{}
-	for _, pipe := range parseShell(command) {
+	script := shell.Parse(command)
+	for _, pipe := range script.Pipelines {
 		for _, c := range pipe {
 			if name, u, ok := remoteRepointed(c); ok {
 				remotes.added[name] = u
@@ -168,6 +170,15 @@ func exfiltrationOf(command string, remotes *knownRemotes) []string {
 			if !seen[why] {
 				seen[why] = true
 				reasons = append(reasons, why)
+			}
+		}
+	}
+	if script.Err != nil && len(reasons) == 0 {
+		// What the shell reader could not read may still send data:
+		// say so when the text names a network tool.
+		for _, w := range strings.Fields(command) {
+			if name := shell.ProgramName(strings.Trim(w, "\"'`();|&<>$")); isNetworkTool(name) {
+				return []string{"does not parse as a shell command and names " + name + ", so what it sends cannot be read"}
 			}
 		}
 	}
@@ -185,24 +196,24 @@ func isNetworkTool(name string) bool {
 }
 
 // pipelineExfiltration examines one pipeline.
-func pipelineExfiltration(pipe []shellCmd, remotes *knownRemotes) []string {
+func pipelineExfiltration(pipe shell.Pipeline, remotes *knownRemotes) []string {
 	var reasons []string
 	source := ""
 	for _, c := range pipe {
-		if c.piped && source != "" && isNetworkTool(c.name()) && !allLoopback(c) {
-			reasons = append(reasons, fmt.Sprintf("pipes %s to %s", source, c.name()))
+		if c.Piped && source != "" && isNetworkTool(c.Name()) && !allLoopback(c) {
+			reasons = append(reasons, fmt.Sprintf("pipes %s to %s", source, c.Name()))
 		}
 		if why := commandExfiltration(c, remotes); why != "" {
 			reasons = append(reasons, why)
 		}
-		for _, t := range c.redirOut {
+		for _, t := range c.Outputs() {
 			if strings.HasPrefix(t, "/dev/tcp/") || strings.HasPrefix(t, "/dev/udp/") {
 				reasons = append(reasons, "writes to a network socket ("+t+")")
 			}
 		}
 		if s := sensitiveSource(c); s != "" {
 			source = s
-		} else if !c.piped {
+		} else if !c.Piped {
 			source = ""
 		}
 	}
@@ -211,10 +222,10 @@ func pipelineExfiltration(pipe []shellCmd, remotes *knownRemotes) []string {
 
 // sensitiveSource says what secret-bearing data a command prints: the
 // environment, or a credential file. "" when it prints nothing of the kind.
-func sensitiveSource(c shellCmd) string {
-	args := c.args()
-	env := "the environment (" + strings.Join(c.words, " ") + ")"
-	switch c.name() {
+func sensitiveSource(c *shell.Command) string {
+	args := c.Args()
+	env := "the environment (" + strings.Join(c.Argv(), " ") + ")"
+	switch c.Name() {
 	case "env", "printenv":
 		return env
 	case "export", "declare", "typeset":
@@ -230,7 +241,7 @@ func sensitiveSource(c shellCmd) string {
 			return env
 		}
 	case "cat", "base64", "xxd", "od", "hexdump", "head", "tail", "less", "more", "tar", "zip", "gzip", "bzip2", "xz", "strings", "gpg", "openssl", "tac", "nl", "jq", "yq", "sed", "awk", "grep":
-		for _, a := range append(c.args(), c.redirIn...) {
+		for _, a := range append(c.Args(), c.Inputs()...) {
 			if f := credentialFile(a); f != "" {
 				return f
 			}
@@ -256,8 +267,8 @@ func credentialFile(arg string) string {
 }
 
 // commandExfiltration examines one simple command.
-func commandExfiltration(c shellCmd, remotes *knownRemotes) string {
-	switch c.name() {
+func commandExfiltration(c *shell.Command, remotes *knownRemotes) string {
+	switch c.Name() {
 	case "curl":
 		return curlExfiltration(c)
 	case "wget":
@@ -267,14 +278,14 @@ func commandExfiltration(c shellCmd, remotes *knownRemotes) string {
 	case "nc", "ncat", "netcat", "telnet":
 		return socketExfiltration(c)
 	case "socat":
-		for _, a := range c.args() {
+		for _, a := range c.Args() {
 			if strings.HasPrefix(strings.ToUpper(a), "FILE:") || strings.HasPrefix(strings.ToUpper(a), "OPEN:") || strings.HasPrefix(strings.ToUpper(a), "EXEC:") || strings.HasPrefix(strings.ToUpper(a), "SYSTEM:") {
 				return "connects a file or program to the network with socat"
 			}
 		}
 		return socketExfiltration(c)
 	case "openssl":
-		if len(c.args()) > 0 && c.args()[0] == "s_client" {
+		if len(c.Args()) > 0 && c.Args()[0] == "s_client" {
 			return socketExfiltration(c)
 		}
 	case "scp", "rsync":
@@ -282,25 +293,25 @@ func commandExfiltration(c shellCmd, remotes *knownRemotes) string {
 	case "aws", "gsutil", "gcloud", "az", "rclone":
 		return cloudExfiltration(c)
 	case "gh":
-		if args := c.args(); len(args) >= 2 && args[0] == "gist" && args[1] == "create" {
+		if args := c.Args(); len(args) >= 2 && args[0] == "gist" && args[1] == "create" {
 			return "uploads files to a GitHub gist (gh gist create)"
 		}
 	case "git":
 		return gitPushExfiltration(c, remotes)
 	case "dig", "nslookup", "host", "drill", "ping", "ping6", "resolvectl", "kdig":
-		for _, a := range c.args() {
+		for _, a := range c.Args() {
 			if hasSubstitution(a) || secretVar(a) {
-				return "encodes command output or a secret in a DNS lookup (" + c.name() + " " + a + ")"
+				return "encodes command output or a secret in a DNS lookup (" + c.Name() + " " + a + ")"
 			}
 		}
 	case "invoke-webrequest", "iwr", "invoke-restmethod", "irm":
-		for i, a := range c.args() {
+		for i, a := range c.Args() {
 			la := strings.ToLower(a)
-			if la == "-infile" && i+1 < len(c.args()) {
-				return "uploads " + c.args()[i+1] + " with " + c.name()
+			if la == "-infile" && i+1 < len(c.Args()) {
+				return "uploads " + c.Args()[i+1] + " with " + c.Name()
 			}
-			if la == "-body" && i+1 < len(c.args()) && (hasSubstitution(c.args()[i+1]) || strings.Contains(c.args()[i+1], "$env:")) {
-				return "sends the environment or command output with " + c.name()
+			if la == "-body" && i+1 < len(c.Args()) && (hasSubstitution(c.Args()[i+1]) || strings.Contains(c.Args()[i+1], "$env:")) {
+				return "sends the environment or command output with " + c.Name()
 			}
 		}
 	}
@@ -311,8 +322,8 @@ func commandExfiltration(c shellCmd, remotes *knownRemotes) string {
 // --data-binary @f, --data-urlencode n@f, --json @f), forms with files
 // (-F f=@x), uploads (-T f), and data, URLs or headers built from command
 // output or secret variables.
-func curlExfiltration(c shellCmd) string {
-	args := c.args()
+func curlExfiltration(c *shell.Command) string {
+	args := c.Args()
 	var what string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -324,7 +335,7 @@ func curlExfiltration(c shellCmd) string {
 			}
 			switch {
 			case val == "@-" || flag == "--data-urlencode" && strings.HasSuffix(val, "@-"):
-				if c.piped {
+				if c.Piped {
 					what = orFirst(what, "uploads its standard input with curl")
 				}
 			case strings.HasPrefix(val, "@"):
@@ -345,7 +356,7 @@ func curlExfiltration(c shellCmd) string {
 				what = orFirst(what, "sends command output with curl")
 			}
 		case "-T", "--upload-file":
-			if hasVal && (val != "-" && val != "." || c.piped) {
+			if hasVal && (val != "-" && val != "." || c.Piped) {
 				what = orFirst(what, "uploads "+val+" with curl")
 			}
 		case "-H", "--header", "-b", "--cookie", "-A", "--user-agent", "-e", "--referer", "--url":
@@ -419,8 +430,8 @@ func wgetTakesValue(name string) bool {
 
 // wgetExfiltration recognises wget --post-file/--body-file uploads and
 // --post-data/--body-data built from the environment or command output.
-func wgetExfiltration(c shellCmd) string {
-	args := c.args()
+func wgetExfiltration(c *shell.Command) string {
+	args := c.Args()
 	what := ""
 	for i := 0; i < len(args); i++ {
 		flag, val, ok := splitFlag(args[i], args, &i, wgetTakesValue)
@@ -448,20 +459,20 @@ func wgetExfiltration(c shellCmd) string {
 
 // httpieExfiltration recognises HTTPie and xh file fields (f@file, f=@file,
 // f:=@file) and bodies read from a file or standard input.
-func httpieExfiltration(c shellCmd) string {
+func httpieExfiltration(c *shell.Command) string {
 	what := ""
-	for _, a := range c.args() {
+	for _, a := range c.Args() {
 		if strings.HasPrefix(a, "-") {
 			continue
 		}
 		if i := strings.Index(a, "@"); i > 0 && !strings.Contains(a[:i], "/") && !strings.Contains(a[:i], ":/") {
-			what = orFirst(what, "uploads "+strings.TrimLeft(a[i+1:], "=")+" with "+c.name())
+			what = orFirst(what, "uploads "+strings.TrimLeft(a[i+1:], "=")+" with "+c.Name())
 		} else if strings.HasPrefix(a, "@") {
-			what = orFirst(what, "uploads "+a[1:]+" with "+c.name())
+			what = orFirst(what, "uploads "+a[1:]+" with "+c.Name())
 		}
 	}
-	if len(c.redirIn) > 0 {
-		what = orFirst(what, "uploads "+c.redirIn[0]+" with "+c.name())
+	if len(c.Inputs()) > 0 {
+		what = orFirst(what, "uploads "+c.Inputs()[0]+" with "+c.Name())
 	}
 	if what != "" && allLoopback(c) {
 		return ""
@@ -471,8 +482,8 @@ func httpieExfiltration(c shellCmd) string {
 
 // socketExfiltration recognises a raw socket fed from a file or a pipe:
 // nc host port < file, tar c . | nc host port.
-func socketExfiltration(c shellCmd) string {
-	for _, a := range c.args() {
+func socketExfiltration(c *shell.Command) string {
+	for _, a := range c.Args() {
 		if a == "-z" || a == "-zv" || a == "-vz" {
 			return "" // a port scan sends no data
 		}
@@ -481,19 +492,19 @@ func socketExfiltration(c shellCmd) string {
 		return ""
 	}
 	switch {
-	case len(c.redirIn) > 0:
-		return fmt.Sprintf("sends %s over a raw connection (%s)", c.redirIn[0], c.name())
-	case c.piped:
-		return fmt.Sprintf("sends piped data over a raw connection (%s)", c.name())
+	case len(c.Inputs()) > 0:
+		return fmt.Sprintf("sends %s over a raw connection (%s)", c.Inputs()[0], c.Name())
+	case c.Piped:
+		return fmt.Sprintf("sends piped data over a raw connection (%s)", c.Name())
 	}
 	return ""
 }
 
 // copyExfiltration recognises scp and rsync copies whose destination is on
 // another host.
-func copyExfiltration(c shellCmd) string {
+func copyExfiltration(c *shell.Command) string {
 	var operands []string
-	args := c.args()
+	args := c.Args()
 	valueFlags := map[string]bool{"-P": true, "-i": true, "-o": true, "-F": true, "-c": true, "-l": true, "-S": true, "-J": true, "-e": true, "--rsh": true, "--port": true, "--exclude": true, "--include": true, "--filter": true, "-f": true}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -515,7 +526,7 @@ func copyExfiltration(c shellCmd) string {
 	}
 	for _, src := range operands[:len(operands)-1] {
 		if _, r := remoteOperand(src); !r {
-			return fmt.Sprintf("copies %s to another host (%s %s)", src, c.name(), dst)
+			return fmt.Sprintf("copies %s to another host (%s %s)", src, c.Name(), dst)
 		}
 	}
 	return ""
@@ -545,8 +556,8 @@ func remoteOperand(op string) (host string, remote bool) {
 }
 
 // cloudExfiltration recognises copies from local files to cloud storage.
-func cloudExfiltration(c shellCmd) string {
-	args := c.args()
+func cloudExfiltration(c *shell.Command) string {
+	args := c.Args()
 	var ops []string
 	for _, a := range args {
 		if !strings.HasPrefix(a, "-") {
@@ -556,7 +567,7 @@ func cloudExfiltration(c shellCmd) string {
 	local := func(s string) bool {
 		return !strings.Contains(s, "://") && !strings.Contains(s, ":")
 	}
-	switch c.name() {
+	switch c.Name() {
 	case "aws":
 		// aws s3 cp|mv|sync SRC s3://DST
 		if len(ops) >= 4 && ops[0] == "s3" && (ops[1] == "cp" || ops[1] == "mv" || ops[1] == "sync") && strings.HasPrefix(ops[len(ops)-1], "s3://") && local(ops[2]) {
@@ -593,8 +604,8 @@ func gitGlobalTakesValue(name string) bool {
 }
 
 // gitSubcommand returns git's subcommand and its arguments.
-func gitSubcommand(c shellCmd) (string, []string) {
-	args := c.args()
+func gitSubcommand(c *shell.Command) (string, []string) {
+	args := c.Args()
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
@@ -611,8 +622,8 @@ func gitSubcommand(c shellCmd) (string, []string) {
 // remoteRepointed recognises git commands that add or repoint a remote:
 // git remote add NAME URL, git remote set-url NAME URL, git config
 // remote.NAME.url URL.
-func remoteRepointed(c shellCmd) (name, u string, ok bool) {
-	if c.name() != "git" {
+func remoteRepointed(c *shell.Command) (name, u string, ok bool) {
+	if c.Name() != "git" {
 		return "", "", false
 	}
 	sub, args := gitSubcommand(c)
@@ -647,7 +658,7 @@ func gitPushTakesValue(name string) bool {
 // have: a URL or path that none of its recorded remotes points at, a remote
 // name it has no remote of, or a remote the session itself added or
 // repointed. A push with no repository argument goes to a configured remote.
-func gitPushExfiltration(c shellCmd, remotes *knownRemotes) string {
+func gitPushExfiltration(c *shell.Command, remotes *knownRemotes) string {
 	sub, args := gitSubcommand(c)
 	if sub != "push" {
 		return ""
@@ -727,9 +738,9 @@ func normalizeRemoteURL(s string) string {
 // allLoopback reports whether every URL or host a command names is this
 // machine, so that it sends nothing off it. A command that names no
 // destination at all is not loopback.
-func allLoopback(c shellCmd) bool {
+func allLoopback(c *shell.Command) bool {
 	hosts := 0
-	for _, a := range c.args() {
+	for _, a := range c.Args() {
 		if strings.HasPrefix(a, "-") {
 			continue
 		}
@@ -928,13 +939,13 @@ func memoryActions(s Session, inCommit map[string]bool) []Signal {
 		case journal.KindDelete:
 			report(a.Path, "deleted")
 		case journal.KindExec:
-			for _, pipe := range parseShell(a.Command) {
+			for _, pipe := range shell.Parse(a.Command).Pipelines {
 				for _, c := range pipe {
-					for _, t := range c.redirOut {
+					for _, t := range c.Outputs() {
 						report(t, "wrote to")
 					}
-					if c.name() == "tee" {
-						for _, t := range c.args() {
+					if c.Name() == "tee" {
+						for _, t := range c.Args() {
 							if !strings.HasPrefix(t, "-") {
 								report(t, "wrote to")
 							}

@@ -90,12 +90,15 @@ would do and refuses, in the agent's own answer, edits, writes, deletes,
 moves and patches of block paths and of declare paths the session has not
 declared, and self-tampering: writes inside the git directory (hooks,
 config, journal, notes), the hooks directory, the agent hook configuration,
-the key directory and ~/.ssh; reads of the signing keys; and shell commands
-that run agentcheck (other than verify, show, version, doctor, log), git
-commit --no-verify/-n/--no-post-rewrite, git push --no-verify, git notes on
-the agentcheck ref, or mention core.hooksPath, .git/hooks, the journal,
-refs/notes/agentcheck or the key. A refused call is journaled with its
-decision and reason. The policy's runtime key chooses deny (the default),
+the key directory, ~/.ssh and git's global config; reads of the signing
+keys; and shell commands, read with a shell parser, that would switch off
+the git hooks (git commit --no-verify/-n, core.hooksPath in any form,
+commit-tree, another GIT_DIR, env -i), write into the journal, the hooks or
+the key however the path is spelled, change refs/notes/agentcheck, run
+agentcheck (other than verify, show, version, doctor, log), or hand a shell
+code it cannot read (base64 -d | sh, eval "$x"); docs/runtime.md has each
+form. A command that only mentions these runs. A refused call is journaled
+with its decision and reason. The policy's runtime key chooses deny (the default),
 warn (the call goes on with a warning) or off. The policy is read from the
 trusted side — the remote's default branch, else the branch's upstream, else
 HEAD — never from the work tree.

@@ -48,6 +48,9 @@ func enforceHook(o IO, h *agents.Hook, journalPath string) (enforce.Verdict, err
 			break
 		}
 	}
+	// A shell command may write into the hooks directory too; it is read
+	// only for one that writes somewhere.
+	env.ReadHooksDir = func() string { return hooksDirOf(h.Repo, config()) }
 	return enforce.Check(enforce.Request{
 		Hook: h,
 		Env:  env,
