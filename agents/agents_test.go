@@ -198,7 +198,7 @@ func TestFixtureInvariants(t *testing.T) {
 
 // validKinds are the kinds a hook may produce (KindScope comes from the CLI).
 var validKinds = map[journal.Kind]bool{
-	journal.KindStart: true, journal.KindPrompt: true, journal.KindRead: true,
+	journal.KindStart: true, journal.KindPrompt: true, journal.KindContext: true, journal.KindRead: true,
 	journal.KindFetch: true, journal.KindSearch: true, journal.KindMCP: true,
 	journal.KindExec: true, journal.KindEdit: true, journal.KindDelete: true,
 	journal.KindSubagent: true, journal.KindStop: true, journal.KindEnd: true,

@@ -25,7 +25,8 @@ func parseClaude(in Input, o obj) *Hook {
 	case "SessionStart":
 		b.start(o.str("model"), "")
 	case "UserPromptSubmit":
-		b.prompt(o.str("prompt"))
+		text := o.str("prompt")
+		b.userPrompt(text, promptOrigin(o.str("source"), text))
 	case "PreToolUse":
 		b.h.Phase = PhasePre
 		claudePre(b, tool, input)

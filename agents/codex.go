@@ -22,7 +22,9 @@ func parseCodex(in Input, o obj) *Hook {
 	case "SessionStart":
 		b.start(o.str("model"), "")
 	case "UserPromptSubmit":
-		b.prompt(o.str("prompt"))
+		// Codex says nothing of where a prompt came from: its shape decides.
+		text := o.str("prompt")
+		b.userPrompt(text, injectedOrigin(text))
 	case "PreToolUse":
 		b.h.Phase = PhasePre
 		codexPre(b, tool, input)

@@ -57,7 +57,7 @@
 // # Claude Code (claude-code)
 //
 //	SessionStart                       start (model, permission mode)
-//	UserPromptSubmit                   prompt (Text)
+//	UserPromptSubmit                   prompt (Text), or context (Text, Origin)
 //	PreToolUse  Bash, PowerShell       exec (Command)
 //	PreToolUse  Agent, Task            subagent (Text = description)
 //	PostToolUse Read                   read (Path)
@@ -81,7 +81,7 @@
 // # Cursor (cursor)
 //
 //	sessionStart                       start (model, cursor_version)
-//	beforeSubmitPrompt                 prompt (Text); attached files in Mentions
+//	beforeSubmitPrompt                 prompt (Text), or context; attached files in Mentions
 //	beforeShellExecution               exec (Command)
 //	afterShellExecution                nothing (recorded before it ran)
 //	beforeMCPExecution                 nothing; proposes mcp
@@ -113,7 +113,7 @@
 // # Codex CLI (codex)
 //
 //	SessionStart                       start (model, permission mode)
-//	UserPromptSubmit                   prompt (Text)
+//	UserPromptSubmit                   prompt (Text), or context (Text, Origin)
 //	PreToolUse  Bash                   exec (Command; an argument vector is shell-quoted)
 //	PreToolUse  apply_patch            nothing; proposes the patch's edits, deletes, moves
 //	PostToolUse apply_patch            edit / delete per patched file (Update+Move: delete + edit)
@@ -129,7 +129,8 @@
 //
 // # OpenCode (opencode)
 //
-//	chat.message                       prompt (Text = text parts, Model); file parts in Mentions
+//	chat.message                       prompt (Text = text parts, Model); file parts in Mentions;
+//	                                   synthetic parts and child sessions' messages: context
 //	tool.execute.before bash           exec (Command)
 //	tool.execute.before task           subagent (Text = description)
 //	tool.execute.before (other)        nothing; proposes its effects
@@ -150,12 +151,25 @@
 // The envelope the plugin sends and the rule that splits SERVER_TOOL are
 // described in opencode.go.
 //
+// # Prompts
+//
+// Only the human's prompts are recorded as [journal.KindPrompt], the one
+// kind of hook event that declares scope. Prompt-like input the human did
+// not write — a background subagent's task notification, a scheduled
+// wake-up, a slash command's expansion, a compaction summary, a subagent's
+// task prompt — is recorded as [journal.KindContext] with its origin. The
+// payload decides where the agent says (Claude Code's "source", OpenCode's
+// synthetic parts and parent sessions), the text's shape otherwise; see
+// prompt.go.
+//
 // # Mentions
 //
 // Cursor's attachments and OpenCode's file parts are files the human
 // @-mentioned in a prompt; the prompt text may not spell them out. They are
 // listed, as the payload names them, in [Hook.Mentions]; the caller turns
-// them into soft scope declarations as it does "@path" in the text.
+// them into soft scope declarations as it does "@path" in the text, and
+// into reads, since the agent attaches their content without a tool call.
+// Context has no mentions.
 //
 // # Answers
 //

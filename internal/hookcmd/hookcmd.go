@@ -108,13 +108,7 @@ func Record(agent string, o IO) (int, error) {
 	if h.Repo.Root == "" {
 		return ExitOK, nil // not inside a git repository: nothing to attest later
 	}
-	for i := range h.Events {
-		if h.Events[i].Kind == journal.KindPrompt {
-			resolve := MentionResolver(h.Repo.Root, h.Cwd)
-			h.Events[i].Scope = scope.FromPrompt(h.Events[i].Text, resolve)
-			h.Events[i].Scope = appendMentions(h.Events[i].Scope, h.Mentions, resolve)
-		}
-	}
+	h.Events = withScope(h)
 	path := journal.Path(h.Repo.CommonDir, h.Agent, h.Session)
 	events, code := h.Events, ExitOK
 	var enforceErr error
@@ -130,6 +124,65 @@ func Record(agent string, o IO) (int, error) {
 		return code, fmt.Errorf("reading the session's scope: %w (judged as if it declared nothing)", enforceErr)
 	}
 	return code, nil
+}
+
+// withScope returns the hook's events with what prompts declare: the scope
+// of the human's prompts, followed by a read of each file they @-mention
+// (the agent attaches its content; no tool hook fires for it), and the
+// scope directives that input the human did not write tried to declare,
+// as a claim that declares nothing.
+func withScope(h *agents.Hook) []journal.Event {
+	var out []journal.Event
+	for _, e := range h.Events {
+		switch e.Kind {
+		case journal.KindPrompt:
+			resolve := MentionResolver(h.Repo.Root, h.Cwd)
+			e.Scope = scope.FromPrompt(e.Text, resolve)
+			e.Scope = appendMentions(e.Scope, h.Mentions, resolve)
+			out = append(out, e)
+			out = append(out, mentionReads(e)...)
+			continue
+		case journal.KindContext:
+			for _, d := range scope.FromPrompt(e.Text, nil) {
+				if d.Source == journal.SourceDirective {
+					e.ScopeClaim = append(e.ScopeClaim, d.Glob)
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// mentionReads returns a read of each file or directory a prompt's scope
+// @-mentions.
+func mentionReads(prompt journal.Event) []journal.Event {
+	var out []journal.Event
+	for _, d := range prompt.Scope {
+		if d.Source != journal.SourceMention {
+			continue
+		}
+		r := journal.Event{Time: prompt.Time, Agent: prompt.Agent, Session: prompt.Session, Kind: journal.KindRead,
+			Tool: "mention", Path: unescapeGlob(strings.TrimSuffix(d.Glob, "/**")), PermissionMode: prompt.PermissionMode}
+		out = append(out, r)
+	}
+	return out
+}
+
+// unescapeGlob undoes the escaping of a literal path in a glob: a
+// backslash quotes the character after it.
+func unescapeGlob(g string) string {
+	if !strings.Contains(g, `\`) {
+		return g
+	}
+	var b strings.Builder
+	for i := 0; i < len(g); i++ {
+		if g[i] == '\\' && i+1 < len(g) {
+			i++
+		}
+		b.WriteByte(g[i])
+	}
+	return b.String()
 }
 
 // appendMentions adds the files a prompt attached (Cursor's attachments,
