@@ -84,6 +84,7 @@ type goldenHook struct {
 	Events   []journal.Event   `json:"events"`
 	Mentions []string          `json:"mentions,omitempty"`
 	Proposed []Proposed        `json:"proposed"`
+	Pending  []string          `json:"pending,omitempty"`
 }
 
 func toGolden(t *testing.T, h *Hook, root string) []byte {
@@ -116,6 +117,7 @@ func toGolden(t *testing.T, h *Hook, root string) []byte {
 		},
 		Events:   h.Events,
 		Proposed: h.Proposed,
+		Pending:  h.Pending,
 	}
 	for _, m := range h.Mentions {
 		g.Mentions = append(g.Mentions, rel(m))

@@ -77,7 +77,8 @@ func parseCursor(in Input, o obj) *Hook {
 		b.h.Phase, b.h.Tool = PhasePre, "Shell"
 		b.exec("Shell", o.str("command"))
 	case "afterShellExecution":
-		b.h.Phase, b.h.Tool = PhasePost, "Shell" // recorded before it ran
+		b.h.Phase, b.h.Tool = PhasePost, "Shell" // the command was recorded before it ran
+		b.shellReads("Shell", o.str("command"), false)
 	case "beforeMCPExecution":
 		b.h.Phase = PhasePre
 		b.propose(Proposed{Kind: journal.KindMCP, Server: cursorServer(o), Tool: tool})

@@ -168,6 +168,8 @@ func openCodePost(b *builder, tool string, args obj, servers []string) {
 		return
 	}
 	switch tool {
+	case "bash":
+		b.shellReads(tool, args.str("command"), false)
 	case "read":
 		b.read(tool, args.str("filePath"), "", false)
 	case "glob", "grep":

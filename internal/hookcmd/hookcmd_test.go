@@ -151,3 +151,43 @@ func TestContextDeclaresNothing(t *testing.T) {
 		t.Errorf("ReadScope = %v, %v; want nothing declared", decls, err)
 	}
 }
+
+// TestShellPatchSettled checks that a patch Codex runs through the shell,
+// which fires no PostToolUse, is recorded at the session's next event with
+// the content the command left.
+func TestShellPatchSettled(t *testing.T) {
+	root := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", root).CombinedOutput(); err != nil {
+		t.Skipf("git init: %v %s", err, out)
+	}
+	cmd := "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: docs/notes.md\n+notes\n*** End Patch\nEOF\n"
+	pre := `{"session_id":"t1","cwd":` + quote(root) + `,"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":` + quote(cmd) + `}}`
+	if code, stdout, stderr := run(t, pre, "--agent", "codex"); code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("pre: %d %q %q", code, stdout, stderr)
+	}
+	// The command runs.
+	if err := os.MkdirAll(filepath.Join(root, "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "docs", "notes.md"), []byte("notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stop := `{"session_id":"t1","cwd":` + quote(root) + `,"hook_event_name":"Stop"}`
+	for range 2 { // the second Stop finds nothing pending
+		if code, stdout, stderr := run(t, stop, "--agent", "codex"); code != 0 || stdout != "" || stderr != "" {
+			t.Fatalf("stop: %d %q %q", code, stdout, stderr)
+		}
+	}
+	j, err := journal.Read(journal.Path(filepath.Join(root, ".git"), "codex", "t1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range j.Events {
+		kinds = append(kinds, string(e.Kind)+" "+e.Path+" "+e.Blob)
+	}
+	want := []string{"exec  ", "edit docs/notes.md " + "bfa655111293037a5564088d1a9bbca4cbcf446b", "stop  ", "stop  "}
+	if strings.Join(kinds, "\n") != strings.Join(want, "\n") {
+		t.Errorf("journal:\n%s\nwant:\n%s", strings.Join(kinds, "\n"), strings.Join(want, "\n"))
+	}
+}
