@@ -189,6 +189,7 @@ func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error)
 	}
 	cc.judgePaths(changes, sessions)
 	cc.judgeSignals(changes, sessions)
+	cc.judgeScopeClaims(changes, sessions)
 	return cc.finish(rep, changes)
 }
 
@@ -279,7 +280,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 		s := &sessionManifest{label: label, pred: pred, signer: verified.Principal, keyID: verified.Fingerprint}
 		s.tainted, s.taintWhy = taintOf(pred, cc.v.Policy)
 		sum.Tainted = s.tainted
-		s.bypass = bypassMode(pred.Session.PermissionMode)
+		s.bypass = permissionsOff(pred.Session)
 		s.hardScope = scope.HasHard(pred.Task.Scope)
 		rep.Sessions = append(rep.Sessions, sum)
 		sessions = append(sessions, s)
@@ -544,10 +545,4 @@ func sortFindings(fs []Finding) {
 		}
 		return a.Message < b.Message
 	})
-}
-
-// bypassMode reports whether a recorded permission mode turns the agent's
-// permission checks off.
-func bypassMode(mode string) bool {
-	return mode == "bypassPermissions"
 }
