@@ -70,6 +70,9 @@ type Hook struct {
 	Phase   Phase
 	Tool    string // the native tool name of a tool event; "" otherwise
 	Cwd     string // absolute working directory of the payload
+	// SubagentID and SubagentType name the subagent that made the call,
+	// when the agent says so; every event carries them too.
+	SubagentID, SubagentType string
 	// Repo is the repository containing Cwd, zero when there is none
 	// (FindRepo(Cwd, …) then says why); paths are then all absolute.
 	Repo Repo
@@ -246,6 +249,13 @@ func (b *builder) ev(kind journal.Kind) journal.Event {
 		SubagentID:     b.subagentID,
 		SubagentType:   b.subagentType,
 	}
+}
+
+// setSubagent names the subagent that made the call, on the hook and on
+// every event.
+func (b *builder) setSubagent(id, typ string) {
+	b.subagentID, b.subagentType = id, typ
+	b.h.SubagentID, b.h.SubagentType = id, typ
 }
 
 func (b *builder) add(e journal.Event) { b.h.Events = append(b.h.Events, e) }

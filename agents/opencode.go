@@ -28,6 +28,11 @@ import (
 //
 //	{"hook": "event", "event": {"type": "session.created", "properties": {"info": {"id": …, "version": …}}}}
 //
+// Every envelope may carry "parentSessionID": the root session of a
+// subagent's child session, which the plugin looks up. The child's events
+// are then recorded in the root session, with the child as SubagentID, and
+// its prompt, which the parent agent wrote, is context.
+//
 // Older OpenCode releases do not pass args to tool.execute.after; the
 // plugin then copies them from the matching tool.execute.before (same
 // callID). When the binary exits 2 the plugin throws an Error with its
@@ -59,7 +64,14 @@ func parseOpenCode(in Input, o obj) *Hook {
 			session = props.obj("info").str("id")
 		}
 	}
+	// A subagent works in a child session: its calls belong to the root
+	// session, whose prompt was the human's, made by the subagent.
+	child := ""
+	if parent := o.str("parentSessionID"); parent != "" && parent != session {
+		child, session = session, parent
+	}
 	b := newBuilder(in, AgentOpenCode, session, event, o.str("directory", "worktree"))
+	b.setSubagent(child, "")
 	servers := o.strs("mcpServers")
 	switch event {
 	case "chat.message":
@@ -108,13 +120,16 @@ func openCodeMessage(b *builder, o, input, output obj) {
 			}
 		}
 	}
+	// OpenCode 1.18 names the model in the message, not in the input.
 	model := ""
-	if m := input.obj("model"); m != nil {
-		model = m.str("modelID")
+	for _, m := range []obj{input.obj("model"), output.obj("message").obj("model")} {
+		if model == "" && m != nil {
+			model = m.str("modelID")
+		}
 	}
 	human := strings.Join(text, "\n")
 	origin := injectedOrigin(human)
-	if o.str("parentSessionID") != "" {
+	if b.subagentID != "" {
 		origin = "subagent-task"
 	}
 	if origin == "" {

@@ -71,6 +71,9 @@ func TestNonHumanPrompts(t *testing.T) {
 			if len(h.Mentions) != tc.mentions {
 				t.Errorf("mentions = %v, want %d", h.Mentions, tc.mentions)
 			}
+			if tc.origin == "subagent-task" && (h.Session != "p" || h.Events[0].SubagentID != "s") {
+				t.Errorf("a child session's message is recorded in session %q by subagent %q, want p and s", h.Session, h.Events[0].SubagentID)
+			}
 		})
 	}
 }

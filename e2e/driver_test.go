@@ -139,6 +139,13 @@ func newRun(t *testing.T, s *suite, sc *Scenario, agent string) *run {
 		"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1",
 		"DISABLE_TELEMETRY=1",
 		"DISABLE_AUTOUPDATER=1",
+		// OpenCode, offline: no model catalogue, updates, LSP downloads,
+		// sharing or default plugins from the network.
+		"OPENCODE_DISABLE_MODELS_FETCH=1",
+		"OPENCODE_DISABLE_AUTOUPDATE=1",
+		"OPENCODE_DISABLE_LSP_DOWNLOAD=1",
+		"OPENCODE_DISABLE_SHARE=1",
+		"OPENCODE_DISABLE_DEFAULT_PLUGINS=1",
 	}
 	return r
 }
@@ -209,8 +216,11 @@ func (r *run) setup() {
 	}
 	r.must("git", "add", "-A")
 	r.must("git", "commit", "-q", "--allow-empty", "-m", "initial")
-	if r.agent == "codex" {
+	switch r.agent {
+	case "codex":
 		r.codexConfig()
+	case "opencode":
+		r.openCodeConfig()
 	}
 	out := r.must("agentcheck", "init", "--agent", r.agent)
 	if r.agent == "codex" && (r.sc.Trust == nil || *r.sc.Trust) {
@@ -246,6 +256,27 @@ wire_api = "responses"
 	}
 }
 
+// openCodeConfig points OpenCode at the scripted model through its openai
+// provider, which speaks the Responses API. A gpt-5 model gets the
+// apply_patch tool for edits.
+func (r *run) openCodeConfig() {
+	dir := filepath.Join(r.home, ".config", "opencode")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		r.t.Fatal(err)
+	}
+	cfg := `{
+  "$schema": "https://opencode.ai/config.json",
+  "provider": {"openai": {"options": {"baseURL": "` + r.s.server.URL() + `/s/` + r.name + `/v1", "apiKey": "e2e-dummy-key"}}},
+  "model": "openai/gpt-5.1",
+  "autoupdate": false,
+  "share": "disabled"
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "opencode.json"), []byte(cfg), 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
 // trustStep is the command agentcheck init tells the human to run for
 // Codex's trust.
 var trustStep = regexp.MustCompile(`run '(agentcheck init [^']*--codex-trust[^']*)'`)
@@ -276,6 +307,10 @@ func (r *run) session() {
 			"--output-format", "stream-json", "--verbose"}
 	case "codex":
 		args = []string{"exec", "--skip-git-repo-check", prompt}
+	case "opencode":
+		// opencode run quotes an argument that holds a blank: given word
+		// by word, the prompt keeps its lines (a "scope:" line) as typed.
+		args = append([]string{"run"}, strings.Split(prompt, " ")...)
 	}
 	start := time.Now()
 	_, err := r.cmd(bin, args...)

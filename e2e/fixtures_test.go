@@ -24,6 +24,9 @@ import (
 // fixtureName names a payload's fixture, or "" for one not kept.
 func fixtureName(agent string, p map[string]any) string {
 	str := func(k string) string { s, _ := p[k].(string); return s }
+	if agent == "opencode" {
+		return openCodeFixtureName(p)
+	}
 	event, tool := str("hook_event_name"), str("tool_name")
 	if event == "" {
 		return ""
@@ -45,6 +48,31 @@ func fixtureName(agent string, p map[string]any) string {
 	return name
 }
 
+// openCodeFixtureName names an OpenCode plugin envelope: the plugin hook
+// and the tool, or the bus event's type; a subagent's, in a child session,
+// with "-subagent".
+func openCodeFixtureName(p map[string]any) string {
+	hook, _ := p["hook"].(string)
+	input, _ := p["input"].(map[string]any)
+	name := hook
+	switch hook {
+	case "":
+		return ""
+	case "event":
+		ev, _ := p["event"].(map[string]any)
+		if name, _ = ev["type"].(string); name == "" {
+			return ""
+		}
+	case "tool.execute.before", "tool.execute.after":
+		tool, _ := input["tool"].(string)
+		name += "-" + tool
+	}
+	if parent, _ := p["parentSessionID"].(string); parent != "" {
+		name += "-subagent"
+	}
+	return name
+}
+
 // volatile are the patterns of what changes between runs, with what
 // stands for it in a fixture.
 var volatile = []struct {
@@ -60,6 +88,12 @@ var volatile = []struct {
 	{regexp.MustCompile(`/cc-socks/\d+\.sock`), "/cc-socks/1.sock"},
 	{regexp.MustCompile(`\ba[0-9a-f]{16}\b`), "a0123456789abcdef"}, // Claude Code's subagent ids
 	{regexp.MustCompile(`<duration_ms>\d+</duration_ms>`), "<duration_ms>42</duration_ms>"},
+	// OpenCode's ids, times, project hash and session titles.
+	{regexp.MustCompile(`\b(ses|msg|prt|evt)_[0-9A-Za-z]{20,}`), "${1}_e2e"},
+	{regexp.MustCompile(`"(created|updated|start|end|completed)":\s*\d{13}`), `"${1}":1767323045000`},
+	{regexp.MustCompile(`"projectID":\s*"[0-9a-f]{40}"`), `"projectID":"0123456789abcdef0123456789abcdef01234567"`},
+	{regexp.MustCompile(`"slug":\s*"[a-z]+(-[a-z]+)*"`), `"slug":"e2e-session"`},
+	{regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`), "2026-01-02T03:04:05.000Z"},
 }
 
 // normalize makes a payload stable (see above).

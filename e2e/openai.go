@@ -4,13 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path"
 	"strings"
 )
 
-// The OpenAI Responses API as Codex CLI calls it: POST /v1/responses,
-// streaming (https://platform.openai.com/docs/api-reference/responses-streaming),
-// from a model_provider with wire_api = "responses". Only what Codex reads
-// is produced.
+// The OpenAI Responses API as Codex CLI calls it (a model_provider with
+// wire_api = "responses") and OpenCode does (its openai provider, through
+// the AI SDK): POST /v1/responses, streaming
+// (https://platform.openai.com/docs/api-reference/responses-streaming).
+// Only what they read is produced.
 
 // responsesRequest is the part of a Responses API request the scripted
 // model reads.
@@ -56,11 +58,14 @@ func responsesTurn(s *Script, req *responsesRequest) (*Thread, int) {
 	var first []string
 	answered := 0
 	for _, it := range req.Input {
+		// A message item may come without its type (the AI SDK sends
+		// {role, content}).
+		message := it.Type == "message" || it.Type == "" && it.Role != ""
 		switch {
-		case it.Type == "message" && it.Role == "user" && answered == 0:
+		case message && it.Role == "user" && answered == 0:
 			first = append(first, it.texts()...)
 		case it.Type == "function_call", it.Type == "custom_tool_call", it.Type == "local_shell_call",
-			it.Type == "message" && it.Role == "assistant":
+			message && it.Role == "assistant":
 			answered++
 		}
 	}
@@ -108,13 +113,50 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// openCodeItemFor translates a call into an OpenCode tool call: OpenCode
+// offers gpt-5 models read, apply_patch (with the patch in patchText),
+// bash and task as functions, and takes absolute file paths.
+func openCodeItemFor(c *Call, callID, root string) (map[string]any, error) {
+	function := func(name string, args any) (map[string]any, error) {
+		b, err := json.Marshal(args)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"type": "function_call", "id": "fc_" + callID, "call_id": callID, "name": name, "arguments": string(b), "status": "completed"}, nil
+	}
+	abs := func(p string) string {
+		if root == "" || path.IsAbs(p) {
+			return p
+		}
+		return path.Join(root, p)
+	}
+	switch {
+	case c.Read != "":
+		return function("read", map[string]any{"filePath": abs(c.Read)})
+	case c.Write != nil:
+		return function("apply_patch", map[string]any{"patchText": addFilePatch(c.Write.Path, c.Write.Content)})
+	case c.Shell != "":
+		return function("bash", map[string]any{"command": c.Shell, "description": "Run a command"})
+	case c.Subagent != nil:
+		return function("task", map[string]any{"description": c.Subagent.Description, "prompt": c.Subagent.Prompt, "subagent_type": "general"})
+	case c.Tool != nil:
+		return function(c.Tool.Name, c.Tool.Input)
+	}
+	return nil, fmt.Errorf("call %+v has no OpenCode tool", *c)
+}
+
 // writeResponses answers a Responses API request with one turn as a
-// stream of events.
-func writeResponses(w http.ResponseWriter, req *responsesRequest, turn Turn, id string) error {
+// stream of events, the call made as agent (codex or opencode) takes it.
+func writeResponses(w http.ResponseWriter, req *responsesRequest, turn Turn, id, agent, root string) error {
 	var item map[string]any
 	if turn.Call != nil {
 		var err error
-		if item, err = responsesItemFor(turn.Call, "call_"+id); err != nil {
+		if agent == "opencode" {
+			item, err = openCodeItemFor(turn.Call, "call_"+id, root)
+		} else {
+			item, err = responsesItemFor(turn.Call, "call_"+id)
+		}
+		if err != nil {
 			return err
 		}
 	} else {

@@ -9,7 +9,7 @@ import (
 
 // A Pin is one agent the suite runs: its npm package at one version.
 type Pin struct {
-	Agent   string // as agentcheck names it: claude-code, codex
+	Agent   string // as agentcheck names it: claude-code, codex, opencode
 	Package string // the npm package
 	Version string
 }
@@ -21,6 +21,8 @@ func (p Pin) Bin() string {
 		return "node_modules/.bin/claude"
 	case "codex":
 		return "node_modules/.bin/codex"
+	case "opencode":
+		return "node_modules/.bin/opencode"
 	}
 	return ""
 }

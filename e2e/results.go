@@ -101,7 +101,7 @@ func (r Request) FirstUser() string {
 		}
 	case json.Unmarshal(r.Body, &o) == nil:
 		for _, it := range o.Input {
-			if it.Type != "message" {
+			if it.Type != "message" && (it.Type != "" || it.Role == "") {
 				break
 			}
 			if it.Role == "user" {

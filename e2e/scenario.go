@@ -21,7 +21,7 @@ type Scenario struct {
 	Name string `json:"-"` // the file's name without .json
 	// Doc says what the scenario shows.
 	Doc string `json:"doc"`
-	// Agents are the agents it runs with (claude-code, codex).
+	// Agents are the agents it runs with (claude-code, codex, opencode).
 	Agents []string `json:"agents"`
 	// Files are committed to the repository before agentcheck init.
 	Files map[string]string `json:"files"`
@@ -126,7 +126,7 @@ func LoadScenarios(dir string) ([]*Scenario, error) {
 // with vars expanded. root is the repository, whose absolute path Claude
 // Code's file tools need.
 func (s *Scenario) For(agent, root string, vars map[string]string) *Script {
-	sc := &Script{Root: root}
+	sc := &Script{Root: root, Agent: agent}
 	for _, th := range s.Threads {
 		t := Thread{Match: Expand(th.Match, vars)}
 		for _, turn := range th.Turns {

@@ -9,17 +9,20 @@ import (
 // tool (Claude Code's Write, Codex's apply_patch…). Exactly one field is
 // set.
 type Call struct {
-	// Read reads a file: Claude Code's Read, a cat through Codex's shell.
+	// Read reads a file: Claude Code's and OpenCode's read, a cat through
+	// Codex's shell.
 	Read string `json:"read,omitempty"`
-	// Write creates or overwrites a file: Claude Code's Write, Codex's
-	// apply_patch ("*** Add File").
+	// Write creates or overwrites a file: Claude Code's Write, Codex's and
+	// OpenCode's apply_patch ("*** Add File").
 	Write *WriteCall `json:"write,omitempty"`
-	// Shell runs a command: Claude Code's Bash, Codex's exec_command.
+	// Shell runs a command: Claude Code's Bash, Codex's exec_command,
+	// OpenCode's bash.
 	Shell string `json:"shell,omitempty"`
 	// ShellPatch runs Codex's apply_patch through the shell, as a heredoc
 	// (the patch text, without the heredoc around it).
 	ShellPatch string `json:"shellPatch,omitempty"`
-	// Subagent starts a subagent (Claude Code's Agent tool) with a prompt.
+	// Subagent starts a subagent (Claude Code's Agent tool, OpenCode's
+	// task) with a prompt.
 	Subagent *SubagentCall `json:"subagent,omitempty"`
 	// Tool is a call of a named tool with its input as given, for what the
 	// fields above do not cover (ToolSearch, WebFetch).
@@ -68,8 +71,13 @@ type Thread struct {
 type Script struct {
 	Threads []Thread `json:"threads"`
 	// Root is the repository the session works in: relative paths of
-	// Claude Code's file tools, which take absolute ones, are joined to it.
+	// Claude Code's and OpenCode's file tools, which take absolute ones,
+	// are joined to it.
 	Root string `json:"-"`
+	// Agent is the agent the script is played to, which decides how a
+	// call becomes a tool call (Codex and OpenCode both speak the
+	// Responses API, with different tools).
+	Agent string `json:"-"`
 }
 
 // thread returns the thread whose Match the first user message starts
@@ -79,7 +87,9 @@ func (s *Script) thread(firstUser []string) *Thread {
 	for i := range s.Threads {
 		t := &s.Threads[i]
 		for _, text := range firstUser {
-			if strings.HasPrefix(strings.TrimSpace(text), t.Match) && (best == nil || len(t.Match) > len(best.Match)) {
+			// OpenCode's run quotes the message it is given.
+			text = strings.TrimLeft(text, " \t\r\n\"")
+			if strings.HasPrefix(text, t.Match) && (best == nil || len(t.Match) > len(best.Match)) {
 				best = t
 			}
 		}

@@ -11,8 +11,8 @@ import (
 )
 
 // Server is the scripted model: an HTTP server on the loopback interface
-// that answers Claude Code's Messages API and Codex's Responses API from
-// scripts, one per scenario. A client names its scenario by the path
+// that answers Claude Code's Messages API and the Responses API of Codex
+// and OpenCode from scripts, one per scenario and agent. A client names its scenario by the path
 // prefix /s/NAME of its base URL; the server keeps no conversation state
 // and reads the turn to play from the request (see [Thread]). It also
 // serves /web/PATH: pages a scripted session fetches.
@@ -143,7 +143,7 @@ func (s *Server) answer(w http.ResponseWriter, method, scenario, path string, bo
 			return fmt.Errorf("decoding a Responses API request: %w", err)
 		}
 		t, answered := responsesTurn(script, &req)
-		return writeResponses(w, &req, pick(t, answered, len(req.Tools)), id)
+		return writeResponses(w, &req, pick(t, answered, len(req.Tools)), id, script.Agent, script.Root)
 	}
 	return fmt.Errorf("POST %s is not scripted", path)
 }

@@ -229,9 +229,12 @@ func TestScenarios(t *testing.T) {
 						continue
 					}
 					var err error
-					if a == "codex" {
+					switch a {
+					case "codex":
 						_, err = responsesItemFor(turn.Call, "c")
-					} else {
+					case "opencode":
+						_, err = openCodeItemFor(turn.Call, "c", "/repo")
+					default:
 						_, _, err = anthropicToolUse(turn.Call, "/repo")
 					}
 					if err != nil {
