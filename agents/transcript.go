@@ -20,6 +20,11 @@ import (
 // regular file, only its first line or its last transcriptTail bytes, and
 // only well-formed lines. A transcript that cannot be read says nothing.
 
+// tails are how much of a transcript's end is read, in turn: the line
+// sought is nearly always within the first, and never looked for past the
+// last.
+var tails = []int64{16 << 10, transcriptTail}
+
 // transcriptTail bounds what is read of a transcript's end; a turn's
 // assistant message or turn context sits well inside it.
 const transcriptTail = 256 << 10
@@ -45,15 +50,31 @@ func openRegular(path string) (*os.File, int64, bool) {
 	return f, fi.Size(), true
 }
 
-// tailLines returns the complete lines of the last transcriptTail bytes of
-// the file at path, last line first.
-func tailLines(path string) [][]byte {
+// lastLine returns the last line of the transcript at path for which
+// match returns true, reading its end as tails says.
+func lastLine(path string, match func([]byte) bool) bool {
 	f, size, ok := openRegular(path)
 	if !ok {
-		return nil
+		return false
 	}
 	defer f.Close()
-	off := max(size-transcriptTail, 0)
+	for _, n := range tails {
+		for _, line := range tailLines(f, size, n) {
+			if match(line) {
+				return true
+			}
+		}
+		if n >= size {
+			break
+		}
+	}
+	return false
+}
+
+// tailLines returns the complete lines of the last n bytes of f, whose
+// size is size, last line first.
+func tailLines(f *os.File, size, n int64) [][]byte {
+	off := max(size-n, 0)
 	buf := make([]byte, size-off)
 	if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
 		return nil
@@ -93,9 +114,9 @@ func firstLine(path string) []byte {
 // claudeTranscriptModel returns the model and Claude Code version of the
 // last assistant message in a Claude Code transcript.
 func claudeTranscriptModel(path string) (model, version string) {
-	for _, line := range tailLines(path) {
+	lastLine(path, func(line []byte) bool {
 		if !bytes.Contains(line, []byte(`"assistant"`)) {
-			continue
+			return false
 		}
 		var e struct {
 			Type    string `json:"type"`
@@ -105,23 +126,25 @@ func claudeTranscriptModel(path string) (model, version string) {
 			} `json:"message"`
 		}
 		if json.Unmarshal(line, &e) != nil || e.Type != "assistant" {
-			continue
+			return false
 		}
 		// Messages Claude Code makes up itself (an interruption, an API
 		// error) carry the model "<synthetic>".
 		if m := e.Message.Model; validName(m) {
-			return m, validVersion(e.Version)
+			model, version = m, validVersion(e.Version)
+			return true
 		}
-	}
-	return "", ""
+		return false
+	})
+	return model, version
 }
 
 // codexSandbox returns the sandbox policy of the last turn in a Codex
 // rollout file: read-only, workspace-write, danger-full-access…
-func codexSandbox(path string) string {
-	for _, line := range tailLines(path) {
+func codexSandbox(path string) (sandbox string) {
+	lastLine(path, func(line []byte) bool {
 		if !bytes.Contains(line, []byte(`"turn_context"`)) {
-			continue
+			return false
 		}
 		var e struct {
 			Type    string `json:"type"`
@@ -132,10 +155,12 @@ func codexSandbox(path string) string {
 			} `json:"payload"`
 		}
 		if json.Unmarshal(line, &e) == nil && e.Type == "turn_context" && validName(e.Payload.SandboxPolicy.Type) {
-			return e.Payload.SandboxPolicy.Type
+			sandbox = e.Payload.SandboxPolicy.Type
+			return true
 		}
-	}
-	return ""
+		return false
+	})
+	return sandbox
 }
 
 // codexVersion returns the Codex CLI version a rollout file was written by.

@@ -126,3 +126,21 @@ func FuzzTranscript(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkClaudeTranscriptModel measures reading the model from the end of
+// a long transcript, which the hook does before each shell command: its
+// cost is bounded by transcriptTail, whatever the transcript's length.
+func BenchmarkClaudeTranscriptModel(b *testing.B) {
+	line := `{"type":"user","message":{"role":"user","content":[{"type":"tool_result","content":"` + strings.Repeat("x", 2000) + `"}]}}`
+	assistant := `{"type":"assistant","message":{"model":"claude-opus-4-5","role":"assistant","content":[]},"version":"2.1.328"}`
+	var lines []string
+	for range 5000 { // about 10 MB
+		lines = append(lines, assistant, line)
+	}
+	p := writeTranscript(b, lines...)
+	for b.Loop() {
+		if m, _ := claudeTranscriptModel(p); m != "claude-opus-4-5" {
+			b.Fatalf("model %q", m)
+		}
+	}
+}
