@@ -82,23 +82,46 @@ var volatile = []struct {
 	{regexp.MustCompile(`/sessions/\d{4}/\d{2}/\d{2}/rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-`), "/sessions/2026/01/02/rollout-2026-01-02T03-04-05-"},
 	{regexp.MustCompile(`attested [0-9a-f]{12}`), "attested 0123456789ab"},
 	{regexp.MustCompile(`SHA256:[A-Za-z0-9+/]{43}`), "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
-	{regexp.MustCompile(`"duration_ms":\s*\d+`), `"duration_ms":42`},
+	{regexp.MustCompile(`"(duration_ms|totalDurationMs)":\s*\d+`), `"${1}":42`},
+	{regexp.MustCompile(`Wall time: [0-9.]+ seconds`), "Wall time: 0.1 seconds"},
 	{regexp.MustCompile(`\b(toolu|call)_[a-z-]+_\d+\b`), "${1}_01"},
 	{regexp.MustCompile(`/tmp/claude-\d+/`), "/tmp/claude-1000/"},
 	{regexp.MustCompile(`/cc-socks/\d+\.sock`), "/cc-socks/1.sock"},
 	{regexp.MustCompile(`\ba[0-9a-f]{16}\b`), "a0123456789abcdef"}, // Claude Code's subagent ids
 	{regexp.MustCompile(`<duration_ms>\d+</duration_ms>`), "<duration_ms>42</duration_ms>"},
-	// OpenCode's ids, times, project hash and session titles.
-	{regexp.MustCompile(`\b(ses|msg|prt|evt)_[0-9A-Za-z]{20,}`), "${1}_e2e"},
+	// OpenCode's times, project hash and session titles (its ids: see ids).
 	{regexp.MustCompile(`"(created|updated|start|end|completed)":\s*\d{13}`), `"${1}":1767323045000`},
 	{regexp.MustCompile(`"projectID":\s*"[0-9a-f]{40}"`), `"projectID":"0123456789abcdef0123456789abcdef01234567"`},
 	{regexp.MustCompile(`"slug":\s*"[a-z]+(-[a-z]+)*"`), `"slug":"e2e-session"`},
 	{regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z`), "2026-01-02T03:04:05.000Z"},
 }
 
+// openCodeID matches OpenCode's ids: sessions, messages, parts, events.
+var openCodeID = regexp.MustCompile(`\b(ses|msg|prt|evt)_[0-9A-Za-z]{20,}`)
+
+// ids numbers OpenCode's ids in the order they first appear across an
+// agent's payloads, so that a child session and its parent stay apart.
+type ids map[string]string
+
+func (m ids) replace(text string) string {
+	return openCodeID.ReplaceAllStringFunc(text, func(id string) string {
+		if _, ok := m[id]; !ok {
+			prefix, _, _ := strings.Cut(id, "_")
+			n := 1
+			for _, v := range m {
+				if strings.HasPrefix(v, prefix+"_") {
+					n++
+				}
+			}
+			m[id] = fmt.Sprintf("%s_e2e%d", prefix, n)
+		}
+		return m[id]
+	})
+}
+
 // normalize makes a payload stable (see above).
-func normalize(p payload) []byte {
-	text := string(p.data)
+func normalize(p payload, seen ids) []byte {
+	text := seen.replace(string(p.data))
 	var obj map[string]any
 	_ = json.Unmarshal(p.data, &obj)
 	// Ids, wherever they appear (a task notification names its subagent).
@@ -129,6 +152,7 @@ func (s *suite) writeFixtures(t *testing.T) {
 		dir := filepath.Join(s.root, "testdata", "hooks", agent)
 		sort.SliceStable(payloads, func(i, j int) bool { return payloads[i].scenario < payloads[j].scenario })
 		written := map[string]string{} // name → scenario
+		seen := ids{}
 		for _, p := range payloads {
 			var obj map[string]any
 			if json.Unmarshal(p.data, &obj) != nil {
@@ -136,10 +160,11 @@ func (s *suite) writeFixtures(t *testing.T) {
 				continue
 			}
 			name := fixtureName(agent, obj)
+			data := normalize(p, seen) // every payload, so that ids are numbered alike across runs
 			if name == "" || written[name] != "" {
 				continue
 			}
-			if err := os.WriteFile(filepath.Join(dir, name+".json"), normalize(p), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, name+".json"), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			written[name] = p.scenario
