@@ -296,7 +296,10 @@ repository does not have, judged against the remotes recorded at attest
 time), AC011 untrusted-tool (an MCP server outside taint.trusted_mcp was
 called) and AC012 agent-memory-edit (the session changed CLAUDE.md,
 AGENTS.md, .cursor/rules or other agent instructions or memory, in the
-commit or outside it).
+commit or outside it). AC013 scope-claim reports a "scope:" line in input
+the human did not write (a subagent's task notification, injected
+context), which declared nothing: a warning, an error when the claimed
+scope covers a protected path the commit changes.
 
 Before anything is signed, attest masks secrets — tokens, keys, passwords,
 Authorization headers, credentials in URLs and assignments — in commands,
