@@ -4,7 +4,7 @@ BIN := bin/agentcheck
 HOOK_BIN := bin/agentcheck-hook
 BENCH_RUNS ?= 5
 
-.PHONY: build test lint demo bench clean
+.PHONY: build test lint demo bench clean e2e e2e-fixtures e2e-update-agents
 
 build:
 	$(GO) build -o $(BIN) ./cmd/agentcheck
@@ -26,6 +26,23 @@ demo: build
 # takes a minute or two.
 bench:
 	$(GO) run ./bench -runs $(BENCH_RUNS)
+
+# The real agents (Claude Code, Codex CLI, the versions pinned in
+# e2e/agents.txt) against a scripted model on 127.0.0.1; see e2e/doc.go.
+# Needs node and npm, and the npm registry the first time, to install the
+# agents into the user's cache directory ($$AGENTCHECK_E2E_CACHE to move it).
+e2e:
+	AGENTCHECK_E2E=1 $(GO) test -count=1 -v -run TestAgents ./e2e
+
+# e2e, recording the payloads the agents sent as testdata/hooks/*, then
+# the golden files of the recorded payloads (review the diff).
+e2e-fixtures:
+	AGENTCHECK_E2E=1 AGENTCHECK_E2E_FIXTURES=1 $(GO) test -count=1 -run TestAgents ./e2e
+	$(GO) test -count=1 -run TestFixtures ./agents -update
+
+# Pin the e2e agents to their latest npm releases.
+e2e-update-agents:
+	$(GO) run ./e2e/pin
 
 clean:
 	rm -rf bin

@@ -89,6 +89,7 @@ type goldenHook struct {
 	Events   []journal.Event   `json:"events"`
 	Mentions []string          `json:"mentions,omitempty"`
 	Proposed []Proposed        `json:"proposed"`
+	Pending  []string          `json:"pending,omitempty"`
 }
 
 func toGolden(t *testing.T, h *Hook, root string) []byte {
@@ -121,6 +122,7 @@ func toGolden(t *testing.T, h *Hook, root string) []byte {
 		},
 		Events:   h.Events,
 		Proposed: h.Proposed,
+		Pending:  h.Pending,
 	}
 	for _, m := range h.Mentions {
 		g.Mentions = append(g.Mentions, rel(m))
@@ -203,7 +205,7 @@ func TestFixtureInvariants(t *testing.T) {
 
 // validKinds are the kinds a hook may produce (KindScope comes from the CLI).
 var validKinds = map[journal.Kind]bool{
-	journal.KindStart: true, journal.KindPrompt: true, journal.KindRead: true,
+	journal.KindStart: true, journal.KindPrompt: true, journal.KindContext: true, journal.KindRead: true,
 	journal.KindFetch: true, journal.KindSearch: true, journal.KindMCP: true,
 	journal.KindExec: true, journal.KindEdit: true, journal.KindDelete: true,
 	journal.KindSubagent: true, journal.KindStop: true, journal.KindEnd: true,

@@ -15,6 +15,7 @@ import (
 func newClaudeLikeBuilder(in Input, agent string, o obj) (*builder, string, obj) {
 	b := newBuilder(in, agent, o.str("session_id"), o.str("hook_event_name"), o.str("cwd"))
 	b.mode = o.str("permission_mode")
+	b.setSubagent(o.str("agent_id"), o.str("agent_type"))
 	b.h.Tool = o.str("tool_name")
 	return b, b.h.Tool, o.obj("tool_input")
 }
@@ -23,21 +24,44 @@ func parseClaude(in Input, o obj) *Hook {
 	b, tool, input := newClaudeLikeBuilder(in, AgentClaude, o)
 	switch b.h.Event {
 	case "SessionStart":
-		b.start(o.str("model"), "")
+		b.start(o.str("model"), claudeVersionFromEnv(b.getenv("AI_AGENT")))
 	case "UserPromptSubmit":
-		b.prompt(o.str("prompt"))
+		text := o.str("prompt")
+		b.userPrompt(text, promptOrigin(o.str("source"), text))
+		claudeModel(b, o)
 	case "PreToolUse":
 		b.h.Phase = PhasePre
 		claudePre(b, tool, input)
+		if tool == "Bash" || tool == "PowerShell" {
+			claudeModel(b, o) // a commit made by this command is attested before the turn ends
+		}
 	case "PostToolUse", "PostToolUseFailure":
 		b.h.Phase = PhasePost
 		claudePost(b, tool, input, b.h.Event == "PostToolUseFailure")
 	case "Stop":
 		b.simple(journal.KindStop)
+		claudeModel(b, o)
 	case "SessionEnd":
 		b.simple(journal.KindEnd)
+		claudeModel(b, o)
 	}
 	return b.h
+}
+
+// claudeModel sets the model, and the version, on the event just added:
+// the payload's when it names one, else the transcript's (see
+// transcript.go). It reads the transcript only on the events that record
+// once a turn, and before a shell command, which may commit.
+func claudeModel(b *builder, o obj) {
+	e := b.last()
+	if e == nil {
+		return
+	}
+	if m := o.str("model"); m != "" {
+		e.Model = m
+		return
+	}
+	e.Model, e.AgentVersion = claudeTranscriptModel(o.str("transcript_path"))
 }
 
 // claudePre records what Claude Code records before a tool runs (shell
@@ -76,6 +100,8 @@ func claudePost(b *builder, tool string, in obj, failed bool) {
 		return
 	}
 	switch tool {
+	case "Bash":
+		b.shellReads(tool, in.str("command"), failed)
 	case "Read":
 		b.read(tool, in.str("file_path"), "", failed)
 	case "Glob", "Grep":

@@ -20,9 +20,13 @@ func parseCodex(in Input, o obj) *Hook {
 	b, tool, input := newClaudeLikeBuilder(in, AgentCodex, o)
 	switch b.h.Event {
 	case "SessionStart":
-		b.start(o.str("model"), "")
+		b.start(o.str("model"), codexVersion(o.str("transcript_path")))
+		codexPermissions(b, o)
 	case "UserPromptSubmit":
-		b.prompt(o.str("prompt"))
+		// Codex says nothing of where a prompt came from: its shape decides.
+		text := o.str("prompt")
+		b.userPrompt(text, injectedOrigin(text))
+		codexPermissions(b, o)
 	case "PreToolUse":
 		b.h.Phase = PhasePre
 		codexPre(b, tool, input)
@@ -33,10 +37,24 @@ func parseCodex(in Input, o obj) *Hook {
 		b.subagent("", o.str("description", "prompt", "agent_type"))
 	case "Stop":
 		b.simple(journal.KindStop)
+		codexPermissions(b, o)
 	case "SessionEnd":
 		b.simple(journal.KindEnd)
+		codexPermissions(b, o)
 	}
 	return b.h
+}
+
+// codexPermissions sets the sandbox the session's last turn ran in on the
+// event just added, from the rollout file. Codex's permission_mode
+// follows its approval policy alone: codex exec, which never asks, reports
+// bypassPermissions even inside the workspace-write sandbox, so what the
+// agent could do takes both. It is read on the events that record once a
+// turn.
+func codexPermissions(b *builder, o obj) {
+	if e := b.last(); e != nil {
+		e.Sandbox = codexSandbox(o.str("transcript_path"))
+	}
 }
 
 // isCodexShell reports whether tool is one of the names Codex has given its
@@ -63,9 +81,17 @@ func codexPre(b *builder, tool string, in obj) {
 		line, _ := in.command("command")
 		b.exec(tool, line)
 		// A model may still run apply_patch through the shell
-		// (["apply_patch", "*** Begin Patch…"] or a heredoc).
+		// (["apply_patch", "*** Begin Patch…"] or a heredoc). Codex fires
+		// no PostToolUse for such a command, so the files it patches are
+		// left pending, to be recorded at the session's next event.
 		if ops, _ := ParsePatch(codexPatchText(in)); len(ops) > 0 {
 			b.proposePatch(tool, ops)
+			for _, op := range ops {
+				b.h.Pending = append(b.h.Pending, b.path(op.Path))
+				if op.MoveTo != "" {
+					b.h.Pending = append(b.h.Pending, b.path(op.MoveTo))
+				}
+			}
 		}
 	}
 }
@@ -78,7 +104,12 @@ func codexPost(b *builder, tool string, in obj) {
 	if tool == "apply_patch" || isCodexShell(tool) {
 		if ops, _ := ParsePatch(codexPatchText(in)); len(ops) > 0 {
 			b.patchAsLeft(tool, ops, false)
+			return
 		}
+	}
+	if isCodexShell(tool) {
+		line, _ := in.command("command")
+		b.shellReads(tool, line, false)
 	}
 }
 

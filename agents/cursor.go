@@ -61,7 +61,11 @@ func parseCursor(in Input, o obj) *Hook {
 	case "sessionStart":
 		b.start(o.str("model"), o.str("cursor_version"))
 	case "beforeSubmitPrompt":
-		b.prompt(o.str("prompt"))
+		// Cursor says nothing of where a prompt came from: its shape decides.
+		text := o.str("prompt")
+		if !b.userPrompt(text, injectedOrigin(text)) {
+			break
+		}
 		for _, a := range o.objs("attachments") {
 			if t := a.str("type"); t == "file" || t == "folder" || t == "" {
 				if p := a.str("filePath", "file_path", "path"); p != "" {
@@ -73,7 +77,8 @@ func parseCursor(in Input, o obj) *Hook {
 		b.h.Phase, b.h.Tool = PhasePre, "Shell"
 		b.exec("Shell", o.str("command"))
 	case "afterShellExecution":
-		b.h.Phase, b.h.Tool = PhasePost, "Shell" // recorded before it ran
+		b.h.Phase, b.h.Tool = PhasePost, "Shell" // the command was recorded before it ran
+		b.shellReads("Shell", o.str("command"), false)
 	case "beforeMCPExecution":
 		b.h.Phase = PhasePre
 		b.propose(Proposed{Kind: journal.KindMCP, Server: cursorServer(o), Tool: tool})

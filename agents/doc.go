@@ -6,8 +6,10 @@
 // [Parse]; it appends [Hook.Events] to the session journal and, for a
 // pre-tool event, checks [Hook.Proposed] against the policy and may refuse
 // the call with [Hook.Deny] or flag it with [Hook.Warn]. The package reads
-// only the payload, the files a tool call wrote and the .git files on the
-// way up to the repository root; it imports nothing beyond the standard
+// only the payload, the files a tool call wrote, the .git files on the
+// way up to the repository root and, for what payloads no longer say, the
+// ends of the agent's own transcript (see transcript.go); it imports
+// nothing beyond the standard
 // library and the session journal (package provenance/journal, not the
 // rest of provenance, which links go-git and SSH), so a hook starts fast on
 // every tool call.
@@ -56,10 +58,11 @@
 //
 // # Claude Code (claude-code)
 //
-//	SessionStart                       start (model, permission mode)
-//	UserPromptSubmit                   prompt (Text)
+//	SessionStart                       start (version from AI_AGENT)
+//	UserPromptSubmit                   prompt (Text), or context (Text, Origin)
 //	PreToolUse  Bash, PowerShell       exec (Command)
 //	PreToolUse  Agent, Task            subagent (Text = description)
+//	PostToolUse Bash                   read (Path, Query) per file it prints
 //	PostToolUse Read                   read (Path)
 //	PostToolUse Glob, Grep             read (Tool, Query = pattern, Path = path)
 //	PostToolUse LS                     read (Path)
@@ -73,6 +76,12 @@
 //	Stop                               stop
 //	SessionEnd                         end
 //
+// Claude Code 2.1 sends no model: it is read from the transcript's last
+// assistant message on UserPromptSubmit, Stop, SessionEnd and before a
+// shell command (which may commit), and recorded on that event. A
+// subagent's calls carry the parent's session_id and agent_id/agent_type,
+// recorded on every event as SubagentID and SubagentType.
+//
 // Pre-tool proposals: edits for Edit, MultiEdit, Write and NotebookEdit;
 // reads for Read, Glob, Grep and LS; exec for Bash and PowerShell; fetch,
 // search and mcp likewise. MCP names split at the first "__" after "mcp__":
@@ -81,9 +90,9 @@
 // # Cursor (cursor)
 //
 //	sessionStart                       start (model, cursor_version)
-//	beforeSubmitPrompt                 prompt (Text); attached files in Mentions
+//	beforeSubmitPrompt                 prompt (Text), or context; attached files in Mentions
 //	beforeShellExecution               exec (Command)
-//	afterShellExecution                nothing (recorded before it ran)
+//	afterShellExecution                read per file it prints (recorded before it ran)
 //	beforeMCPExecution                 nothing; proposes mcp
 //	afterMCPExecution                  mcp (Server = server name, URL or command; Tool)
 //	beforeReadFile                     nothing; proposes read
@@ -112,25 +121,31 @@
 //
 // # Codex CLI (codex)
 //
-//	SessionStart                       start (model, permission mode)
-//	UserPromptSubmit                   prompt (Text)
+//	SessionStart                       start (model, permission mode, version, sandbox)
+//	UserPromptSubmit                   prompt (Text), or context (Text, Origin); sandbox
 //	PreToolUse  Bash                   exec (Command; an argument vector is shell-quoted)
 //	PreToolUse  apply_patch            nothing; proposes the patch's edits, deletes, moves
 //	PostToolUse apply_patch            edit / delete per patched file (Update+Move: delete + edit)
 //	PostToolUse mcp__SERVER__TOOL      mcp (Server, Tool)
-//	PostToolUse Bash                   nothing (recorded before it ran), unless it ran a patch
+//	PostToolUse Bash                   read per file it prints, or the patch's edits if it ran one
 //	SubagentStart                      subagent
-//	Stop                               stop
-//	SessionEnd                         end (not sent by current releases)
+//	Stop                               stop (sandbox)
+//	SessionEnd                         end (sandbox)
 //
 // The patch is the raw apply_patch text in tool_input.command; a shell
 // call whose command (string, heredoc or ["apply_patch", PATCH]) holds a
-// patch is also read as one. See [ParsePatch].
+// patch is also read as one. See [ParsePatch]. Codex fires no PostToolUse
+// for a shell command that runs apply_patch, so such a command's files are
+// left in [Hook.Pending] and recorded at the session's next event. The
+// sandbox and the CLI version come from the rollout file (transcript_path):
+// the payload's permission_mode follows the approval policy alone.
 //
 // # OpenCode (opencode)
 //
-//	chat.message                       prompt (Text = text parts, Model); file parts in Mentions
+//	chat.message                       prompt (Text = text parts, Model); file parts in Mentions;
+//	                                   synthetic parts and child sessions' messages: context
 //	tool.execute.before bash           exec (Command)
+//	tool.execute.after  bash           read per file it prints
 //	tool.execute.before task           subagent (Text = description)
 //	tool.execute.before (other)        nothing; proposes its effects
 //	tool.execute.after  read           read (Path)
@@ -150,12 +165,25 @@
 // The envelope the plugin sends and the rule that splits SERVER_TOOL are
 // described in opencode.go.
 //
+// # Prompts
+//
+// Only the human's prompts are recorded as [journal.KindPrompt], the one
+// kind of hook event that declares scope. Prompt-like input the human did
+// not write — a background subagent's task notification, a scheduled
+// wake-up, a slash command's expansion, a compaction summary, a subagent's
+// task prompt — is recorded as [journal.KindContext] with its origin. The
+// payload decides where the agent says (Claude Code's "source", OpenCode's
+// synthetic parts and parent sessions), the text's shape otherwise; see
+// prompt.go.
+//
 // # Mentions
 //
 // Cursor's attachments and OpenCode's file parts are files the human
 // @-mentioned in a prompt; the prompt text may not spell them out. They are
 // listed, as the payload names them, in [Hook.Mentions]; the caller turns
-// them into soft scope declarations as it does "@path" in the text.
+// them into soft scope declarations as it does "@path" in the text, and
+// into reads, since the agent attaches their content without a tool call.
+// Context has no mentions.
 //
 // # Answers
 //

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/agentcheck/agentcheck/provenance/journal"
@@ -25,8 +26,9 @@ type Input struct {
 	Agent   string // the --agent flag: one of the Agent constants
 	Payload []byte // the hook's stdin
 	// Getenv reads the hook process's environment (os.Getenv in main). It is
-	// consulted only for GIT_DIR, GIT_WORK_TREE and GIT_COMMON_DIR. Nil means
-	// an empty environment.
+	// consulted only for GIT_DIR, GIT_WORK_TREE and GIT_COMMON_DIR, and for
+	// Claude Code's AI_AGENT, which names its version. Nil means an empty
+	// environment.
 	Getenv func(string) string
 	// Now stamps every event; the zero value means time.Now().
 	Now time.Time
@@ -68,6 +70,9 @@ type Hook struct {
 	Phase   Phase
 	Tool    string // the native tool name of a tool event; "" otherwise
 	Cwd     string // absolute working directory of the payload
+	// SubagentID and SubagentType name the subagent that made the call,
+	// when the agent says so; every event carries them too.
+	SubagentID, SubagentType string
 	// Repo is the repository containing Cwd, zero when there is none
 	// (FindRepo(Cwd, …) then says why); paths are then all absolute.
 	Repo Repo
@@ -81,6 +86,32 @@ type Hook struct {
 	// Proposed lists, for a pre-tool event, what the call would do if
 	// allowed, for runtime enforcement. It is empty for other phases.
 	Proposed []Proposed
+	// Pending lists, for a pre-tool event, the files a command is about
+	// to change with no post-tool event to record them after (Codex fires
+	// none for a shell command that runs apply_patch). The caller keeps
+	// them and records their state at the session's next event, with
+	// [Hook.Settle].
+	Pending []string
+
+	now time.Time
+	res resolver
+}
+
+// Settle returns the events recording the files at paths (journal paths)
+// as they are now, as tool left them: an edit with the blob of the file's
+// content, or a delete when it is gone (see [Hook.Pending]).
+func (h *Hook) Settle(tool string, paths []string) []journal.Event {
+	b := &builder{h: &Hook{Agent: h.Agent, Session: h.Session, Repo: h.Repo}, now: h.now, res: h.res}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if !strings.HasPrefix(p, "/") && h.Repo.Root != "" {
+			p = filepath.Join(h.Repo.Root, filepath.FromSlash(p))
+		}
+		b.asLeft(tool, p, journal.KindEdit, false)
+	}
+	return b.h.Events
 }
 
 // Proposed is one effect a pending tool call would have. Paths follow the
@@ -150,10 +181,14 @@ func Parse(in Input) (*Hook, error) {
 
 // builder accumulates a Hook's events with the fields every event shares.
 type builder struct {
-	h    *Hook
-	now  time.Time
-	mode string // permission mode, stamped on every event
-	res  resolver
+	h      *Hook
+	now    time.Time
+	mode   string // permission mode, stamped on every event
+	res    resolver
+	getenv func(string) string
+	// subagentID and subagentType name the subagent that made the call,
+	// stamped on every event.
+	subagentID, subagentType string
 }
 
 // newBuilder resolves the working directory and the repository for a hook
@@ -170,6 +205,7 @@ func newBuilder(in Input, agent, session, event, cwd string) *builder {
 		getenv = func(string) string { return "" }
 	}
 	repo, lexical, _ := findRepo(cwd, getenv)
+	res := newResolver(cwd, lexical, repo.Root)
 	return &builder{
 		h: &Hook{
 			Agent:   agent,
@@ -177,9 +213,12 @@ func newBuilder(in Input, agent, session, event, cwd string) *builder {
 			Event:   event,
 			Cwd:     cwd,
 			Repo:    repo,
+			now:     now,
+			res:     res,
 		},
-		now: now,
-		res: newResolver(cwd, lexical, repo.Root),
+		now:    now,
+		res:    res,
+		getenv: getenv,
 	}
 }
 
@@ -207,10 +246,27 @@ func (b *builder) ev(kind journal.Kind) journal.Event {
 		Session:        b.h.Session,
 		Kind:           kind,
 		PermissionMode: b.mode,
+		SubagentID:     b.subagentID,
+		SubagentType:   b.subagentType,
 	}
 }
 
+// setSubagent names the subagent that made the call, on the hook and on
+// every event.
+func (b *builder) setSubagent(id, typ string) {
+	b.subagentID, b.subagentType = id, typ
+	b.h.SubagentID, b.h.SubagentType = id, typ
+}
+
 func (b *builder) add(e journal.Event) { b.h.Events = append(b.h.Events, e) }
+
+// last returns the event added last, or nil.
+func (b *builder) last() *journal.Event {
+	if len(b.h.Events) == 0 {
+		return nil
+	}
+	return &b.h.Events[len(b.h.Events)-1]
+}
 
 func (b *builder) propose(p Proposed) { b.h.Proposed = append(b.h.Proposed, p) }
 
@@ -380,6 +436,13 @@ func (b *builder) read(tool, path, query string, failed bool) {
 	e.Query = query
 	e.Failed = failed
 	b.add(e)
+}
+
+// shellReads records the files a shell command reads (see shellread.go).
+func (b *builder) shellReads(tool, command string, failed bool) {
+	for _, r := range shellReads(command) {
+		b.read(tool, r.Path, r.Query, failed)
+	}
 }
 
 func (b *builder) fetch(tool, url string, failed bool) {

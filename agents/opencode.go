@@ -28,6 +28,11 @@ import (
 //
 //	{"hook": "event", "event": {"type": "session.created", "properties": {"info": {"id": …, "version": …}}}}
 //
+// Every envelope may carry "parentSessionID": the root session of a
+// subagent's child session, which the plugin looks up. The child's events
+// are then recorded in the root session, with the child as SubagentID, and
+// its prompt, which the parent agent wrote, is context.
+//
 // Older OpenCode releases do not pass args to tool.execute.after; the
 // plugin then copies them from the matching tool.execute.before (same
 // callID). When the binary exits 2 the plugin throws an Error with its
@@ -59,30 +64,18 @@ func parseOpenCode(in Input, o obj) *Hook {
 			session = props.obj("info").str("id")
 		}
 	}
+	// A subagent works in a child session: its calls belong to the root
+	// session, whose prompt was the human's, made by the subagent.
+	child := ""
+	if parent := o.str("parentSessionID"); parent != "" && parent != session {
+		child, session = session, parent
+	}
 	b := newBuilder(in, AgentOpenCode, session, event, o.str("directory", "worktree"))
+	b.setSubagent(child, "")
 	servers := o.strs("mcpServers")
 	switch event {
 	case "chat.message":
-		var text []string
-		for _, p := range output.objs("parts") {
-			switch p.str("type") {
-			case "text":
-				if string(p["synthetic"]) != "true" {
-					text = append(text, p.str("text"))
-				}
-			case "file":
-				// An @-mentioned file or directory, as a file:// URL.
-				if path, ok := fileURLPath(p.str("url")); ok {
-					b.h.Mentions = append(b.h.Mentions, path)
-				}
-			}
-		}
-		e := b.ev(journal.KindPrompt)
-		e.Text = strings.Join(text, "\n")
-		if m := input.obj("model"); m != nil {
-			e.Model = m.str("modelID")
-		}
-		b.add(e)
+		openCodeMessage(b, o, input, output)
 	case "tool.execute.before":
 		b.h.Phase, b.h.Tool = PhasePre, input.str("tool")
 		args := output.obj("args")
@@ -101,6 +94,60 @@ func parseOpenCode(in Input, o obj) *Hook {
 		b.simple(journal.KindEnd)
 	}
 	return b.h
+}
+
+// openCodeMessage records a chat.message: the human's text parts as a
+// prompt, with the files they attached as mentions. Synthetic parts
+// (OpenCode's own additions: file contents it inlined, tool output) and
+// every message of a child session, whose prompt the parent agent wrote
+// for its subagent (the plugin names the parent in parentSessionID), are
+// context.
+func openCodeMessage(b *builder, o, input, output obj) {
+	var text, synthetic []string
+	var mentions []string
+	for _, p := range output.objs("parts") {
+		switch p.str("type") {
+		case "text":
+			if string(p["synthetic"]) == "true" {
+				synthetic = append(synthetic, p.str("text"))
+			} else {
+				text = append(text, p.str("text"))
+			}
+		case "file":
+			// An @-mentioned file or directory, as a file:// URL.
+			if path, ok := fileURLPath(p.str("url")); ok {
+				mentions = append(mentions, path)
+			}
+		}
+	}
+	// OpenCode 1.18 names the model in the message, not in the input.
+	model := ""
+	for _, m := range []obj{input.obj("model"), output.obj("message").obj("model")} {
+		if model == "" && m != nil {
+			model = m.str("modelID")
+		}
+	}
+	human := strings.Join(text, "\n")
+	origin := injectedOrigin(human)
+	if b.subagentID != "" {
+		origin = "subagent-task"
+	}
+	if origin == "" {
+		e := b.ev(journal.KindPrompt)
+		e.Text = human
+		e.Model = model
+		b.add(e)
+		b.h.Mentions = mentions
+	} else if len(text) > 0 {
+		e := b.ev(journal.KindContext)
+		e.Text, e.Origin, e.Model = human, origin, model
+		b.add(e)
+	}
+	if len(synthetic) > 0 {
+		e := b.ev(journal.KindContext)
+		e.Text, e.Origin, e.Model = strings.Join(synthetic, "\n"), "synthetic", model
+		b.add(e)
+	}
 }
 
 func openCodePre(b *builder, tool string, args obj, servers []string) {
@@ -136,6 +183,8 @@ func openCodePost(b *builder, tool string, args obj, servers []string) {
 		return
 	}
 	switch tool {
+	case "bash":
+		b.shellReads(tool, args.str("command"), false)
 	case "read":
 		b.read(tool, args.str("filePath"), "", false)
 	case "glob", "grep":

@@ -24,9 +24,11 @@
 //	    "sessions": [{
 //	      "session": "claude-code/s1", "agent": "claude-code", "model": "…", "id": "s1",
 //	      "signature": "valid", "signer": "dev@example.com", "keyid": "SHA256:…",
-//	      "started": "…", "ended": "…", "permissionMode": "default",
+//	      "started": "…", "ended": "…", "permissionMode": "default", "sandbox": "…" (when recorded),
 //	      "task": {"excerpt": "…", "prompts": [{"at": "…", "text": "…", "recorded": "full"}]},
 //	      "scope": [{"glob": "src/**", "source": "directive"}],
+//	      "scopeClaims": [{"at", "origin", "globs"}] (when any: scope directives in input
+//	                     the human did not write, which declared nothing),
 //	      "reads": {"files": […], "fetches": [{"url", "host", "trusted"}], "searches": […],
 //	                "mcp": [{"server", "tool", "trusted"}],
 //	                "hosts": [{"name", "trusted"}], "mcpServers": [{"name", "trusted"}]},

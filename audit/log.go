@@ -64,14 +64,18 @@ type Session struct {
 	Started        time.Time           `json:"started"`
 	Ended          time.Time           `json:"ended"`
 	PermissionMode string              `json:"permissionMode,omitempty"`
+	Sandbox        string              `json:"sandbox,omitempty"`
 	Task           Task                `json:"task"`
 	Scope          []journal.ScopeDecl `json:"scope"`
-	Reads          Reads               `json:"reads"`
-	Actions        Actions             `json:"actions"`
-	Files          []File              `json:"files"`
-	Remotes        []provenance.Remote `json:"remotes,omitempty"`
-	Tainted        bool                `json:"tainted"`
-	Findings       Counts              `json:"findings"`
+	// ScopeClaims are scope directives in input the human did not write;
+	// they declared nothing (AC013).
+	ScopeClaims []provenance.ScopeClaim `json:"scopeClaims,omitempty"`
+	Reads       Reads                   `json:"reads"`
+	Actions     Actions                 `json:"actions"`
+	Files       []File                  `json:"files"`
+	Remotes     []provenance.Remote     `json:"remotes,omitempty"`
+	Tainted     bool                    `json:"tainted"`
+	Findings    Counts                  `json:"findings"`
 }
 
 // Task is what the human asked for.
@@ -226,6 +230,7 @@ func buildSession(s check.SessionSummary, pol *scope.Policy) Session {
 		Label: p.Agent.Name + "/" + p.Session.ID, Agent: p.Agent.Name, AgentVersion: p.Agent.Version, Model: p.Agent.Model,
 		ID: p.Session.ID, Signature: "invalid", Signer: s.Signer, KeyID: s.KeyID,
 		Started: p.Session.Started.UTC(), Ended: p.Session.Ended.UTC(), PermissionMode: p.Session.PermissionMode,
+		Sandbox: p.Session.Sandbox, ScopeClaims: slices.Clone(p.Task.ScopeClaims),
 		Task:    Task{Excerpt: s.Task, Prompts: []Prompt{}},
 		Scope:   slices.Clone(p.Task.Scope),
 		Reads:   Reads{Files: []string{}, Fetches: []Fetch{}, Searches: []string{}, MCP: []MCPCall{}, Hosts: []Source{}, MCPServers: []Source{}},

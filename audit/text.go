@@ -85,6 +85,9 @@ func writeSessionText(p func(string, ...any), s Session) {
 	if s.PermissionMode != "" {
 		when += ", permissions " + clean(s.PermissionMode, 40)
 	}
+	if s.Sandbox != "" {
+		when += ", sandbox " + clean(s.Sandbox, 40)
+	}
 	p("    time       %s\n", when)
 	task := clean(s.Task.Excerpt, 200)
 	if task == "" {
@@ -96,6 +99,13 @@ func writeSessionText(p func(string, ...any), s Session) {
 	}
 	for _, d := range s.Scope {
 		p("    scope      %s (%s)\n", clean(d.Glob, 120), clean(d.Source, 20))
+	}
+	for i, c := range s.ScopeClaims {
+		if i == 5 {
+			p("    claimed    … %d more\n", len(s.ScopeClaims)-i)
+			break
+		}
+		p("    claimed    %s, by %s, not the human: declared nothing\n", clean(strings.Join(c.Globs, " "), 120), clean(c.Origin, 40))
 	}
 	if len(s.Reads.Files) > 0 {
 		p("    read       %s\n", list(s.Reads.Files, 8))

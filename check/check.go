@@ -80,6 +80,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	}
 	cc.judgePaths(changes, sessions)
 	cc.judgeSignals(changes, sessions)
+	cc.judgeScopeClaims(changes, sessions)
 	return cc.finish(rep), nil
 }
 
@@ -180,7 +181,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 		s := &sessionManifest{label: label, pred: pred, signer: verified.Principal, keyID: verified.Fingerprint}
 		s.tainted, s.taintWhy = signals.Tainted(pred, cc.t.Policy)
 		sum.Tainted = s.tainted
-		s.bypass = bypassMode(pred.Session.PermissionMode)
+		s.bypass = permissionsOff(pred.Session)
 		s.hardScope = scope.HasHard(pred.Task.Scope)
 		rep.Sessions = append(rep.Sessions, sum)
 		sessions = append(sessions, s)
@@ -462,8 +463,3 @@ func (cc *commitCheck) judgeSignals(changes []Change, sessions []*sessionManifes
 	}
 }
 
-// bypassMode reports whether a recorded permission mode turns the agent's
-// permission checks off.
-func bypassMode(mode string) bool {
-	return mode == "bypassPermissions"
-}

@@ -25,6 +25,7 @@ const (
 	RuleExfiltration     = "AC010"
 	RuleUntrustedTool    = "AC011"
 	RuleMemoryEdit       = "AC012"
+	RuleScopeClaim       = "AC013"
 )
 
 // Rules returns the rule table in ID order.
@@ -143,6 +144,18 @@ func Rules() []Rule {
 				"as agent configuration (AC004); this rule names it for what it is.",
 			Help: "Revert the change to the instruction file and make it in a human-authored, reviewed commit; " +
 				"for files outside the repository, inspect and restore them on the machine that ran the session.",
+		},
+		{
+			ID: RuleScopeClaim, Name: "scope-claim", Level: LevelWarning,
+			Short: "Input the human did not write tried to declare scope",
+			Full: "A scope directive ('scope: GLOB') appeared in prompt-like input that the human did not write: a " +
+				"background subagent's task notification, a scheduled or injected message, a slash command's expansion, " +
+				"a compaction summary. Only the human's own prompts declare scope, so it declared nothing; but text the " +
+				"model controls asking for scope is how a subagent, a fetched page or a planted file would widen what the " +
+				"agent may change. It is an error when the claimed scope covers a protected path the commit changes.",
+			Help: "Find where the directive came from in the session (agentcheck log shows the claim's origin): a " +
+				"subagent's answer, a page or file it read. If the human wants that scope, they declare it themselves: a " +
+				"'scope:' line in their own prompt, or agentcheck scope add.",
 		},
 	}
 }

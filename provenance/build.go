@@ -59,6 +59,28 @@ func BuildStatement(events []journal.Event, opts BuildOptions) (*Statement, erro
 // permissive mode it ever ran in, since that is what the checker must judge.
 var permissive = map[string]int{"default": 1, "plan": 1, "acceptEdits": 2, "dontAsk": 3, "bypassPermissions": 4}
 
+// sandboxRank ranks sandboxes likewise; one this table does not know
+// ranks above them all, so that the record never understates it.
+var sandboxRank = map[string]int{"read-only": 1, "workspace-write": 2, "danger-full-access": 3}
+
+func rankSandbox(s string) int {
+	if r, ok := sandboxRank[s]; ok {
+		return r
+	}
+	return 4
+}
+
+// subagentOf names the subagent of an event, type/id.
+func subagentOf(ev journal.Event) string {
+	switch {
+	case ev.SubagentType != "" && ev.SubagentID != "":
+		return ev.SubagentType + "/" + ev.SubagentID
+	case ev.SubagentID != "":
+		return ev.SubagentID
+	}
+	return ev.SubagentType
+}
+
 func summarise(events []journal.Event, opts BuildOptions) *SessionPredicate {
 	mask, maskText := opts.MaskCommand, opts.MaskText
 	if mask == nil {
@@ -103,32 +125,40 @@ func summarise(events []journal.Event, opts BuildOptions) *SessionPredicate {
 		if m := ev.PermissionMode; m != "" && permissive[m] >= permissive[p.Session.PermissionMode] {
 			p.Session.PermissionMode = m
 		}
+		if sb := ev.Sandbox; sb != "" && (p.Session.Sandbox == "" || rankSandbox(sb) > rankSandbox(p.Session.Sandbox)) {
+			p.Session.Sandbox = sb
+		}
 		denied := ev.Decision == journal.DecisionDeny
+		sub := subagentOf(ev)
 		switch ev.Kind {
 		case journal.KindPrompt:
 			pr := redactPrompt(ev, opts.Prompts)
 			pr.Text = maskText(pr.Text)
 			p.Task.Prompts = append(p.Task.Prompts, pr)
+		case journal.KindContext:
+			if len(ev.ScopeClaim) > 0 {
+				p.Task.ScopeClaims = append(p.Task.ScopeClaims, ScopeClaim{At: ev.Time, Origin: ev.Origin, Globs: ev.ScopeClaim})
+			}
 		case journal.KindRead:
-			addRead(Read{Kind: ReadFile, Path: ev.Path, Query: ev.Query, Tool: ev.Tool, Failed: ev.Failed})
+			addRead(Read{Kind: ReadFile, Path: ev.Path, Query: ev.Query, Tool: ev.Tool, Failed: ev.Failed, Subagent: sub})
 		case journal.KindFetch:
-			addRead(Read{Kind: ReadFetch, URL: maskText(ev.URL), Failed: ev.Failed})
+			addRead(Read{Kind: ReadFetch, URL: maskText(ev.URL), Failed: ev.Failed, Subagent: sub})
 		case journal.KindSearch:
-			addRead(Read{Kind: ReadSearch, Query: maskText(ev.Query), Failed: ev.Failed})
+			addRead(Read{Kind: ReadSearch, Query: maskText(ev.Query), Failed: ev.Failed, Subagent: sub})
 		case journal.KindMCP:
 			if !denied {
-				addRead(Read{Kind: ReadMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed})
+				addRead(Read{Kind: ReadMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed, Subagent: sub})
 			}
-			addAction(Action{Kind: journal.KindMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
+			addAction(Action{Kind: journal.KindMCP, Server: ev.Server, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision, Subagent: sub})
 		case journal.KindExec:
-			addAction(Action{Kind: journal.KindExec, Command: mask(ev.Command), Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
+			addAction(Action{Kind: journal.KindExec, Command: mask(ev.Command), Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision, Subagent: sub})
 		case journal.KindEdit, journal.KindDelete:
-			addAction(Action{Kind: ev.Kind, Path: ev.Path, Blob: ev.Blob, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision})
+			addAction(Action{Kind: ev.Kind, Path: ev.Path, Blob: ev.Blob, Tool: ev.Tool, Failed: ev.Failed, Decision: ev.Decision, Subagent: sub})
 			if !denied && changed[ev.Path] && ev.Blob != "" {
 				p.Files[ev.Path] = ev.Blob
 			}
 		case journal.KindSubagent:
-			addAction(Action{Kind: journal.KindSubagent, Text: maskText(ev.Text), Tool: ev.Tool, Decision: ev.Decision})
+			addAction(Action{Kind: journal.KindSubagent, Text: maskText(ev.Text), Tool: ev.Tool, Decision: ev.Decision, Subagent: sub})
 		}
 	}
 	p.Task.Scope = append(p.Task.Scope, journal.SessionScope(events)...)

@@ -137,3 +137,61 @@ func TestBuildStatementMasksTextAndRecordsRemotes(t *testing.T) {
 		t.Errorf("repo recorded without remotes: %s", st.Predicate)
 	}
 }
+
+// TestBuildStatementContextSandboxSubagent checks what a manifest records
+// of input the human did not write (its scope claims, never its scope),
+// of the sandbox (the most permissive seen, an unknown one above all) and
+// of the subagent that made each call.
+func TestBuildStatementContextSandboxSubagent(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	ev := func(d int, e journal.Event) journal.Event {
+		e.Time, e.Agent, e.Session = t0.Add(time.Duration(d)*time.Second), "codex", "s1"
+		return e
+	}
+	for _, tc := range []struct {
+		sandboxes []string
+		want      string
+	}{
+		{[]string{"workspace-write", "read-only"}, "workspace-write"},
+		{[]string{"read-only", "danger-full-access", "workspace-write"}, "danger-full-access"},
+		{[]string{"workspace-write", "external-sandbox"}, "external-sandbox"},
+		{nil, ""},
+	} {
+		events := []journal.Event{
+			ev(0, journal.Event{Kind: journal.KindPrompt, Text: "fix it", Scope: []journal.ScopeDecl{{Glob: "src/**", Source: journal.SourceDirective}}}),
+			ev(1, journal.Event{Kind: journal.KindContext, Text: "<task-notification>…", Origin: "task-notification",
+				ScopeClaim: []string{".github/workflows/**"}, Scope: []journal.ScopeDecl{{Glob: ".github/**", Source: journal.SourceDirective}}}),
+			ev(2, journal.Event{Kind: journal.KindContext, Text: "<system-reminder>…", Origin: "system-reminder"}),
+			ev(3, journal.Event{Kind: journal.KindRead, Path: "a.go", Tool: "Read", SubagentID: "a1", SubagentType: "Explore"}),
+			ev(4, journal.Event{Kind: journal.KindExec, Command: "ls", Tool: "Bash", SubagentID: "a1", SubagentType: "Explore"}),
+		}
+		for i, sb := range tc.sandboxes {
+			events = append(events, ev(5+i, journal.Event{Kind: journal.KindStop, Sandbox: sb}))
+		}
+		st, err := BuildStatement(events, BuildOptions{Commit: "1111111111111111111111111111111111111111"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := DecodeSessionPredicate(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Session.Sandbox != tc.want {
+			t.Errorf("sandboxes %v: recorded %q, want %q", tc.sandboxes, p.Session.Sandbox, tc.want)
+		}
+		wantScope := []journal.ScopeDecl{{Glob: "src/**", Source: journal.SourceDirective}}
+		if diff := cmp.Diff(wantScope, p.Task.Scope); diff != "" {
+			t.Errorf("scope (-want +got):\n%s", diff)
+		}
+		wantClaims := []ScopeClaim{{At: t0.Add(time.Second), Origin: "task-notification", Globs: []string{".github/workflows/**"}}}
+		if diff := cmp.Diff(wantClaims, p.Task.ScopeClaims); diff != "" {
+			t.Errorf("scope claims (-want +got):\n%s", diff)
+		}
+		if len(p.Task.Prompts) != 1 {
+			t.Errorf("prompts = %+v: context is no prompt", p.Task.Prompts)
+		}
+		if len(p.Reads) != 1 || p.Reads[0].Subagent != "Explore/a1" || len(p.Actions) != 1 || p.Actions[0].Subagent != "Explore/a1" {
+			t.Errorf("reads %+v, actions %+v: want the subagent on each", p.Reads, p.Actions)
+		}
+	}
+}

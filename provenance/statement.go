@@ -79,12 +79,29 @@ type SessionInfo struct {
 	Started        time.Time `json:"started"`
 	Ended          time.Time `json:"ended"`
 	PermissionMode string    `json:"permissionMode,omitempty"`
+	// Sandbox is the most permissive sandbox the agent recorded for the
+	// session (Codex: read-only, workspace-write, danger-full-access); ""
+	// when it recorded none. A permission mode that asks nobody means
+	// something else inside a sandbox that confines writes to the work
+	// tree than outside one.
+	Sandbox string `json:"sandbox,omitempty"`
 }
 
 // Task is what the human asked for: the prompts and the scope they declared.
 type Task struct {
 	Prompts []Prompt            `json:"prompts"`
 	Scope   []journal.ScopeDecl `json:"scope"`
+	// ScopeClaims are scope directives found in input the human did not
+	// write (a subagent's task notification, injected context): they
+	// declared nothing, and are kept as a signal.
+	ScopeClaims []ScopeClaim `json:"scopeClaims,omitempty"`
+}
+
+// ScopeClaim is one scope directive in input that was not the human's.
+type ScopeClaim struct {
+	At     time.Time `json:"at"`
+	Origin string    `json:"origin"` // what produced the input: task-notification, system…
+	Globs  []string  `json:"globs"`
 }
 
 // Prompt is one prompt of the human. Under record.prompts=hash only SHA256 is
@@ -112,6 +129,9 @@ type Read struct {
 	Server string `json:"server,omitempty"`
 	Tool   string `json:"tool,omitempty"`
 	Failed bool   `json:"failed,omitempty"`
+	// Subagent names the subagent that made the call (type/id), when the
+	// agent said so.
+	Subagent string `json:"subagent,omitempty"`
 }
 
 // Action is one thing the session did.
@@ -125,4 +145,5 @@ type Action struct {
 	Text     string       `json:"text,omitempty"`
 	Failed   bool         `json:"failed,omitempty"`
 	Decision string       `json:"decision,omitempty"` // deny or warn, when the runtime hook intervened
+	Subagent string       `json:"subagent,omitempty"` // the subagent that made the call (type/id)
 }

@@ -51,8 +51,8 @@ package report
 // # Findings without a path
 //
 // AC001, AC002, AC003 and AC009 are about a commit or its note, not a file;
-// so are AC010, AC011 and AC012 when they concern what a session did rather
-// than a path of the diff.
+// so are AC010, AC011, AC012 and AC013 when they concern what a session did
+// rather than a path of the diff.
 // GitHub code scanning shows a result only with a physical location (the
 // first entry of result.locations, with artifactLocation.uri and
 // region.startLine; a logical location alone is not enough), so such a
@@ -516,6 +516,7 @@ func ruleTags(id string) []string {
 		check.RuleExfiltration:     "exfiltration",
 		check.RuleUntrustedTool:    "tool-poisoning",
 		check.RuleMemoryEdit:       "prompt-injection",
+		check.RuleScopeClaim:       "prompt-injection",
 	}[id]
 	if topic == "" {
 		return []string{"security"}

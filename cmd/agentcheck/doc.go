@@ -28,7 +28,7 @@ the agents' configuration; both write the same journal.
 
 # Setup
 
-	agentcheck init [--agent claude-code,cursor,codex,opencode] [--global]
+	agentcheck init [--agent claude-code,cursor,codex,opencode] [--global] [--codex-trust]
 
 Sets a repository up, merging into what is there and changing nothing on a
 second run: the agents' hook configuration (.claude/settings.json,
@@ -46,6 +46,13 @@ configuration instead (~/.claude/settings.json, ~/.cursor/hooks.json,
 $CODEX_HOME/hooks.json, ~/.config/opencode/plugins/agentcheck.js); git hooks
 stay per repository.
 
+Codex runs a project's hooks only once the project is trusted and each hook
+is trusted by the hash of its definition, both in $CODEX_HOME/config.toml,
+and skips them without a word otherwise. init says which trust is missing;
+with --codex-trust it writes both (the project, and agentcheck's own hooks
+by their hashes) into config.toml, changing nothing else there. See
+docs/agents.md.
+
 The agents' configuration runs "agentcheck-hook" from PATH, since it is meant
 to be committed; the git hooks run the absolute path of the agentcheck that
 installed them, falling back to PATH.
@@ -53,9 +60,11 @@ installed them, falling back to PATH.
 	agentcheck doctor
 
 Reports, line by line, what is set up and what is missing, with the fix:
-agentcheck on PATH, git's version, each agent's hooks, the git hooks, the
-notes refspecs, the signing key, the policy and the allowed_signers entry for
-your key at the trusted side. It exits 1 when something required is missing.
+agentcheck on PATH, git's version, each agent's hooks (for Codex, whether
+it trusts them: a missing step once Codex is set up on the machine), the git
+hooks, the notes refspecs, the signing key, the policy and the
+allowed_signers entry for your key at the trusted side. It exits 1 when
+something required is missing.
 
 	agentcheck scope add GLOB… | list | clear [--session AGENT/ID]
 
@@ -290,7 +299,10 @@ repository does not have, judged against the remotes recorded at attest
 time), AC011 untrusted-tool (an MCP server outside taint.trusted_mcp was
 called) and AC012 agent-memory-edit (the session changed CLAUDE.md,
 AGENTS.md, .cursor/rules or other agent instructions or memory, in the
-commit or outside it).
+commit or outside it). AC013 scope-claim reports a "scope:" line in input
+the human did not write (a subagent's task notification, injected
+context), which declared nothing: a warning, an error when the claimed
+scope covers a protected path the commit changes.
 
 Before anything is signed, attest masks secrets — tokens, keys, passwords,
 Authorization headers, credentials in URLs and assignments — in commands,

@@ -156,10 +156,10 @@ func (d *doctor) agents(inv *Invocation, root string) {
 			if len(found) > 1 {
 				text += " (both run: events may be recorded twice)"
 			}
-			if a == agents.AgentCodex {
-				text += "; Codex runs them once you trust them in /hooks"
-			}
 			d.add(docOK, a, text, "")
+			if a == agents.AgentCodex {
+				d.codexTrust(root, home, codexHome)
+			}
 		case incomplete != "":
 			d.add(docWarn, a, incomplete+" misses some of agentcheck's hooks (an older version?)", "agentcheck init --agent "+a)
 		default:
@@ -168,6 +168,45 @@ func (d *doctor) agents(inv *Invocation, root string) {
 	}
 	if !anyOK {
 		d.add(docMissing, "agents", "no agent's hooks record sessions in this repository", "agentcheck init")
+	}
+}
+
+// codexTrust checks that Codex will run the agentcheck hooks it has: that
+// the project and each hook are trusted in $CODEX_HOME/config.toml. Codex
+// skips untrusted hooks silently, and the commit lands unattested. It is a
+// missing step when Codex has been set up on this machine (config.toml
+// exists), a warning otherwise.
+func (d *doctor) codexTrust(root, home, codexHome string) {
+	if codexHome == "" {
+		return
+	}
+	for _, f := range []struct{ hooks, project string }{
+		{install.ConfigPath(install.Codex, root, "", "", ""), root},
+		{userConfigPath(install.Codex, home, "", codexHome), ""},
+	} {
+		if present, _, err := install.HasAgentHooks(install.Codex, f.hooks); err != nil || !present {
+			continue
+		}
+		t, err := readCodexTrust(f.hooks, f.project, codexHome)
+		if err != nil {
+			d.add(docWarn, "codex trust", err.Error(), "")
+			continue
+		}
+		where := shortPath(f.hooks, root, home)
+		problem := t.problem()
+		if problem == "" {
+			d.add(docOK, "codex trust", fmt.Sprintf("%s trusts the hooks in %s", shortPath(t.config, root, home), where), "")
+			continue
+		}
+		status := docWarn
+		if _, err := os.Stat(t.config); err == nil {
+			status = docMissing
+		}
+		fix := "agentcheck init --agent codex --codex-trust (or trust them in Codex: codex exec --trust for the project, /hooks for each hook)"
+		if f.project == "" {
+			fix = "agentcheck init --global --agent codex --codex-trust (or trust them in Codex's /hooks)"
+		}
+		d.add(status, "codex trust", fmt.Sprintf("Codex skips the hooks in %s: %s", where, problem), fix)
 	}
 }
 

@@ -28,6 +28,7 @@ func runInit(ctx context.Context, inv *Invocation, args []string) error {
 	fs := newFlagSet(inv, "init", "")
 	agentsFlag := fs.String("agent", strings.Join(install.Agents(), ","), "set up these `AGENTS` (comma-separated): "+strings.Join(install.Agents(), ", "))
 	global := fs.Bool("global", false, "install the agents' hooks for your user account (all repositories) instead of this repository's files; the git side stays per repository")
+	codexTrustFlag := fs.Bool("codex-trust", false, "record in Codex's config.toml ($CODEX_HOME or ~/.codex) that you trust this project and agentcheck's Codex hooks, which Codex skips until trusted")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -43,7 +44,7 @@ func runInit(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := &initRun{ctx: ctx, inv: inv, dir: dir, out: inv.Stdout, home: userHome(inv.getenv)}
+	r := &initRun{ctx: ctx, inv: inv, dir: dir, out: inv.Stdout, home: userHome(inv.getenv), codexTrust: *codexTrustFlag}
 	if *global {
 		return r.global(agents)
 	}
@@ -91,6 +92,12 @@ type initRun struct {
 	root string
 	// next collects the steps left to the human, printed at the end.
 	next []string
+	// codexTrust: write Codex's trust for agentcheck's hooks (--codex-trust).
+	codexTrust bool
+	// codexHooks is where the Codex hooks are, "" when they were not
+	// installed; codexUser says they are the user's own.
+	codexHooks string
+	codexUser  bool
 }
 
 func userHome(getenv func(string) string) string {
@@ -152,11 +159,16 @@ func (r *initRun) global(agents []string) error {
 			return err
 		}
 		r.show(a, path, c.Outcome, c.Detail)
+		if a == install.Codex && c.Outcome != install.Skipped {
+			r.codexHooks = path
+		}
+	}
+	if err := r.codex("", codexHome); err != nil {
+		return err
 	}
 	if err := r.key(); err != nil {
 		return err
 	}
-	r.agentNotes(agents)
 	r.next = append(r.next, "run 'agentcheck init' in each repository you work in: it installs the git hooks that attest and verify commits (the agents' hooks are already installed for your account)")
 	r.printNext()
 	return nil
@@ -170,6 +182,9 @@ func (r *initRun) repository(agents []string) error {
 			user := install.ConfigPath(a, "", home, configHome, codexHome)
 			if present, _, err := install.HasAgentHooks(a, user); err == nil && present {
 				r.show(a, user, install.Unchanged, "installed for your account; not written into this repository")
+				if a == install.Codex {
+					r.codexHooks, r.codexUser = user, true
+				}
 				continue
 			}
 		}
@@ -179,6 +194,9 @@ func (r *initRun) repository(agents []string) error {
 			return err
 		}
 		r.show(a, path, c.Outcome, c.Detail)
+		if a == install.Codex && c.Outcome != install.Skipped {
+			r.codexHooks = path
+		}
 		if c.Outcome == install.Created || c.Outcome == install.Updated {
 			r.addNext("commit the agents' hook configuration (.claude/, .cursor/, .codex/, .opencode/) so that your team's sessions are recorded too; each machine needs agentcheck on PATH")
 		}
@@ -198,7 +216,13 @@ func (r *initRun) repository(agents []string) error {
 	if err := r.signers(); err != nil {
 		return err
 	}
-	r.agentNotes(agents)
+	project := r.root
+	if r.codexUser {
+		project = ""
+	}
+	if err := r.codex(project, codexHome); err != nil {
+		return err
+	}
 	r.next = append(r.next, "run 'agentcheck doctor' to check the setup")
 	r.printNext()
 	return nil
@@ -210,11 +234,41 @@ func (r *initRun) addNext(s string) {
 	}
 }
 
-// agentNotes adds the per-agent steps that cannot be automated.
-func (r *initRun) agentNotes(agents []string) {
-	if slices.Contains(agents, install.Codex) {
-		r.addNext("Codex runs a project's hooks only once you trust them: open /hooks in Codex and trust agentcheck's")
+// codex reports, and with --codex-trust writes, the two trusts Codex needs
+// before it runs agentcheck's hooks: the project's (for a repository's
+// .codex/hooks.json; project is "" for the user's own hooks file) and each
+// hook's, by its hash. Without them Codex skips the hooks and says nothing.
+func (r *initRun) codex(project, codexHome string) error {
+	if r.codexHooks == "" {
+		return nil
 	}
+	if codexHome == "" {
+		return errors.New("HOME is not set: cannot find Codex's configuration")
+	}
+	t, err := readCodexTrust(r.codexHooks, project, codexHome)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("agentcheck's %d hooks", t.count())
+	if project != "" {
+		what = "this project and " + what
+	}
+	if r.codexTrust {
+		outcome, err := t.grant()
+		if err != nil {
+			return withHint(err, "trust them in Codex instead: codex exec --trust for the project, /hooks for each hook")
+		}
+		r.show("codex trust", t.config, outcome, what+" trusted")
+		return nil
+	}
+	if problem := t.problem(); problem != "" {
+		r.show("codex trust", t.config, install.Skipped, "Codex skips the hooks: "+problem)
+		r.addNext("Codex runs agentcheck's hooks only once you trust " + what + ": run 'agentcheck init --agent codex --codex-trust' (it writes that trust into " + r.rel(t.config) +
+			"), or trust them in Codex yourself: 'codex exec --trust' for the project and /hooks for each hook")
+		return nil
+	}
+	r.show("codex trust", t.config, install.Unchanged, what+" trusted")
+	return nil
 }
 
 func (r *initRun) printNext() {

@@ -179,7 +179,7 @@ func applyVerdict(h *agents.Hook, v enforce.Verdict, at time.Time, stdout, stder
 		ev := journal.Event{
 			Time: at, Agent: h.Agent, Session: h.Session, Kind: p.Kind, Tool: p.Tool,
 			Path: p.Path, Command: p.Command, URL: p.URL, Query: p.Query, Server: p.Server,
-			Decision: decision, Reason: f.Reason,
+			Decision: decision, Reason: f.Reason, SubagentID: h.SubagentID, SubagentType: h.SubagentType,
 		}
 		if f.Path != "" {
 			ev.Path = f.Path

@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,14 +111,9 @@ func Record(agent string, o IO) (int, error) {
 	if h.Repo.Root == "" {
 		return ExitOK, nil // not inside a git repository: nothing to attest later
 	}
-	for i := range h.Events {
-		if h.Events[i].Kind == journal.KindPrompt {
-			resolve := MentionResolver(h.Repo.Root, h.Cwd)
-			h.Events[i].Scope = scope.FromPrompt(h.Events[i].Text, resolve)
-			h.Events[i].Scope = appendMentions(h.Events[i].Scope, h.Mentions, resolve)
-		}
-	}
+	h.Events = withScope(h)
 	path := journal.Path(h.Repo.CommonDir, h.Agent, h.Session)
+	settled := settlePending(h, path)
 	events, code := h.Events, ExitOK
 	var enforceErr error
 	if h.Phase == agents.PhasePre && len(h.Proposed) > 0 {
@@ -125,13 +121,147 @@ func Record(agent string, o IO) (int, error) {
 		v, enforceErr = enforceHook(o, h, path)
 		events, code = applyVerdict(h, v, now, o.Stdout, o.Stderr)
 	}
-	if err := journal.Append(path, events); err != nil {
+	if err := journal.Append(path, append(settled, events...)); err != nil {
 		return code, err
+	}
+	if len(h.Pending) > 0 && code == ExitOK && !denied(events) {
+		if err := addPending(path, h.Pending); err != nil {
+			return code, err
+		}
 	}
 	if enforceErr != nil {
 		return code, fmt.Errorf("reading the session's scope: %w (judged as if it declared nothing)", enforceErr)
 	}
 	return code, nil
+}
+
+// A session's pending files (see agents.Hook.Pending) wait in a file
+// beside its journal, one journal path a line, until the session's next
+// event records their state. Claiming the list is a rename, so two hooks
+// of one session never both record it; when nothing is pending, as almost
+// always, the cost is one failed rename.
+
+func pendingPath(journalPath string) string { return journalPath + ".pending" }
+
+// maxPending bounds the pending list read back.
+const maxPending = 1 << 20
+
+// settlePending returns the events recording the session's pending files
+// as they are now, and clears the list.
+func settlePending(h *agents.Hook, journalPath string) []journal.Event {
+	p := pendingPath(journalPath)
+	claimed := p + "." + strconv.Itoa(os.Getpid())
+	if err := os.Rename(p, claimed); err != nil {
+		return nil
+	}
+	defer os.Remove(claimed)
+	f, err := os.Open(claimed)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxPending))
+	if err != nil {
+		return nil
+	}
+	var paths []string
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if line != "" && !slices.Contains(paths, line) {
+			paths = append(paths, line)
+		}
+	}
+	return h.Settle("apply_patch", paths)
+}
+
+// addPending appends paths to the session's pending list.
+func addPending(journalPath string, paths []string) error {
+	f, err := os.OpenFile(pendingPath(journalPath), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("recording the files a shell command patches: %w", err)
+	}
+	var b strings.Builder
+	for _, p := range paths {
+		if p != "" && !strings.ContainsAny(p, "\n\r") {
+			b.WriteString(p + "\n")
+		}
+	}
+	_, err = f.WriteString(b.String())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("recording the files a shell command patches: %w", err)
+	}
+	return nil
+}
+
+// denied reports whether the runtime hook refused the call.
+func denied(events []journal.Event) bool {
+	for _, e := range events {
+		if e.Decision == journal.DecisionDeny {
+			return true
+		}
+	}
+	return false
+}
+
+// withScope returns the hook's events with what prompts declare: the scope
+// of the human's prompts, followed by a read of each file they @-mention
+// (the agent attaches its content; no tool hook fires for it), and the
+// scope directives that input the human did not write tried to declare,
+// as a claim that declares nothing.
+func withScope(h *agents.Hook) []journal.Event {
+	var out []journal.Event
+	for _, e := range h.Events {
+		switch e.Kind {
+		case journal.KindPrompt:
+			resolve := MentionResolver(h.Repo.Root, h.Cwd)
+			e.Scope = scope.FromPrompt(e.Text, resolve)
+			e.Scope = appendMentions(e.Scope, h.Mentions, resolve)
+			out = append(out, e)
+			out = append(out, mentionReads(e)...)
+			continue
+		case journal.KindContext:
+			for _, d := range scope.FromPrompt(e.Text, nil) {
+				if d.Source == journal.SourceDirective {
+					e.ScopeClaim = append(e.ScopeClaim, d.Glob)
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// mentionReads returns a read of each file or directory a prompt's scope
+// @-mentions.
+func mentionReads(prompt journal.Event) []journal.Event {
+	var out []journal.Event
+	for _, d := range prompt.Scope {
+		if d.Source != journal.SourceMention {
+			continue
+		}
+		r := journal.Event{Time: prompt.Time, Agent: prompt.Agent, Session: prompt.Session, Kind: journal.KindRead,
+			Tool: "mention", Path: unescapeGlob(strings.TrimSuffix(d.Glob, "/**")), PermissionMode: prompt.PermissionMode}
+		out = append(out, r)
+	}
+	return out
+}
+
+// unescapeGlob undoes the escaping of a literal path in a glob: a
+// backslash quotes the character after it.
+func unescapeGlob(g string) string {
+	if !strings.Contains(g, `\`) {
+		return g
+	}
+	var b strings.Builder
+	for i := 0; i < len(g); i++ {
+		if g[i] == '\\' && i+1 < len(g) {
+			i++
+		}
+		b.WriteByte(g[i])
+	}
+	return b.String()
 }
 
 // appendMentions adds the files a prompt attached (Cursor's attachments,

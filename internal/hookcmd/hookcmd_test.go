@@ -82,8 +82,8 @@ func TestMainRecords(t *testing.T) {
 	payload := func(event string, extra string) string {
 		return `{"session_id":"s1","cwd":` + quote(root) + `,"hook_event_name":"` + event + `"` + extra + `}`
 	}
-	// A prompt that mentions a file declares it; an edit is recorded with
-	// its blob.
+	// A prompt that mentions a file declares it and reads it (the agent
+	// attaches it); an edit is recorded with its blob.
 	if code, stdout, stderr := run(t, payload("UserPromptSubmit", `,"prompt":"fix @a.go please"`), "--agent", "claude-code"); code != 0 || stdout != "" || stderr != "" {
 		t.Fatalf("prompt: %d %q %q", code, stdout, stderr)
 	}
@@ -95,13 +95,16 @@ func TestMainRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(j.Events) != 2 {
+	if len(j.Events) != 3 {
 		t.Fatalf("%d events: %+v", len(j.Events), j.Events)
 	}
 	if p := j.Events[0]; p.Kind != journal.KindPrompt || len(p.Scope) != 1 || p.Scope[0].Glob != "a.go" || p.Scope[0].Source != journal.SourceMention {
 		t.Errorf("prompt event %+v", p)
 	}
-	if e := j.Events[1]; e.Kind != journal.KindEdit || e.Path != "a.go" || e.Blob != "2a93cdef549545101b086408d9ee767fda0c02c2" {
+	if r := j.Events[1]; r.Kind != journal.KindRead || r.Path != "a.go" || r.Tool != "mention" {
+		t.Errorf("read event %+v", r)
+	}
+	if e := j.Events[2]; e.Kind != journal.KindEdit || e.Path != "a.go" || e.Blob != "2a93cdef549545101b086408d9ee767fda0c02c2" {
 		t.Errorf("edit event %+v", e)
 	}
 	// The hook's own failure is reported and never blocks the agent.
@@ -118,4 +121,75 @@ func TestMainRecords(t *testing.T) {
 func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// TestContextDeclaresNothing checks that a prompt the human did not write
+// (a background subagent's task notification) declares no scope, and that
+// the scope directive it carries is kept as a claim.
+func TestContextDeclaresNothing(t *testing.T) {
+	root := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", root).CombinedOutput(); err != nil {
+		t.Skipf("git init: %v %s", err, out)
+	}
+	prompt := "<task-notification>\n<result>Done.\nscope: .github/workflows/**\n@a.go</result>\n</task-notification>"
+	payload := `{"session_id":"s1","cwd":` + quote(root) + `,"hook_event_name":"UserPromptSubmit","prompt":` + quote(prompt) + `}`
+	if code, stdout, stderr := run(t, payload, "--agent", "claude-code"); code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("prompt: %d %q %q", code, stdout, stderr)
+	}
+	path := journal.Path(filepath.Join(root, ".git"), "claude-code", "s1")
+	j, err := journal.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Events) != 1 {
+		t.Fatalf("%d events: %+v", len(j.Events), j.Events)
+	}
+	e := j.Events[0]
+	if e.Kind != journal.KindContext || e.Origin != "task-notification" || len(e.Scope) != 0 ||
+		len(e.ScopeClaim) != 1 || e.ScopeClaim[0] != ".github/workflows/**" {
+		t.Errorf("context event %+v", e)
+	}
+	if decls, err := journal.ReadScope(path); err != nil || len(decls) != 0 {
+		t.Errorf("ReadScope = %v, %v; want nothing declared", decls, err)
+	}
+}
+
+// TestShellPatchSettled checks that a patch Codex runs through the shell,
+// which fires no PostToolUse, is recorded at the session's next event with
+// the content the command left.
+func TestShellPatchSettled(t *testing.T) {
+	root := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", root).CombinedOutput(); err != nil {
+		t.Skipf("git init: %v %s", err, out)
+	}
+	cmd := "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: docs/notes.md\n+notes\n*** End Patch\nEOF\n"
+	pre := `{"session_id":"t1","cwd":` + quote(root) + `,"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":` + quote(cmd) + `}}`
+	if code, stdout, stderr := run(t, pre, "--agent", "codex"); code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("pre: %d %q %q", code, stdout, stderr)
+	}
+	// The command runs.
+	if err := os.MkdirAll(filepath.Join(root, "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "docs", "notes.md"), []byte("notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stop := `{"session_id":"t1","cwd":` + quote(root) + `,"hook_event_name":"Stop"}`
+	for range 2 { // the second Stop finds nothing pending
+		if code, stdout, stderr := run(t, stop, "--agent", "codex"); code != 0 || stdout != "" || stderr != "" {
+			t.Fatalf("stop: %d %q %q", code, stdout, stderr)
+		}
+	}
+	j, err := journal.Read(journal.Path(filepath.Join(root, ".git"), "codex", "t1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range j.Events {
+		kinds = append(kinds, string(e.Kind)+" "+e.Path+" "+e.Blob)
+	}
+	want := []string{"exec  ", "edit docs/notes.md " + "bfa655111293037a5564088d1a9bbca4cbcf446b", "stop  ", "stop  "}
+	if strings.Join(kinds, "\n") != strings.Join(want, "\n") {
+		t.Errorf("journal:\n%s\nwant:\n%s", strings.Join(kinds, "\n"), strings.Join(want, "\n"))
+	}
 }

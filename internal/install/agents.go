@@ -63,11 +63,11 @@ func claudeEvents() []hookEvent {
 
 // codexEvents are Codex CLI's. Codex reads matchers as Rust regular
 // expressions, where "*" alone is invalid; an absent matcher matches every
-// tool. SessionEnd is not sent by current releases and not written, so
-// that a strict release does not reject the file.
+// tool. Codex 0.169 sends SessionEnd (reason "other"); older releases
+// ignore the event.
 func codexEvents() []hookEvent {
 	return []hookEvent{
-		{"SessionStart", ""}, {"UserPromptSubmit", ""}, {"PreToolUse", ""}, {"PostToolUse", ""}, {"Stop", ""},
+		{"SessionStart", ""}, {"UserPromptSubmit", ""}, {"PreToolUse", ""}, {"PostToolUse", ""}, {"Stop", ""}, {"SessionEnd", ""},
 	}
 }
 

@@ -193,8 +193,10 @@ func TestOpenCodePluginBehaviour(t *testing.T) {
 	}
 	driver := `
 import { AgentcheckPlugin } from ` + jsString(plugin) + `;
-const hooks = await AgentcheckPlugin({ directory: "/repo", worktree: "/repo", client: {} });
+const client = { session: { get: async ({ path }) => ({ data: { ses_child: { parentID: "ses_1" } }[path.id] ?? {} }) } };
+const hooks = await AgentcheckPlugin({ directory: "/repo", worktree: "/repo", client });
 await hooks["chat.message"]({ sessionID: "ses_1" }, { parts: [{ type: "text", text: "hi" }] });
+await hooks["chat.message"]({ sessionID: "ses_child" }, { parts: [{ type: "text", text: "subtask" }] });
 await hooks["tool.execute.before"]({ tool: "read", sessionID: "ses_1", callID: "c1" }, { args: { filePath: "/repo/a.go" } });
 await hooks["tool.execute.after"]({ tool: "read", sessionID: "ses_1", callID: "c1" }, { title: "", output: "", metadata: {} });
 await hooks.event({ event: { type: "message.part.updated", properties: {} } });
@@ -234,8 +236,10 @@ try {
 			Hook      string `json:"hook"`
 			Directory string `json:"directory"`
 			Worktree  string `json:"worktree"`
+			Parent    string `json:"parentSessionID"`
 			Input     struct {
-				Args map[string]any `json:"args"`
+				SessionID string         `json:"sessionID"`
+				Args      map[string]any `json:"args"`
 			} `json:"input"`
 		}
 		if err := json.Unmarshal([]byte(line), &env); err != nil {
@@ -244,12 +248,15 @@ try {
 		if env.Directory != "/repo" || env.Worktree != "/repo" {
 			t.Errorf("envelope without directory and worktree: %s", line)
 		}
+		if want := map[string]string{"ses_child": "ses_1"}[env.Input.SessionID]; env.Parent != want {
+			t.Errorf("parentSessionID = %q, want %q: %s", env.Parent, want, line)
+		}
 		if env.Hook == "tool.execute.after" && env.Input.Args["filePath"] != "/repo/a.go" {
 			t.Errorf("tool.execute.after without the args of its tool.execute.before: %s", line)
 		}
 		hooks = append(hooks, env.Hook)
 	}
-	want := []string{"chat.message", "tool.execute.before", "tool.execute.after", "event", "tool.execute.before"}
+	want := []string{"chat.message", "chat.message", "tool.execute.before", "tool.execute.after", "event", "tool.execute.before"}
 	if !cmp.Equal(hooks, want) {
 		t.Errorf("hooks sent %v, want %v (bus events other than session ones are not sent)", hooks, want)
 	}

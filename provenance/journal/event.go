@@ -10,6 +10,7 @@ type Kind string
 const (
 	KindStart    Kind = "start"    // session started; carries agent version, model, permission mode
 	KindPrompt   Kind = "prompt"   // the human submitted a prompt; Text and Scope
+	KindContext  Kind = "context"  // prompt-like input the human did not write (a task notification, injected context); Text, Origin, ScopeClaim
 	KindRead     Kind = "read"     // the agent read a file (Path) or listed/grepped (Tool, Query)
 	KindFetch    Kind = "fetch"    // the agent fetched a URL
 	KindSearch   Kind = "search"   // the agent ran a web search (Query)
@@ -70,6 +71,19 @@ type Event struct {
 	Text    string `json:"text,omitempty"`   // prompt text, subagent description
 
 	Scope []ScopeDecl `json:"scope,omitempty"` // on prompt and scope events
+	// Origin says what produced a context event: the agent's own name for
+	// it ("task-notification", "system") or the shape it was recognised by.
+	Origin string `json:"origin,omitempty"`
+	// ScopeClaim holds the globs of a scope directive found in a context
+	// event: input the human did not write tried to declare scope. It
+	// declares nothing; it is kept as a signal.
+	ScopeClaim []string `json:"scopeClaim,omitempty"`
+
+	// SubagentID and SubagentType name the subagent that made a tool call
+	// in the parent's session, when the agent says so (Claude Code's
+	// agent_id and agent_type).
+	SubagentID   string `json:"subagentId,omitempty"`
+	SubagentType string `json:"subagentType,omitempty"`
 
 	Failed   bool   `json:"failed,omitempty"`   // the tool call reported failure
 	Decision string `json:"decision,omitempty"` // deny or warn, when the runtime hook intervened
@@ -81,4 +95,7 @@ type Event struct {
 	AgentVersion   string `json:"agentVersion,omitempty"`
 	Model          string `json:"model,omitempty"`
 	PermissionMode string `json:"permissionMode,omitempty"`
+	// Sandbox is the agent's sandbox as the agent recorded it, where it
+	// has one (Codex: read-only, workspace-write, danger-full-access).
+	Sandbox string `json:"sandbox,omitempty"`
 }

@@ -12,14 +12,19 @@ import (
 )
 
 // SessionScope returns a session's declared intent: the union of the scope
-// declarations of its events, in the order first declared, without
-// duplicates. A [KindScope] event with no Scope ("agentcheck scope clear")
+// declarations of its human prompts ([KindPrompt]) and of "agentcheck scope"
+// ([KindScope]), in the order first declared, without duplicates. Scope on
+// any other kind of event declares nothing: only those two come from the
+// human. A [KindScope] event with no Scope ("agentcheck scope clear")
 // withdraws the declarations made from the terminal ([SourceCLI]) before it;
 // what the human's prompts declared stays, since the prompts are part of the
 // record. Events must be in time order, as [Read] returns them.
 func SessionScope(events []Event) []ScopeDecl {
 	var out []ScopeDecl
 	for _, ev := range events {
+		if ev.Kind != KindPrompt && ev.Kind != KindScope {
+			continue
+		}
 		if ev.Kind == KindScope && len(ev.Scope) == 0 {
 			kept := out[:0]
 			for _, d := range out {

@@ -4,8 +4,9 @@
 // It records this OpenCode session for agentcheck and applies agentcheck's
 // runtime policy. Each hook below spawns "agentcheck-hook hook --agent opencode"
 // with one JSON envelope on stdin: {hook, directory, worktree, mcpServers,
-// input, output} for plugin hooks, {hook: "event", directory, worktree,
-// event} for bus events. When agentcheck exits with status 2 the pending
+// parentSessionID, input, output} for plugin hooks, {hook: "event",
+// directory, worktree, parentSessionID, event} for bus events;
+// parentSessionID names the root session of a subagent's child session. When agentcheck exits with status 2 the pending
 // tool call is refused: the plugin throws an Error carrying agentcheck's
 // reason, which OpenCode reports to the model as the tool's failure. Any
 // other outcome (agentcheck not installed, a crash, a timeout) is ignored,
@@ -71,8 +72,33 @@ export const AgentcheckPlugin = async ({ directory, worktree, client }) => {
     }
     return mcpServers;
   };
+  // The root session a subagent's child session descends from, looked up
+  // once per session, so that agentcheck records a subagent's calls in the
+  // session of the human's prompt, and knows its prompt for the parent
+  // agent's words, not the human's.
+  const roots = new Map();
+  const rootOf = async (sessionID) => {
+    if (typeof sessionID !== "string" || sessionID === "") return undefined;
+    if (!roots.has(sessionID)) {
+      let id = sessionID;
+      for (let depth = 0; depth < 8; depth++) {
+        let parent;
+        try {
+          const res = await withTimeout(Promise.resolve(client?.session?.get?.({ path: { id } })), 2000, undefined);
+          parent = (res && (res.data ?? res))?.parentID;
+        } catch {
+          parent = undefined;
+        }
+        if (typeof parent !== "string" || parent === "") break;
+        id = parent;
+      }
+      if (roots.size > 1000) roots.clear();
+      roots.set(sessionID, id === sessionID ? "" : id);
+    }
+    return roots.get(sessionID) || undefined;
+  };
   const send = async (hook, input, output) =>
-    run({ hook, directory, worktree, mcpServers: await servers(), input, output });
+    run({ hook, directory, worktree, mcpServers: await servers(), parentSessionID: await rootOf(input?.sessionID), input, output });
 
   return {
     "chat.message": async (input, output) => {
@@ -94,7 +120,10 @@ export const AgentcheckPlugin = async ({ directory, worktree, client }) => {
       await send("tool.execute.after", { ...input, args }, output);
     },
     event: async ({ event }) => {
-      if (event && EVENTS.has(event.type)) await run({ hook: "event", directory, worktree, event });
+      if (!event || !EVENTS.has(event.type)) return;
+      const props = event.properties;
+      const sessionID = props?.sessionID ?? props?.info?.id;
+      await run({ hook: "event", directory, worktree, parentSessionID: await rootOf(sessionID), event });
     },
   };
 };
