@@ -249,3 +249,32 @@ func TestNotPermitted(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRetryWait: whatever headers come back, the wait is never negative, a
+// refusal (a 403 without rate limit headers, any other 4xx) is never
+// retried, and a retried 403 is one NotPermitted would not call a refusal.
+func FuzzRetryWait(f *testing.F) {
+	f.Add(429, "1", "", "")
+	f.Add(403, "", "0", "1700000000")
+	f.Add(503, "Thu, 26 Nov 2026 10:00:09 GMT", "", "")
+	f.Add(403, "99999999999999999", "", "")
+	f.Add(502, "", "", "")
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, status int, retryAfter, remaining, reset string) {
+		resp := &http.Response{StatusCode: status, Header: http.Header{}}
+		for name, v := range map[string]string{"Retry-After": retryAfter, "X-RateLimit-Remaining": remaining, "X-RateLimit-Reset": reset} {
+			if v != "" {
+				resp.Header.Set(name, v)
+			}
+		}
+		for attempt := 1; attempt <= maxAttempts; attempt++ {
+			wait, _, retry := retryWait(resp, attempt, now)
+			if wait < 0 {
+				t.Fatalf("%d %v: wait %s", status, resp.Header, wait)
+			}
+			if retry && status < 500 && status != http.StatusTooManyRequests && !(status == http.StatusForbidden && rateLimited(resp)) {
+				t.Fatalf("%d %v: a refusal retried", status, resp.Header)
+			}
+		}
+	})
+}
