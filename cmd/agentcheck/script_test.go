@@ -34,6 +34,7 @@ func TestMain(m *testing.M) {
 		// scripts replay rate limits and server errors that ask for
 		// seconds. Each wait is still logged.
 		"agentcheck": func() {
+			tuneGC()
 			inv := &Invocation{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Sleep: noSleep}
 			os.Exit(report(inv.Stderr, Run(context.Background(), inv)))
 		},
