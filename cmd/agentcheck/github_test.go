@@ -206,9 +206,9 @@ func cmdGitHubRequests(ts *testscript.TestScript, args []string, servers *sync.M
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(ghreplay.Describe(srv.Requests())), 0o644))
 }
 
-// cmdGitHubCheckRun writes the output of the last check run request the
-// replay server received to FILE: its title, its summary and, after a line
-// "-- text --", its text.
+// cmdGitHubCheckRun writes the last check run request the replay server
+// received to FILE: a line "status: S, conclusion: C", its title, its
+// summary and, after a line "-- text --", its text.
 //
 //	github-checkrun FILE
 func cmdGitHubCheckRun(ts *testscript.TestScript, args []string, servers *sync.Map) {
@@ -225,11 +225,13 @@ func cmdGitHubCheckRun(ts *testscript.TestScript, args []string, servers *sync.M
 		ts.Fatalf("github-checkrun: no check run request")
 	}
 	var body struct {
-		Output struct{ Title, Summary, Text string } `json:"output"`
+		Status, Conclusion string
+		Output             struct{ Title, Summary, Text string } `json:"output"`
 	}
 	ts.Check(json.Unmarshal(last.Body, &body))
 	o := body.Output
-	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(o.Title+"\n"+o.Summary+"\n-- text --\n"+o.Text), 0o644))
+	head := fmt.Sprintf("status: %s, conclusion: %s\n", body.Status, body.Conclusion)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(head+o.Title+"\n"+o.Summary+"\n-- text --\n"+o.Text), 0o644))
 }
 
 // cmdGitHubInterrupt runs agentcheck github with ARGS as the runner cancels a
