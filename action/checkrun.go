@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -188,77 +189,197 @@ type CheckRun struct {
 	Now func() time.Time
 }
 
+// Published says how far [CheckRun.Publish] got.
+type Published struct {
+	// ID is the check run's id; 0 when none was created.
+	ID int64
+	// Requests is the number of API calls made (retries not counted).
+	Requests int
+	// Annotated is the number of annotations GitHub took.
+	Annotated int
+	// Conclusion is the conclusion the check run was completed with: the
+	// verdict's, or on a failure path the one [CheckRun.Publish] chose; ""
+	// when no check run was created or it could not be completed.
+	Conclusion string
+}
+
+// FinishTimeout bounds the request that completes a check run on a failure
+// path. That request goes out even when the job is being cancelled (the
+// runner sends SIGINT, then SIGTERM 7.5 s later, then kills the step 2.5 s
+// after that) or the api-timeout has passed: a run left in progress keeps
+// a required check pending until someone re-runs the job.
+const FinishTimeout = 5 * time.Second
+
 // Publish creates the check run with the verdict, the summary (Markdown,
 // cut to the API's limit) and the annotations: at most
 // MaxAnnotationsPerRequest per request, so the first batch goes with the
 // create request and every further batch with an update; the last request
 // sets the conclusion. With at most one batch, a single request creates the
-// completed check run. It returns the number of requests made.
+// completed check run.
+//
+// Once the check run exists it is always completed: when an update fails
+// (after the client's retries), when ctx is cancelled (the job was
+// cancelled) or when Publish panics, a last request completes it with the
+// findings not yet added listed in its text, conclusion cancelled for a
+// cancelled job and otherwise failure for a failing verdict and neutral for
+// the others (the decision stands; only the annotations are incomplete).
+// The error then says what failed; Published.Conclusion says how the run
+// ended.
 //
 // An error for which [NotPermitted] is true means the token may not create
 // check runs (a pull request from a fork under the pull_request event, or a
-// workflow without checks: write).
-func (p *CheckRun) Publish(ctx context.Context, v Verdict, summary string, anns []Annotation) (int, error) {
-	now := time.Now
-	if p.Now != nil {
-		now = p.Now
-	}
+// workflow without checks: write); no check run exists then.
+func (p *CheckRun) Publish(ctx context.Context, v Verdict, summary string, anns []Annotation) (pub Published, err error) {
 	batches := batch(anns, MaxAnnotationsPerRequest)
-	output := func(i int) *github.CheckRunOutput {
-		o := &github.CheckRunOutput{
-			Title:   github.String(truncateBytes(v.Title, maxTitle)),
-			Summary: github.String(truncateMarkdown(summary, maxSummary)),
-		}
-		if i < len(batches) {
-			for _, a := range batches[i] {
-				o.Annotations = append(o.Annotations, &github.CheckRunAnnotation{
-					Path:            github.String(a.Path),
-					StartLine:       github.Int(a.StartLine),
-					EndLine:         github.Int(a.StartLine),
-					AnnotationLevel: github.String(a.Level),
-					Title:           github.String(a.Title),
-					Message:         github.String(a.Message),
-				})
-			}
-		}
-		return o
-	}
 	var details *string
 	if p.DetailsURL != "" {
 		details = github.String(p.DetailsURL)
 	}
-	started := github.Timestamp{Time: now()}
+	started := github.Timestamp{Time: p.now()}
 	create := github.CreateCheckRunOptions{
 		Name: CheckRunName, HeadSHA: p.HeadSHA, DetailsURL: details,
-		StartedAt: &started, Output: output(0),
+		StartedAt: &started, Output: output(v.Title, summary, batches, 0),
 	}
 	last := len(batches) <= 1
 	if last {
 		create.Status = github.String("completed")
 		create.Conclusion = github.String(v.Conclusion)
-		create.CompletedAt = &github.Timestamp{Time: now()}
+		create.CompletedAt = &github.Timestamp{Time: p.now()}
 	} else {
 		create.Status = github.String("in_progress")
 	}
+	pub.Requests = 1
 	run, _, err := p.Client.Checks.CreateCheckRun(ctx, p.Owner, p.Repo, create)
 	if err != nil {
-		return 1, fmt.Errorf("creating check run %s: %w", CheckRunName, err)
+		return pub, fmt.Errorf("creating check run %s: %w", CheckRunName, err)
 	}
-	requests := 1
+	pub.ID = run.GetID()
+	if len(batches) > 0 {
+		pub.Annotated = len(batches[0])
+	}
+	if last {
+		pub.Conclusion = v.Conclusion
+		return pub, nil
+	}
+
+	// The run is in progress until the last batch completes it; on every
+	// other way out of this function, finish does.
+	defer func() {
+		if pub.Conclusion != "" {
+			return
+		}
+		cause := err
+		r := recover()
+		if r != nil {
+			cause = fmt.Errorf("internal error: %v", r)
+		}
+		if ferr := p.finish(ctx, &pub, v, summary, anns[pub.Annotated:], cause); ferr != nil {
+			err = fmt.Errorf("%w; %w", cause, ferr)
+		}
+		if r != nil {
+			panic(r)
+		}
+	}()
 	for i := 1; i < len(batches); i++ {
-		update := github.UpdateCheckRunOptions{Name: CheckRunName, DetailsURL: details, Output: output(i)}
+		update := github.UpdateCheckRunOptions{Name: CheckRunName, DetailsURL: details, Output: output(v.Title, summary, batches, i)}
 		if i == len(batches)-1 {
 			update.Status = github.String("completed")
 			update.Conclusion = github.String(v.Conclusion)
-			update.CompletedAt = &github.Timestamp{Time: now()}
+			update.CompletedAt = &github.Timestamp{Time: p.now()}
 		}
-		requests++
-		if _, _, err := p.Client.Checks.UpdateCheckRun(ctx, p.Owner, p.Repo, run.GetID(), update); err != nil {
-			return requests, fmt.Errorf("adding annotations %d to %d to check run %d: %w",
-				i*MaxAnnotationsPerRequest+1, i*MaxAnnotationsPerRequest+len(batches[i]), run.GetID(), err)
+		pub.Requests++
+		if _, _, err := p.Client.Checks.UpdateCheckRun(ctx, p.Owner, p.Repo, pub.ID, update); err != nil {
+			return pub, fmt.Errorf("adding annotations %d to %d to check run %d: %w",
+				pub.Annotated+1, pub.Annotated+len(batches[i]), pub.ID, err)
+		}
+		pub.Annotated += len(batches[i])
+	}
+	pub.Conclusion = v.Conclusion
+	return pub, nil
+}
+
+// finish completes an in-progress check run after cause stopped Publish:
+// the summary says what happened, the text lists the findings that are not
+// annotations. It returns why the run could not be completed, if so.
+func (p *CheckRun) finish(ctx context.Context, pub *Published, v Verdict, summary string, rest []Annotation, cause error) error {
+	conclusion := incompleteConclusion(v)
+	what := fmt.Sprintf("adding the annotations failed: %s", APIError(cause))
+	if ctx.Err() == context.Canceled {
+		conclusion = "cancelled"
+		what = fmt.Sprintf("the job was cancelled (%s)", context.Cause(ctx))
+	}
+	note := fmt.Sprintf("> **Incomplete:** %s after %d of %d annotations. The verdict stands; the findings that are not annotations "+
+		"are listed in the details below.\n\n", MarkdownText(what), pub.Annotated, pub.Annotated+len(rest))
+	update := github.UpdateCheckRunOptions{
+		Name:        CheckRunName,
+		Status:      github.String("completed"),
+		Conclusion:  github.String(conclusion),
+		CompletedAt: &github.Timestamp{Time: p.now()},
+		Output: &github.CheckRunOutput{
+			Title:   github.String(truncateBytes(v.Title+" (annotations incomplete)", maxTitle)),
+			Summary: github.String(truncateMarkdown(note+summary, maxSummary)),
+			Text:    github.String(unsentText(rest)),
+		},
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), FinishTimeout)
+	defer cancel()
+	pub.Requests++
+	if _, _, err := withoutRateMemory(p.Client).Checks.UpdateCheckRun(fctx, p.Owner, p.Repo, pub.ID, update); err != nil {
+		return fmt.Errorf("completing check run %d failed too, so it stays in progress: %w", pub.ID, err)
+	}
+	pub.Conclusion = conclusion
+	return nil
+}
+
+// incompleteConclusion is the conclusion of a check run whose annotations
+// could not all be added: a failing verdict still fails; a passing one is
+// neutral, which a required check accepts but which shows that the report is
+// incomplete.
+func incompleteConclusion(v Verdict) string {
+	if v.Failed {
+		return "failure"
+	}
+	return "neutral"
+}
+
+// unsentText lists findings that are not annotations, as Markdown.
+func unsentText(rest []Annotation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Findings not added as annotations (%d)\n\n", len(rest))
+	for _, a := range rest {
+		msg, _, _ := strings.Cut(a.Message, "\n")
+		fmt.Fprintf(&b, "- %s **%s** `%s` line %d: %s\n", levelMark(a.level), MarkdownText(a.Title), codeSpanSafe(a.Path), a.StartLine, MarkdownText(msg))
+	}
+	return truncateMarkdown(b.String(), maxSummary)
+}
+
+// output is the check run output of request i: the title, the summary and
+// batch i of the annotations.
+func output(title, summary string, batches [][]Annotation, i int) *github.CheckRunOutput {
+	o := &github.CheckRunOutput{
+		Title:   github.String(truncateBytes(title, maxTitle)),
+		Summary: github.String(truncateMarkdown(summary, maxSummary)),
+	}
+	if i < len(batches) {
+		for _, a := range batches[i] {
+			o.Annotations = append(o.Annotations, &github.CheckRunAnnotation{
+				Path:            github.String(a.Path),
+				StartLine:       github.Int(a.StartLine),
+				EndLine:         github.Int(a.StartLine),
+				AnnotationLevel: github.String(a.Level),
+				Title:           github.String(a.Title),
+				Message:         github.String(a.Message),
+			})
 		}
 	}
-	return requests, nil
+	return o
+}
+
+func (p *CheckRun) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
 }
 
 func batch[T any](xs []T, n int) [][]T {
@@ -274,9 +395,11 @@ func batch[T any](xs []T, n int) [][]T {
 }
 
 // NotPermitted reports whether err is GitHub refusing the token the right to
-// do what was asked: 403 or 404 with "Resource not accessible by
-// integration" (or any 403 or 404 that is not a rate limit), which is what a
-// GITHUB_TOKEN without checks: write gets.
+// do what was asked: 403 or 404 ("Resource not accessible by integration"
+// is what a GITHUB_TOKEN without checks: write gets). A rate limit is not a
+// refusal, whatever its body says: a 429, or a 403 with retry-after or
+// x-ratelimit-remaining 0 (the status and headers decide, not the body's
+// documentation_url), or one whose message speaks of a rate limit.
 func NotPermitted(err error) bool {
 	var rl *github.RateLimitError
 	var arl *github.AbuseRateLimitError
@@ -284,7 +407,8 @@ func NotPermitted(err error) bool {
 		return false
 	}
 	var er *github.ErrorResponse
-	if !errors.As(err, &er) || er.Response == nil {
+	if !errors.As(err, &er) || er.Response == nil || rateLimited(er.Response) ||
+		strings.Contains(strings.ToLower(er.Message), "rate limit") {
 		return false
 	}
 	switch er.Response.StatusCode {
@@ -294,12 +418,29 @@ func NotPermitted(err error) bool {
 	return false
 }
 
-// APIError says what GitHub answered, for people: "403 Resource not
-// accessible by integration" for an error response, else the error.
+// APIError says what became of a request to GitHub, for people: "GitHub
+// answered 403 Resource not accessible by integration" for an error
+// response or a rate limit, "GitHub did not answer before the api-timeout"
+// when the deadline passed, "GitHub could not be reached (…)" when no
+// connection could be made.
 func APIError(err error) string {
 	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil {
-		return fmt.Sprintf("%d %s", er.Response.StatusCode, er.Message)
+	var rl *github.RateLimitError
+	var arl *github.AbuseRateLimitError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &er) && er.Response != nil:
+		return fmt.Sprintf("GitHub answered %d %s", er.Response.StatusCode, er.Message)
+	case errors.As(err, &rl) && rl.Response != nil:
+		return fmt.Sprintf("GitHub answered %d %s (the rate limit resets at %s)", rl.Response.StatusCode, rl.Message, rl.Rate.Reset.UTC().Format(time.RFC3339))
+	case errors.As(err, &arl) && arl.Response != nil:
+		return fmt.Sprintf("GitHub answered %d %s", arl.Response.StatusCode, arl.Message)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "GitHub did not answer before the deadline of the GitHub API requests (api-timeout)"
+	case errors.Is(err, context.Canceled):
+		return "the request was cancelled"
+	case errors.As(err, &ue):
+		return fmt.Sprintf("GitHub could not be reached (%v)", ue.Err)
 	}
 	return err.Error()
 }

@@ -29,10 +29,25 @@
 // through go-github: conclusion failure when the gate fails, neutral when
 // error findings are reported but fail-on is never, success otherwise; one
 // annotation per finding, at most 50 per request (the Checks API's limit),
-// further batches in updates. When the token may not create check runs
-// ([NotPermitted]: 403 or 404, "Resource not accessible by integration"),
-// the caller falls back to workflow commands ([WriteAnnotationCommands],
-// escaped as GitHub's toolkit escapes them) and says so.
+// further batches in updates. A check run, once created, is always
+// completed: when an update fails, the job is cancelled or Publish panics,
+// one more request (with a few seconds of its own, [FinishTimeout])
+// completes it with the findings not yet added in its text. When the token
+// may not create check runs ([NotPermitted]: 403 or 404, "Resource not
+// accessible by integration", and not a rate limit), the caller falls back
+// to workflow commands ([WriteAnnotationCommands], escaped as GitHub's
+// toolkit escapes them) and says so.
+//
+// # Retries
+//
+// The client [NewClient] returns sends GitHub's current media type
+// (application/vnd.github+json) and retries rate limits and server errors:
+// 429, a 403 with retry-after or x-ratelimit-remaining 0 (decided from the
+// status and headers, never from the body's documentation_url), 500, 502,
+// 503 and 504. It waits retry-after, or until x-ratelimit-reset, or 1 s, 2 s,
+// 4 s… ([Retry] holds the clock), five attempts at most, and never starts a
+// wait that would end after the request context's deadline (the gate's
+// api-timeout).
 //
 // # Job summary
 //

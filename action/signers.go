@@ -37,8 +37,11 @@ import (
 //
 // Lookups are cached per commit and per login and are safe for concurrent
 // use. A failed lookup trusts nothing (the manifest is then reported as
-// untrusted, AC002) and is remembered: [GitHubKeys.Errors] says what failed,
-// so the gate can tell a missing key from an unreachable API.
+// untrusted, AC002) and is remembered: [GitHubKeys.Errors] says what failed
+// and what it cost, so the gate can tell a missing key from an unreachable
+// API. A failure that was worked around (the pull request's listing failed,
+// each commit was looked up on its own) costs nothing and is only a
+// [GitHubKeys.Notes] entry.
 type GitHubKeys struct {
 	Client      *github.Client
 	Owner, Repo string
@@ -51,6 +54,7 @@ type GitHubKeys struct {
 	keys     map[string][]ssh.PublicKey // login → signing keys
 	errs     map[string]error           // what failed, by what was looked up
 	order    []string                   // keys of errs, in the order they failed
+	notes    []string                   // failures worked around
 }
 
 // Trust returns the function check.Trust.ExtraKeys wants: the principal
@@ -75,8 +79,15 @@ func (g *GitHubKeys) Trust(ctx context.Context) func(c *check.Commit, key ssh.Pu
 	}
 }
 
-// Errors lists the lookups that failed, one message each, in the order they
-// failed.
+// Notes lists the failures that were worked around, one sentence each.
+func (g *GitHubKeys) Notes() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.notes...)
+}
+
+// Errors lists the lookups that failed, one sentence each saying what it
+// cost, in the order they failed.
 func (g *GitHubKeys) Errors() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -107,7 +118,7 @@ func (g *GitHubKeys) login(ctx context.Context, sha string) string {
 	if g.PullRequest > 0 && !g.prLoaded {
 		g.prLoaded = true
 		if err := g.loadPullRequest(ctx); err != nil {
-			g.fail("pull request commits", err)
+			g.notes = append(g.notes, fmt.Sprintf("%v; each commit's account was looked up on its own instead", err))
 		}
 	}
 	if login, ok := g.logins[sha]; ok {
@@ -115,7 +126,8 @@ func (g *GitHubKeys) login(ctx context.Context, sha string) string {
 	}
 	rc, _, err := g.Client.Repositories.GetCommit(ctx, g.Owner, g.Repo, sha, nil)
 	if err != nil {
-		g.fail("commit "+sha, fmt.Errorf("finding the GitHub account of commit %s: %w", short(sha), err))
+		g.fail("commit "+sha, fmt.Errorf("finding the GitHub account of commit %s: %s; "+
+			"its manifests signed with keys registered on GitHub are not trusted", short(sha), APIError(err)))
 		return ""
 	}
 	g.logins[sha] = rc.GetAuthor().GetLogin()
@@ -131,7 +143,7 @@ func (g *GitHubKeys) loadPullRequest(ctx context.Context) error {
 	for page := 0; page < maxPRCommitPages; page++ {
 		commits, resp, err := g.Client.PullRequests.ListCommits(ctx, g.Owner, g.Repo, g.PullRequest, opts)
 		if err != nil {
-			return fmt.Errorf("listing the commits of pull request #%d: %w", g.PullRequest, err)
+			return fmt.Errorf("listing the commits of pull request #%d failed: %s", g.PullRequest, APIError(err))
 		}
 		for _, c := range commits {
 			if c.GetSHA() != "" {
@@ -168,7 +180,8 @@ func (g *GitHubKeys) signingKeys(ctx context.Context, login string) []ssh.Public
 			if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound {
 				break // no such user: no keys
 			}
-			g.fail("keys "+login, fmt.Errorf("listing the SSH signing keys of GitHub user %s: %w", login, err))
+			g.fail("keys "+login, fmt.Errorf("listing the SSH signing keys of GitHub user %s: %s; "+
+				"manifests signed with %s's keys registered on GitHub are not trusted", login, APIError(err), login))
 			g.keys[login] = nil
 			return nil
 		}

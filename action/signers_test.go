@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -28,9 +27,13 @@ func testKey(t *testing.T, name string) ssh.PublicKey {
 
 func keysClient(t *testing.T, vars map[string]string, keys map[string][]string) (*ghreplay.Server, *GitHubKeys) {
 	t.Helper()
-	srv := ghreplay.Start(ghreplay.Config{Dir: filepath.Join("..", "testdata", "github", "api"), Vars: vars, Keys: keys})
-	t.Cleanup(srv.Close)
-	client, err := NewClient(srv.URL, "", "agentcheck-test")
+	return keysClientWith(t, ghreplay.Config{Vars: vars, Keys: keys})
+}
+
+func keysClientWith(t *testing.T, cfg ghreplay.Config) (*ghreplay.Server, *GitHubKeys) {
+	t.Helper()
+	srv := startReplay(t, cfg)
+	client, err := NewClient(srv.URL, "", "agentcheck-test", newClock().retry(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,15 +105,67 @@ func TestGitHubKeysNoAccount(t *testing.T) {
 }
 
 // TestGitHubKeysAPIDown: when the API cannot be reached nothing is trusted
-// and the failure is reported.
+// and the failure is reported with what it cost.
 func TestGitHubKeysAPIDown(t *testing.T) {
 	srv, g := keysClient(t, shaVars(), nil)
 	srv.Close()
 	if _, ok := g.Trust(context.Background())(commitBy(headSHA, "bob@example.com"), testKey(t, "bob")); ok {
 		t.Error("key trusted while the API is down")
 	}
-	errs := g.Errors()
-	if len(errs) == 0 || !strings.Contains(strings.Join(errs, "\n"), "pull request #7") {
-		t.Errorf("errors = %q, want the failed pull request lookup", errs)
+	if notes := strings.Join(g.Notes(), "\n"); !strings.Contains(notes, "listing the commits of pull request #7 failed") {
+		t.Errorf("notes = %q, want the failed pull request listing", notes)
+	}
+	errs := strings.Join(g.Errors(), "\n")
+	if !strings.Contains(errs, "finding the GitHub account of commit "+headSHA[:12]) || !strings.Contains(errs, "are not trusted") {
+		t.Errorf("errors = %q, want the failed commit lookup and what it cost", errs)
+	}
+}
+
+// TestGitHubKeysListingRefused: the pull request's commits cannot be listed
+// (a token without pull-requests: read gets 403), but each commit can be
+// looked up: the key is trusted, nothing failed, and the note says what
+// happened instead of claiming that manifests could not be trusted.
+func TestGitHubKeysListingRefused(t *testing.T) {
+	bob := testKey(t, "bob")
+	vars := shaVars()
+	vars["LOGIN"], vars["EMAIL"] = "bob", "bob@example.com"
+	srv, g := keysClientWith(t, ghreplay.Config{Vars: vars, Keys: map[string][]string{"bob": {string(ssh.MarshalAuthorizedKey(bob))}},
+		Faults: faults(t, "pulls/list-commits:403")})
+	if _, ok := g.Trust(context.Background())(commitBy(headSHA, "bob@example.com"), bob); !ok {
+		t.Error("bob's registered key is not trusted after the per-commit lookup")
+	}
+	if errs := g.Errors(); len(errs) > 0 {
+		t.Errorf("errors %q, want none: the lookup succeeded", errs)
+	}
+	want := "listing the commits of pull request #7 failed: GitHub answered 403 Resource not accessible by integration; each commit's account was looked up on its own instead"
+	if notes := g.Notes(); len(notes) != 1 || notes[0] != want {
+		t.Errorf("notes %q, want %q", notes, want)
+	}
+	got := ghreplay.Describe(srv.Requests())
+	if !strings.Contains(got, "GET /repos/octo-org/octo-repo/commits/"+headSHA) {
+		t.Errorf("requests:\n%s", got)
+	}
+}
+
+// TestGitHubKeysServerErrors: a key listing that fails for a moment is
+// retried; one that keeps failing trusts nothing and says what it cost.
+func TestGitHubKeysServerErrors(t *testing.T) {
+	bob := testKey(t, "bob")
+	vars := shaVars()
+	vars["LOGIN"], vars["EMAIL"] = "bob", "bob@example.com"
+	keys := map[string][]string{"bob": {string(ssh.MarshalAuthorizedKey(bob))}}
+
+	_, g := keysClientWith(t, ghreplay.Config{Vars: vars, Keys: keys, Faults: faults(t, "users/list-ssh-signing-keys-for-user[1-2]:502")})
+	if _, ok := g.Trust(context.Background())(commitBy(headSHA, "bob@example.com"), bob); !ok || len(g.Errors()) > 0 {
+		t.Errorf("two 502s then 200: trusted %v, errors %q", ok, g.Errors())
+	}
+
+	_, g = keysClientWith(t, ghreplay.Config{Vars: vars, Keys: keys, Faults: faults(t, "users/list-ssh-signing-keys-for-user:500")})
+	if _, ok := g.Trust(context.Background())(commitBy(headSHA, "bob@example.com"), bob); ok {
+		t.Error("trusted while the key listing fails")
+	}
+	want := "listing the SSH signing keys of GitHub user bob: GitHub answered 500 Server Error; manifests signed with bob's keys registered on GitHub are not trusted"
+	if errs := g.Errors(); len(errs) != 1 || errs[0] != want {
+		t.Errorf("errors %q, want %q", errs, want)
 	}
 }

@@ -462,4 +462,3 @@ func (cc *commitCheck) judgeSignals(changes []Change, sessions []*sessionManifes
 		cc.findings[len(cc.findings)-1].Session = sig.Session
 	}
 }
-

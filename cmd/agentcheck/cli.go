@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Exit codes, as documented in doc.go.
@@ -29,6 +30,10 @@ type Invocation struct {
 	Getenv func(string) string
 	// Dir is the working directory; "" means the process's own.
 	Dir string
+	// Sleep waits for d or until ctx is done; nil means a real timer. It
+	// paces the GitHub gate's retries, so tests give one that returns at
+	// once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 func (inv *Invocation) getenv(key string) string {

@@ -196,7 +196,7 @@ self-approval is an AC002 warning and approves nothing.
 # GitHub
 
 	agentcheck github [--sarif-file FILE] [--fail-on error|warning|never]
-	                  [--policy FILE] [--allowed-signers FILE]
+	                  [--api-timeout DURATION] [--policy FILE] [--allowed-signers FILE]
 	agentcheck github --fetch-plan
 
 The pull-request gate inside GitHub Actions; the composite action
@@ -226,8 +226,20 @@ result to GITHUB_OUTPUT, and the check run "agentcheck" with one annotation
 per finding. When the token may not create check runs, or there is no token,
 the findings are printed on stdout as workflow commands (::error
 file=…,line=…::…) and a warning says why. Exit codes: 1 when findings at or
-above --fail-on are reported, 2 when the gate could not decide (also when
-the check run could not be created for another reason than permissions).
+above --fail-on are reported, 2 when the gate could not decide or could not
+report everything (the check run could not be created for another reason
+than permissions, or not all annotations were added); the result output is
+then error.
+
+Rate limits (429, a 403 with retry-after or x-ratelimit-remaining 0) and
+server errors (500, 502, 503, 504) are retried after the wait GitHub asks
+for, or 1 s, 2 s, 4 s…, five attempts at most, each wait logged to stderr.
+--api-timeout (default 5m) bounds all GitHub API requests of the run: a wait
+that would end later is not started. A check run, once created, is always
+completed, also when an update is refused, the job is cancelled (SIGINT and
+SIGTERM are caught) or the gate fails: failure for a failing verdict,
+neutral for a passing one, cancelled for a cancelled job, with the findings
+that are not annotations in its text. See docs/github-action.md.
 
 --fetch-plan prints what the repository must hold for the check, one item a
 line (commit SHA, branch NAME, pull N, notes URL), for the action's

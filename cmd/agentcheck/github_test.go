@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -33,6 +40,25 @@ func TestGitHubScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	var servers sync.Map // *testscript.TestScript → *ghreplay.Server
+	// A request or a replayed response that GitHub's description does not
+	// allow fails the script that made it. The scripts run in parallel
+	// subtests, after this function returns: t.Cleanup runs after them.
+	var violations struct {
+		sync.Mutex
+		list []string
+	}
+	t.Cleanup(func() {
+		for _, v := range violations.list {
+			t.Error(v)
+		}
+	})
+	checkServer := func(ts *testscript.TestScript, srv *ghreplay.Server) {
+		violations.Lock()
+		defer violations.Unlock()
+		for _, v := range srv.Violations() {
+			violations.list = append(violations.list, ts.Getenv("WORK")+": "+v)
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "github"),
 		UpdateScripts:       *update,
@@ -64,12 +90,16 @@ func TestGitHubScript(t *testing.T) {
 			return false, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"replay":          cmdReplay,
-			"subst":           cmdSubst,
-			"gitenv":          cmdGitEnv,
-			"expand":          cmdExpand,
-			"github-api":      func(ts *testscript.TestScript, neg bool, args []string) { cmdGitHubAPI(ts, args, &servers) },
-			"github-requests": func(ts *testscript.TestScript, neg bool, args []string) { cmdGitHubRequests(ts, args, &servers) },
+			"replay": cmdReplay,
+			"subst":  cmdSubst,
+			"gitenv": cmdGitEnv,
+			"expand": cmdExpand,
+			"github-api": func(ts *testscript.TestScript, neg bool, args []string) {
+				cmdGitHubAPI(ts, args, &servers, checkServer)
+			},
+			"github-requests":  func(ts *testscript.TestScript, neg bool, args []string) { cmdGitHubRequests(ts, args, &servers) },
+			"github-interrupt": func(ts *testscript.TestScript, neg bool, args []string) { cmdGitHubInterrupt(ts, neg, args, &servers) },
+			"github-checkrun":  func(ts *testscript.TestScript, neg bool, args []string) { cmdGitHubCheckRun(ts, args, &servers) },
 		},
 	})
 }
@@ -106,14 +136,18 @@ func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdGitHubAPI starts the replay server for this script and points
-// GITHUB_API_URL at it.
+// GITHUB_API_URL at it, as the runner sets it: https://api.github.com, or
+// https://HOST/api/v3 with prefix=/api/v3. fail= arguments are ghreplay faults (see
+// ghreplay.ParseFault); prefix= serves the API under a path, as GitHub
+// Enterprise Server does (/api/v3).
 //
-//	github-api [checks=ok|forbidden|error] [key:LOGIN=PUBFILE]... [NAME=VALUE]...
-func cmdGitHubAPI(ts *testscript.TestScript, args []string, servers *sync.Map) {
+//	github-api [fail=FAULT]... [prefix=PATH] [key:LOGIN=PUBFILE]... [NAME=VALUE]...
+func cmdGitHubAPI(ts *testscript.TestScript, args []string, servers *sync.Map, check func(*testscript.TestScript, *ghreplay.Server)) {
 	cfg := ghreplay.Config{
-		Dir:  filepath.Join(ts.Getenv("ROOT"), "testdata", "github", "api"),
-		Vars: map[string]string{},
-		Keys: map[string][]string{},
+		Dir:         filepath.Join(ts.Getenv("ROOT"), "testdata", "github", "api"),
+		Description: filepath.Join(ts.Getenv("ROOT"), "testdata", "github", "openapi", "api.github.com.json"),
+		Vars:        map[string]string{},
+		Keys:        map[string][]string{},
 	}
 	for _, a := range args {
 		name, value, ok := strings.Cut(a, "=")
@@ -121,8 +155,12 @@ func cmdGitHubAPI(ts *testscript.TestScript, args []string, servers *sync.Map) {
 			ts.Fatalf("github-api: argument %q is not NAME=VALUE", a)
 		}
 		switch {
-		case name == "checks":
-			cfg.Checks = value
+		case name == "fail":
+			f, err := ghreplay.ParseFault(value)
+			ts.Check(err)
+			cfg.Faults = append(cfg.Faults, f)
+		case name == "prefix":
+			cfg.Prefix = value
 		case strings.HasPrefix(name, "key:"):
 			login := strings.TrimPrefix(name, "key:")
 			cfg.Keys[login] = append(cfg.Keys[login], ts.ReadFile(value))
@@ -133,28 +171,129 @@ func cmdGitHubAPI(ts *testscript.TestScript, args []string, servers *sync.Map) {
 	srv := ghreplay.Start(cfg)
 	if old, loaded := servers.Swap(ts, srv); loaded {
 		old.(*ghreplay.Server).Close()
+		check(ts, old.(*ghreplay.Server))
 	}
 	ts.Defer(func() {
 		srv.Close()
+		check(ts, srv)
 		servers.CompareAndDelete(ts, srv)
 	})
-	ts.Setenv("GITHUB_API_URL", srv.URL+"/")
+	// As the runner sets it: no trailing slash.
+	ts.Setenv("GITHUB_API_URL", srv.URL)
+}
+
+func replayServer(ts *testscript.TestScript, servers *sync.Map) *ghreplay.Server {
+	v, ok := servers.Load(ts)
+	if !ok {
+		ts.Fatalf("no github-api server started")
+	}
+	return v.(*ghreplay.Server)
 }
 
 // cmdGitHubRequests writes the requests the replay server received, as
-// ghreplay.Describe renders them, to FILE, and forgets them.
+// ghreplay.Describe renders them, to FILE. It fails when a request or a
+// response broke GitHub's description.
 //
 //	github-requests FILE
 func cmdGitHubRequests(ts *testscript.TestScript, args []string, servers *sync.Map) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: github-requests FILE")
 	}
-	v, ok := servers.Load(ts)
-	if !ok {
-		ts.Fatalf("github-requests: no github-api server started")
+	srv := replayServer(ts, servers)
+	if v := srv.Violations(); len(v) > 0 {
+		ts.Fatalf("requests or responses GitHub's description does not allow:\n%s", strings.Join(v, "\n"))
 	}
-	srv := v.(*ghreplay.Server)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(ghreplay.Describe(srv.Requests())), 0o644))
+}
+
+// cmdGitHubCheckRun writes the last check run request the replay server
+// received to FILE: a line "status: S, conclusion: C", its title, its
+// summary and, after a line "-- text --", its text.
+//
+//	github-checkrun FILE
+func cmdGitHubCheckRun(ts *testscript.TestScript, args []string, servers *sync.Map) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: github-checkrun FILE")
+	}
+	var last *ghreplay.Request
+	for _, r := range replayServer(ts, servers).Requests() {
+		if strings.Contains(r.Path, "/check-runs") {
+			last = &r
+		}
+	}
+	if last == nil {
+		ts.Fatalf("github-checkrun: no check run request")
+	}
+	var body struct {
+		Status, Conclusion string
+		Output             struct{ Title, Summary, Text string } `json:"output"`
+	}
+	ts.Check(json.Unmarshal(last.Body, &body))
+	o := body.Output
+	head := fmt.Sprintf("status: %s, conclusion: %s\n", body.Status, body.Conclusion)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(head+o.Title+"\n"+o.Summary+"\n-- text --\n"+o.Text), 0o644))
+}
+
+// cmdGitHubInterrupt runs agentcheck github with ARGS as the runner cancels a
+// job: once request N of operation OP has reached the replay server (set up
+// to leave it hanging), the process gets SIGNAL (INT or TERM). Its stdout
+// and stderr become the command's; it must exit non-zero unless the command
+// is not negated.
+//
+//	github-interrupt SIGNAL OP N ARGS...
+func cmdGitHubInterrupt(ts *testscript.TestScript, neg bool, args []string, servers *sync.Map) {
+	if len(args) < 3 {
+		ts.Fatalf("usage: github-interrupt INT|TERM OP N ARGS...")
+	}
+	sig := map[string]os.Signal{"INT": os.Interrupt, "TERM": syscall.SIGTERM}[args[0]]
+	n, err := strconv.Atoi(args[2])
+	if sig == nil || err != nil {
+		ts.Fatalf("usage: github-interrupt INT|TERM OP N ARGS...")
+	}
+	srv := replayServer(ts, servers)
+	bin, err := exec.LookPath("agentcheck")
+	ts.Check(err)
+	cmd := exec.Command(bin, append([]string{"github"}, args[3:]...)...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = scriptEnv(ts)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	ts.Check(cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Await(ctx, args[1], n); err != nil {
+		cmd.Process.Kill()
+		<-done
+		ts.Fatalf("%v\nstderr:\n%s", err, stderr.String())
+	}
+	ts.Check(cmd.Process.Signal(sig))
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		cmd.Process.Kill()
+		<-done
+		ts.Fatalf("agentcheck github did not exit after SIGINT/SIGTERM\nstderr:\n%s", stderr.String())
+	}
+	fmt.Fprint(ts.Stdout(), stdout.String())
+	fmt.Fprint(ts.Stderr(), stderr.String())
+	if (err != nil) != neg {
+		ts.Fatalf("agentcheck github: %v (want failure: %v)", err, neg)
+	}
+}
+
+// scriptEnv is the environment a script's exec would give a command: the
+// test process's, overridden by what the script set.
+func scriptEnv(ts *testscript.TestScript) []string {
+	env := os.Environ()
+	for _, k := range []string{"PATH", "HOME", "TZ", "WORK", "AGENTCHECK_HOME", "GIT_CONFIG_NOSYSTEM", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE",
+		"GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_API_URL", "GITHUB_SERVER_URL",
+		"GITHUB_RUN_ID", "GITHUB_TOKEN", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"} {
+		env = append(env, k+"="+ts.Getenv(k))
+	}
+	return env
 }
 
 // sarifMultitool returns the SARIF Multitool that scripts/sarif-validate.sh

@@ -24,12 +24,7 @@ const (
 )
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
+	tuneGC()
 	inv := &Invocation{
 		Args:   os.Args[1:],
 		Stdin:  os.Stdin,
@@ -39,4 +34,15 @@ func main() {
 	}
 	err := Run(context.Background(), inv)
 	os.Exit(writeError(inv.Stderr, err))
+}
+
+// tuneGC applies gcPercent and memoryLimit unless GOGC and GOMEMLIMIT say
+// otherwise.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }

@@ -3,9 +3,23 @@
 // testdata/github/README.md) and records every request it receives, so a
 // test can assert what the client asked for. The real API cannot be reached
 // where the tests run; the shapes are GitHub's documented ones.
+//
+// Every request is checked against GitHub's own OpenAPI description of the
+// operations used (testdata/github/openapi): its path and query parameters,
+// its body (field names, enums, the 50-annotation limit, the rule that a
+// completed check run needs a conclusion) and the media type and API version
+// headers. So is every response the server sends, so that the recorded
+// shapes cannot drift from what GitHub documents. A request the description
+// does not allow is answered 422, as GitHub would, and listed by
+// [Server.Violations]; tests fail on any.
+//
+// [Fault]s make chosen requests fail: rate limits, server errors, a refused
+// batch, a request that never gets an answer.
 package ghreplay
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,59 +27,75 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
-)
-
-// Modes of the Checks API endpoints.
-const (
-	ChecksOK        = "ok"        // create 201, update 200
-	ChecksForbidden = "forbidden" // 403 Resource not accessible by integration
-	ChecksError     = "error"     // 502
+	"time"
 )
 
 // Config says how the server answers.
 type Config struct {
 	// Dir holds the recorded responses (testdata/github/api).
 	Dir string
+	// Description is the trimmed OpenAPI description
+	// (testdata/github/openapi/api.github.com.json); "" for the one beside
+	// Dir.
+	Description string
+	// Prefix is the path the API is served under: "" as on api.github.com,
+	// "/api/v3" as on GitHub Enterprise Server.
+	Prefix string
 	// Vars fill the ${NAME} placeholders of the recorded responses.
 	Vars map[string]string
-	// Checks is the mode of the Checks API: ChecksOK (default),
-	// ChecksForbidden or ChecksError.
-	Checks string
 	// Keys maps a login to the SSH signing keys it has registered
 	// (authorized_keys lines); a login not in Keys is not found (404).
 	Keys map[string][]string
+	// Faults replace the recorded answer of chosen requests.
+	Faults []Fault
 }
 
 // Request is one recorded request.
 type Request struct {
 	Method, Path, Query string
+	Header              http.Header
 	Body                []byte
 }
 
 // Server is a running replay server.
 type Server struct {
-	URL string
-	cfg Config
-	srv *httptest.Server
+	URL  string
+	cfg  Config
+	desc *Description
+	srv  *httptest.Server
 
-	mu       sync.Mutex
-	requests []Request
+	mu         sync.Mutex
+	requests   []Request
+	counts     map[string]int // requests per operation
+	violations []string
+	arrived    chan struct{} // closed and replaced on every request
 }
 
-// Start starts a server on the loopback interface.
+// Start starts a server on the loopback interface. It panics when the
+// description cannot be read: that is a broken test setup.
 func Start(cfg Config) *Server {
-	s := &Server{cfg: cfg}
+	if cfg.Description == "" {
+		cfg.Description = filepath.Join(cfg.Dir, "..", "openapi", "api.github.com.json")
+	}
+	desc, err := LoadDescription(cfg.Description)
+	if err != nil {
+		panic("ghreplay: " + err.Error())
+	}
+	s := &Server{cfg: cfg, desc: desc, counts: map[string]int{}, arrived: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.srv.URL
+	s.URL = s.srv.URL + cfg.Prefix
 	return s
 }
 
-// Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+// Close stops the server. A request left hanging by a fault is released.
+func (s *Server) Close() {
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
 
 // Requests returns the requests received so far, in order.
 func (s *Server) Requests() []Request {
@@ -74,93 +104,197 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
-var (
-	checkRunsRE = regexp.MustCompile(`^/repos/[^/]+/[^/]+/check-runs$`)
-	checkRunRE  = regexp.MustCompile(`^/repos/[^/]+/[^/]+/check-runs/\d+$`)
-	prCommitsRE = regexp.MustCompile(`^/repos/[^/]+/[^/]+/pulls/\d+/commits$`)
-	commitRE    = regexp.MustCompile(`^/repos/[^/]+/[^/]+/commits/[0-9a-f]+$`)
-	keysRE      = regexp.MustCompile(`^/users/([^/]+)/ssh_signing_keys$`)
-)
-
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 16<<20))
+// Violations lists what the requests and the server's own responses did
+// that GitHub's description does not allow, in order.
+func (s *Server) Violations() []string {
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body})
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.violations...)
+}
 
-	p := r.URL.Path
-	switch {
-	case r.Method == http.MethodPost && checkRunsRE.MatchString(p):
-		switch s.cfg.Checks {
-		case ChecksForbidden:
-			s.reply(w, http.StatusForbidden, "forbidden.json", nil)
-		case ChecksError:
-			http.Error(w, `{"message":"Server Error"}`, http.StatusBadGateway)
-		default:
-			s.reply(w, http.StatusCreated, "check-run-create.json", nil)
+// Await waits until n requests of operation op (e.g. "checks/update") have
+// arrived, or ctx is done.
+func (s *Server) Await(ctx context.Context, op string, n int) error {
+	for {
+		s.mu.Lock()
+		got, arrived := s.counts[op], s.arrived
+		s.mu.Unlock()
+		if got >= n {
+			return nil
 		}
-	case r.Method == http.MethodPatch && checkRunRE.MatchString(p):
-		s.reply(w, http.StatusOK, "check-run-update.json", nil)
-	case r.Method == http.MethodGet && prCommitsRE.MatchString(p):
-		s.reply(w, http.StatusOK, "pull-commits.json", nil)
-	case r.Method == http.MethodGet && commitRE.MatchString(p):
-		s.reply(w, http.StatusOK, "commit.json", map[string]string{"HEAD_SHA": p[strings.LastIndexByte(p, '/')+1:]})
-	case r.Method == http.MethodGet && keysRE.MatchString(p):
-		login := keysRE.FindStringSubmatch(p)[1]
-		keys, ok := s.cfg.Keys[login]
-		if !ok {
-			s.reply(w, http.StatusNotFound, "not-found.json", nil)
-			return
+		select {
+		case <-arrived:
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for request %d of %s: %d arrived: %w", n, op, got, ctx.Err())
 		}
-		s.replyKeys(w, keys)
-	default:
-		s.reply(w, http.StatusNotFound, "not-found.json", nil)
 	}
 }
 
-// reply answers with a recorded response, its placeholders filled from
-// the config's Vars and then extra.
-func (s *Server) reply(w http.ResponseWriter, status int, file string, extra map[string]string) {
+func (s *Server) violate(problems ...string) {
+	if len(problems) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.violations = append(s.violations, problems...)
+	s.mu.Unlock()
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 16<<20))
+	path, ok := strings.CutPrefix(r.URL.Path, s.cfg.Prefix)
+	op, vals := s.desc.match(r.Method, path)
+
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
+	n := 0
+	if op != nil {
+		s.counts[op.id]++
+		n = s.counts[op.id]
+	}
+	close(s.arrived)
+	s.arrived = make(chan struct{})
+	s.mu.Unlock()
+
+	if !ok || op == nil {
+		s.violate(fmt.Sprintf("%s %s: not an operation of the description (prefix %q)", r.Method, r.URL.Path, s.cfg.Prefix))
+		s.reply(w, nil, http.StatusNotFound, "not-found.json", nil, nil)
+		return
+	}
+	if problems := op.checkRequest(r, vals, body); len(problems) > 0 {
+		s.violate(problems...)
+		s.reply(w, op, http.StatusUnprocessableEntity, "validation-failed.json", nil, nil)
+		return
+	}
+	if f := s.fault(op.id, n); f != nil {
+		s.answerFault(w, r, op, f)
+		return
+	}
+	switch op.id {
+	case "checks/create", "checks/update":
+		file := "check-run-create.json"
+		status := http.StatusCreated
+		if op.id == "checks/update" {
+			file, status = "check-run-update.json", http.StatusOK
+		}
+		s.reply(w, op, status, file, nil, func(v any) any { return echoCheckRun(v, body) })
+	case "pulls/list-commits":
+		s.reply(w, op, http.StatusOK, "pull-commits.json", nil, unlinkAccounts)
+	case "repos/get-commit":
+		s.reply(w, op, http.StatusOK, "commit.json", map[string]string{"HEAD_SHA": vals["ref"]}, unlinkAccounts)
+	case "users/list-ssh-signing-keys-for-user":
+		keys, ok := s.cfg.Keys[vals["username"]]
+		if !ok {
+			s.reply(w, op, http.StatusNotFound, "not-found.json", nil, nil)
+			return
+		}
+		s.reply(w, op, http.StatusOK, "ssh-signing-keys.json", nil, func(v any) any { return keyList(v, keys) })
+	default:
+		s.reply(w, op, http.StatusNotFound, "not-found.json", nil, nil)
+	}
+}
+
+// reply answers with a recorded response: its placeholders filled from the
+// config's Vars and then extra, edited by edit (nil for none), checked
+// against the description.
+func (s *Server) reply(w http.ResponseWriter, op *operation, status int, file string, extra map[string]string, edit func(any) any) {
 	data, err := os.ReadFile(filepath.Join(s.cfg.Dir, file))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	out := os.Expand(string(data), func(name string) string {
+	out := []byte(os.Expand(string(data), func(name string) string {
 		if v, ok := extra[name]; ok {
 			return v
 		}
 		return s.cfg.Vars[name]
-	})
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	}))
+	if edit != nil {
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(out))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			http.Error(w, file+": "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if out, err = json.MarshalIndent(edit(v), "", "  "); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
+	if op != nil {
+		s.violate(op.checkResponse(status, out)...)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	// The rate limit headers GitHub sends with every answer.
+	if h.Get("X-RateLimit-Remaining") == "" {
+		h.Set("X-RateLimit-Limit", "1000")
+		h.Set("X-RateLimit-Remaining", "999")
+		h.Set("X-RateLimit-Used", "1")
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
+		h.Set("X-RateLimit-Resource", "core")
+	}
 	w.WriteHeader(status)
-	io.WriteString(w, out)
+	w.Write(out)
 }
 
-// replyKeys answers the signing key listing: the recorded shape, one
+// echoCheckRun makes a recorded check run say what the request asked for:
+// its name, head commit, status and conclusion.
+func echoCheckRun(v any, request []byte) any {
+	run, ok := v.(map[string]any)
+	var req map[string]any
+	if !ok || json.Unmarshal(request, &req) != nil {
+		return v
+	}
+	for _, k := range []string{"name", "head_sha", "status", "conclusion", "details_url"} {
+		if x, ok := req[k]; ok {
+			run[k] = x
+		}
+	}
+	if req["status"] == "completed" && run["completed_at"] == nil {
+		run["completed_at"] = run["started_at"]
+	}
+	return run
+}
+
+// unlinkAccounts turns an author or committer whose login is empty into
+// null: that is how GitHub says that no account claims the commit's email.
+func unlinkAccounts(v any) any {
+	var commits []any
+	switch x := v.(type) {
+	case []any:
+		commits = x
+	case map[string]any:
+		commits = []any{x}
+	}
+	for _, c := range commits {
+		m, _ := c.(map[string]any)
+		for _, who := range []string{"author", "committer"} {
+			if u, ok := m[who].(map[string]any); ok && u["login"] == "" {
+				m[who] = nil
+			}
+		}
+	}
+	return v
+}
+
+// keyList makes the signing key listing from its recorded shape: one
 // element per key.
-func (s *Server) replyKeys(w http.ResponseWriter, keys []string) {
-	data, err := os.ReadFile(filepath.Join(s.cfg.Dir, "ssh-signing-keys.json"))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+func keyList(v any, keys []string) any {
+	shape, _ := v.([]any)
+	list := []any{}
+	if len(shape) == 0 {
+		return list
 	}
-	var shape []map[string]any
-	if err := json.Unmarshal(data, &shape); err != nil || len(shape) == 0 {
-		http.Error(w, "bad ssh-signing-keys.json", http.StatusInternalServerError)
-		return
-	}
-	list := []map[string]any{}
 	for i, k := range keys {
 		e := map[string]any{}
-		for f, v := range shape[0] {
-			e[f] = v
+		for f, x := range shape[0].(map[string]any) {
+			e[f] = x
 		}
 		e["key"], e["id"] = strings.TrimSpace(k), i+2
 		list = append(list, e)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	json.NewEncoder(w).Encode(list)
+	return list
 }
 
 // Describe renders requests for people and golden files: one line per
