@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/agentcheck/agentcheck/agentid"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
@@ -57,6 +58,10 @@ func (v *Verifier) Verify(ctx context.Context, commits []*Commit) ([]CommitRepor
 	if workers <= 0 {
 		workers = 2
 	}
+	agents, err := AgentRecognizer(v.Policy)
+	if err != nil {
+		return nil, err
+	}
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -83,7 +88,7 @@ func (v *Verifier) Verify(ctx context.Context, commits []*Commit) ([]CommitRepor
 					mu.Unlock()
 					return
 				}
-				r, err := v.verifyCommit(differ, commits[i])
+				r, err := v.verifyCommit(differ, agents, commits[i])
 				if err == nil && v.Progress != nil {
 					v.Progress(1)
 				}
@@ -146,7 +151,7 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 	cc.findings = append(cc.findings, f)
 }
 
-func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error) {
+func (v *Verifier) verifyCommit(differ *Differ, agents *agentid.Recognizer, c *Commit) (CommitReport, error) {
 	cc := &commitCheck{v: v, c: c, hash: c.Hash.String()}
 	rep := CommitReport{Commit: cc.hash, Subject: c.Subject(), Author: c.Author.Email, Sessions: []SessionSummary{}}
 
@@ -156,7 +161,7 @@ func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error)
 	}
 	sessions, sawSession := cc.manifests(lines, &rep)
 	cc.sessions = sessions
-	agentWhy := v.agentReason(c)
+	agentWhy, agentHint := v.agentReason(agents, c)
 	rep.Agent = len(lines) > len(cc.approvals) || agentWhy != "" // an approval alone does not make an agent commit
 
 	needsManifest := v.Policy.Require == "all" || v.Policy.Require == "agent" && rep.Agent
@@ -177,7 +182,7 @@ func (v *Verifier) verifyCommit(differ *Differ, c *Commit) (CommitReport, error)
 			if why == "" {
 				why = "its note holds no session manifest"
 			}
-			cc.add(RuleUnattested, LevelError, "", "agent commit ("+why+") has no provenance manifest: nobody can tell which task it was made for or what the agent read", "", nil, "")
+			cc.add(RuleUnattested, LevelError, "", "agent commit ("+why+") has no provenance manifest: nobody can tell which task it was made for or what the agent read", agentHint, nil, "")
 		}
 		// Nothing trustworthy declares anything: every protected path counts.
 		for _, ch := range changes {
@@ -308,26 +313,6 @@ func taskExcerpt(p *provenance.SessionPredicate) string {
 			return t
 		case pr.SHA256 != "":
 			return "[prompt recorded as a hash]"
-		}
-	}
-	return ""
-}
-
-// agentReason says why a commit without a valid manifest is an agent
-// commit: a policy trailer or author pattern. "" means it is not one.
-func (v *Verifier) agentReason(c *Commit) string {
-	for _, t := range c.Trailers() {
-		for _, want := range v.Policy.Agents.Trailers {
-			if len(t) >= len(want) && strings.EqualFold(t[:len(want)], want) {
-				return fmt.Sprintf("trailer %q", strings.TrimSpace(t))
-			}
-		}
-	}
-	for _, pat := range v.Policy.Agents.Authors {
-		for _, email := range []string{c.Author.Email, c.Committer.Email} {
-			if scope.MatchGlob(pat, email, true) {
-				return fmt.Sprintf("author %s matches %q", email, pat)
-			}
 		}
 	}
 	return ""
