@@ -703,10 +703,18 @@ func (ps *parser) agentRegistry(v *yaml.Node, p *Policy) {
 			{"kind", func(v *yaml.Node) {
 				ps.enum(v, where+".kind", &kind, string(agentid.KindLocal), string(agentid.KindEditor), string(agentid.KindCloud), string(agentid.KindBot))
 			}},
-			{"co_authors", func(v *yaml.Node) { ps.list(v, where+".co_authors", &o.CoAuthors, markerCheck(func(s string) agentid.Markers { return agentid.Markers{CoAuthors: []string{s}} })) }},
-			{"emails", func(v *yaml.Node) { ps.list(v, where+".emails", &o.Emails, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Emails: []string{s}} })) }},
-			{"accounts", func(v *yaml.Node) { ps.list(v, where+".accounts", &o.Accounts, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Accounts: []string{s}} })) }},
-			{"trailers", func(v *yaml.Node) { ps.list(v, where+".trailers", &o.Trailers, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Trailers: []string{s}} })) }},
+			{"co_authors", func(v *yaml.Node) {
+				ps.list(v, where+".co_authors", &o.CoAuthors, markerCheck(func(s string) agentid.Markers { return agentid.Markers{CoAuthors: []string{s}} }))
+			}},
+			{"emails", func(v *yaml.Node) {
+				ps.list(v, where+".emails", &o.Emails, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Emails: []string{s}} }))
+			}},
+			{"accounts", func(v *yaml.Node) {
+				ps.list(v, where+".accounts", &o.Accounts, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Accounts: []string{s}} }))
+			}},
+			{"trailers", func(v *yaml.Node) {
+				ps.list(v, where+".trailers", &o.Trailers, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Trailers: []string{s}} }))
+			}},
 		})
 		if fields["enabled"] {
 			o.Enabled = &enabled
