@@ -29,20 +29,16 @@ func AgentRecognizer(p *scope.Policy) (*agentid.Recognizer, error) {
 }
 
 // agentReason says why a commit without a valid manifest is an agent
-// commit, and what its AC001 should advise: a policy trailer, an agent of
-// the registry, or a policy author pattern. why "" means it is not one; hint
-// "" means the rule's own help.
+// commit, and what its AC001 should advise: a policy trailer or author
+// pattern (the policy's own words first), else an agent of the registry.
+// why "" means it is not one; hint "" means the rule's own help.
 func (v *Verifier) agentReason(rec *agentid.Recognizer, c *Commit) (why, hint string) {
-	trailers := c.Trailers()
-	for _, t := range trailers {
+	for _, t := range c.Trailers() {
 		for _, want := range v.Policy.Agents.Trailers {
 			if len(t) >= len(want) && strings.EqualFold(t[:len(want)], want) {
 				return fmt.Sprintf("trailer %q", strings.TrimSpace(t)), ""
 			}
 		}
-	}
-	if m, ok := rec.Recognize(c.AgentCommit()); ok && !m.Ignored {
-		return m.Title + ": " + m.Marker, cloudHint(m)
 	}
 	for _, pat := range v.Policy.Agents.Authors {
 		for _, email := range []string{c.Author.Email, c.Committer.Email} {
@@ -50,6 +46,9 @@ func (v *Verifier) agentReason(rec *agentid.Recognizer, c *Commit) (why, hint st
 				return fmt.Sprintf("author %s matches %q", email, pat), ""
 			}
 		}
+	}
+	if m, ok := rec.Recognize(c.AgentCommit()); ok && !m.Ignored {
+		return m.Title + ": " + m.Marker, cloudHint(m)
 	}
 	return "", ""
 }
