@@ -33,7 +33,8 @@ func AgentRecognizer(p *scope.Policy) (*agentid.Recognizer, error) {
 // pattern (the policy's own words first), else an agent of the registry.
 // why "" means it is not one; hint "" means the rule's own help.
 func (v *Verifier) agentReason(rec *agentid.Recognizer, c *Commit) (why, hint string) {
-	for _, t := range c.Trailers() {
+	ac := c.AgentCommit()
+	for _, t := range ac.Trailers {
 		for _, want := range v.Policy.Agents.Trailers {
 			if len(t) >= len(want) && strings.EqualFold(t[:len(want)], want) {
 				return fmt.Sprintf("trailer %q", strings.TrimSpace(t)), ""
@@ -47,7 +48,7 @@ func (v *Verifier) agentReason(rec *agentid.Recognizer, c *Commit) (why, hint st
 			}
 		}
 	}
-	if m, ok := rec.Recognize(c.AgentCommit()); ok && !m.Ignored {
+	if m, ok := rec.Recognize(ac); ok && !m.Ignored {
 		return m.Title + ": " + m.Marker, cloudHint(m)
 	}
 	return "", ""
