@@ -44,7 +44,10 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	lines := in.Note.Lines
 	sessions, sawSession := cc.manifests(lines, &rep)
 	cc.sessions = sessions
-	agentWhy := cc.agentReason()
+	agentWhy, agentHint, err := cc.agentReason()
+	if err != nil {
+		return rep, err
+	}
 	rep.Agent = len(lines) > len(cc.approvals) || agentWhy != "" // an approval alone does not make an agent commit
 
 	needsManifest := t.Policy.Require == "all" || t.Policy.Require == "agent" && rep.Agent
@@ -68,7 +71,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 			if why == "" {
 				why = "its note holds no session manifest"
 			}
-			cc.add(RuleUnattested, LevelError, "", "agent commit ("+why+") has no provenance manifest: nobody can tell which task it was made for or what the agent read", "", nil, "")
+			cc.add(RuleUnattested, LevelError, "", "agent commit ("+why+") has no provenance manifest: nobody can tell which task it was made for or what the agent read", agentHint, nil, "")
 		}
 		// Nothing trustworthy declares anything: every protected path counts.
 		for _, ch := range changes {
@@ -210,27 +213,6 @@ func taskExcerpt(p *provenance.SessionPredicate) string {
 			return t
 		case pr.SHA256 != "":
 			return "[prompt recorded as a hash]"
-		}
-	}
-	return ""
-}
-
-// agentReason says why a commit without a valid manifest is an agent
-// commit: a policy trailer or author pattern. "" means it is not one.
-func (cc *commitCheck) agentReason() string {
-	c := cc.c
-	for _, t := range c.Trailers {
-		for _, want := range cc.t.Policy.Agents.Trailers {
-			if len(t) >= len(want) && strings.EqualFold(t[:len(want)], want) {
-				return fmt.Sprintf("trailer %q", strings.TrimSpace(t))
-			}
-		}
-	}
-	for _, pat := range cc.t.Policy.Agents.Authors {
-		for _, email := range []string{c.Author.Email, c.Committer.Email} {
-			if scope.MatchGlob(pat, email, true) {
-				return fmt.Sprintf("author %s matches %q", email, pat)
-			}
 		}
 	}
 	return ""

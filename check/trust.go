@@ -1,6 +1,7 @@
 package check
 
 import (
+	"github.com/agentcheck/agentcheck/agentid"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/agentcheck/agentcheck/provenance"
@@ -26,4 +27,9 @@ type Trust struct {
 	// author's SSH signing keys registered on GitHub. It returns the
 	// principal.
 	ExtraKeys func(c *Commit, key ssh.PublicKey) (principal string, ok bool)
+	// Agents recognises agent commits without a manifest: the built-in
+	// registry of agents as the policy changes it ([AgentRecognizer]).
+	// Whoever builds a Trust for many commits sets it once; nil builds it
+	// for each commit judged.
+	Agents *agentid.Recognizer
 }

@@ -37,6 +37,9 @@ func LoadTrust(r git.ObjectReader, src TrustSource) (*check.Trust, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.Agents, err = check.AgentRecognizer(t.Policy); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 

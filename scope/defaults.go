@@ -139,9 +139,10 @@ func Default() *Policy {
 		Version: Version,
 		Require: RequireAgent,
 		Agents: Agents{
-			// The prepare-commit-msg hook's own trailer, and the co-author
-			// trailers Claude Code and Cursor add to their commits.
-			Trailers: []string{"Agent-Session:", "Co-Authored-By: Claude", "Co-authored-by: Cursor"},
+			// The prepare-commit-msg hook's own trailer. The agents' own
+			// markers are in the built-in registry (package agentid),
+			// matched by address rather than by a name's prefix.
+			Trailers: []string{"Agent-Session:"},
 			Authors:  []string{},
 		},
 		Trust: Trust{

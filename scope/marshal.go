@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/agentcheck/agentcheck/agentid"
 )
 
 // MarshalYAML makes a Policy marshal, with yaml.Marshal, into a policy file
@@ -27,6 +29,7 @@ func (p Policy) MarshalYAML() (any, error) {
 		"agents", mapOf(
 			"trailers", strList(p.Agents.Trailers),
 			"authors", strList(p.Agents.Authors),
+			"registry", agentRegistryNode(p.Agents.Registry),
 		),
 		"trust", mapOf(
 			"allowed_signers", str(p.Trust.AllowedSigners),
@@ -81,6 +84,35 @@ func strList(ss []string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
 	for _, s := range ss {
 		n.Content = append(n.Content, str(s))
+	}
+	return n
+}
+
+// agentRegistryNode writes agents.registry, each agent with the keys it sets.
+func agentRegistryNode(overrides []agentid.Override) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, o := range overrides {
+		var kv []any
+		if o.Enabled != nil {
+			kv = append(kv, "enabled", boolean(*o.Enabled))
+		}
+		if o.Vendor != "" {
+			kv = append(kv, "vendor", str(o.Vendor))
+		}
+		if o.Kind != "" {
+			kv = append(kv, "kind", str(string(o.Kind)))
+		}
+		for _, l := range []struct {
+			key  string
+			list []string
+		}{{"co_authors", o.CoAuthors}, {"emails", o.Emails}, {"accounts", o.Accounts}, {"trailers", o.Trailers}} {
+			if len(l.list) > 0 {
+				kv = append(kv, l.key, strList(l.list))
+			}
+		}
+		agent := mapOf(kv...)
+		agent.Style = yaml.FlowStyle
+		n.Content = append(n.Content, str(o.Name), agent)
 	}
 	return n
 }

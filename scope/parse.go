@@ -13,6 +13,8 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/agentcheck/agentcheck/agentid"
 )
 
 // ParseError is one problem in a policy file, at a line. [Parse] reports every
@@ -424,6 +426,7 @@ func (ps *parser) top(root *yaml.Node, p *Policy) {
 			ps.section(v, "agents", []field{
 				{"trailers", func(v *yaml.Node) { ps.list(v, "agents.trailers", &p.Agents.Trailers, nil) }},
 				{"authors", func(v *yaml.Node) { ps.list(v, "agents.authors", &p.Agents.Authors, checkPattern) }},
+				{"registry", func(v *yaml.Node) { ps.agentRegistry(v, p) }},
 			})
 		}},
 		{"trust", func(v *yaml.Node) {
@@ -651,4 +654,86 @@ func checkRuleID(id string) string {
 		return fmt.Sprintf("%q is not a rule ID like AC004", id)
 	}
 	return ""
+}
+
+// agentRegistry reads agents.registry: per agent of the built-in registry, or
+// per new agent, what the policy changes. A built-in agent named with
+// nothing (all its keys commented out) changes nothing; a new one needs a
+// marker, which agentid checks once the registry is built.
+func (ps *parser) agentRegistry(v *yaml.Node, p *Policy) {
+	if isNull(v) {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		ps.errorf(v, "agents.registry: expected a mapping of agent names, got %s", describe(v))
+		return
+	}
+	builtin := agentid.Builtin()
+	seen := make(map[string]bool)
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, av := deref(v.Content[i]), deref(v.Content[i+1])
+		name, ok := keyName(k)
+		if !ok {
+			ps.errorf(k, "agents.registry: agent name must be a string, got %s", describe(k))
+			continue
+		}
+		if err := agentid.CheckName(name); err != nil {
+			ps.errorf(k, "agents.registry: %v", err)
+			continue
+		}
+		if seen[name] {
+			ps.errorf(k, "duplicate key %q in agents.registry", name)
+			continue
+		}
+		seen[name] = true
+		where := "agents.registry." + name
+		_, known := builtin.Lookup(name)
+		o := agentid.Override{Name: name}
+		if isNull(av) {
+			if !known {
+				ps.errorf(k, "%s: %q is not a built-in agent%s; a new agent needs a marker (co_authors, emails, accounts or trailers)", where, name, suggest(name, builtin.Names()))
+			}
+			continue
+		}
+		var enabled bool
+		var kind string
+		fields := ps.mapping(av, where, []field{
+			{"enabled", func(v *yaml.Node) { ps.boolean(v, where+".enabled", &enabled) }},
+			{"vendor", func(v *yaml.Node) { ps.str(v, where+".vendor", &o.Vendor) }},
+			{"kind", func(v *yaml.Node) {
+				ps.enum(v, where+".kind", &kind, string(agentid.KindLocal), string(agentid.KindEditor), string(agentid.KindCloud), string(agentid.KindBot))
+			}},
+			{"co_authors", func(v *yaml.Node) {
+				ps.list(v, where+".co_authors", &o.CoAuthors, markerCheck(func(s string) agentid.Markers { return agentid.Markers{CoAuthors: []string{s}} }))
+			}},
+			{"emails", func(v *yaml.Node) {
+				ps.list(v, where+".emails", &o.Emails, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Emails: []string{s}} }))
+			}},
+			{"accounts", func(v *yaml.Node) {
+				ps.list(v, where+".accounts", &o.Accounts, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Accounts: []string{s}} }))
+			}},
+			{"trailers", func(v *yaml.Node) {
+				ps.list(v, where+".trailers", &o.Trailers, markerCheck(func(s string) agentid.Markers { return agentid.Markers{Trailers: []string{s}} }))
+			}},
+		})
+		if fields["enabled"] {
+			o.Enabled = &enabled
+		}
+		o.Kind = agentid.Kind(kind)
+		if !known && len(o.CoAuthors)+len(o.Emails)+len(o.Accounts)+len(o.Trailers) == 0 && av.Kind == yaml.MappingNode {
+			ps.errorf(k, "%s: %q is not a built-in agent%s; a new agent needs a marker (co_authors, emails, accounts or trailers)", where, name, suggest(name, builtin.Names()))
+			continue
+		}
+		p.Agents.Registry = append(p.Agents.Registry, o)
+	}
+}
+
+// markerCheck adapts agentid's check of a marker to a list item check.
+func markerCheck(wrap func(string) agentid.Markers) func(string) string {
+	return func(s string) string {
+		if err := agentid.CheckMarkers(wrap(s)); err != nil {
+			return err.Error()
+		}
+		return ""
+	}
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/agentcheck/agentcheck/agentid"
 )
 
 func TestParseEmptyIsDefault(t *testing.T) {
@@ -58,6 +60,14 @@ func TestParseErrors(t *testing.T) {
 		{"control character", "version: 1\nagents:\n  trailers: [\"a\\nb\"]\n", []string{`p.yml:3: agents.trailers: control character U+000A`}},
 		{"section as list", "version: 1\ntrust: []\n", []string{`p.yml:2: trust: expected a mapping of keys, got a list`}},
 		{"bad glob", "version: 1\nprotected:\n  ci:\n    paths: [\"a/[b\"]\n", []string{`p.yml:4: protected.ci.paths: invalid glob "a/[b"`}},
+		{"unknown agent", "version: 1\nagents:\n  registry:\n    claude-cod: {enabled: false}\n", []string{`p.yml:4: agents.registry.claude-cod: "claude-cod" is not a built-in agent (did you mean "claude-code"?); a new agent needs a marker`}},
+		{"unknown agent null", "version: 1\nagents:\n  registry:\n    devon:\n", []string{`p.yml:4: agents.registry.devon: "devon" is not a built-in agent (did you mean "devin"?)`}},
+		{"bad agent name", "version: 1\nagents:\n  registry:\n    Claude: {enabled: false}\n", []string{`p.yml:4: agents.registry: agent name "Claude": use lowercase letters`}},
+		{"bad agent kind", "version: 1\nagents:\n  registry:\n    x: {kind: remote, emails: [x@example.com]}\n", []string{`p.yml:4: agents.registry.x.kind: "remote" is not one of local, editor, cloud, bot`}},
+		{"bad agent email", "version: 1\nagents:\n  registry:\n    x: {emails: [\"Bot <x@example.com>\"]}\n", []string{`p.yml:4: agents.registry.x.emails: "Bot <x@example.com>" is not an e-mail address`}},
+		{"bad agent account", "version: 1\nagents:\n  registry:\n    x: {accounts: [\"x+bot[bot]\"]}\n", []string{`p.yml:4: agents.registry.x.accounts: account "x+bot[bot]": write ID+login`}},
+		{"bad agent trailer", "version: 1\nagents:\n  registry:\n    x: {trailers: [\"Made with Cursor\"]}\n", []string{`p.yml:4: agents.registry.x.trailers: trailer "Made with Cursor": write "Key:" or "Key: value"`}},
+		{"agent enabled as string", "version: 1\nagents:\n  registry:\n    aider: {enabled: \"no\"}\n", []string{`p.yml:4: agents.registry.aider.enabled: expected true or false, got "no"`}},
 		{"bad glob in always", "version: 1\nscope: {always: [\"{a,b\"]}\n", []string{`p.yml:2: scope.always: invalid glob "{a,b"`}},
 		{"bad author glob", "version: 1\nagents: {authors: [\"*[bot\"]}\n", []string{`p.yml:2: agents.authors: invalid glob`}},
 		{"absolute glob", "version: 1\nscope: {always: [/etc/passwd]}\n", []string{`globs are relative to the repository root`}},
@@ -168,6 +178,24 @@ approvals: {allow_self: true}
 			p.Trust.AllowedSigners, p.Trust.GitHubSSHKeys = "keys/signers", true
 			p.Scope.Enforce, p.Approvals.AllowSelf = false, true
 		}},
+		{"agents registry", `
+version: 1
+agents:
+  registry:
+    aider: {enabled: false}
+    dependabot: {enabled: true}
+    claude-code: {emails: ["claude-ci@example.com"]}
+    cursor:
+    acme-bot: {vendor: Acme, kind: cloud, accounts: ["4242+acme-bot[bot]"], trailers: ["Acme-Run:"]}
+`, func(p *Policy) {
+			no, yes := false, true
+			p.Agents.Registry = []agentid.Override{
+				{Name: "aider", Enabled: &no},
+				{Name: "dependabot", Enabled: &yes},
+				{Name: "claude-code", Markers: agentid.Markers{Emails: []string{"claude-ci@example.com"}}},
+				{Name: "acme-bot", Vendor: "Acme", Kind: agentid.KindCloud, Markers: agentid.Markers{Accounts: []string{"4242+acme-bot[bot]"}, Trailers: []string{"Acme-Run:"}}},
+			}
+		}},
 		{"lists replace", `
 version: 1
 agents: {trailers: ["Agent-Session:"], authors: ["*[bot]@users.noreply.github.com"]}
@@ -245,6 +273,9 @@ protected:
 		}},
 		{"original specification's example", designExample, func(p *Policy) {
 			// The specification's own globs, as a file that spells them out.
+			// The name-prefix trailers predate the registry and keep
+			// matching as prefixes.
+			p.Agents.Trailers = []string{"Agent-Session:", "Co-Authored-By: Claude", "Co-authored-by: Cursor"}
 			p.Protected = []Class{
 				{ClassCI, ActionDeclare, []string{".github/workflows/**", ".github/actions/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile", "azure-pipelines.yml", ".buildkite/**"}},
 				{ClassAuth, ActionDeclare, []string{"**/auth/**", "**/authn/**", "**/authz/**", "**/oauth*/**", "**/rbac/**", "**/iam/**", "**/auth.*", "**/*_auth.*", "**/login.*", "**/password*.*"}},

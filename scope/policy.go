@@ -3,6 +3,8 @@ package scope
 import (
 	"slices"
 	"sort"
+
+	"github.com/agentcheck/agentcheck/agentid"
 )
 
 // Version is the only policy file version this package understands.
@@ -72,10 +74,17 @@ type Policy struct {
 	Approvals Approvals   // approvals
 }
 
-// Agents says how an agent commit is recognised when it carries no manifest.
+// Agents says how an agent commit is recognised when it carries no manifest:
+// by the built-in registry of agent identities (package agentid) as Registry
+// changes it, and by the Trailers and Authors the policy adds. Any of them
+// makes a commit an agent commit.
 type Agents struct {
 	Trailers []string // trailers: commit message trailer prefixes, e.g. "Agent-Session:"
 	Authors  []string // authors: author/committer email globs of agent identities
+	// Registry holds the policy's changes to the registry, one per agent, in
+	// the file's order: switching an agent on or off, adding markers to it,
+	// or defining a new one (registry).
+	Registry []agentid.Override
 }
 
 // Trust names where trusted keys come from. Paths are read from the trusted

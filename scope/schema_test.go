@@ -191,22 +191,24 @@ func mustJSON(t *testing.T, y []byte) []byte {
 // and must validate. Other YAML there (a workflow) is fenced with another
 // info string, e.g. "```yml" or "```yaml .github/workflows/gate.yml".
 func TestREADMEExamples(t *testing.T) {
-	readme := filepath.Join("..", "README.md")
-	data, err := os.ReadFile(readme)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("no README.md yet")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := yamlBlocks(string(data))
-	sch := compileSchema(t)
-	for _, b := range blocks {
-		if err := sch.Validate(yamlToJSON(t, []byte(b.text))); err != nil {
-			t.Errorf("README.md:%d: policy example does not validate: %v", b.line, err)
+	for _, doc := range []string{"README.md", "docs/agent-identities.md"} {
+		data, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(doc)))
+		if errors.Is(err, fs.ErrNotExist) {
+			t.Logf("no %s", doc)
+			continue
 		}
-		if _, err := Parse([]byte(b.text), "README.md example"); err != nil {
-			t.Errorf("README.md:%d: policy example does not parse: %v", b.line, err)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks := yamlBlocks(string(data))
+		sch := compileSchema(t)
+		for _, b := range blocks {
+			if err := sch.Validate(yamlToJSON(t, []byte(b.text))); err != nil {
+				t.Errorf("%s:%d: policy example does not validate: %v", doc, b.line, err)
+			}
+			if _, err := Parse([]byte(b.text), doc+" example"); err != nil {
+				t.Errorf("%s:%d: policy example does not parse: %v", doc, b.line, err)
+			}
 		}
 	}
 }

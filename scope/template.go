@@ -3,6 +3,8 @@ package scope
 import (
 	"fmt"
 	"strings"
+
+	"github.com/agentcheck/agentcheck/agentid"
 )
 
 // DefaultYAML returns the built-in policy as a commented .agentcheck.yml that
@@ -30,12 +32,22 @@ func DefaultYAML() []byte {
 	w.line(0, "require: %s", d.Require)
 	w.blank()
 
-	w.comment(0, "How a commit is recognised as an agent's when it carries no manifest.")
+	w.comment(0, "How a commit is recognised as an agent's when it carries no manifest: by the built-in registry of agent identities, and by the trailers and authors below. Any of them makes it an agent commit.")
 	w.line(0, "agents:")
-	w.comment(1, "Commit message trailers agents add, matched as line prefixes.")
+	w.comment(1, "Commit message trailers that mark an agent commit, matched as line prefixes. agentcheck's prepare-commit-msg hook adds Agent-Session:.")
 	w.line(1, "trailers: %s", flowList(d.Agents.Trailers))
-	w.comment(1, `Author or committer email globs of agent identities, e.g. "*copilot-swe-agent*".`)
+	w.comment(1, `Author or committer email globs of agent identities, e.g. "ci-agent@example.com".`)
 	w.line(1, "authors: %s", flowList(d.Agents.Authors))
+	w.comment(1, "The built-in registry recognises these agents by e-mail address and GitHub account, never by a name (agentcheck doctor lists them too):")
+	for _, a := range agentid.Builtin().Agents {
+		note := ""
+		if !a.Enabled {
+			note = "; automation, not counted unless enabled"
+		}
+		w.comment(1, "- %s: %s (%s, %s%s): %s.", a.Name, a.Title, a.Vendor, a.Kind, note, a.Describe())
+	}
+	w.comment(1, `Per agent: enabled (false stops counting its commits, true counts a bot's), and markers to add: co_authors (Co-authored-by addresses), emails (author or committer), accounts (GitHub "ID+login" or "login") and trailers ("Key:" or "Key: value"). A name not built in defines a new agent, with vendor and kind (local, editor, cloud or bot). For example: {dependabot: {enabled: true}, acme-bot: {kind: cloud, accounts: ["acme-bot[bot]"]}}.`)
+	w.line(1, "registry: {}")
 	w.blank()
 
 	w.comment(0, "Whose signatures are trusted. The files are read from the trusted side too.")

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"github.com/agentcheck/agentcheck/internal/install"
@@ -323,6 +324,7 @@ func (d *doctor) trust(ctx context.Context, inv *Invocation, repo *git.Repo, dir
 	} else {
 		d.add(docWarn, "policy", "no commit yet: the built-in defaults apply", "commit "+scope.PolicyFile+" (agentcheck init writes one)")
 	}
+	d.recognition(pol)
 	signers := pol.Trust.AllowedSigners
 	switch {
 	case email == "":
@@ -355,4 +357,27 @@ func orNone(ref string) string {
 		return "any commit"
 	}
 	return ref
+}
+
+// recognition lists the agents whose commits the policy counts as agent
+// commits, and the automation it recognises but does not count.
+func (d *doctor) recognition(pol *scope.Policy) {
+	rec, err := check.AgentRecognizer(pol)
+	if err != nil {
+		d.add(docMissing, "agents", err.Error(), "fix agents.registry in the policy on the base branch")
+		return
+	}
+	var counted, ignored []string
+	for _, a := range rec.Agents() {
+		if a.Enabled {
+			counted = append(counted, a.Name)
+		} else {
+			ignored = append(ignored, a.Name)
+		}
+	}
+	text := "recognised by e-mail and account: " + strings.Join(counted, ", ")
+	if len(ignored) > 0 {
+		text += "; not counted as agents: " + strings.Join(ignored, ", ")
+	}
+	d.add(docOK, "recognises", text, "")
 }
