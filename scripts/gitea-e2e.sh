@@ -40,7 +40,10 @@ skip() {
 if [[ ! -x $dir/gitea || ! -d $dir/src/options ]]; then
 	echo "gitea-e2e: building Gitea $version into $dir (several minutes, once)" >&2
 	start=$SECONDS
-	json=$(go mod download -json "$module@v$version") || skip "cannot download $module@v$version"
+	if ! json=$(go mod download -json "$module@v$version"); then
+		echo "$json" >&2
+		skip "cannot download $module@v$version"
+	fi
 	src=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json")
 	[[ -n $src && -d $src ]] || skip "go mod download did not say where $module@v$version is"
 	tmp=$dir.tmp.$$
