@@ -17,10 +17,11 @@
 // [Check] takes the repository as the hook sees it (gitrepo reads git's
 // quarantine, packs and alternates) and decides: it lists the commits the
 // push introduces with one [check.Walk] over the new tips against every ref
-// the repository had before the push, reads the trusted side of each ref
-// from the server's files or from commits that existed before the push,
-// and verifies the commits with [check.Verifier], one [Group] of refs per
-// trusted side. Manifests come from refs/notes/agentcheck as the push
+// the repository had before the push (but notes refs and refs/pull/, whose
+// commits were not checked when they arrived), reads the trusted side of
+// each ref from the server's files or from commits that existed before the
+// push, and verifies the commits with [check.Verifier], one [Group] of refs
+// per trusted side. Manifests come from refs/notes/agentcheck as the push
 // leaves it; an update of that ref must keep every line the server has. An
 // error from Check means the push could not be checked: the caller rejects
 // it.

@@ -44,8 +44,8 @@ type Decision struct {
 	PullHeads []string
 }
 
-// pullRefPrefix is where Gitea, Forgejo and GitHub keep the heads of pull
-// requests (refs/pull/N/head).
+// pullRefPrefix is where Gitea and GitHub keep the heads of pull requests
+// (refs/pull/N/head).
 const pullRefPrefix = "refs/pull/"
 
 // Group is a set of updated refs checked against the same trusted side.

@@ -31,10 +31,10 @@ type Platform struct {
 	// GITHUB_VIA="pull request merge button".
 	Merge string
 	// Internal is non-empty when the platform itself pushes, not a user: it
-	// says how that is known (GITEA_INTERNAL_PUSH="true"). Gitea and
-	// Forgejo push that way to store the head of a pull request from a fork
-	// in the base repository (refs/pull/N/head) when it is opened or
-	// updated; the gate accepts those refs/pull/ updates unchecked and
+	// says how that is known (GITEA_INTERNAL_PUSH="true"). Gitea pushes
+	// that way to store the head of a pull request from a fork in the base
+	// repository (refs/pull/N/head) when it is opened or updated (seen with
+	// Gitea 1.27.3); the gate accepts those refs/pull/ updates unchecked and
 	// checks every other ref.
 	Internal string
 	// LinePrefix starts every line the hook writes: "GL-HOOK-ERR: " on
