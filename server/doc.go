@@ -17,10 +17,12 @@
 // [Check] takes the repository as the hook sees it (internal/git reads git's
 // quarantine, packs and alternates) and decides: it lists the commits the
 // push introduces with one walk ([gate.Walk]) over the new tips against
-// every ref the repository had before the push, reads the trusted side of
-// each ref ([gate.LoadTrust]) from the server's files or from commits that
-// existed before the push, and checks the commits with [gate.Check], one
-// [Group] of refs per trusted side. Manifests come from refs/notes/agentcheck as the push
+// every ref the repository had before the push (but notes refs and
+// refs/pull/, whose commits were not checked when they arrived), reads the
+// trusted side of each ref ([gate.LoadTrust]) from the server's files or
+// from commits that existed before the push, and checks the commits with
+// [gate.Check], one [Group] of refs per trusted side. Manifests come from
+// refs/notes/agentcheck as the push
 // leaves it; an update of that ref must keep every line the server has. An
 // error from Check means the push could not be checked: the caller rejects
 // it.

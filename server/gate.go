@@ -36,7 +36,16 @@ type Decision struct {
 	// NotesTip is the notes commit manifests were read from: the new tip of
 	// refs/notes/agentcheck when the push updates it, else the server's.
 	NotesTip git.Hash
+	// PullHeads are the refs under refs/pull/ that the platform itself
+	// updated (Platform.Internal), accepted unchecked: the head of a pull
+	// request is not a branch, and its commits are checked when they reach
+	// one.
+	PullHeads []string
 }
+
+// pullRefPrefix is where Gitea and GitHub keep the heads of pull requests
+// (refs/pull/N/head).
+const pullRefPrefix = "refs/pull/"
 
 // Group is a set of updated refs checked against the same trusted side.
 type Group struct {
@@ -111,9 +120,13 @@ func (d *Decision) Summary() check.Summary {
 // The commits a push introduces are those reachable from the new tips of
 // the updated refs and from no ref that existed before the push (git
 // rev-list NEW... --not --all), so a new branch at an existing commit
-// introduces nothing and a force push only its new commits. Deleted refs
-// and refs under refs/notes/ introduce no commits; neither does a tag of a
-// tree or blob. Annotated tags are peeled.
+// introduces nothing and a force push only its new commits. Refs under
+// refs/notes/ and refs/pull/ before the push do not count: their commits
+// were not checked when they arrived. Deleted refs and refs under
+// refs/notes/ introduce no commits; neither does a tag of a tree or blob.
+// Annotated tags are peeled. When the platform itself pushes
+// (opts.Platform.Internal), its updates of refs/pull/ are accepted
+// unchecked ([Decision.PullHeads]).
 //
 // Manifests are read from the notes the push brings when it updates
 // refs/notes/agentcheck, else from the server's. Such an update must keep
@@ -166,6 +179,10 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 	groups := map[git.Hash]*Group{}
 	for _, u := range updates {
 		if u.Deleted() || strings.HasPrefix(u.Ref, "refs/notes/") {
+			continue
+		}
+		if opts.Platform.Internal != "" && strings.HasPrefix(u.Ref, pullRefPrefix) {
+			d.PullHeads = append(d.PullHeads, u.Ref)
 			continue
 		}
 		tip, ok, err := peelToCommit(repo.Objects, u.New)
@@ -283,11 +300,20 @@ func (g *pushCheck) loadTrust(base git.Hash) (*check.Trust, error) {
 	return t, nil
 }
 
-// excludes returns the distinct values of every ref before the push.
+// excludes returns the distinct values of the refs before the push whose
+// commits were checked when they arrived: every ref but those under
+// refs/notes/, whose updates are not checked as commits, and refs/pull/,
+// where a platform stores the heads of pull requests unchecked (see
+// [Platform.Internal]). A commit reachable only from those refs is checked
+// when it is pushed to any other; excluding them would let a commit in
+// through a notes ref and onto a branch unchecked.
 func (g *pushCheck) excludes() []git.Hash {
 	seen := make(map[git.Hash]bool, len(g.refs))
 	out := make([]git.Hash, 0, len(g.refs))
-	for _, h := range g.refs {
+	for ref, h := range g.refs {
+		if strings.HasPrefix(ref, "refs/notes/") || strings.HasPrefix(ref, pullRefPrefix) {
+			continue
+		}
 		if !seen[h] {
 			seen[h] = true
 			out = append(out, h)

@@ -30,6 +30,13 @@ type Platform struct {
 	// reviewed pull request: it says how that is known, e.g.
 	// GITHUB_VIA="pull request merge button".
 	Merge string
+	// Internal is non-empty when the platform itself pushes, not a user: it
+	// says how that is known (GITEA_INTERNAL_PUSH="true"). Gitea pushes
+	// that way to store the head of a pull request from a fork in the base
+	// repository (refs/pull/N/head) when it is opened or updated (seen with
+	// Gitea 1.27.3); the gate accepts those refs/pull/ updates unchecked and
+	// checks every other ref.
+	Internal string
 	// LinePrefix starts every line the hook writes: "GL-HOOK-ERR: " on
 	// GitLab, whose web interface shows only such lines of a rejecting hook.
 	LinePrefix string
@@ -48,7 +55,10 @@ func githubMergeVia(via string) bool {
 
 // giteaMergeTrigger is the GITEA_PUSH_TRIGGER with which Gitea (and Forgejo)
 // runs hooks when it pushes the merge of a pull request into its base branch
-// (modules/repository/env.go: PushTriggerPRMergeToBase).
+// (modules/repository/env.go: PushTriggerPRMergeToBase; seen in the hook's
+// environment of Gitea 1.27.3's merge API, with GITEA_PR_ID and
+// GITEA_PR_INDEX). Gitea marks its own pushes of a pull request's head
+// into refs/pull/ with GITEA_INTERNAL_PUSH=true instead (EnvIsInternal).
 const giteaMergeTrigger = "pr-merge-to-base"
 
 // DetectPlatform reads the platform from the hook's environment. With kind
@@ -98,6 +108,9 @@ func DetectPlatform(kind string, getenv func(string) string) (Platform, error) {
 		p.Name, p.Pusher = "Gitea", getenv("GITEA_PUSHER_NAME")
 		if getenv("GITEA_PUSH_TRIGGER") == giteaMergeTrigger {
 			p.Merge = fmt.Sprintf("GITEA_PUSH_TRIGGER=%q", giteaMergeTrigger)
+		}
+		if getenv("GITEA_INTERNAL_PUSH") == "true" {
+			p.Internal = `GITEA_INTERNAL_PUSH="true"`
 		}
 	default:
 		return Platform{}, fmt.Errorf("unknown platform %q (want %s)", kind,

@@ -44,8 +44,13 @@ func TestDetectPlatform(t *testing.T) {
 			Platform{Kind: PlatformGitea, Name: "Gitea", Pusher: "u", Merge: `GITEA_PUSH_TRIGGER="pr-merge-to-base"`}},
 		{"gitea update with base is no merge to base", PlatformAuto, env("GITEA_PUSHER_NAME", "u", "GITEA_PUSH_TRIGGER", "pr-update-with-base"),
 			Platform{Kind: PlatformGitea, Name: "Gitea", Pusher: "u"}},
+		// What Gitea 1.27.3 set when it pushed a fork's pull request head.
+		{"gitea internal push", PlatformAuto, env("GITEA_PUSHER_NAME", "bob", "GITEA_REPO_NAME", "r", "GITEA_INTERNAL_PUSH", "true", "GITEA_PR_ID", "0"),
+			Platform{Kind: PlatformGitea, Name: "Gitea", Pusher: "bob", Internal: `GITEA_INTERNAL_PUSH="true"`}},
+		{"gitea internal push is only true", PlatformAuto, env("GITEA_PUSHER_NAME", "bob", "GITEA_INTERNAL_PUSH", "1"),
+			Platform{Kind: PlatformGitea, Name: "Gitea", Pusher: "bob"}},
 		// Named as plain git, no variable claims a platform merge.
-		{"forced plain git", PlatformGit, env("GITHUB_VIA", "pull request merge button", "GL_PROTOCOL", "web", "GITEA_PUSH_TRIGGER", "pr-merge-to-base"),
+		{"forced plain git", PlatformGit, env("GITHUB_VIA", "pull request merge button", "GL_PROTOCOL", "web", "GITEA_PUSH_TRIGGER", "pr-merge-to-base", "GITEA_INTERNAL_PUSH", "true"),
 			Platform{Kind: PlatformGit, Name: "git"}},
 		{"forced gitlab", PlatformGitLab, env(), Platform{Kind: PlatformGitLab, Name: "GitLab", LinePrefix: "GL-HOOK-ERR: "}},
 	} {

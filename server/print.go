@@ -51,6 +51,10 @@ func (p *Printer) Decision(d *Decision) {
 	for _, r := range d.Refusals {
 		p.line("refused %s: %s (hint: %s)", report.Printable(r.Ref), report.Printable(r.Reason), report.Printable(r.Hint))
 	}
+	for _, ref := range d.PullHeads {
+		p.line("%s: accepted unchecked: %s stores the head of a pull request (%s); its commits are checked when they are pushed to a branch, or merged under server.platform_merges: check",
+			report.Printable(ref), p.Platform.Name, p.Platform.Internal)
+	}
 	shown, hidden := 0, 0
 	for _, g := range d.Groups {
 		refs := refList(g.Refs)

@@ -79,6 +79,18 @@ func TestPrinterLimitAndModes(t *testing.T) {
 	}
 }
 
+func TestPrinterPullHeads(t *testing.T) {
+	var b strings.Builder
+	gitea := Platform{Kind: PlatformGitea, Name: "Gitea", Pusher: "bob", Internal: `GITEA_INTERNAL_PUSH="true"`}
+	(&Printer{W: &b, Platform: gitea, Mode: ModeEnforce}).Decision(&Decision{PullHeads: []string{"refs/pull/1/head"}})
+	want := `agentcheck: refs/pull/1/head: accepted unchecked: Gitea stores the head of a pull request (GITEA_INTERNAL_PUSH="true"); its commits are checked when they are pushed to a branch, or merged under server.platform_merges: check
+agentcheck: push accepted: no new commits to check (pushed by bob)
+`
+	if b.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
 func TestDecisionRejected(t *testing.T) {
 	if d := testDecision(); d.Rejected() {
 		t.Error("a decision without findings is rejected")
