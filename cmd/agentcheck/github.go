@@ -89,7 +89,7 @@ func gitHub(ctx context.Context, inv *Invocation, args []string) error {
 		return nil
 	}
 	g := &gate{inv: inv, env: env, ev: ev, failOn: failOn, sarifFile: *sarifFile}
-	if g.client, err = action.NewClient(env.APIURL, env.Token, "agentcheck/"+version()); err != nil {
+	if g.client, err = action.NewClient(env.APIURL, env.Token, "agentcheck/"+buildVersion()); err != nil {
 		return err
 	}
 	report, err := g.check(ctx, trust)
@@ -267,7 +267,7 @@ func (g *gate) writeSARIF(report *check.Report) error {
 		return nil
 	}
 	var buf bytes.Buffer
-	opts := check.SARIFOptions{Version: version(), RepositoryURI: g.env.RepositoryURL(), RevisionID: g.ev.Head}
+	opts := check.SARIFOptions{Version: buildVersion(), RepositoryURI: g.env.RepositoryURL(), RevisionID: g.ev.Head}
 	if err := check.WriteSARIF(&buf, report, opts); err != nil {
 		return err
 	}
