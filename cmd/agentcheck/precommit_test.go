@@ -21,8 +21,8 @@ import (
 // 12's pre-commit (3.0.4) knows the stage only by its older name, push,
 // which newer versions still accept with a deprecation warning; with such a
 // pre-commit the test clones the repository and spells the stage push in
-// the clone's manifest, and says so. Everything else is the manifest as
-// shipped.
+// the clone's manifest (the shipped one asks for 3.2), and says so.
+// Everything else is the manifest as shipped.
 func TestPreCommit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: pre-commit builds agentcheck from a clone")
@@ -96,7 +96,8 @@ func preCommitBefore32(t *testing.T) (bool, string) {
 }
 
 // oldStageClone clones root at rev into dir, names the hook's stage push in
-// its manifest, commits that and returns the new commit.
+// its manifest (and lowers its minimum pre-commit version to match),
+// commits that and returns the new commit.
 func oldStageClone(t *testing.T, root, rev, dir string) string {
 	git := func(args ...string) string {
 		cmd := exec.Command("git", args...)
@@ -118,7 +119,8 @@ func oldStageClone(t *testing.T, root, rev, dir string) string {
 	if !strings.Contains(string(data), "stages: [pre-push]") {
 		t.Fatalf("%s at %s has no \"stages: [pre-push]\"", manifest, rev)
 	}
-	if err := os.WriteFile(manifest, []byte(strings.Replace(string(data), "stages: [pre-push]", "stages: [push]", 1)), 0o644); err != nil {
+	old := strings.NewReplacer("stages: [pre-push]", "stages: [push]", `minimum_pre_commit_version: "3.2.0"`, `minimum_pre_commit_version: "3.0.0"`)
+	if err := os.WriteFile(manifest, []byte(old.Replace(string(data))), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	git("-C", dir, "commit", "-q", "-a", "-m", "the stage's name before pre-commit 3.2")
