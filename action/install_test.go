@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -159,13 +160,34 @@ func fileSHA256(t *testing.T, name string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// requestLog records the paths a server was asked for.
+type requestLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *requestLog) add(p string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.paths = append(l.paths, p)
+}
+
+// take returns the paths asked for since the last take.
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p := l.paths
+	l.paths = nil
+	return p
+}
+
 // releaseServer serves the releases by tag, as GitHub serves
 // /OWNER/REPO/releases/download/TAG/FILE; anything else is 404. It records
 // the files asked for.
-func releaseServer(t *testing.T, releases map[string]string) (url string, asked *[]string) {
-	var log []string
+func releaseServer(t *testing.T, releases map[string]string) (url string, asked *requestLog) {
+	log := &requestLog{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		log = append(log, req.URL.Path)
+		log.add(req.URL.Path)
 		tag, file, ok := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/")
 		dir, known := releases[tag]
 		if !ok || !known || strings.Contains(file, "/") || strings.HasPrefix(file, ".") {
@@ -175,7 +197,7 @@ func releaseServer(t *testing.T, releases map[string]string) (url string, asked 
 		http.ServeFile(w, req, filepath.Join(dir, file))
 	}))
 	t.Cleanup(srv.Close)
-	return srv.URL, &log
+	return srv.URL, log
 }
 
 // actionRepo is a bare repository standing for the action's repository:
@@ -270,12 +292,12 @@ func TestInstallRelease(t *testing.T) {
 
 	// The cache now holds the archive: only checksums.txt is downloaded,
 	// and the cached archive is verified like a download.
-	*asked = nil
+	asked.take()
 	if _, stderr, err := installRun(t, env, "install", vars); err != nil || !strings.Contains(stderr, "from the cache") {
 		t.Fatalf("install from the cache: %v\n%s", err, stderr)
 	}
-	if want := []string{"/" + rel.tag + "/checksums.txt"}; strings.Join(*asked, " ") != strings.Join(want, " ") {
-		t.Errorf("install with a cached archive asked for %v, want only %v", *asked, want)
+	if got, want := asked.take(), []string{"/" + rel.tag + "/checksums.txt"}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("install with a cached archive asked for %v, want only %v", got, want)
 	}
 }
 
