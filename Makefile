@@ -4,7 +4,7 @@ BIN := bin/agentcheck
 HOOK_BIN := bin/agentcheck-hook
 BENCH_RUNS ?= 5
 
-.PHONY: build test lint demo bench clean e2e e2e-fixtures e2e-update-agents
+.PHONY: build test lint demo bench clean e2e e2e-fixtures e2e-update-agents release-check release-snapshot
 
 build:
 	$(GO) build -o $(BIN) ./cmd/agentcheck
@@ -44,5 +44,25 @@ e2e-fixtures:
 e2e-update-agents:
 	$(GO) run ./e2e/pin
 
+# GoReleaser is a tool of the separate module in tools/ (see docs/install.md):
+# pinned in tools/go.sum, and none of its hundreds of modules reach go.mod.
+GORELEASER := $(GO) tool -modfile=tools/go.mod goreleaser
+
+release-check:
+	$(GORELEASER) check
+
+# Every archive, checksums.txt and the SBOMs into dist/, publishing nothing.
+# The image needs a Docker engine: --skip=docker. A clone without a remote
+# (GoReleaser reads the remote's URL, and without it stamps no commit) gets
+# one for this command only, through git's environment.
+release-snapshot:
+	@if git remote get-url origin >/dev/null 2>&1; then \
+		$(GORELEASER) release --snapshot --clean --skip=docker; \
+	else \
+		GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url \
+		GIT_CONFIG_VALUE_0=https://github.com/agentcheck/agentcheck.git \
+		$(GORELEASER) release --snapshot --clean --skip=docker; \
+	fi
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -280,6 +280,10 @@ func render(t *testing.T, format string, r *check.Report, sopts SARIFOptions) []
 		err = WriteJSON(&buf, r)
 	case "sarif":
 		err = WriteSARIF(&buf, r, sopts)
+	case "codeclimate.json":
+		err = WriteCodeClimate(&buf, r)
+	case "junit.xml":
+		err = WriteJUnit(&buf, r)
 	default:
 		t.Fatalf("unknown format %s", format)
 	}
@@ -289,7 +293,7 @@ func render(t *testing.T, format string, r *check.Report, sopts SARIFOptions) []
 	return buf.Bytes()
 }
 
-var goldenFormats = []string{"txt", "color.txt", "json", "sarif"}
+var goldenFormats = []string{"txt", "color.txt", "json", "sarif", "codeclimate.json", "junit.xml"}
 
 func goldenPath(name, format string) string {
 	return filepath.Join("testdata", "golden", name+"."+format)
@@ -406,9 +410,11 @@ func TestJSONRejectsOtherVersions(t *testing.T) {
 func TestNilReport(t *testing.T) {
 	var buf bytes.Buffer
 	for name, err := range map[string]error{
-		"text":  WriteText(&buf, nil, TextOptions{}),
-		"json":  WriteJSON(&buf, nil),
-		"sarif": WriteSARIF(&buf, nil, SARIFOptions{}),
+		"text":        WriteText(&buf, nil, TextOptions{}),
+		"json":        WriteJSON(&buf, nil),
+		"sarif":       WriteSARIF(&buf, nil, SARIFOptions{}),
+		"codeclimate": WriteCodeClimate(&buf, nil),
+		"junit":       WriteJUnit(&buf, nil),
 	} {
 		if err == nil {
 			t.Errorf("%s: no error for a nil report", name)
@@ -428,9 +434,11 @@ func TestWriteErrorsAreWrapped(t *testing.T) {
 	w := failingWriter{broken}
 	r := everyRuleReport()
 	for name, err := range map[string]error{
-		"text":  WriteText(w, r, TextOptions{}),
-		"json":  WriteJSON(w, r),
-		"sarif": WriteSARIF(w, r, sarifOpts),
+		"text":        WriteText(w, r, TextOptions{}),
+		"json":        WriteJSON(w, r),
+		"sarif":       WriteSARIF(w, r, sarifOpts),
+		"codeclimate": WriteCodeClimate(w, r),
+		"junit":       WriteJUnit(w, r),
 	} {
 		if !errors.Is(err, broken) {
 			t.Errorf("%s: err = %v, want it to wrap %v", name, err, broken)

@@ -76,6 +76,13 @@ func goldenSARIFFiles(t *testing.T) []string {
 // from real repositories, signed manifests and the whole verify command.
 func scriptSARIFFiles(t *testing.T) []string {
 	t.Helper()
+	return scriptGoldenFiles(t, ".sarif")
+}
+
+// scriptGoldenFiles extracts the sections of the CLI's end-to-end scripts
+// whose names end in suffix into files, and fails when there are none.
+func scriptGoldenFiles(t *testing.T, suffix string) []string {
+	t.Helper()
 	scripts, err := filepath.Glob(filepath.Join("..", "cmd", "agentcheck", "testdata", "*.txtar"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +95,7 @@ func scriptSARIFFiles(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		for _, f := range ar.Files {
-			if !strings.HasSuffix(f.Name, ".sarif") || len(bytes.TrimSpace(f.Data)) == 0 {
+			if !strings.HasSuffix(f.Name, suffix) || len(bytes.TrimSpace(f.Data)) == 0 {
 				continue
 			}
 			name := filepath.Join(dir, strings.TrimSuffix(filepath.Base(script), ".txtar")+"-"+filepath.Base(f.Name))
@@ -99,7 +106,7 @@ func scriptSARIFFiles(t *testing.T) []string {
 		}
 	}
 	if len(files) == 0 {
-		t.Fatal("no golden SARIF in the CLI's scripts")
+		t.Fatalf("no golden %s files in the CLI's scripts", suffix)
 	}
 	return files
 }

@@ -143,16 +143,20 @@ scope, reads, actions and files.
 
 # Verifying
 
-	agentcheck verify [--format text|json|sarif] [--output FILE] [--exit-zero]
+	agentcheck verify [--format text|json|sarif|codeclimate|junit] [--output FILE] [--exit-zero]
 	                  [--policy FILE] [--allowed-signers FILE] [--approvers FILE]
 	                  [RANGE...]
 
 Checks each commit of the range, oldest first, against its manifests and the
 policy. RANGE is A..B or a single commit; several may be given; the default is
+what pre-commit's pre-push stage is pushing (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF,
+when pre-commit runs the hook of .pre-commit-hooks.yaml), else
 @{upstream}..HEAD, else HEAD. The policy and allowed signers are read from the
 range's base (A in A..B, the first parent of a single commit) unless given as
 files — never from the commits being checked. The JSON report's format is
-documented in package report (json.go).
+documented in package report (json.go); codeclimate is GitLab's Code Quality
+report (report/codeclimate.go) and junit a JUnit XML test report
+(report/junit.go), for GitLab's merge request widgets and other CI systems.
 
 # Approvals
 

@@ -97,7 +97,7 @@ func (d *doctor) print(inv *Invocation) {
 // binary checks that git and agentcheck can be found as the hooks find them.
 func (d *doctor) binary(ctx context.Context, dir string) {
 	if p, err := exec.LookPath("agentcheck"); err == nil {
-		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, version()), "")
+		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, buildVersion()), "")
 	} else {
 		d.add(docMissing, "agentcheck", "not on PATH: the git hooks fall back to it, and you need it to attest and verify",
 			"go install github.com/agentcheck/agentcheck/cmd/...@latest, and put its directory on PATH")

@@ -30,7 +30,7 @@ func runExport(ctx context.Context, inv *Invocation, args []string) error {
 		return err
 	}
 	l := audit.BuildLog(checked.Report, checked.Commits, checked.Trust.Policy)
-	e := audit.BuildExport(l, mapping, "agentcheck "+version())
+	e := audit.BuildExport(l, mapping, "agentcheck "+buildVersion())
 	return writeTo(inv, *output, func(w io.Writer) error {
 		switch *format {
 		case "csv":

@@ -116,7 +116,7 @@ func gitHub(ctx context.Context, inv *Invocation, args []string) error {
 func (g *githubGate) run(ctx context.Context, apiTimeout time.Duration, trust trustFlags) error {
 	retry := action.Retry{Logf: g.logf, Sleep: g.inv.Sleep}
 	var err error
-	if g.client, err = action.NewClient(g.env.APIURL, g.env.Token, "agentcheck/"+version(), retry); err != nil {
+	if g.client, err = action.NewClient(g.env.APIURL, g.env.Token, "agentcheck/"+buildVersion(), retry); err != nil {
 		return err
 	}
 	// One deadline for every GitHub API request of the run, so that rate
@@ -371,7 +371,7 @@ func (g *githubGate) writeSARIF(rep *check.Report) error {
 		return nil
 	}
 	var buf bytes.Buffer
-	opts := report.SARIFOptions{Version: version(), RepositoryURI: g.env.RepositoryURL(), RevisionID: g.ev.Head}
+	opts := report.SARIFOptions{Version: buildVersion(), RepositoryURI: g.env.RepositoryURL(), RevisionID: g.ev.Head}
 	if err := report.WriteSARIF(&buf, rep, opts); err != nil {
 		return err
 	}

@@ -71,6 +71,7 @@ func TestScript(t *testing.T) {
 			"tamper":    cmdTamper,
 			"sign":      cmdSign,
 			"gitserver": cmdGitServer,
+			"gitlabjob": cmdGitLabJob,
 		},
 	})
 }

@@ -28,7 +28,7 @@ func addOutputFlags(fs interface {
 	Bool(name string, value bool, usage string) *bool
 }) outputFlags {
 	return outputFlags{
-		format:   fs.String("format", "text", "output `format`: text, json or sarif"),
+		format:   fs.String("format", "text", "output `format`: text, json, sarif, codeclimate (GitLab Code Quality) or junit"),
 		output:   fs.String("output", "", "write the report to `FILE` instead of stdout"),
 		exitZero: fs.Bool("exit-zero", false, "exit 0 even when error-level findings are reported (for upload pipelines)"),
 	}
@@ -36,10 +36,10 @@ func addOutputFlags(fs interface {
 
 func (o outputFlags) check() error {
 	switch *o.format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "codeclimate", "junit":
 		return nil
 	}
-	return usageError("unknown format %q (want text, json or sarif)", *o.format)
+	return usageError("unknown format %q (want text, json, sarif, codeclimate or junit)", *o.format)
 }
 
 // trustFlags name the trusted side explicitly.
@@ -68,6 +68,9 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err := out.check(); err != nil {
 		return err
 	}
+	if len(pos) == 0 {
+		pos = preCommitRange(inv.getenv)
+	}
 	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{})
 	if err != nil {
 		return err
@@ -79,6 +82,19 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 		return errViolations
 	}
 	return nil
+}
+
+// preCommitRange is the range pre-commit's pre-push stage is pushing, which
+// it passes to its hooks in PRE_COMMIT_FROM_REF (the remote's tip, or the
+// parent of the first commit the remote lacks) and PRE_COMMIT_TO_REF. It is
+// nil outside such a hook, and when pre-commit pushes a history from its
+// root (it then sets neither).
+func preCommitRange(getenv func(string) string) []string {
+	from, to := getenv("PRE_COMMIT_FROM_REF"), getenv("PRE_COMMIT_TO_REF")
+	if from == "" || to == "" {
+		return nil
+	}
+	return []string{from + ".." + to}
 }
 
 // rangeOptions adapt checkRange to where it runs.
@@ -171,7 +187,11 @@ func render(w io.Writer, format string, r *check.Report, color bool) error {
 	case "json":
 		return report.WriteJSON(w, r)
 	case "sarif":
-		return report.WriteSARIF(w, r, report.SARIFOptions{Version: version()})
+		return report.WriteSARIF(w, r, report.SARIFOptions{Version: buildVersion()})
+	case "codeclimate":
+		return report.WriteCodeClimate(w, r)
+	case "junit":
+		return report.WriteJUnit(w, r)
 	default:
 		return report.WriteText(w, r, report.TextOptions{Color: color})
 	}
