@@ -21,6 +21,8 @@
 //	  "commits": [{
 //	    "commit": "1a2b…", "subject": "…", "author": "dev@example.com",
 //	    "date": "2026-11-26T10:00:00Z", "agent": true,
+//	    "madeBy": [{"agent": "claude-code", "title": "Claude Code", "source": "manifest", "marker": "…"}],
+//	    "manifest": "valid",
 //	    "sessions": [{
 //	      "session": "claude-code/s1", "agent": "claude-code", "model": "…", "id": "s1",
 //	      "signature": "valid", "signer": "dev@example.com", "keyid": "SHA256:…",
@@ -50,7 +52,9 @@
 // or MCP server. prompts[].recorded is what record.prompts kept: "full"
 // (text, with secrets masked), "hash" (sha256 only) or "none". commands are
 // as recorded, secrets masked before signing. findings are objects of the
-// verify JSON report (package report, json.go), in the same order.
+// verify JSON report (package report, json.go), in the same order, and so
+// are madeBy (which agents made the commit and how each is known) and
+// manifest (valid, invalid or none).
 //
 // # The export document
 //
@@ -75,7 +79,8 @@
 // findings (counts by level) and controls: the controls a valid signed
 // session record evidences ([]{framework, id}; empty for an invalid
 // signature). A finding record is a finding of the verify JSON report plus
-// subject and controls. A rules entry has id, name, defaultLevel,
+// subject, madeBy (the agents that made its commit, as in the log) and
+// controls. A rules entry has id, name, defaultLevel,
 // description, findings (counts) and controls. A controls row has
 // framework, id, title, section and url (where the source says it),
 // evidence (the record kinds and rules mapped to it: "session", "AC004", …),
