@@ -37,7 +37,7 @@ func AgentRecognizer(p *scope.Policy) (*agentid.Recognizer, error) {
 // agent, then the policy's markers, then an agent the policy does not count;
 // nil when nothing matched.
 func (cc *commitCheck) agentReason() (why, hint string, id *AgentIdentity, err error) {
-	policyWhy := cc.policyReason()
+	policyWhy, policyMarker := cc.policyReason()
 	rec := cc.t.Agents
 	if rec == nil {
 		if rec, err = AgentRecognizer(cc.t.Policy); err != nil {
@@ -49,7 +49,7 @@ func (cc *commitCheck) agentReason() (why, hint string, id *AgentIdentity, err e
 	case matched && !m.Ignored:
 		id = registryIdentity(m)
 	case policyWhy != "":
-		id = &AgentIdentity{Title: "unnamed agent", Source: SourcePolicy, Marker: "policy " + policyWhy}
+		id = &AgentIdentity{Title: "unnamed agent", Source: SourcePolicy, Marker: policyMarker}
 	case matched:
 		id = registryIdentity(m)
 	}
@@ -63,24 +63,26 @@ func (cc *commitCheck) agentReason() (why, hint string, id *AgentIdentity, err e
 }
 
 // policyReason says which of the policy's agent trailers or author patterns
-// the commit matches, "" when none does.
-func (cc *commitCheck) policyReason() string {
+// the commit matches: why in the commit's words, for AC001, and marker in
+// the policy's, the same for every commit it matches. Both are "" when none
+// does.
+func (cc *commitCheck) policyReason() (why, marker string) {
 	c := cc.c
 	for _, t := range c.Trailers {
 		for _, want := range cc.t.Policy.Agents.Trailers {
 			if len(t) >= len(want) && strings.EqualFold(t[:len(want)], want) {
-				return fmt.Sprintf("trailer %q", strings.TrimSpace(t))
+				return fmt.Sprintf("trailer %q", strings.TrimSpace(t)), fmt.Sprintf("policy trailer %q", want)
 			}
 		}
 	}
 	for _, pat := range cc.t.Policy.Agents.Authors {
 		for _, email := range []string{c.Author.Email, c.Committer.Email} {
 			if scope.MatchGlob(pat, email, true) {
-				return fmt.Sprintf("author %s matches %q", email, pat)
+				return fmt.Sprintf("author %s matches %q", email, pat), fmt.Sprintf("policy author %q", pat)
 			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func registryIdentity(m agentid.Match) *AgentIdentity {
@@ -95,7 +97,7 @@ func (cc *commitCheck) madeBy(meta *AgentIdentity) []AgentIdentity {
 	var ids []AgentIdentity
 	for _, s := range cc.sessions {
 		id := AgentIdentity{Agent: s.pred.Agent.Name, Title: s.pred.Agent.Name, Source: SourceManifest,
-			Marker: "manifest of session " + s.label + " signed by " + s.signer}
+			Marker: "manifest signed by " + s.signer, Session: s.label}
 		if a, ok := cc.registryAgent(id.Agent); ok {
 			id.Title, id.Vendor, id.Kind = a.Title, a.Vendor, string(a.Kind)
 		}

@@ -129,10 +129,13 @@ type AgentIdentity struct {
 	// signed by a trusted key), "registry" (the registry of agent
 	// identities) or "policy" (agents.trailers or agents.authors).
 	Source string `json:"source"`
-	// Marker is the sign that recognised it, as a reader would say it:
-	// "co-author trailer noreply@anthropic.com", "manifest of session
-	// claude-code/s1 signed by dev@example.com".
+	// Marker is the sign that recognised it, as a reader would say it, the
+	// same for every commit it recognises: "co-author trailer
+	// noreply@anthropic.com", "manifest signed by dev@example.com",
+	// `policy trailer "Agent-Session:"`.
 	Marker string `json:"marker"`
+	// Session is "agent/session-id" of the manifest, for Source manifest.
+	Session string `json:"session,omitempty"`
 	// Ignored reports that the policy does not count the agent's commits
 	// as agent commits: a dependency bot by default, or an agent the policy
 	// switched off. Such a commit is not an agent commit by this identity.
@@ -147,10 +150,15 @@ const (
 )
 
 // String returns "Title: marker", e.g. "Claude Code: co-author trailer
-// noreply@anthropic.com", with ", not counted as an agent" for an ignored
-// identity. Every report names an identity so.
+// noreply@anthropic.com", with the session of a manifest ("Claude Code:
+// manifest signed by dev@example.com, session claude-code/s1") and ", not
+// counted as an agent" for an ignored identity. Every report names an
+// identity so.
 func (id AgentIdentity) String() string {
 	s := id.Title + ": " + id.Marker
+	if id.Session != "" {
+		s += ", session " + id.Session
+	}
 	if id.Ignored {
 		s += ", not counted as an agent"
 	}

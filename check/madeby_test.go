@@ -42,7 +42,9 @@ func TestJudgeMadeBy(t *testing.T) {
 			commit: commit("Agent-Session: claude-code/s1", claude), agent: true, manifest: ManifestNone,
 			madeBy: "Claude Code: co-author trailer noreply@anthropic.com", sources: "registry"},
 		{name: "the policy's trailer alone", commit: commit("Agent-Session: claude-code/s1"), agent: true, manifest: ManifestNone,
-			madeBy: `unnamed agent: policy trailer "Agent-Session: claude-code/s1"`, sources: "policy"},
+			madeBy: `unnamed agent: policy trailer "Agent-Session:"`, sources: "policy"},
+		{name: "the policy's author pattern", commit: person(commit(), "CI", "ci@agents.example"), agent: true, manifest: ManifestNone,
+			madeBy: `unnamed agent: policy author "*@agents.example"`, sources: "policy"},
 		{name: "a cloud agent's account",
 			commit: person(commit(), "Copilot", "198982749+Copilot@users.noreply.github.com"), agent: true, manifest: ManifestNone,
 			madeBy: "GitHub Copilot coding agent: author account 198982749+Copilot", sources: "registry"},
@@ -50,10 +52,10 @@ func TestJudgeMadeBy(t *testing.T) {
 			commit: person(commit(), "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"), manifest: ManifestNone,
 			madeBy: "Dependabot: author account 49699333+dependabot[bot], not counted as an agent", sources: "registry"},
 		{name: "a valid manifest comes first", commit: commit(claude), lines: valid, agent: true, manifest: ManifestValid,
-			madeBy:  "Claude Code: manifest of session claude-code/s1 signed by dev@example.com; Claude Code: co-author trailer noreply@anthropic.com",
+			madeBy:  "Claude Code: manifest signed by dev@example.com, session claude-code/s1; Claude Code: co-author trailer noreply@anthropic.com",
 			sources: "manifest; registry"},
 		{name: "a valid manifest alone", commit: commit(), lines: valid, agent: true, manifest: ManifestValid,
-			madeBy: "Claude Code: manifest of session claude-code/s1 signed by dev@example.com", sources: "manifest"},
+			madeBy: "Claude Code: manifest signed by dev@example.com, session claude-code/s1", sources: "manifest"},
 		{name: "an untrusted manifest names nobody", commit: commit(), lines: byKey("mallory"), agent: true, manifest: ManifestInvalid},
 		{name: "a line that is no envelope", commit: commit(claude), agent: true, manifest: ManifestInvalid,
 			lines:  func(t *testing.T) [][]byte { return [][]byte{[]byte(`{"payload":`)} },
@@ -65,7 +67,9 @@ func TestJudgeMadeBy(t *testing.T) {
 			if tt.lines != nil {
 				lines = tt.lines(t)
 			}
-			rep := judged(t, trust(t), tt.commit, []Change{app}, lines...)
+			tr := trust(t)
+			tr.Policy.Agents.Authors = []string{"*@agents.example"}
+			rep := judged(t, tr, tt.commit, []Change{app}, lines...)
 			var madeBy, sources []string
 			for _, id := range rep.MadeBy {
 				madeBy = append(madeBy, id.String())
@@ -98,7 +102,7 @@ func TestJudgeMadeByUnknownAgent(t *testing.T) {
 		t.Fatalf("MadeBy %+v, want the manifest's agent", rep.MadeBy)
 	}
 	want := AgentIdentity{Agent: "acme-agent", Title: "acme-agent", Source: SourceManifest,
-		Marker: "manifest of session acme-agent/s1 signed by dev@example.com"}
+		Marker: "manifest signed by dev@example.com", Session: "acme-agent/s1"}
 	if rep.MadeBy[0] != want {
 		t.Errorf("MadeBy[0] = %+v, want %+v", rep.MadeBy[0], want)
 	}

@@ -18,7 +18,7 @@ package report
 //	      "subject": "Fix flaky payment test",
 //	      "author": "dev@example.com",
 //	      "agent": true,
-//	      "madeBy": [ { "agent": "claude-code", "title": "Claude Code", "source": "manifest", "marker": "manifest of session claude-code/…", … } ],
+//	      "madeBy": [ { "agent": "claude-code", "title": "Claude Code", "source": "manifest", "marker": "manifest signed by dev@example.com", … } ],
 //	      "manifest": "valid",
 //	      "sessions": [ { "agent": "claude-code", "id": "…", "valid": true, "tainted": false, … } ],
 //	      "findings": [ { "rule": "AC004", "name": "protected-path", "level": "error", … } ]
@@ -59,9 +59,11 @@ package report
 //     name no agent), title (string, e.g. Claude Code), vendor (string,
 //     omitted when unknown), kind (string: local, editor, cloud or bot;
 //     omitted when unknown), source (string: manifest, registry or policy),
-//     marker (string: the sign that recognised it, e.g. "co-author trailer
-//     noreply@anthropic.com" or "manifest of session claude-code/s1 signed by
-//     dev@example.com") and ignored (bool, omitted when false: the policy
+//     marker (string: the sign that recognised it, the same for every commit
+//     it recognises, e.g. "co-author trailer noreply@anthropic.com",
+//     "manifest signed by dev@example.com" or 'policy trailer
+//     "Agent-Session:"'), session (string, for a manifest only: its
+//     "agent/session-id") and ignored (bool, omitted when false: the policy
 //     does not count the agent's commits as agent commits, as for a
 //     dependency bot). A commit whose metadata names a dependency bot has an
 //     ignored entry and agent false.

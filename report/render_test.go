@@ -68,7 +68,7 @@ func session(agent, id string) check.SessionSummary {
 // byManifest is the identity a valid manifest of session agent/id gives.
 func byManifest(agent, title, id string) check.AgentIdentity {
 	return check.AgentIdentity{Agent: agent, Title: title, Source: check.SourceManifest, Kind: "local",
-		Marker: "manifest of session " + agent + "/" + id + " signed by dev@example.com"}
+		Marker: "manifest signed by dev@example.com", Session: agent + "/" + id}
 }
 
 // claudeCoAuthor is the identity the registry gives a commit Claude Code
@@ -135,7 +135,7 @@ func everyRuleReport() *check.Report {
 			{
 				Commit: commit3, Subject: "Update dependencies", Author: "bot@example.com", Agent: true,
 				MadeBy: []check.AgentIdentity{{Title: "unnamed agent", Source: check.SourcePolicy,
-					Marker: `policy trailer "Agent-Session: claude-code/s-7"`}},
+					Marker: `policy trailer "Agent-Session:"`}},
 				Manifest: check.ManifestInvalid,
 				Findings: []check.Finding{
 					{Rule: check.RuleMalformed, Name: "malformed-manifest", Level: check.LevelError, Commit: commit3,
