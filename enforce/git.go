@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/shell"
 )
 
@@ -318,7 +319,7 @@ func (m *matcher) gitEnv(c *shell.Command, g gitCall, sub string) string {
 		if c.Env.Cleared {
 			return fmt.Sprintf("git %s with an emptied environment (env -i) hides the agent session from agentcheck's commit hooks, so the commit would not be marked as the agent's; run it in the agent's environment", sub)
 		}
-		for _, v := range agentVars {
+		for _, v := range agents.SessionVars() {
 			_, set := env[v]
 			if set || m.unset[v] || containsFold(c.Env.Unset, v) {
 				return fmt.Sprintf("git %s with %s changed or unset hides the agent session from agentcheck's commit hooks, so the commit would not be marked as the agent's; leave the agent's environment as it is", sub, v)
