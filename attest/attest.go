@@ -55,11 +55,7 @@ func (a *Attester) getenv(key string) string {
 // whose shell runs this command, and those already attested on it. It is
 // an error when no session is found.
 func (a *Attester) Attest(ctx context.Context, commit *git.Commit, named string) error {
-	changed, err := Changed(a.Repo, commit)
-	if err != nil {
-		return err
-	}
-	all, err := journal.ReadAll(a.Repo.CommonDir)
+	changed, all, err := a.read(commit)
 	if err != nil {
 		return err
 	}
@@ -86,11 +82,7 @@ func (a *Attester) AttestCommitted(ctx context.Context) error {
 // when want is nil, those post-commit finds. A wanted session whose
 // journal is not here is reported, not an error: the commit is made.
 func (a *Attester) attestWith(ctx context.Context, commit *git.Commit, want []Session) error {
-	changed, err := Changed(a.Repo, commit)
-	if err != nil {
-		return err
-	}
-	all, err := journal.ReadAll(a.Repo.CommonDir)
+	changed, all, err := a.read(commit)
 	if err != nil {
 		return err
 	}
@@ -126,6 +118,16 @@ func (a *Attester) attestWith(ctx context.Context, commit *git.Commit, want []Se
 			"fix the cause, then run 'agentcheck attest "+short+"' in your terminal")
 	}
 	return nil
+}
+
+// read returns what sessions are matched against: the commit's changes
+// (Changed) and the repository's journals.
+func (a *Attester) read(commit *git.Commit) (changed map[string]string, all []*journal.Journal, err error) {
+	if changed, err = Changed(a.Repo, commit); err != nil {
+		return nil, nil, err
+	}
+	all, err = journal.ReadAll(a.Repo.CommonDir)
+	return changed, all, err
 }
 
 // seal builds, signs and appends the manifests of journals not yet on the

@@ -165,13 +165,7 @@ func WriteNoteText(w io.Writer, n *Note) error {
 func writeNoteSession(p func(string, ...any), m *NoteLine) {
 	s := m.Session
 	p("session %s/%s\n", clean(s.Agent.Name, 60), clean(s.Session.ID, 120))
-	sig := m.Status
-	if m.Status == "valid" {
-		sig = "valid, signed by " + clean(m.Signer, 200)
-	} else if m.Error != "" {
-		sig += ": " + clean(m.Error, 500)
-	}
-	p("  signature   %s\n  key         %s\n", sig, clean(m.KeyID, 100))
+	writeNoteSignature(p, m, "valid, signed by ")
 	agent := clean(s.Agent.Name, 60)
 	if s.Agent.Version != "" {
 		agent += " " + clean(s.Agent.Version, 40)
@@ -225,18 +219,24 @@ func writeNoteSession(p func(string, ...any), m *NoteLine) {
 	}
 }
 
+// writeNoteSignature shows whether a line's signature verified, and its
+// key; valid is what precedes the signer of a valid one.
+func writeNoteSignature(p func(string, ...any), m *NoteLine, valid string) {
+	sig := m.Status
+	if m.Status == "valid" {
+		sig = valid + clean(m.Signer, 200)
+	} else if m.Error != "" {
+		sig += ": " + clean(m.Error, 500)
+	}
+	p("  signature   %s\n  key         %s\n", sig, clean(m.KeyID, 100))
+}
+
 // writeNoteApproval shows an approval line. Whether the approver may
 // approve this commit (the two-person rule) is for verify to say.
 func writeNoteApproval(p func(string, ...any), m *NoteLine) {
 	a := m.Approval
 	p("approval by %s\n", clean(a.Approver, 200))
-	sig := m.Status
-	if m.Status == "valid" {
-		sig = "valid, signed by approver " + clean(m.Signer, 200)
-	} else if m.Error != "" {
-		sig += ": " + clean(m.Error, 500)
-	}
-	p("  signature   %s\n  key         %s\n", sig, clean(m.KeyID, 100))
+	writeNoteSignature(p, m, "valid, signed by approver ")
 	p("  time        %s\n", a.Time.UTC().Format("2006-01-02 15:04:05Z"))
 	p("  reason      %s\n", clean(a.Reason, 500))
 	for _, c := range a.Covers {

@@ -153,14 +153,8 @@ func (r *initRun) global(agents []string) error {
 	}
 	fmt.Fprintln(r.out, "agentcheck init --global: the agents' hooks for your user account")
 	for _, a := range agents {
-		path := ConfigPath(a, "", home, configHome, codexHome)
-		c, err := WriteAgentConfig(a, path)
-		if err != nil {
+		if _, err := r.agentConfig(a, ConfigPath(a, "", home, configHome, codexHome)); err != nil {
 			return err
-		}
-		r.show(a, path, c.Outcome, c.Detail)
-		if a == Codex && c.Outcome != Skipped {
-			r.codexHooks = path
 		}
 	}
 	if err := r.codex("", codexHome); err != nil {
@@ -188,14 +182,9 @@ func (r *initRun) repository(agents []string) error {
 				continue
 			}
 		}
-		path := ConfigPath(a, r.root, "", "", "")
-		c, err := WriteAgentConfig(a, path)
+		c, err := r.agentConfig(a, ConfigPath(a, r.root, "", "", ""))
 		if err != nil {
 			return err
-		}
-		r.show(a, path, c.Outcome, c.Detail)
-		if a == Codex && c.Outcome != Skipped {
-			r.codexHooks = path
 		}
 		if c.Outcome == Created || c.Outcome == Updated {
 			r.addNext("commit the agents' hook configuration (.claude/, .cursor/, .codex/, .opencode/) so that your team's sessions are recorded too; each machine needs agentcheck on PATH")
@@ -226,6 +215,20 @@ func (r *initRun) repository(agents []string) error {
 	r.next = append(r.next, "run 'agentcheck doctor' to check the setup")
 	r.printNext()
 	return nil
+}
+
+// agentConfig writes agent's hooks into its configuration at path and
+// reports it.
+func (r *initRun) agentConfig(agent, path string) (Change, error) {
+	c, err := WriteAgentConfig(agent, path)
+	if err != nil {
+		return c, err
+	}
+	r.show(agent, path, c.Outcome, c.Detail)
+	if agent == Codex && c.Outcome != Skipped {
+		r.codexHooks = path
+	}
+	return c, nil
 }
 
 func (r *initRun) addNext(s string) {
