@@ -3,6 +3,8 @@ package agents
 import (
 	"path"
 	"strings"
+
+	"github.com/agentcheck/agentcheck/internal/shell"
 )
 
 // Reads made through a shell command. Claude Code 2.1 offers the model no
@@ -13,13 +15,13 @@ import (
 // script, unless it edits in place), grep and rg (the paths searched, the
 // pattern as the query; rg with no path searches the working directory).
 //
-// shellReads reads the command the way a POSIX shell splits words: quotes,
-// backslashes, the operators that separate commands (; && || | & and
-// newlines) and redirections. It does not expand variables, globs or
-// command substitutions: a word that holds one is kept as written. It
-// follows cd within the line, so "cd src && cat a.go" reads src/a.go.
-// This is a reader of the common cases, not a shell: a later shared shell
-// reader can replace splitCommands and shellWords.
+// shellReads reads the command with agentcheck's one shell reader
+// (internal/shell), which the runtime gate and the signals use too: the
+// commands of lists, pipelines and subshells, past wrappers (env, sudo,
+// xargs…) and assignments, into substitutions and the code given to sh -c;
+// a heredoc is data. It expands no variable, glob or substitution: a word
+// that holds one is kept as written. It follows cd within the line, so "cd
+// src && cat a.go" reads src/a.go.
 
 // shellRead is one read a command makes: a file, or a search of Path for
 // Query.
@@ -31,13 +33,11 @@ type shellRead struct {
 func shellReads(line string) []shellRead {
 	var out []shellRead
 	dir := ""
-	for _, words := range splitCommands(line) {
-		words = dropAssignments(words)
-		if len(words) == 0 {
+	for c := range shell.Parse(line).Commands() {
+		if len(c.Words) == 0 {
 			continue
 		}
-		name := path.Base(words[0])
-		args := words[1:]
+		name, args := c.Name(), c.Args()
 		if name == "cd" {
 			if len(args) == 1 {
 				dir = joinDir(dir, args[0])
@@ -174,127 +174,6 @@ func optionValue(args []string, flag string) string {
 			return args[i+1]
 		case strings.HasPrefix(a, "-"+flag) && len(a) > 2 && !strings.HasPrefix(a, "--"):
 			return a[2:]
-		}
-	}
-	return ""
-}
-
-// dropAssignments drops the leading NAME=value words of a simple command.
-func dropAssignments(words []string) []string {
-	for len(words) > 0 {
-		name, _, ok := strings.Cut(words[0], "=")
-		if !ok || name == "" || strings.ContainsAny(name, "/-.$\"'") {
-			break
-		}
-		words = words[1:]
-	}
-	return words
-}
-
-// splitCommands splits a command line into simple commands, each a list
-// of words, with quotes removed and redirections dropped. A heredoc's body
-// is not read as commands.
-func splitCommands(line string) [][]string {
-	var cmds [][]string
-	var words []string
-	var word strings.Builder
-	inWord, redirect := false, false
-	endWord := func() {
-		if inWord {
-			if redirect {
-				redirect = false // the redirection's target: not an operand
-			} else {
-				words = append(words, word.String())
-			}
-		}
-		word.Reset()
-		inWord = false
-	}
-	endCmd := func() {
-		endWord()
-		if len(words) > 0 {
-			cmds = append(cmds, words)
-		}
-		words = nil
-	}
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case c == '\\' && i+1 < len(line):
-			i++
-			if line[i] != '\n' {
-				word.WriteByte(line[i])
-				inWord = true
-			}
-		case c == '\'':
-			j := strings.IndexByte(line[i+1:], '\'')
-			if j < 0 {
-				j = len(line) - i - 1
-			}
-			word.WriteString(line[i+1 : i+1+j])
-			inWord = true
-			i += j + 1
-		case c == '"':
-			i++
-			for ; i < len(line) && line[i] != '"'; i++ {
-				if line[i] == '\\' && i+1 < len(line) && strings.IndexByte("\"\\$`", line[i+1]) >= 0 {
-					i++
-				}
-				word.WriteByte(line[i])
-			}
-			inWord = true
-		case c == ' ' || c == '\t':
-			endWord()
-		case c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' || c == ')':
-			endCmd()
-		case c == '<' || c == '>':
-			if c == '<' && strings.HasPrefix(line[i:], "<<") {
-				// A heredoc: its body is data, up to the end of the line.
-				endCmd()
-				if j := strings.IndexByte(line[i:], '\n'); j >= 0 {
-					return append(cmds, splitCommands(skipHeredoc(line[i:]))...)
-				}
-				return cmds
-			}
-			// A redirection: "2>&1" is none; the word after "<", ">",
-			// ">>" or "2>" is its target.
-			if word.Len() > 0 && strings.Trim(word.String(), "0123456789") == "" {
-				word.Reset()
-				inWord = false
-			}
-			endWord()
-			for i+1 < len(line) && (line[i+1] == '>' || line[i+1] == '&') {
-				i++
-			}
-			if line[i] == '&' {
-				// >&2, 2>&1: a descriptor follows, not a file.
-				for i+1 < len(line) && line[i+1] >= '0' && line[i+1] <= '9' {
-					i++
-				}
-				continue
-			}
-			redirect = true
-		default:
-			word.WriteByte(c)
-			inWord = true
-		}
-	}
-	endCmd()
-	return cmds
-}
-
-// skipHeredoc returns what follows the heredoc that starts text ("<<EOF…"):
-// the lines after its delimiter line.
-func skipHeredoc(text string) string {
-	first, rest, _ := strings.Cut(text, "\n")
-	delim := strings.Trim(strings.TrimLeft(strings.TrimPrefix(first, "<<"), "-~ \t"), `'"`)
-	if f := strings.Fields(delim); len(f) > 0 {
-		delim = strings.Trim(f[0], `'"`)
-	}
-	for line := range strings.SplitSeq(rest, "\n") {
-		rest = rest[min(len(line)+1, len(rest)):]
-		if strings.TrimSpace(line) == delim {
-			return rest
 		}
 	}
 	return ""

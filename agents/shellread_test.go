@@ -35,6 +35,13 @@ func TestShellReads(t *testing.T) {
 		{"echo cat a.go", nil},
 		{"git commit -m 'cat a.go'", nil},
 		{"cat a\\ b.go", []shellRead{{Path: "a b.go"}}},
+		{"sudo cat /etc/shadow", []shellRead{{Path: "/etc/shadow"}}},
+		{"env LC_ALL=C timeout 5 grep -n x a.go", []shellRead{{Path: "a.go", Query: "x"}}},
+		{"sh -c 'cat a.go'", []shellRead{{Path: "a.go"}}},
+		{"echo $(cat VERSION)", []shellRead{{Path: "VERSION"}}},
+		{"(cd src; cat main.go)", []shellRead{{Path: "src/main.go"}}},
+		{`cat "$HOME/.ssh/id_ed25519"`, []shellRead{{Path: "$HOME/.ssh/id_ed25519"}}},
+		{"git log | head -n 5", nil},
 		{"", nil},
 		{`grep "" "`, nil},
 	} {
@@ -56,4 +63,13 @@ func FuzzShellReads(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkShellReads is the reading of a typical command of an agent, done
+// by the recording hook for every shell command it journals.
+func BenchmarkShellReads(b *testing.B) {
+	line := `cd internal/git && rg -n "func ReadCommit" --glob '*.go' | head -n 20 && sed -n '1,40p' resolvecommit.go 2>/dev/null`
+	for b.Loop() {
+		shellReads(line)
+	}
 }

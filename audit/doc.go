@@ -1,7 +1,8 @@
 // Package audit gives an account of what coding agents did in a range of
 // commits — the sessions behind each commit and what the gate found — and
 // exports it for compliance, each record mapped to the controls it
-// evidences.
+// evidences. [ReadNote] gives the account of one commit's note, line by line
+// (agentcheck show).
 //
 // Everything here is a rendering of one verification ([check.Report]) and of
 // the manifests it read: the package decides nothing. [BuildLog] is the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/shell"
 )
 
@@ -71,51 +72,22 @@ type gitConfig struct {
 	how        string // how it was given, for the reason: "git -c", "GIT_CONFIG_KEY_0"…
 }
 
-// parseGit reads git's global options.
+// parseGit reads git's global options (shell.ReadGit) for what they
+// change: configuration, the git directory, git's own programs.
 func parseGit(args []shell.Word) gitCall {
-	var g gitCall
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		t := a.Text
-		next := func() (shell.Word, bool) {
-			if i+1 < len(args) {
-				i++
-				return args[i], true
-			}
-			return shell.Word{}, false
-		}
+	r := shell.ReadGit(args)
+	g := gitCall{sub: r.Sub, args: r.Args}
+	for _, o := range r.Options {
 		switch {
-		case t == "-c":
-			if w, ok := next(); ok {
-				g.configs = append(g.configs, configWord(w, "git -c"))
-			}
-		case strings.HasPrefix(t, "-c"):
-			// git itself rejects -ckey=value; it is read as -c anyway.
-			_, w, _ := a.Cut("-c")
-			g.configs = append(g.configs, configWord(w, "git -c"))
-		case t == "--config-env":
-			if w, ok := next(); ok {
-				g.configs = append(g.configs, configWord(w, "git --config-env"))
-			}
-		case strings.HasPrefix(t, "--config-env="):
-			_, w, _ := a.Cut("=")
-			g.configs = append(g.configs, configWord(w, "git --config-env"))
-		case t == "--git-dir":
-			if w, ok := next(); ok {
-				g.gitDir = &w
-			}
-		case strings.HasPrefix(t, "--git-dir="):
-			w := afterEquals(a)
-			g.gitDir = &w
-		case strings.HasPrefix(t, "--exec-path="):
-			g.execPath = strings.TrimPrefix(t, "--exec-path=")
-		case t == "-C" || t == "--work-tree" || t == "--namespace" || t == "--super-prefix" || t == "--attr-source" || t == "--list-cmds":
-			next()
-		case strings.HasPrefix(t, "-") && a.Literal:
-		default:
-			g.sub = &args[i]
-			g.args = args[i+1:]
-			return g
+		case o.Value == nil:
+		case o.Name == "-c":
+			g.configs = append(g.configs, configWord(*o.Value, "git -c"))
+		case o.Name == "--config-env":
+			g.configs = append(g.configs, configWord(*o.Value, "git --config-env"))
+		case o.Name == "--git-dir":
+			g.gitDir = o.Value
+		case o.Name == "--exec-path":
+			g.execPath = o.Value.Text
 		}
 	}
 	return g
@@ -318,7 +290,7 @@ func (m *matcher) gitEnv(c *shell.Command, g gitCall, sub string) string {
 		if c.Env.Cleared {
 			return fmt.Sprintf("git %s with an emptied environment (env -i) hides the agent session from agentcheck's commit hooks, so the commit would not be marked as the agent's; run it in the agent's environment", sub)
 		}
-		for _, v := range agentVars {
+		for _, v := range agents.SessionVars() {
 			_, set := env[v]
 			if set || m.unset[v] || containsFold(c.Env.Unset, v) {
 				return fmt.Sprintf("git %s with %s changed or unset hides the agent session from agentcheck's commit hooks, so the commit would not be marked as the agent's; leave the agent's environment as it is", sub, v)

@@ -350,10 +350,6 @@ func checkAgentcheck(args []shell.Word) string {
 	return ""
 }
 
-// agentVars are the variables by which agentcheck's commit hooks know a
-// commit is made inside an agent session.
-var agentVars = []string{"CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CURSOR_AGENT", "OPENCODE", "OPENCODE_SESSION_ID", "AI_AGENT"}
-
 // isTransform reports whether a program's output is its input recoded:
 // code a shell reads from one of them was hidden on purpose.
 func isTransform(name string) bool {

@@ -32,4 +32,11 @@
 // A [Printer] renders a [Decision], an error or a timeout as lines for the
 // pusher. It decides nothing: findings come from the verifier, the verdict
 // from [Decision.Rejected] and the caller's mode.
+//
+// # The hook
+//
+// [Hook.Run] is agentcheck pre-receive: it reads the repository's
+// configuration and git's input, runs Check under the hook's deadline in a
+// goroutine of its own (a check that overruns it, or panics, is reported,
+// never waited for: the gate fails closed) and prints the outcome.
 package server

@@ -593,30 +593,25 @@ func cloudExfiltration(c *shell.Command) string {
 	return ""
 }
 
-// gitGlobalTakesValue reports whether a global git option takes a separate
-// value.
-func gitGlobalTakesValue(name string) bool {
-	switch name {
-	case "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env":
-		return true
-	}
-	return false
-}
-
-// gitSubcommand returns git's subcommand and its arguments.
+// gitSubcommand returns git's subcommand and its arguments, as
+// shell.ReadGit reads them. A word that is not literal but reads as an
+// option is taken for one, so that it cannot hide the push after it.
 func gitSubcommand(c *shell.Command) (string, []string) {
-	args := c.Args()
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if strings.HasPrefix(a, "-") {
-			if gitGlobalTakesValue(a) {
-				i++
-			}
-			continue
-		}
-		return a, args[i+1:]
+	if len(c.Words) == 0 {
+		return "", nil
 	}
-	return "", nil
+	g := shell.ReadGit(c.Words[1:])
+	for g.Sub != nil && !g.Sub.Literal && strings.HasPrefix(g.Sub.Text, "-") {
+		g = shell.ReadGit(g.Args)
+	}
+	if g.Sub == nil {
+		return "", nil
+	}
+	args := make([]string, len(g.Args))
+	for i, w := range g.Args {
+		args[i] = w.Text
+	}
+	return g.Sub.Text, args
 }
 
 // remoteRepointed recognises git commands that add or repoint a remote:

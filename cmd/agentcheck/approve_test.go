@@ -5,12 +5,14 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/agentcheck/agentcheck/agents"
 )
 
 // TestApproveRefusedInAgentSession runs approve in-process with each
 // variable that marks an agent session: it refuses before reading anything.
 func TestApproveRefusedInAgentSession(t *testing.T) {
-	for _, v := range agentSessionVars() {
+	for _, v := range agents.SessionVars() {
 		t.Run(v, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			inv := &Invocation{
@@ -35,13 +37,5 @@ func TestApproveRefusedInAgentSession(t *testing.T) {
 				t.Errorf("stdout %q", stdout.String())
 			}
 		})
-	}
-}
-
-func TestIsRuleID(t *testing.T) {
-	for s, want := range map[string]bool{"AC004": true, "AC010": true, "ac004": false, "AC04": false, "AC0040": false, "AC00x": false, "": false} {
-		if got := isRuleID(s); got != want {
-			t.Errorf("isRuleID(%q) = %v, want %v", s, got, want)
-		}
 	}
 }

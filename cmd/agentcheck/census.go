@@ -42,7 +42,7 @@ func runCensus(ctx context.Context, inv *Invocation, args []string) error {
 	src := gate.TrustSource{PolicyFile: *policy, SignersFile: *signers, Base: rng.Base}
 	res, err := gate.IdentifyRange(ctx, repo, rng, gate.Options{Trust: src})
 	if err != nil {
-		return rangeError(err, "fix the policy at the trusted commit, or pass --policy FILE")
+		return gate.WithHint(err, "fix the policy at the trusted commit, or pass --policy FILE")
 	}
 	c := audit.BuildCensus(rng.Spec, res.Base, res.Trust, res.Commits, res.Reports)
 	return writeTo(inv, *output, func(w io.Writer) error {

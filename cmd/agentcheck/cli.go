@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/agentcheck/agentcheck/internal/hint"
 )
 
 // Exit codes, as documented in doc.go.
@@ -158,12 +160,11 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 // errHelp is returned when the user asked for a command's usage; it exits 0.
 var errHelp = errors.New("help requested")
 
-// exitErr is an error that carries an exit code and optionally a hint that
-// says how to fix it.
+// exitErr is an error that carries an exit code. A hint that says how to
+// fix it is attached with withHint (package hint), around or inside it.
 type exitErr struct {
 	code int
 	err  error
-	hint string
 }
 
 func (e *exitErr) Error() string { return e.err.Error() }
@@ -174,13 +175,7 @@ func usageError(format string, args ...any) error {
 }
 
 // withHint attaches a hint to err, keeping its exit code.
-func withHint(err error, hint string) error {
-	var e *exitErr
-	if errors.As(err, &e) {
-		return &exitErr{code: e.code, err: e.err, hint: hint}
-	}
-	return &exitErr{code: exitError, err: err, hint: hint}
-}
+func withHint(err error, h string) error { return hint.With(err, h) }
 
 // errViolations is returned by verifying commands when they found error-level
 // findings; the findings themselves have already been written.
@@ -221,9 +216,8 @@ func writeError(stderr io.Writer, err error) int {
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	fmt.Fprintf(stderr, "agentcheck: error: %s\n", msg)
-	var e *exitErr
-	if errors.As(err, &e) && e.hint != "" {
-		fmt.Fprintf(stderr, "agentcheck: hint: %s\n", e.hint)
+	if h := hint.Of(err); h != "" {
+		fmt.Fprintf(stderr, "agentcheck: hint: %s\n", h)
 	}
 	return code
 }

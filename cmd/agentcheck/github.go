@@ -19,6 +19,7 @@ import (
 	"github.com/agentcheck/agentcheck/action"
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/internal/hint"
 	"github.com/agentcheck/agentcheck/report"
 )
 
@@ -41,16 +42,12 @@ func singleLineErr(err error) error {
 	if err == nil || err == errViolations || errors.Is(err, errHelp) {
 		return err
 	}
-	var e *exitErr
-	hint := ""
-	if errors.As(err, &e) {
-		hint = e.hint
-	}
+	h := hint.Of(err)
 	msg := err.Error()
-	if clean(msg) == msg && clean(hint) == hint {
+	if clean(msg) == msg && clean(h) == h {
 		return err
 	}
-	return &exitErr{code: exitCodeOf(err), err: errors.New(clean(msg)), hint: clean(hint)}
+	return withHint(&exitErr{code: exitCodeOf(err), err: errors.New(clean(msg))}, clean(h))
 }
 
 // clean replaces line breaks and other control characters with spaces.
@@ -419,9 +416,8 @@ func (g *githubGate) reportError(ctx context.Context, cause error) {
 		closing = "The job was cancelled before the gate finished: re-run it for a verdict."
 	}
 	msg := cause.Error()
-	var e *exitErr
-	if errors.As(cause, &e) && e.hint != "" {
-		msg += "\n\nHint: " + e.hint
+	if h := hint.Of(cause); h != "" {
+		msg += "\n\nHint: " + h
 	}
 	summary := heading + "\n\n" + action.MarkdownText(strings.ReplaceAll(msg, "\n", " ")) + "\n\n" + closing + "\n"
 	if len(g.notes) > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/agentcheck/agentcheck/internal/gitcli"
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
@@ -24,7 +25,7 @@ func runKeygen(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	email := gitConfig(ctx, dir, "user.email")
+	email := gitcli.Config(ctx, dir, "user.email")
 	pub, err := provenance.GenerateKey(*path, email)
 	if err != nil {
 		return withHint(fmt.Errorf("generating key: %w", err), "use -f PATH to write a new key elsewhere, or keep using the existing one")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -17,8 +16,6 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"github.com/agentcheck/agentcheck/server"
 )
 
 // TestPreReceiveHTTP runs the prereceive_*.txtar scripts again, with
@@ -164,51 +161,6 @@ func cmdGitServer(ts *testscript.TestScript, neg bool, args []string) {
 	srv.url = url
 	srv.mu.Unlock()
 	ts.Setenv("URL", url)
-}
-
-// TestGuarded checks the gate's safety net: a panic and a gate that ignores
-// its deadline both end in a result the hook rejects, in time.
-func TestGuarded(t *testing.T) {
-	t.Run("panic", func(t *testing.T) {
-		res, timedOut, _ := guarded(context.Background(), func(chan<- string) gateResult { panic("boom") })
-		if timedOut || res.err == nil || !strings.Contains(res.err.Error(), "internal error: boom") || res.decision != nil {
-			t.Errorf("guarded(panic) = %+v, timedOut %v; want an internal error", res, timedOut)
-		}
-	})
-	t.Run("deadline", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		release := make(chan struct{})
-		defer close(release)
-		start := time.Now()
-		_, timedOut, mode := guarded(ctx, func(modes chan<- string) gateResult {
-			modes <- "warn"
-			<-release // ignores ctx, as reading stdin does
-			return gateResult{}
-		})
-		if !timedOut || mode != "warn" {
-			t.Errorf("guarded(slow) timedOut %v, mode %q; want true, warn", timedOut, mode)
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Errorf("guarded(slow) returned after %s", d)
-		}
-	})
-	t.Run("deadline error", func(t *testing.T) {
-		_, timedOut, _ := guarded(context.Background(), func(chan<- string) gateResult {
-			return gateResult{err: fmt.Errorf("walking: %w", context.DeadlineExceeded)}
-		})
-		if !timedOut {
-			t.Error("an error wrapping context.DeadlineExceeded is not a timeout")
-		}
-	})
-	t.Run("decided", func(t *testing.T) {
-		res, timedOut, mode := guarded(context.Background(), func(chan<- string) gateResult {
-			return gateResult{decision: &server.Decision{}}
-		})
-		if timedOut || res.err != nil || res.decision == nil || mode != "" {
-			t.Errorf("guarded(ok) = %+v, %v, %q", res, timedOut, mode)
-		}
-	})
 }
 
 // TestExampleHooks installs the example hooks of examples/hooks as their

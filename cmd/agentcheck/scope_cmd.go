@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"github.com/agentcheck/agentcheck/provenance/journal"
@@ -38,7 +39,7 @@ func runScope(ctx context.Context, inv *Invocation, args []string) error {
 		return withHint(usageError("unknown scope subcommand %q", sub), "use agentcheck scope add GLOB…, scope list or scope clear")
 	}
 	if sub != "list" {
-		if v := inAgentSession(inv.getenv); v != "" {
+		if v := agents.InSession(inv.getenv); v != "" {
 			return withHint(fmt.Errorf("refusing to change the declared scope inside an agent session ($%s is set): the scope is the human's to declare", v),
 				"run agentcheck scope "+sub+" in your own terminal, or put a line 'scope: GLOB…' in your prompt")
 		}
@@ -103,16 +104,13 @@ func runScope(ctx context.Context, inv *Invocation, args []string) error {
 // pickSession returns the journal of the named session, or of the one whose
 // journal changed last.
 func pickSession(commonDir, named string) (*journal.Journal, error) {
-	all, err := readJournals(commonDir)
+	all, err := journal.ReadAll(commonDir)
 	if err != nil {
 		return nil, err
 	}
 	if named != "" {
-		for _, j := range all {
-			agent, id := j.SessionOf()
-			if named == id || named == agent+"/"+id {
-				return j, nil
-			}
+		if j := journal.Named(all, named); j != nil {
+			return j, nil
 		}
 		return nil, withHint(fmt.Errorf("no recorded session %q", named), "name it as AGENT/ID, as 'agentcheck scope list' shows it")
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -137,28 +136,9 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	}
 	res, err := checkWithProgress(ctx, inv, repo, rng, gopts)
 	if err != nil {
-		return nil, rangeError(err, cmp.Or(opts.trustHint, "fix the policy on the base branch, or pass --policy FILE"))
+		return nil, gate.WithHint(err, cmp.Or(opts.trustHint, "fix the policy on the base branch, or pass --policy FILE"))
 	}
 	return res, nil
-}
-
-// rangeError adds the hint that fixes a failed check: the fetch hint to an
-// incomplete history, trustHint to a trusted side that cannot be read.
-func rangeError(err error, trustHint string) error {
-	var te *gate.TrustError
-	if errors.As(err, &te) {
-		return withHint(err, trustHint)
-	}
-	return historyError(err)
-}
-
-// historyError adds the fetch hint to an incomplete-history error.
-func historyError(err error) error {
-	var ih *git.IncompleteHistoryError
-	if errors.As(err, &ih) {
-		return withHint(err, ih.Hint())
-	}
-	return err
 }
 
 // writeReport renders the report to --output or stdout. Only the report goes

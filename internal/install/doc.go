@@ -4,6 +4,12 @@
 // repository already has. Every step is idempotent: running it again over
 // its own result changes nothing.
 //
+// [Init] is agentcheck init: it writes all of that, the notes refspecs, the
+// default policy, a signing key when there is none and its allowed_signers
+// line, and reports each step. [Doctor] is agentcheck doctor: it reads the
+// same places, and where the gate reads the policy and the signers, and
+// reports what is missing with the command that fixes it.
+//
 // # Agent configuration
 //
 // Claude Code's .claude/settings.json and Codex's .codex/hooks.json get one

@@ -34,6 +34,9 @@
 // the user's shell). Text that parses as neither yields the commands read
 // before the error, and [Script.Err] says so; a caller that must not be
 // fooled treats it conservatively.
+//
+// [ReadGit] reads the words of a git command past git's global options, for
+// both callers too.
 package shell
 
 import (

@@ -1,4 +1,4 @@
-package main
+package install
 
 import (
 	"errors"
@@ -7,25 +7,23 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/agentcheck/agentcheck/internal/install"
 )
 
-// codexTrust is how Codex's two trust layers stand for agentcheck's hooks
-// in one hooks.json (see internal/install/codextrust.go): whether the
+// codexState is how Codex's two trust layers stand for agentcheck's hooks
+// in one hooks.json (see codextrust.go): whether the
 // project is trusted (for a repository's .codex/hooks.json) and the
 // status of each hook.
-type codexTrust struct {
+type codexState struct {
 	config  string   // $CODEX_HOME/config.toml
 	project []string // the repository's spellings (as found, with symlinks resolved); nil for the user's own hooks.json
-	hooks   []install.CodexHook
-	trust   install.CodexTrust
+	hooks   []CodexHook
+	trust   CodexTrust
 }
 
-// readCodexTrust reads the trust for the agentcheck hooks in hooksPath.
+// readCodexState reads the trust for the agentcheck hooks in hooksPath.
 // root is the repository for a project's hooks file, "" for the user's.
-func readCodexTrust(hooksPath, root, codexHome string) (*codexTrust, error) {
-	t := &codexTrust{config: filepath.Join(codexHome, "config.toml")}
+func readCodexState(hooksPath, root, codexHome string) (*codexState, error) {
+	t := &codexState{config: filepath.Join(codexHome, "config.toml")}
 	if root != "" {
 		t.project = spellings(root)
 	}
@@ -36,7 +34,7 @@ func readCodexTrust(hooksPath, root, codexHome string) (*codexTrust, error) {
 	// Codex names a hook by the hooks file's path as it found it: trust
 	// covers both spellings when the path holds a symlink.
 	for _, p := range spellings(hooksPath) {
-		hooks, err := install.CodexHooks(p, data)
+		hooks, err := CodexHooks(p, data)
 		if err != nil {
 			return nil, err
 		}
@@ -46,7 +44,7 @@ func readCodexTrust(hooksPath, root, codexHome string) (*codexTrust, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("reading %s: %w", t.config, err)
 	}
-	t.trust = install.ReadCodexTrust(cfg)
+	t.trust = ReadCodexTrust(cfg)
 	return t, nil
 }
 
@@ -60,24 +58,24 @@ func spellings(p string) []string {
 }
 
 // projectTrusted reports whether Codex reads the project's .codex layer.
-func (t *codexTrust) projectTrusted() bool {
+func (t *codexState) projectTrusted() bool {
 	return t.project == nil || t.trust.ProjectTrusted(t.project...)
 }
 
 // untrusted counts agentcheck's hooks Codex would skip, by status. A hook
 // is counted once, trusted when either spelling of its key is.
-func (t *codexTrust) untrusted() map[string]int {
+func (t *codexState) untrusted() map[string]int {
 	best := map[string]string{} // event:group:handler → best status
 	for _, h := range t.hooks {
 		id := h.Key[strings.LastIndex(h.Key, ".json:")+len(".json:"):]
 		st := t.trust.Status(h)
-		if prev, ok := best[id]; !ok || prev != install.HookTrusted {
+		if prev, ok := best[id]; !ok || prev != HookTrusted {
 			best[id] = st
 		}
 	}
 	out := map[string]int{}
 	for _, st := range best {
-		if st != install.HookTrusted {
+		if st != HookTrusted {
 			out[st]++
 		}
 	}
@@ -85,7 +83,7 @@ func (t *codexTrust) untrusted() map[string]int {
 }
 
 // count returns how many distinct hooks there are.
-func (t *codexTrust) count() int {
+func (t *codexState) count() int {
 	ids := map[string]bool{}
 	for _, h := range t.hooks {
 		ids[h.Key[strings.LastIndex(h.Key, ".json:"):]] = true
@@ -94,18 +92,18 @@ func (t *codexTrust) count() int {
 }
 
 // problem says what keeps Codex from running the hooks, or "".
-func (t *codexTrust) problem() string {
+func (t *codexState) problem() string {
 	var why []string
 	if !t.projectTrusted() {
 		why = append(why, "the project is not trusted")
 	}
 	bad := t.untrusted()
-	for _, st := range []string{install.HookUntrusted, install.HookModified, install.HookDisabled} {
+	for _, st := range []string{HookUntrusted, HookModified, HookDisabled} {
 		if n := bad[st]; n > 0 {
 			what := map[string]string{
-				install.HookUntrusted: "not trusted",
-				install.HookModified:  "changed since they were trusted",
-				install.HookDisabled:  "disabled",
+				HookUntrusted: "not trusted",
+				HookModified:  "changed since they were trusted",
+				HookDisabled:  "disabled",
 			}[st]
 			why = append(why, fmt.Sprintf("%d of agentcheck's %d hooks are %s", n, t.count(), what))
 		}
@@ -116,7 +114,7 @@ func (t *codexTrust) problem() string {
 // grant writes the trust into Codex's config.toml: the project (all its
 // spellings) and each of agentcheck's hooks by its hash. A hook the user
 // disabled stays disabled.
-func (t *codexTrust) grant() (install.Outcome, error) {
+func (t *codexState) grant() (Outcome, error) {
 	data, err := os.ReadFile(t.config)
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -129,14 +127,14 @@ func (t *codexTrust) grant() (install.Outcome, error) {
 			hooks = nil
 		}
 		var c bool
-		out, c, err = install.TrustCodex(out, p, hooks)
+		out, c, err = TrustCodex(out, p, hooks)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", t.config, err)
 		}
 		changed = changed || c
 	}
 	if !changed {
-		return install.Unchanged, nil
+		return Unchanged, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(t.config), 0o700); err != nil {
 		return "", fmt.Errorf("creating %s: %w", filepath.Dir(t.config), err)
@@ -153,9 +151,9 @@ func (t *codexTrust) grant() (install.Outcome, error) {
 		os.Remove(tmp)
 		return "", fmt.Errorf("writing %s: %w", t.config, err)
 	}
-	t.trust = install.ReadCodexTrust(out)
+	t.trust = ReadCodexTrust(out)
 	if exists {
-		return install.Updated, nil
+		return Updated, nil
 	}
-	return install.Created, nil
+	return Created, nil
 }

@@ -1,0 +1,375 @@
+package install
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/agentcheck/agentcheck/attest"
+	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/internal/gitcli"
+	"github.com/agentcheck/agentcheck/internal/hookcmd"
+	"github.com/agentcheck/agentcheck/internal/trusted"
+	"github.com/agentcheck/agentcheck/provenance"
+	"github.com/agentcheck/agentcheck/scope"
+)
+
+// Statuses of a doctor line. Only missing ones make doctor exit 1.
+const (
+	docOK      = "ok"
+	docMissing = "missing"
+	docWarn    = "warn"
+	docOff     = "off" // not set up, and not required (an agent you may not use)
+)
+
+// doctor collects the lines of the report.
+type doctor struct {
+	ctx     context.Context
+	env     Env
+	lines   []docLine
+	missing int
+}
+
+type docLine struct{ status, what, text, fix string }
+
+func (d *doctor) add(status, what, text, fix string) {
+	d.lines = append(d.lines, docLine{status, what, text, fix})
+	if status == docMissing {
+		d.missing++
+	}
+}
+
+// Doctor reports on env.Stdout what is installed and what is missing, each
+// line with the command that fixes it, and returns how many required things
+// are missing. It changes nothing. version is agentcheck's own, reported
+// with the agentcheck found on PATH.
+func Doctor(ctx context.Context, env Env, version string) (missing int) {
+	d := &doctor{ctx: ctx, env: env}
+	d.binary(version)
+	repo, err := git.Open(env.Dir, env.getenv)
+	if err != nil || repo.WorkTree == "" {
+		d.add(docMissing, "repository", "not inside a git work tree", "run agentcheck doctor in the repository your agents work in")
+		d.print()
+		return d.missing
+	}
+	defer repo.Close()
+	root := repo.WorkTree
+	d.agents(root)
+	d.gitHooks(repo)
+	d.notes(root)
+	d.key()
+	d.trust(repo)
+	d.print()
+	return d.missing
+}
+
+func (d *doctor) print() {
+	for _, l := range d.lines {
+		fmt.Fprintf(d.env.Stdout, "%-8s %-12s %s\n", l.status, l.what, l.text)
+		if l.fix != "" && l.status != docOK {
+			fmt.Fprintf(d.env.Stdout, "%-8s %-12s fix: %s\n", "", "", l.fix)
+		}
+	}
+}
+
+// binary checks that git and agentcheck can be found as the hooks find them.
+func (d *doctor) binary(version string) {
+	if p, err := exec.LookPath("agentcheck"); err == nil {
+		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, version), "")
+	} else {
+		d.add(docMissing, "agentcheck", "not on PATH: the git hooks fall back to it, and you need it to attest and verify",
+			"go install github.com/agentcheck/agentcheck/cmd/...@latest, and put its directory on PATH")
+	}
+	if p, err := exec.LookPath("agentcheck-hook"); err == nil {
+		d.add(docOK, "agentcheck-hook", p+" on PATH", "")
+	} else {
+		d.add(docMissing, "agentcheck-hook", "not on PATH: the agents' hooks run 'agentcheck-hook', so nothing is recorded and nothing is enforced",
+			"go install github.com/agentcheck/agentcheck/cmd/...@latest (it installs agentcheck and agentcheck-hook), and put its directory on PATH")
+	}
+	out, err := gitcli.Output(d.ctx, d.env.Dir, "version")
+	if err != nil {
+		d.add(docMissing, "git", err.Error(), "install git")
+		return
+	}
+	v := strings.TrimPrefix(out, "git version ")
+	if gitAtLeast(v, 2, 28) {
+		d.add(docOK, "git", v, "")
+	} else {
+		d.add(docWarn, "git", v+": older than 2.28, which runs no reference-transaction hook: fetched notes are not merged and notes updates are not guarded", "upgrade git")
+	}
+}
+
+// gitAtLeast reports whether a git version string is at least major.minor.
+func gitAtLeast(v string, major, minor int) bool {
+	var a, b int
+	if _, err := fmt.Sscanf(v, "%d.%d", &a, &b); err != nil {
+		return false
+	}
+	return a > major || a == major && b >= minor
+}
+
+func (d *doctor) agents(root string) {
+	home, configHome, codexHome := userPaths(d.env.getenv)
+	anyOK := false
+	for _, a := range Agents() {
+		var found []string
+		incomplete := ""
+		for _, path := range []string{ConfigPath(a, root, "", "", ""), userConfigPath(a, home, configHome, codexHome)} {
+			if path == "" {
+				continue
+			}
+			present, complete, err := HasAgentHooks(a, path)
+			switch {
+			case err != nil:
+				d.add(docWarn, a, fmt.Sprintf("%s: %v", shortPath(path, root, home), err), "fix the file, then run agentcheck init --agent "+a)
+			case present && complete:
+				found = append(found, shortPath(path, root, home))
+			case present:
+				incomplete = shortPath(path, root, home)
+			}
+		}
+		switch {
+		case len(found) > 0:
+			anyOK = true
+			text := "hooks in " + strings.Join(found, " and ")
+			if len(found) > 1 {
+				text += " (both run: events may be recorded twice)"
+			}
+			d.add(docOK, a, text, "")
+			if a == Codex {
+				d.codexTrust(root, home, codexHome)
+			}
+		case incomplete != "":
+			d.add(docWarn, a, incomplete+" misses some of agentcheck's hooks (an older version?)", "agentcheck init --agent "+a)
+		default:
+			d.add(docOff, a, "not set up", "agentcheck init --agent "+a+" (if you use it)")
+		}
+	}
+	if !anyOK {
+		d.add(docMissing, "agents", "no agent's hooks record sessions in this repository", "agentcheck init")
+	}
+}
+
+// codexTrust checks that Codex will run the agentcheck hooks it has: that
+// the project and each hook are trusted in $CODEX_HOME/config.toml. Codex
+// skips untrusted hooks silently, and the commit lands unattested. It is a
+// missing step when Codex has been set up on this machine (config.toml
+// exists), a warning otherwise.
+func (d *doctor) codexTrust(root, home, codexHome string) {
+	if codexHome == "" {
+		return
+	}
+	for _, f := range []struct{ hooks, project string }{
+		{ConfigPath(Codex, root, "", "", ""), root},
+		{userConfigPath(Codex, home, "", codexHome), ""},
+	} {
+		if present, _, err := HasAgentHooks(Codex, f.hooks); err != nil || !present {
+			continue
+		}
+		t, err := readCodexState(f.hooks, f.project, codexHome)
+		if err != nil {
+			d.add(docWarn, "codex trust", err.Error(), "")
+			continue
+		}
+		where := shortPath(f.hooks, root, home)
+		problem := t.problem()
+		if problem == "" {
+			d.add(docOK, "codex trust", fmt.Sprintf("%s trusts the hooks in %s", shortPath(t.config, root, home), where), "")
+			continue
+		}
+		status := docWarn
+		if _, err := os.Stat(t.config); err == nil {
+			status = docMissing
+		}
+		fix := "agentcheck init --agent codex --codex-trust (or trust them in Codex: codex exec --trust for the project, /hooks for each hook)"
+		if f.project == "" {
+			fix = "agentcheck init --global --agent codex --codex-trust (or trust them in Codex's /hooks)"
+		}
+		d.add(status, "codex trust", fmt.Sprintf("Codex skips the hooks in %s: %s", where, problem), fix)
+	}
+}
+
+func userConfigPath(agent, home, configHome, codexHome string) string {
+	if home == "" {
+		return ""
+	}
+	return ConfigPath(agent, "", home, configHome, codexHome)
+}
+
+// shortPath shortens a path for a report: relative to the repository
+// root, or with ~ for the home directory; root and home may be "".
+func shortPath(p, root, home string) string {
+	if root != "" {
+		if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	if home != "" {
+		if rel, err := filepath.Rel(home, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return "~/" + filepath.ToSlash(rel)
+		}
+	}
+	return p
+}
+
+func (d *doctor) gitHooks(repo *git.Repo) {
+	dir, err := hooksDir(d.ctx, repo.WorkTree)
+	if err != nil {
+		d.add(docMissing, "git hooks", err.Error(), "")
+		return
+	}
+	o := GitHookOptions{Dir: dir, WorkTree: repo.WorkTree, CommonDir: repo.CommonDir}
+	for _, name := range GitHooks() {
+		path, ok := HookState(o, name)
+		if ok {
+			d.add(docOK, "git hook", name+" ("+shortPath(path, repo.WorkTree, "")+")", "")
+			continue
+		}
+		state := " is not installed ("
+		if _, err := os.Stat(path); err == nil {
+			state = " is not agentcheck's and does not run it ("
+		}
+		d.add(docMissing, "git hook", name+state+shortPath(path, repo.WorkTree, "")+")", "agentcheck init")
+	}
+	if v := gitcli.Config(d.ctx, repo.WorkTree, "notes.rewriteRef"); v != "" && refGlobMatches(v, provenance.NotesRef) {
+		d.add(docWarn, "notes", "notes.rewriteRef ("+v+") copies agentcheck's notes to rewritten commits, where they name the old commit (AC003)",
+			"git config --unset notes.rewriteRef, or list only your other notes refs")
+	}
+}
+
+func (d *doctor) notes(root string) {
+	out, _ := gitcli.Output(d.ctx, root, "remote")
+	remotes := strings.Fields(out)
+	if len(remotes) == 0 {
+		d.add(docOff, "notes", "no remote: notes stay local until you add one", "after git remote add, run agentcheck init again")
+		return
+	}
+	for _, rm := range remotes {
+		have, _ := gitcli.Output(d.ctx, root, "config", "--get-all", "remote."+rm+".fetch")
+		if slices.Contains(strings.Split(have, "\n"), notesRefspec(rm)) {
+			d.add(docOK, "notes", "fetching "+rm+" brings its notes (merged into "+provenance.NotesRef+" by the reference-transaction hook)", "")
+		} else {
+			d.add(docMissing, "notes", "fetching "+rm+" does not bring its agentcheck notes", "agentcheck init (adds "+notesRefspec(rm)+" to remote."+rm+".fetch)")
+		}
+	}
+}
+
+func (d *doctor) key() {
+	pub, spec, source, err := attest.PublicKey(d.ctx, d.env.Dir, d.env.getenv)
+	if err != nil {
+		fix := "agentcheck keygen (or agentcheck init)"
+		if !errors.Is(err, fs.ErrNotExist) {
+			fix = "fix the key named by " + source + ", or see 'Signing keys' in the manual"
+		}
+		d.add(docMissing, "key", fmt.Sprintf("no usable signing key (%s from %s: %v)", spec, source, err), fix)
+		return
+	}
+	if _, _, err := attest.Signer(d.ctx, d.env.Dir, "", d.env.getenv); err != nil {
+		d.add(docWarn, "key", fmt.Sprintf("%s (%s): its public half is here but it cannot sign now: %v", ssh.FingerprintSHA256(pub), source, err),
+			"add it to ssh-agent (ssh-add), so that the git hooks can sign")
+		return
+	}
+	d.add(docOK, "key", fmt.Sprintf("%s (%s)", ssh.FingerprintSHA256(pub), source), "")
+}
+
+// trust checks the policy and the allowed_signers line for the user's key
+// where the gate reads them: the trusted side, as runtime enforcement
+// finds it.
+func (d *doctor) trust(repo *git.Repo) {
+	root := repo.WorkTree
+	email := gitcli.Config(d.ctx, d.env.Dir, "user.email")
+	pub, _, _, keyErr := attest.PublicKey(d.ctx, d.env.Dir, d.env.getenv)
+	var base git.Hash
+	var baseRef string
+	for _, ref := range hookcmd.TrustedRefs(repo) {
+		if h, err := repo.Ref(ref); err == nil {
+			base, baseRef = h, ref
+			break
+		}
+	}
+	pol := scope.Default()
+	if baseRef != "" {
+		p, found, err := trusted.Policy(repo.Objects, base, baseRef)
+		switch {
+		case err != nil:
+			d.add(docMissing, "policy", err.Error(), "fix the policy on the base branch")
+		case !found:
+			fix := "agentcheck init writes one; commit it through a reviewed change"
+			if _, err := os.Stat(filepath.Join(root, scope.PolicyFile)); err == nil {
+				fix = "commit " + scope.PolicyFile + " to the base branch through a reviewed change"
+			}
+			d.add(docWarn, "policy", fmt.Sprintf("no %s at %s: the built-in defaults apply", scope.PolicyFile, baseRef), fix)
+		default:
+			pol = p
+			d.add(docOK, "policy", fmt.Sprintf("%s at %s (runtime: %s)", scope.PolicyFile, baseRef, p.Runtime), "")
+		}
+	} else {
+		d.add(docWarn, "policy", "no commit yet: the built-in defaults apply", "commit "+scope.PolicyFile+" (agentcheck init writes one)")
+	}
+	d.recognition(pol)
+	signers := pol.Trust.AllowedSigners
+	switch {
+	case email == "":
+		d.add(docMissing, "signers", "git config user.email is not set: no allowed_signers principal can match your commits", "git config --global user.email YOU@EXAMPLE.COM")
+		return
+	case keyErr != nil:
+		return // reported by the key line
+	}
+	trustsKey := func(data []byte) bool {
+		as, err := provenance.ParseAllowedSigners(data, signers)
+		return err == nil && as.Allowed(pub, provenance.SignatureNamespace, email, time.Now())
+	}
+	if baseRef != "" {
+		if data, ok, err := trusted.File(repo.Objects, base, signers); err == nil && ok && trustsKey(data) {
+			d.add(docOK, "signers", fmt.Sprintf("%s at %s trusts your key for %s", signers, baseRef, email), "")
+			return
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(signers))); err == nil && trustsKey(data) {
+		d.add(docMissing, "signers", fmt.Sprintf("%s trusts your key for %s in the work tree, but not yet at %s: manifests verify once it is there", signers, email, orNone(baseRef)),
+			"commit "+signers+" to the base branch through a reviewed change")
+		return
+	}
+	d.add(docMissing, "signers", fmt.Sprintf("%s does not trust your key for %s", signers, email),
+		"agentcheck init adds the line; then commit it to the base branch through a reviewed change")
+}
+
+func orNone(ref string) string {
+	if ref == "" {
+		return "any commit"
+	}
+	return ref
+}
+
+// recognition lists the agents whose commits the policy counts as agent
+// commits, and the automation it recognises but does not count.
+func (d *doctor) recognition(pol *scope.Policy) {
+	rec, err := check.AgentRecognizer(pol)
+	if err != nil {
+		d.add(docMissing, "agents", err.Error(), "fix agents.registry in the policy on the base branch")
+		return
+	}
+	var counted, ignored []string
+	for _, a := range rec.Agents() {
+		if a.Enabled {
+			counted = append(counted, a.Name)
+		} else {
+			ignored = append(ignored, a.Name)
+		}
+	}
+	text := "recognised by e-mail and account: " + strings.Join(counted, ", ")
+	if len(ignored) > 0 {
+		text += "; not counted as agents: " + strings.Join(ignored, ", ")
+	}
+	d.add(docOK, "recognises", text, "")
+}
