@@ -3,6 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -76,7 +77,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 		// Nothing trustworthy declares anything: every protected path counts.
 		for _, ch := range changes {
 			for _, p := range ch.Paths() {
-				cc.judgeProtected(p, ch, nil)
+				cc.judgeProtected(p, ch, nil, nil)
 			}
 		}
 		return cc.finish(rep), nil
@@ -218,9 +219,13 @@ func taskExcerpt(p *provenance.SessionPredicate) string {
 	return ""
 }
 
-// judgePaths applies the path rules to every path the commit touches. Each
-// path is judged against the sessions that recorded it; a path no session
-// recorded is unattributed and judged against all of them.
+// judgePaths applies the path rules to every path the commit touches. A
+// path belongs to the sessions whose recorded blob is the content the
+// commit has there (see [ownersOf]); only they can declare it. A path no
+// session left as committed is unattributed: its content came from
+// somewhere the journals did not see, so no session's declaration covers
+// it, and its scope is judged against every session that recorded it (or
+// all of them).
 func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest) {
 	for _, ch := range changes {
 		for _, p := range ch.Paths() {
@@ -228,32 +233,87 @@ func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest)
 			if p != ch.Path || ch.Kind == Deleted {
 				want = journal.ZeroBlob
 			}
-			owners, blobMatch := ownersOf(sessions, p, want)
-			judges := owners
-			if len(owners) == 0 {
-				judges = sessions
+			owners, recorders := ownersOf(sessions, p, want)
+			exposed := recorders // whose taint or bypass counts for the path
+			if len(exposed) == 0 {
+				exposed = sessions
 			}
-			protected := cc.judgeProtected(p, ch, judges)
-			cc.judgeAttribution(p, owners, blobMatch, protected)
-			cc.judgeScope(p, judges)
+			protected := cc.judgeProtected(p, ch, owners, exposed)
+			cc.judgeAttribution(p, owners, recorders, protected)
+			scopeJudges, every := owners, true
+			if len(owners) == 0 {
+				scopeJudges, every = exposed, false
+			}
+			cc.judgeScope(p, scopeJudges, every)
 		}
 	}
 	cc.judgeBypass(sessions)
 }
 
-func ownersOf(sessions []*sessionManifest, path, blob string) (owners []*sessionManifest, blobMatch bool) {
+// ownersOf returns the sessions that own path, whose last recorded blob
+// for it is blob, the content the commit has there (the zero blob for a
+// deletion), and the sessions that recorded any blob for it. Ownership
+// goes by content, not by declaration: a session that declared and edited
+// a file which another session overwrote last does not vouch for what the
+// other session wrote.
+func ownersOf(sessions []*sessionManifest, path, blob string) (owners, recorders []*sessionManifest) {
 	for _, s := range sessions {
 		if b, ok := s.pred.Files[path]; ok {
-			owners = append(owners, s)
-			blobMatch = blobMatch || b == blob
+			recorders = append(recorders, s)
+			if b == blob {
+				owners = append(owners, s)
+			}
 		}
 	}
-	return owners, blobMatch
+	return owners, recorders
+}
+
+// declaredByOwners reports whether the path (or its link target) is
+// declared by every owner. Several sessions that left the same content
+// are each its possible author, so each must have declared it: one
+// declaration does not launder what an undeclared session may have
+// written. No owner, no declaration.
+func declaredByOwners(owners []*sessionManifest, path string, ch Change) bool {
+	for _, s := range owners {
+		if !scope.Declared(s.pred.Task.Scope, path) && (ch.LinkTarget == "" || !scope.Declared(s.pred.Task.Scope, ch.LinkTarget)) {
+			return false
+		}
+	}
+	return len(owners) > 0
+}
+
+// declaredByOthers explains an undeclared path that a session declared
+// without owning its content, or "".
+func declaredByOthers(owners, exposed []*sessionManifest, path string, ch Change) string {
+	for _, s := range exposed {
+		if slices.Contains(owners, s) || !declaredByOwners([]*sessionManifest{s}, path, ch) {
+			continue
+		}
+		if len(owners) == 0 {
+			return " (session " + s.label + " declared it, but the committed content is not what any session left)"
+		}
+		return " (session " + s.label + " declared it, but the committed content is what " + labels(owners) + " left)"
+	}
+	if len(owners) > 1 {
+		return " (several sessions left this content, and each must have declared it)"
+	}
+	return ""
+}
+
+// labels lists the sessions' labels.
+func labels(sessions []*sessionManifest) string {
+	var out []string
+	for _, s := range sessions {
+		out = append(out, s.label)
+	}
+	return strings.Join(out, " and ")
 }
 
 // judgeProtected reports AC004, AC007 and AC008 for one path and returns
-// whether it is protected. judges nil means no session vouches for the path.
-func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionManifest) bool {
+// whether it is protected. owners are the sessions whose content the path
+// has (they alone may declare it), exposed those whose taint and bypass
+// count for it; both nil mean no session vouches for the path.
+func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []*sessionManifest) bool {
 	matches := cc.t.Policy.Classify(path)
 	via := ""
 	if ch.LinkTarget != "" && path == ch.Path {
@@ -265,11 +325,10 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionM
 	if len(matches) == 0 {
 		return false
 	}
-	declared := false
-	for _, s := range judges {
-		if scope.Declared(s.pred.Task.Scope, path) || ch.LinkTarget != "" && scope.Declared(s.pred.Task.Scope, ch.LinkTarget) {
-			declared = true
-		}
+	declared := declaredByOwners(owners, path, ch)
+	why := ""
+	if !declared {
+		why = declaredByOthers(owners, exposed, path, ch)
 	}
 	seen := map[string]bool{}
 	worst := LevelNote
@@ -285,7 +344,7 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionM
 			worst = LevelError
 		case "declare":
 			if !declared {
-				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, which the human did not declare in the task", path, via, m.Class),
+				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, which the human did not declare in the task%s", path, via, m.Class, why),
 					fmt.Sprintf("if intended, declare it (a line 'scope: %s' in the prompt, or agentcheck scope add %s) and re-attest; otherwise revert it", path, path), nil, m.Class)
 				worst = LevelError
 			} else if worst.Rank() < LevelError.Rank() {
@@ -301,7 +360,7 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionM
 		}
 	}
 	class := matches[0].Class
-	for _, s := range judges {
+	for _, s := range exposed {
 		if s.tainted {
 			cc.add(RuleTainted, worst, path, fmt.Sprintf("session %s %s, then changed protected path %s: untrusted content may have steered the change", s.label, s.taintWhy, path), "", s, class)
 		}
@@ -312,39 +371,56 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionM
 	return true
 }
 
-// judgeAttribution reports AC006: a path no session recorded, or whose blob
-// differs from what its sessions left.
-func (cc *commitCheck) judgeAttribution(path string, owners []*sessionManifest, blobMatch, protected bool) {
+// judgeAttribution reports AC006: a path no session recorded, or whose
+// committed content no session left.
+func (cc *commitCheck) judgeAttribution(path string, owners, recorders []*sessionManifest, protected bool) {
 	level := LevelWarning
 	if protected {
 		level = LevelError
 	}
 	switch {
-	case len(owners) == 0:
+	case len(recorders) == 0:
 		cc.add(RuleUnattributed, level, path, "no agent session on this commit recorded a change to "+path+": it came from a shell command, a human or another tool the journal did not see", "", nil, "")
-	case !blobMatch:
-		cc.add(RuleUnattributed, level, path, path+" in the commit differs from the content the session left: it was changed after the session's last recorded edit", "", owners[0], "")
+	case len(owners) == 0:
+		var s *sessionManifest
+		if len(recorders) == 1 {
+			s = recorders[0]
+		}
+		cc.add(RuleUnattributed, level, path, path+" in the commit differs from the content "+sessionsWord(recorders)+" left: it was changed after the last recorded edit, so no session vouches for it", "", s, "")
 	}
 }
 
-// judgeScope reports AC005 for a path outside every judging session's
-// declared scope. Sessions without any declaration set no boundary.
-func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest) {
+// sessionsWord names who recorded a path, for messages.
+func sessionsWord(sessions []*sessionManifest) string {
+	if len(sessions) == 1 {
+		return "the session"
+	}
+	return "every session"
+}
+
+// judgeScope reports AC005 for a path outside the declared scope of its
+// judges. With every set (the judges own the path's content) each judge
+// with a boundary must have it in scope: every owner may have written it.
+// Otherwise (the content is no session's) one judge's scope suffices, as
+// the path may be any of theirs. Sessions without any declaration set no
+// boundary.
+func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest, every bool) {
 	if cc.t.Policy.InScopeAlways(path) {
 		return
 	}
-	bounded, hard := false, false
+	var outside []*sessionManifest
+	hard := false
 	for _, s := range judges {
-		if len(s.pred.Task.Scope) == 0 {
-			return // one judge without a boundary: no intent boundary for this path
+		if len(s.pred.Task.Scope) == 0 || len(scope.InScope(s.pred.Task.Scope, path)) > 0 {
+			if !every {
+				return // one judge without a boundary, or in its scope
+			}
+			continue
 		}
-		if len(scope.InScope(s.pred.Task.Scope, path)) > 0 {
-			return
-		}
-		bounded = true
+		outside = append(outside, s)
 		hard = hard || s.hardScope
 	}
-	if !bounded {
+	if len(outside) == 0 {
 		return
 	}
 	level, kind := LevelWarning, "soft (@mention)"
@@ -355,10 +431,10 @@ func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest) {
 		}
 	}
 	var s *sessionManifest
-	if len(judges) == 1 {
-		s = judges[0]
+	if len(outside) == 1 {
+		s = outside[0]
 	}
-	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(judges)), "", s, "")
+	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(outside)), "", s, "")
 }
 
 func scopeList(sessions []*sessionManifest) string {
