@@ -234,12 +234,16 @@ func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest)
 				want = journal.ZeroBlob
 			}
 			owners, recorders := ownersOf(sessions, p, want)
+			if ch.touchesGitlink() {
+				movers := commandRunners(sessions)
+				owners, recorders = union(owners, movers), union(recorders, movers)
+			}
 			exposed := recorders // whose taint or bypass counts for the path
 			if len(exposed) == 0 {
 				exposed = sessions
 			}
 			protected := cc.judgeProtected(p, ch, owners, exposed)
-			cc.judgeAttribution(p, owners, recorders, protected)
+			cc.judgeAttribution(p, ch, owners, recorders, protected)
 			scopeJudges, every := owners, true
 			if len(owners) == 0 {
 				scopeJudges, every = exposed, false
@@ -266,6 +270,35 @@ func ownersOf(sessions []*sessionManifest, path, blob string) (owners, recorders
 		}
 	}
 	return owners, recorders
+}
+
+// commandRunners returns the sessions that ran a shell command the runtime
+// hook did not deny. A submodule pointer moves through commands (git
+// submodule update --remote, git -C sub checkout, a script), which the
+// journal records without their effect: any session that ran one may have
+// moved it, and owns the change as far as anyone can tell. A session that
+// only edited files through the agent's tools cannot have.
+func commandRunners(sessions []*sessionManifest) []*sessionManifest {
+	var out []*sessionManifest
+	for _, s := range sessions {
+		if slices.ContainsFunc(s.pred.Actions, func(a provenance.Action) bool {
+			return a.Kind == journal.KindExec && a.Decision != journal.DecisionDeny
+		}) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// union returns the sessions of a and of b, each once.
+func union(a, b []*sessionManifest) []*sessionManifest {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // declaredByOwners reports whether the path (or its link target) is
@@ -316,6 +349,9 @@ func labels(sessions []*sessionManifest) string {
 func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []*sessionManifest) bool {
 	matches := cc.t.Policy.Classify(path)
 	via := ""
+	if ch.touchesGitlink() {
+		matches, via = cc.t.Policy.ClassifyGitlink(path), " (a submodule pointer)"
+	}
 	if ch.LinkTarget != "" && path == ch.Path {
 		if m := cc.t.Policy.Classify(ch.LinkTarget); len(m) > 0 {
 			matches = append(matches, m...)
@@ -373,12 +409,14 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []
 
 // judgeAttribution reports AC006: a path no session recorded, or whose
 // committed content no session left.
-func (cc *commitCheck) judgeAttribution(path string, owners, recorders []*sessionManifest, protected bool) {
+func (cc *commitCheck) judgeAttribution(path string, ch Change, owners, recorders []*sessionManifest, protected bool) {
 	level := LevelWarning
 	if protected {
 		level = LevelError
 	}
 	switch {
+	case len(recorders) == 0 && ch.touchesGitlink():
+		cc.add(RuleUnattributed, level, path, "no agent session on this commit ran a command, so none of them moved submodule "+path+": the change came from a human or a tool the journal did not see", "", nil, "")
 	case len(recorders) == 0:
 		cc.add(RuleUnattributed, level, path, "no agent session on this commit recorded a change to "+path+": it came from a shell command, a human or another tool the journal did not see", "", nil, "")
 	case len(owners) == 0:

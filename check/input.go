@@ -70,6 +70,12 @@ type Change struct {
 	LinkTarget string
 }
 
+// touchesGitlink reports whether either side of the change is a submodule
+// pointer (a gitlink, mode 160000).
+func (c Change) touchesGitlink() bool {
+	return c.OldMode == filemode.Submodule || c.NewMode == filemode.Submodule
+}
+
 // Paths returns the paths the change touches: both paths of a rename, else
 // Path alone.
 func (c Change) Paths() []string {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -117,6 +118,75 @@ func TestContentOwnership(t *testing.T) {
 			rep := judged(t, trust(t), commit(), tt.changes, lines...)
 			if got := ruleLevels(rep.Findings); got != tt.want {
 				t.Errorf("findings %q, want %q:\n%+v", got, tt.want, rep.Findings)
+			}
+		})
+	}
+}
+
+// TestSubmodulePointers: a gitlink change is in class submodules (declare
+// by default), owned by every session that ran a command (the journal sees
+// git submodule update or git -C sub checkout as commands, not edits), and
+// unattributed when no session ran one.
+func TestSubmodulePointers(t *testing.T) {
+	bump := Change{Path: "vendor/lib", Kind: Modified, OldMode: filemode.Submodule, NewMode: filemode.Submodule,
+		OldBlob: blob("commit 1"), NewBlob: blob("commit 2")}
+	added := Change{Path: "vendor/new", Kind: Added, NewMode: filemode.Submodule, NewBlob: blob("commit 3")}
+	removed := Change{Path: "vendor/lib", Kind: Deleted, OldMode: filemode.Submodule, OldBlob: blob("commit 1")}
+	gomod := modified("go.mod", "module x\n")
+	run := func(command string) journal.Event { return ev(journal.KindExec, journal.Event{Command: command}) }
+	denied := run("git -C vendor/lib checkout v2")
+	denied.Decision = journal.DecisionDeny
+	tests := []struct {
+		name     string
+		changes  []Change
+		sessions [][]journal.Event
+		want     string
+	}{
+		{name: "an undeclared bump", changes: []Change{bump, gomod},
+			sessions: [][]journal.Event{session("deps", []string{"go.mod"}, edit("go.mod", "module x\n"), run("git submodule update --remote"))},
+			want:     "AC004 error vendor/lib; AC005 error vendor/lib"},
+		{name: "a declared bump", changes: []Change{bump},
+			sessions: [][]journal.Event{session("deps", []string{"vendor/lib"}, run("git -C vendor/lib checkout v2"))}},
+		{name: "an undeclared new submodule", changes: []Change{added},
+			// Adding it fetches from the network: the session is tainted too.
+			sessions: [][]journal.Event{session("deps", nil, run("git submodule add https://example.com/new vendor/new"))},
+			want:     "AC004 error vendor/new; AC007 error vendor/new"},
+		{name: "an undeclared removal", changes: []Change{removed},
+			sessions: [][]journal.Event{session("deps", nil, run("git rm vendor/lib"))},
+			want:     "AC004 error vendor/lib"},
+		{name: "no session ran a command", changes: []Change{bump, gomod},
+			sessions: [][]journal.Event{session("deps", []string{"vendor/lib", "go.mod"}, edit("go.mod", "module x\n"), denied)},
+			want:     "AC004 error vendor/lib; AC006 error vendor/lib"},
+		{name: "two sessions ran commands, one declared", changes: []Change{bump},
+			sessions: [][]journal.Event{
+				session("deps", []string{"vendor/lib"}, run("git -C vendor/lib checkout v2")),
+				session("typo", nil, run("make test")),
+			},
+			want: "AC004 error vendor/lib"},
+		{name: "a session that only edited files cannot have moved it", changes: []Change{bump, gomod},
+			sessions: [][]journal.Event{
+				session("deps", []string{"vendor/lib"}, run("git -C vendor/lib checkout v2")),
+				session("typo", nil, edit("go.mod", "module x\n")),
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var changed []string
+			for _, c := range tt.changes {
+				changed = append(changed, c.Paths()...)
+			}
+			var lines [][]byte
+			for _, events := range tt.sessions {
+				lines = append(lines, manifest(t, "dev", thisCommit, changed, events...))
+			}
+			rep := judged(t, trust(t), commit(), tt.changes, lines...)
+			if got := ruleLevels(rep.Findings); got != tt.want {
+				t.Errorf("findings %q, want %q:\n%+v", got, tt.want, rep.Findings)
+			}
+			for _, f := range rep.Findings {
+				if f.Rule == RuleProtectedPath && (f.Class != "submodules" || !strings.Contains(f.Message, "(a submodule pointer)")) {
+					t.Errorf("AC004 finding %+v, want class submodules and the pointer named", f)
+				}
 			}
 		})
 	}

@@ -34,6 +34,10 @@ const (
 	ClassSecrets     = "secrets"
 	ClassAgentConfig = "agent-config"
 	ClassGovernance  = "governance"
+	// ClassSubmodules is the class of submodule pointers: its globs select
+	// gitlink entries (mode 160000) by path and match nothing else (see
+	// [Policy.ClassifyGitlink]).
+	ClassSubmodules = "submodules"
 )
 
 // defaultClasses returns the built-in protected classes in their canonical
@@ -126,6 +130,14 @@ func defaultClasses() []defaultClass {
 				{"{,.github/,.gitlab/,docs/}CODEOWNERS", "the places GitHub and GitLab read code owners from; editing one can drop a required reviewer"},
 				{".gitmodules", "submodule URLs: pointing one elsewhere pulls in foreign code"},
 				{".gitattributes", "the linguist-generated attribute hides a file's diff in review, and merge and filter attributes change how git treats files"},
+			},
+		},
+		{
+			name:   ClassSubmodules,
+			action: ActionDeclare,
+			why:    "submodule pointers (gitlinks, mode 160000): a new submodule, a removed one or a moved pointer pulls another repository's code into every checkout, none of it reviewed here; as serious as an edit of .gitmodules. This class's globs select submodules by path and match no other file",
+			paths: []defaultGlob{
+				{"**", "every submodule pointer"},
 			},
 		},
 	}

@@ -122,6 +122,35 @@ func TestDefaultClassPrecision(t *testing.T) {
 	}
 }
 
+// TestClassifyGitlink: a submodule pointer is in class submodules as well as
+// the classes of its path; files never are.
+func TestClassifyGitlink(t *testing.T) {
+	p := Default()
+	for path, want := range map[string][]string{
+		"vendor/lib":       {ClassSubmodules},
+		".claude/skills":   {ClassAgentConfig, ClassSubmodules},
+		"third_party/auth": {ClassAuth, ClassSubmodules}, // a submodule named auth is auth code
+	} {
+		var got []string
+		for _, m := range p.ClassifyGitlink(path) {
+			got = append(got, m.Class)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("ClassifyGitlink(%q) = %v, want %v", path, got, want)
+		}
+	}
+	narrowed, err := Parse([]byte("version: 1\nprotected:\n  submodules: {action: warn, paths: [\"vendor/**\"]}\n"), "p.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms := narrowed.ClassifyGitlink("vendor/lib"); len(ms) != 1 || ms[0].Action != ActionWarn {
+		t.Errorf("narrowed: ClassifyGitlink(vendor/lib) = %v", ms)
+	}
+	if ms := narrowed.ClassifyGitlink("deps/lib"); len(ms) != 0 {
+		t.Errorf("narrowed: ClassifyGitlink(deps/lib) = %v, want none", ms)
+	}
+}
+
 func hasClass(ms []Match, class string) bool {
 	return slices.ContainsFunc(ms, func(m Match) bool { return m.Class == class })
 }
@@ -135,6 +164,8 @@ func TestDefaultsOrdinaryWork(t *testing.T) {
 		"internal/payments/refund_test.go", "docs/login.md", "docs/auth.md",
 		"web/src/components/LoginButton.tsx", "Makefile", "package.json",
 		"testdata/golden/out.txt", ".gitignore", ".env.example", "Dockerfile",
+		"package-lock.json", "requirements.txt", "Cargo.toml", "Cargo.lock", ".vscode/settings.json",
+		"vendor/lib", // a file, not a submodule pointer: class submodules holds gitlinks only
 	} {
 		if ms := p.Classify(path); len(ms) != 0 {
 			t.Errorf("Classify(%q) = %v, want none", path, ms)

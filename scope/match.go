@@ -175,12 +175,25 @@ func (c *Class) matchFolded(folded string) string {
 // Classify returns the protected classes path belongs to, one [Match] per
 // class with the first glob of the class that matched, sorted by class name.
 // Classes whose action is off are skipped. Matching is case-insensitive.
+// Class submodules is not tried: it holds submodule pointers, not files
+// (see [Policy.ClassifyGitlink]).
 //
 // The gate's own files (see [GateFile]) always yield class agent-config with
 // action block, even when the policy switched agent-config off or dropped
 // those globs; that match replaces whatever agent-config said about the path.
 // It applies to agent sessions: an agent never edits the rules that judge it.
 func (p *Policy) Classify(path string) []Match {
+	return p.classify(path, false)
+}
+
+// ClassifyGitlink is [Policy.Classify] for a submodule pointer (a gitlink,
+// mode 160000, on either side of a change): the classes of its path, and
+// class submodules when one of that class's globs matches it.
+func (p *Policy) ClassifyGitlink(path string) []Match {
+	return p.classify(path, true)
+}
+
+func (p *Policy) classify(path string, gitlink bool) []Match {
 	fp, ok := foldPath(path)
 	if !ok {
 		return nil
@@ -189,7 +202,7 @@ func (p *Policy) Classify(path string) []Match {
 	var out []Match
 	for i := range p.Protected {
 		c := &p.Protected[i]
-		if c.Action == ActionOff || (gate != "" && c.Name == ClassAgentConfig) {
+		if c.Action == ActionOff || (gate != "" && c.Name == ClassAgentConfig) || c.Name == ClassSubmodules && !gitlink {
 			continue
 		}
 		if g := c.matchFolded(fp); g != "" {
