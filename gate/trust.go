@@ -29,6 +29,11 @@ func LoadTrust(r git.ObjectReader, src TrustSource) (*check.Trust, error) {
 	if t.Policy, t.PolicySource, err = loadPolicy(r, src); err != nil {
 		return nil, err
 	}
+	if !src.Base.IsZero() {
+		// Hook directories the base's own setup points core.hooksPath at
+		// run code on every developer's commit, like .husky.
+		t.Policy.ProtectHookDirs(trusted.HookDirs(r, src.Base))
+	}
 	t.Signers, t.SignersSource, err = loadSigners(r, src.Base, src.SignersFile, t.Policy.Trust.AllowedSigners)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -219,6 +220,23 @@ func (p *Policy) classify(path string, gitlink bool) []Match {
 		return out[i].Glob < out[j].Glob
 	})
 	return out
+}
+
+// ProtectHookDirs adds the directories dirs, where the repository points
+// git's core.hooksPath (see trusted.HookDirs), to class dev-exec: the hooks
+// in them run on every developer's commit like those in .husky. A policy
+// that switched the class off or removed it gets nothing.
+func (p *Policy) ProtectHookDirs(dirs []string) {
+	i := slices.IndexFunc(p.Protected, func(c Class) bool { return c.Name == ClassDevExec })
+	if i < 0 || p.Protected[i].Action == ActionOff {
+		return
+	}
+	c := &p.Protected[i]
+	for _, d := range dirs {
+		if g := escapeGlob(d) + "/**"; !slices.Contains(c.Paths, g) {
+			c.Paths = append(c.Paths, g)
+		}
+	}
 }
 
 // InScopeAlways reports whether path matches a glob of scope.always: in scope
