@@ -66,6 +66,11 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 			return rep, err
 		}
 	}
+	if len(changes) > 0 && t.Links != nil {
+		if cc.links, err = t.Links(); err != nil {
+			return rep, err
+		}
+	}
 	if len(sessions) == 0 {
 		if !sawSession && needsManifest {
 			why := agentWhy
@@ -110,6 +115,8 @@ type commitCheck struct {
 	// that claim to be approvals; finish judges and applies the approvals.
 	sessions  []*sessionManifest
 	approvals []approvalNote
+	// links are the trusted tree's symlinks, nil when there are none.
+	links *Links
 }
 
 func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) {
@@ -301,14 +308,14 @@ func union(a, b []*sessionManifest) []*sessionManifest {
 	return out
 }
 
-// declaredByOwners reports whether the path (or its link target) is
-// declared by every owner. Several sessions that left the same content
-// are each its possible author, so each must have declared it: one
-// declaration does not launder what an undeclared session may have
-// written. No owner, no declaration.
-func declaredByOwners(owners []*sessionManifest, path string, ch Change) bool {
+// declaredByOwners reports whether every owner declared the path under
+// one of its names (the path, a symlink's target, a name it is read by).
+// Several sessions that left the same content are each its possible
+// author, so each must have declared it: one declaration does not launder
+// what an undeclared session may have written. No owner, no declaration.
+func declaredByOwners(owners []*sessionManifest, names []string) bool {
 	for _, s := range owners {
-		if !scope.Declared(s.pred.Task.Scope, path) && (ch.LinkTarget == "" || !scope.Declared(s.pred.Task.Scope, ch.LinkTarget)) {
+		if !slices.ContainsFunc(names, func(n string) bool { return scope.Declared(s.pred.Task.Scope, n) }) {
 			return false
 		}
 	}
@@ -317,9 +324,9 @@ func declaredByOwners(owners []*sessionManifest, path string, ch Change) bool {
 
 // declaredByOthers explains an undeclared path that a session declared
 // without owning its content, or "".
-func declaredByOthers(owners, exposed []*sessionManifest, path string, ch Change) string {
+func declaredByOthers(owners, exposed []*sessionManifest, names []string) string {
 	for _, s := range exposed {
-		if slices.Contains(owners, s) || !declaredByOwners([]*sessionManifest{s}, path, ch) {
+		if slices.Contains(owners, s) || !declaredByOwners([]*sessionManifest{s}, names) {
 			continue
 		}
 		if len(owners) == 0 {
@@ -348,23 +355,42 @@ func labels(sessions []*sessionManifest) string {
 // count for it; both nil mean no session vouches for the path.
 func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []*sessionManifest) bool {
 	matches := cc.t.Policy.Classify(path)
+	names := []string{path}
 	via := ""
 	if ch.touchesGitlink() {
 		matches, via = cc.t.Policy.ClassifyGitlink(path), " (a submodule pointer)"
 	}
-	if ch.LinkTarget != "" && path == ch.Path {
-		if m := cc.t.Policy.Classify(ch.LinkTarget); len(m) > 0 {
+	for _, alias := range cc.links.Aliases(path) {
+		if m := cc.t.Policy.Classify(alias); len(m) > 0 {
 			matches = append(matches, m...)
-			via = " (a symlink to " + ch.LinkTarget + ")"
+			names = append(names, alias)
+			via = " (read as " + alias + " through a symlink of the base)"
+		}
+	}
+	if ch.LinkTarget != "" && path == ch.Path {
+		// What the new symlink reads, through the base's symlinks too,
+		// and every name that content is read by.
+		targets := []string{ch.LinkTarget}
+		if real := cc.links.Resolve(ch.LinkTarget); real != "" && real != ch.LinkTarget {
+			targets = append(targets, real)
+		}
+		for _, t := range targets {
+			for _, name := range append([]string{t}, cc.links.Aliases(t)...) {
+				if m := cc.t.Policy.Classify(name); len(m) > 0 {
+					matches = append(matches, m...)
+					names = append(names, name)
+					via = " (a symlink to " + ch.LinkTarget + ")"
+				}
+			}
 		}
 	}
 	if len(matches) == 0 {
 		return false
 	}
-	declared := declaredByOwners(owners, path, ch)
+	declared := declaredByOwners(owners, names)
 	why := ""
 	if !declared {
-		why = declaredByOthers(owners, exposed, path, ch)
+		why = declaredByOthers(owners, exposed, names)
 	}
 	seen := map[string]bool{}
 	worst := LevelNote
@@ -556,5 +582,18 @@ func (cc *commitCheck) judgeSignals(changes []Change, sessions []*sessionManifes
 	for _, sig := range signals.Find(changed, valid, cc.t.Policy.Taint.TrustedMCP) {
 		cc.add(sig.Rule, LevelWarning, sig.Path, sig.Message, "", nil, "")
 		cc.findings[len(cc.findings)-1].Session = sig.Session
+	}
+	// Memory read through a symlink of the base: the file changed is not
+	// named like memory, the name agents read it by is.
+	for _, p := range changed {
+		if signals.MemoryKind(p) != "" {
+			continue
+		}
+		for _, alias := range cc.links.Aliases(p) {
+			if what := signals.MemoryKind(alias); what != "" {
+				cc.add(RuleMemoryEdit, LevelWarning, p, fmt.Sprintf("agent commit changes %s, which agents read as %s (%s) through a symlink of the base: every later agent session in this repository reads it as instructions, so text planted here steers them all", p, alias, what), "", nil, "")
+				break
+			}
+		}
 	}
 }
