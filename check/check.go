@@ -25,6 +25,10 @@ type Input struct {
 	// an agent's nor carries a session manifest is judged without a diff.
 	// Its error is Judge's.
 	Changes func() ([]Change, error)
+	// TreeProblems are what git fsck rejects in the trees the commit adds
+	// (AC014): judged for every commit, whoever made it, since such a tree
+	// attacks whoever checks it out.
+	TreeProblems []TreeProblem
 }
 
 // Judge checks one commit against the trusted side t: it verifies the
@@ -39,6 +43,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	cc := &commitCheck{t: t, c: c, hash: c.Hash.String()}
 	rep := CommitReport{Commit: cc.hash, Subject: c.Subject, Author: c.Author.Email, Sessions: []SessionSummary{}}
 
+	cc.judgeTree(in.TreeProblems)
 	if in.Note.OverLimit > 0 {
 		cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note is over the %d-byte limit and was not read", in.Note.OverLimit), "", nil, "")
 	}
@@ -91,6 +96,13 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	cc.judgeSignals(changes, sessions)
 	cc.judgeScopeClaims(changes, sessions)
 	return cc.finish(rep), nil
+}
+
+// judgeTree reports AC014 for each problem of the commit's trees.
+func (cc *commitCheck) judgeTree(problems []TreeProblem) {
+	for _, p := range problems {
+		cc.add(RuleBadTree, LevelError, p.Path, fmt.Sprintf("the commit's tree holds what git fsck rejects (%s): %s", p.ID, p.Message), "", nil, "")
+	}
 }
 
 // sessionManifest is one valid manifest on a commit.

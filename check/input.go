@@ -84,3 +84,11 @@ func (c Change) Paths() []string {
 	}
 	return []string{c.Path}
 }
+
+// TreeProblem is an entry of a commit's new trees that git fsck rejects, or
+// a tree the gate cannot read as git does.
+type TreeProblem struct {
+	Path    string // the entry, or the directory of the tree at fault
+	ID      string // git fsck's message id, e.g. hasDotgit
+	Message string
+}

@@ -178,26 +178,35 @@ func checkCommit(r git.ObjectReader, differ *git.Differ, t *check.Trust, notes *
 	if err != nil {
 		return check.CommitReport{}, err
 	}
-	var changes []git.Change
+	// Every commit is diffed, a human's too: the trees it adds are checked
+	// for what git fsck rejects (AC014) as the differ walks them.
+	diff, err := differ.CommitDiff(c)
+	if err != nil {
+		return check.CommitReport{}, err
+	}
 	in := check.Input{
-		Commit: checkCommitOf(c),
-		Note:   note,
-		Changes: func() ([]check.Change, error) {
-			var err error
-			if changes, err = differ.CommitChanges(c); err != nil {
-				return nil, err
-			}
-			return checkChanges(changes), nil
-		},
+		Commit:       checkCommitOf(c),
+		Note:         note,
+		Changes:      func() ([]check.Change, error) { return checkChanges(diff.Changes), nil },
+		TreeProblems: checkProblems(diff.Problems),
 	}
 	rep, err := check.Judge(t, in)
 	if err != nil {
 		return rep, err
 	}
-	if err := addLines(r, rep.Findings, changes); err != nil {
+	if err := addLines(r, rep.Findings, diff.Changes); err != nil {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// checkProblems converts the differ's tree problems to the rules' own.
+func checkProblems(problems []git.TreeProblem) []check.TreeProblem {
+	out := make([]check.TreeProblem, len(problems))
+	for i, p := range problems {
+		out[i] = check.TreeProblem(p)
+	}
+	return out
 }
 
 // readNote returns the non-empty lines of the commit's note. A note over the
