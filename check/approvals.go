@@ -105,6 +105,7 @@ func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 		sums = append(sums, sum)
 		honoured = append(honoured, honouredApproval{pred: pred, keyID: v.Fingerprint, id: v.ID, line: n.line})
 	}
+	cc.summariseDropped() // the last findings are in
 	applyApprovals(cc.findings, honoured, cc.t.Policy)
 	return sums
 }

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -25,6 +26,9 @@ type Input struct {
 	// an agent's nor carries a session manifest is judged without a diff.
 	// Its error is Judge's.
 	Changes func() ([]Change, error)
+	// OmittedChanges counts the changes the reader did not keep, over its
+	// bound: more than MaxPaths is an AC009 error.
+	OmittedChanges int
 	// TreeProblems are what git fsck rejects in the trees the commit adds
 	// (AC014): judged for every commit, whoever made it, since such a tree
 	// attacks whoever checks it out.
@@ -47,14 +51,14 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	if in.Note.OverLimit > 0 {
 		cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note is over the %d-byte limit and was not read", in.Note.OverLimit), "", nil, "")
 	}
-	lines := in.Note.Lines
+	lines := cc.limitNote(in.Note)
 	sessions, sawSession := cc.manifests(lines, &rep)
 	cc.sessions = sessions
 	agentWhy, agentHint, err := cc.agentReason()
 	if err != nil {
 		return rep, err
 	}
-	rep.Agent = len(lines) > len(cc.approvals) || agentWhy != "" // an approval alone does not make an agent commit
+	rep.Agent = cc.others > 0 || agentWhy != "" // an approval alone does not make an agent commit
 
 	needsManifest := t.Policy.Require == "all" || t.Policy.Require == "agent" && rep.Agent
 	if !rep.Agent && len(sessions) == 0 {
@@ -70,6 +74,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 		if changes, err = in.Changes(); err != nil {
 			return rep, err
 		}
+		changes = cc.limitChanges(changes, in.OmittedChanges)
 	}
 	if len(changes) > 0 && t.Links != nil {
 		if cc.links, err = t.Links(); err != nil {
@@ -129,9 +134,21 @@ type commitCheck struct {
 	approvals []approvalNote
 	// links are the trusted tree's symlinks, nil when there are none.
 	links *Links
+	// kept counts the findings of each rule; dropped those beyond
+	// MaxFindingsPerRule.
+	kept map[string]int
+	// others counts the note's distinct lines that are not approvals.
+	others  int
+	dropped map[string]*droppedFindings
+	// work is what the valid sessions judged so far record.
+	work sessionWork
 }
 
 func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) {
+	cc.keep(cc.finding(rule, level, path, msg, hint, s, class))
+}
+
+func (cc *commitCheck) finding(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) Finding {
 	r := ruleByID(rule)
 	if hint == "" {
 		hint = r.Help
@@ -140,7 +157,7 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 	if s != nil {
 		f.Session = s.label
 	}
-	cc.findings = append(cc.findings, f)
+	return f
 }
 
 // manifests verifies every note line, reporting the bad ones, and returns the
@@ -148,7 +165,19 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 // a session manifest, valid or not.
 func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []*sessionManifest, sawSession bool) {
 	emails := []string{cc.c.Author.Email, cc.c.Committer.Email}
+	seen := make(map[[sha256.Size]byte]bool, len(lines))
+	claimed := 0 // lines that claim to be session manifests
+	distinct := 0
+	defer func() { cc.others = distinct - len(cc.approvals) }()
 	for i, line := range lines {
+		// A line that repeats an earlier one says nothing new: it is
+		// judged once, so that a note of copies costs no more than one.
+		digest := sha256.Sum256(line)
+		if seen[digest] {
+			continue
+		}
+		seen[digest] = true
+		distinct++
 		where := fmt.Sprintf("note line %d", i+1)
 		env, err := provenance.ParseEnvelope(line)
 		if err != nil {
@@ -171,6 +200,12 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			continue
 		}
 		sawSession = true
+		if claimed++; claimed > MaxSessions {
+			if claimed == MaxSessions+1 {
+				cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note holds more than %d session manifests: those from %s on were not verified", MaxSessions, where), "", nil, "")
+			}
+			continue
+		}
 		pred, err := provenance.DecodeSessionPredicate(st)
 		if err != nil {
 			cc.add(RuleMalformed, LevelError, "", where+": "+err.Error(), "", nil, "")
@@ -198,6 +233,10 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			default:
 				cc.add(RuleInvalidSignature, LevelError, "", "manifest of session "+label+" is not trusted: "+err.Error(), signatureHint(err), s, "")
 			}
+			continue
+		}
+		if !cc.admit(label, pred) {
+			rep.Sessions = append(rep.Sessions, sum)
 			continue
 		}
 		sum.Valid, sum.Signer, sum.KeyID = true, verified.Principal, verified.Fingerprint
@@ -592,8 +631,9 @@ func (cc *commitCheck) judgeSignals(changes []Change, sessions []*sessionManifes
 		valid[i] = signals.Session{Label: s.label, Predicate: s.pred}
 	}
 	for _, sig := range signals.Find(changed, valid, cc.t.Policy.Taint.TrustedMCP) {
-		cc.add(sig.Rule, LevelWarning, sig.Path, sig.Message, "", nil, "")
-		cc.findings[len(cc.findings)-1].Session = sig.Session
+		f := cc.finding(sig.Rule, LevelWarning, sig.Path, sig.Message, "", nil, "")
+		f.Session = sig.Session
+		cc.keep(f)
 	}
 	// Memory read through a symlink of the base: the file changed is not
 	// named like memory, the name agents read it by is.

@@ -30,6 +30,9 @@ type Note struct {
 	// Lines are the note's non-empty lines, trimmed: each should be one
 	// envelope (a session manifest or an approval).
 	Lines [][]byte
+	// MoreLines counts the lines after Lines that the reader did not
+	// keep: a note of more than MaxNoteLines is an AC009 error.
+	MoreLines int
 	// OverLimit is set, to the limit, when the note was larger than its
 	// reader allows and was not read: an AC009 error.
 	OverLimit int64

@@ -105,7 +105,9 @@ func Rules() []Rule {
 			ID: RuleMalformed, Name: "malformed-manifest", Level: LevelError,
 			Short: "Note that is not a valid manifest",
 			Full: "A line of this commit's note in refs/notes/agentcheck does not parse as a DSSE envelope over an " +
-				"in-toto statement, is over the size limit, or carries an unknown predicate type or version.",
+				"in-toto statement, is over the size limit, or carries an unknown predicate type or version; or the " +
+				"note or commit is larger than the gate reads (note lines, session manifests, signatures, what the " +
+				"sessions record, changed paths): the gate does not judge the rest, and fails the commit.",
 			Help: "Remove the broken note line (git notes --ref agentcheck edit COMMIT) and re-attest the commit " +
 				"with this version of agentcheck.",
 		},

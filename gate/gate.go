@@ -139,6 +139,7 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 		go func() {
 			defer wg.Done()
 			differ := git.NewDiffer(r) // a Differ is not safe for concurrent use
+			differ.LimitChanges(check.MaxPaths)
 			for {
 				mu.Lock()
 				i := next
@@ -185,10 +186,11 @@ func checkCommit(r git.ObjectReader, differ *git.Differ, t *check.Trust, notes *
 		return check.CommitReport{}, err
 	}
 	in := check.Input{
-		Commit:       checkCommitOf(c),
-		Note:         note,
-		Changes:      func() ([]check.Change, error) { return checkChanges(diff.Changes), nil },
-		TreeProblems: checkProblems(diff.Problems),
+		Commit:         checkCommitOf(c),
+		Note:           note,
+		Changes:        func() ([]check.Change, error) { return checkChanges(diff.Changes), nil },
+		OmittedChanges: diff.Omitted,
+		TreeProblems:   checkProblems(diff.Problems),
 	}
 	rep, err := check.Judge(t, in)
 	if err != nil {
@@ -226,9 +228,14 @@ func readNote(notes *git.Notes, commit git.Hash) (check.Note, error) {
 	}
 	var note check.Note
 	for l := range bytes.SplitSeq(data, []byte("\n")) {
-		if l = bytes.TrimSpace(l); len(l) > 0 {
-			note.Lines = append(note.Lines, l)
+		if l = bytes.TrimSpace(l); len(l) == 0 {
+			continue
 		}
+		if len(note.Lines) == check.MaxNoteLines {
+			note.MoreLines++ // counted, not kept: check.Judge reads no more
+			continue
+		}
+		note.Lines = append(note.Lines, l)
 	}
 	return note, nil
 }
