@@ -54,11 +54,21 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	lines := cc.limitNote(in.Note)
 	sessions, sawSession := cc.manifests(lines, &rep)
 	cc.sessions = sessions
-	agentWhy, agentHint, err := cc.agentReason()
+	agentWhy, agentHint, metaID, err := cc.agentReason()
 	if err != nil {
 		return rep, err
 	}
-	rep.Agent = cc.others > 0 || agentWhy != "" // an approval alone does not make an agent commit
+	claims := cc.others > 0 // an approval alone does not make an agent commit
+	rep.Agent = claims || agentWhy != ""
+	rep.MadeBy = cc.madeBy(metaID)
+	switch {
+	case len(sessions) > 0:
+		rep.Manifest = ManifestValid
+	case claims || in.Note.OverLimit > 0:
+		rep.Manifest = ManifestInvalid
+	default:
+		rep.Manifest = ManifestNone
+	}
 
 	needsManifest := t.Policy.Require == "all" || t.Policy.Require == "agent" && rep.Agent
 	if !rep.Agent && len(sessions) == 0 {
