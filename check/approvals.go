@@ -27,7 +27,7 @@ package check
 // same path or a path its glob matches, or no path for a cover without one —
 // into a note that records the approver, the reason, the time and the level
 // the finding had ([Finding.Approval]). A finding of a rule the policy makes
-// unapprovable (approvals.never: always AC002, AC003 and AC009) keeps its
+// unapprovable (approvals.never: always AC002, AC003, AC009 and AC014) keeps its
 // level; its hint says that the approval does not apply. When several
 // approvals cover a finding, the earliest is recorded. When a commit has
 // honoured approvals, each approvable error or warning they do not cover
@@ -105,6 +105,7 @@ func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 		sums = append(sums, sum)
 		honoured = append(honoured, honouredApproval{pred: pred, keyID: v.Fingerprint, id: v.ID, line: n.line})
 	}
+	cc.summariseDropped() // the last findings are in
 	applyApprovals(cc.findings, honoured, cc.t.Policy)
 	return sums
 }

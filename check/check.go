@@ -1,8 +1,10 @@
 package check
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,6 +26,13 @@ type Input struct {
 	// an agent's nor carries a session manifest is judged without a diff.
 	// Its error is Judge's.
 	Changes func() ([]Change, error)
+	// OmittedChanges counts the changes the reader did not keep, over its
+	// bound: more than MaxPaths is an AC009 error.
+	OmittedChanges int
+	// TreeProblems are what git fsck rejects in the trees the commit adds
+	// (AC014): judged for every commit, whoever made it, since such a tree
+	// attacks whoever checks it out.
+	TreeProblems []TreeProblem
 }
 
 // Judge checks one commit against the trusted side t: it verifies the
@@ -38,17 +47,18 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	cc := &commitCheck{t: t, c: c, hash: c.Hash.String()}
 	rep := CommitReport{Commit: cc.hash, Subject: c.Subject, Author: c.Author.Email, Sessions: []SessionSummary{}}
 
+	cc.judgeTree(in.TreeProblems)
 	if in.Note.OverLimit > 0 {
 		cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note is over the %d-byte limit and was not read", in.Note.OverLimit), "", nil, "")
 	}
-	lines := in.Note.Lines
+	lines := cc.limitNote(in.Note)
 	sessions, sawSession := cc.manifests(lines, &rep)
 	cc.sessions = sessions
 	agentWhy, agentHint, metaID, err := cc.agentReason()
 	if err != nil {
 		return rep, err
 	}
-	claims := len(lines) > len(cc.approvals) // an approval alone does not make an agent commit
+	claims := cc.others > 0 // an approval alone does not make an agent commit
 	rep.Agent = claims || agentWhy != ""
 	rep.MadeBy = cc.madeBy(metaID)
 	switch {
@@ -74,6 +84,12 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 		if changes, err = in.Changes(); err != nil {
 			return rep, err
 		}
+		changes = cc.limitChanges(changes, in.OmittedChanges)
+	}
+	if len(changes) > 0 && t.Links != nil {
+		if cc.links, err = t.Links(); err != nil {
+			return rep, err
+		}
 	}
 	if len(sessions) == 0 {
 		if !sawSession && needsManifest {
@@ -86,7 +102,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 		// Nothing trustworthy declares anything: every protected path counts.
 		for _, ch := range changes {
 			for _, p := range ch.Paths() {
-				cc.judgeProtected(p, ch, nil)
+				cc.judgeProtected(p, ch, nil, nil)
 			}
 		}
 		return cc.finish(rep), nil
@@ -95,6 +111,13 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	cc.judgeSignals(changes, sessions)
 	cc.judgeScopeClaims(changes, sessions)
 	return cc.finish(rep), nil
+}
+
+// judgeTree reports AC014 for each problem of the commit's trees.
+func (cc *commitCheck) judgeTree(problems []TreeProblem) {
+	for _, p := range problems {
+		cc.add(RuleBadTree, LevelError, p.Path, fmt.Sprintf("the commit's tree holds what git fsck rejects (%s): %s", p.ID, p.Message), "", nil, "")
+	}
 }
 
 // sessionManifest is one valid manifest on a commit.
@@ -119,9 +142,23 @@ type commitCheck struct {
 	// that claim to be approvals; finish judges and applies the approvals.
 	sessions  []*sessionManifest
 	approvals []approvalNote
+	// links are the trusted tree's symlinks, nil when there are none.
+	links *Links
+	// kept counts the findings of each rule; dropped those beyond
+	// MaxFindingsPerRule.
+	kept map[string]int
+	// others counts the note's distinct lines that are not approvals.
+	others  int
+	dropped map[string]*droppedFindings
+	// work is what the valid sessions judged so far record.
+	work sessionWork
 }
 
 func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) {
+	cc.keep(cc.finding(rule, level, path, msg, hint, s, class))
+}
+
+func (cc *commitCheck) finding(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) Finding {
 	r := ruleByID(rule)
 	if hint == "" {
 		hint = r.Help
@@ -130,7 +167,7 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 	if s != nil {
 		f.Session = s.label
 	}
-	cc.findings = append(cc.findings, f)
+	return f
 }
 
 // manifests verifies every note line, reporting the bad ones, and returns the
@@ -138,7 +175,19 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 // a session manifest, valid or not.
 func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []*sessionManifest, sawSession bool) {
 	emails := []string{cc.c.Author.Email, cc.c.Committer.Email}
+	seen := make(map[[sha256.Size]byte]bool, len(lines))
+	claimed := 0 // lines that claim to be session manifests
+	distinct := 0
+	defer func() { cc.others = distinct - len(cc.approvals) }()
 	for i, line := range lines {
+		// A line that repeats an earlier one says nothing new: it is
+		// judged once, so that a note of copies costs no more than one.
+		digest := sha256.Sum256(line)
+		if seen[digest] {
+			continue
+		}
+		seen[digest] = true
+		distinct++
 		where := fmt.Sprintf("note line %d", i+1)
 		env, err := provenance.ParseEnvelope(line)
 		if err != nil {
@@ -161,6 +210,12 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			continue
 		}
 		sawSession = true
+		if claimed++; claimed > MaxSessions {
+			if claimed == MaxSessions+1 {
+				cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("the commit's note holds more than %d session manifests: those from %s on were not verified", MaxSessions, where), "", nil, "")
+			}
+			continue
+		}
 		pred, err := provenance.DecodeSessionPredicate(st)
 		if err != nil {
 			cc.add(RuleMalformed, LevelError, "", where+": "+err.Error(), "", nil, "")
@@ -188,6 +243,10 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			default:
 				cc.add(RuleInvalidSignature, LevelError, "", "manifest of session "+label+" is not trusted: "+err.Error(), signatureHint(err), s, "")
 			}
+			continue
+		}
+		if !cc.admit(label, pred) {
+			rep.Sessions = append(rep.Sessions, sum)
 			continue
 		}
 		sum.Valid, sum.Signer, sum.KeyID = true, verified.Principal, verified.Fingerprint
@@ -228,9 +287,13 @@ func taskExcerpt(p *provenance.SessionPredicate) string {
 	return ""
 }
 
-// judgePaths applies the path rules to every path the commit touches. Each
-// path is judged against the sessions that recorded it; a path no session
-// recorded is unattributed and judged against all of them.
+// judgePaths applies the path rules to every path the commit touches. A
+// path belongs to the sessions whose recorded blob is the content the
+// commit has there (see [ownersOf]); only they can declare it. A path no
+// session left as committed is unattributed: its content came from
+// somewhere the journals did not see, so no session's declaration covers
+// it, and its scope is judged against every session that recorded it (or
+// all of them).
 func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest) {
 	for _, ch := range changes {
 		for _, p := range ch.Paths() {
@@ -238,48 +301,157 @@ func (cc *commitCheck) judgePaths(changes []Change, sessions []*sessionManifest)
 			if p != ch.Path || ch.Kind == Deleted {
 				want = journal.ZeroBlob
 			}
-			owners, blobMatch := ownersOf(sessions, p, want)
-			judges := owners
-			if len(owners) == 0 {
-				judges = sessions
+			owners, recorders := ownersOf(sessions, p, want)
+			if ch.touchesGitlink() {
+				movers := commandRunners(sessions)
+				owners, recorders = union(owners, movers), union(recorders, movers)
 			}
-			protected := cc.judgeProtected(p, ch, judges)
-			cc.judgeAttribution(p, owners, blobMatch, protected)
-			cc.judgeScope(p, judges)
+			exposed := recorders // whose taint or bypass counts for the path
+			if len(exposed) == 0 {
+				exposed = sessions
+			}
+			protected := cc.judgeProtected(p, ch, owners, exposed)
+			cc.judgeAttribution(p, ch, owners, recorders, protected)
+			scopeJudges, every := owners, true
+			if len(owners) == 0 {
+				scopeJudges, every = exposed, false
+			}
+			cc.judgeScope(p, scopeJudges, every)
 		}
 	}
 	cc.judgeBypass(sessions)
 }
 
-func ownersOf(sessions []*sessionManifest, path, blob string) (owners []*sessionManifest, blobMatch bool) {
+// ownersOf returns the sessions that own path, whose last recorded blob
+// for it is blob, the content the commit has there (the zero blob for a
+// deletion), and the sessions that recorded any blob for it. Ownership
+// goes by content, not by declaration: a session that declared and edited
+// a file which another session overwrote last does not vouch for what the
+// other session wrote.
+func ownersOf(sessions []*sessionManifest, path, blob string) (owners, recorders []*sessionManifest) {
 	for _, s := range sessions {
 		if b, ok := s.pred.Files[path]; ok {
-			owners = append(owners, s)
-			blobMatch = blobMatch || b == blob
+			recorders = append(recorders, s)
+			if b == blob {
+				owners = append(owners, s)
+			}
 		}
 	}
-	return owners, blobMatch
+	return owners, recorders
+}
+
+// commandRunners returns the sessions that ran a shell command the runtime
+// hook did not deny. A submodule pointer moves through commands (git
+// submodule update --remote, git -C sub checkout, a script), which the
+// journal records without their effect: any session that ran one may have
+// moved it, and owns the change as far as anyone can tell. A session that
+// only edited files through the agent's tools cannot have.
+func commandRunners(sessions []*sessionManifest) []*sessionManifest {
+	var out []*sessionManifest
+	for _, s := range sessions {
+		if slices.ContainsFunc(s.pred.Actions, func(a provenance.Action) bool {
+			return a.Kind == journal.KindExec && a.Decision != journal.DecisionDeny
+		}) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// union returns the sessions of a and of b, each once.
+func union(a, b []*sessionManifest) []*sessionManifest {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// declaredByOwners reports whether every owner declared the path under
+// one of its names (the path, a symlink's target, a name it is read by).
+// Several sessions that left the same content are each its possible
+// author, so each must have declared it: one declaration does not launder
+// what an undeclared session may have written. No owner, no declaration.
+func declaredByOwners(owners []*sessionManifest, names []string) bool {
+	for _, s := range owners {
+		if !slices.ContainsFunc(names, func(n string) bool { return scope.Declared(s.pred.Task.Scope, n) }) {
+			return false
+		}
+	}
+	return len(owners) > 0
+}
+
+// declaredByOthers explains an undeclared path that a session declared
+// without owning its content, or "".
+func declaredByOthers(owners, exposed []*sessionManifest, names []string) string {
+	for _, s := range exposed {
+		if slices.Contains(owners, s) || !declaredByOwners([]*sessionManifest{s}, names) {
+			continue
+		}
+		if len(owners) == 0 {
+			return " (session " + s.label + " declared it, but the committed content is not what any session left)"
+		}
+		return " (session " + s.label + " declared it, but the committed content is what " + labels(owners) + " left)"
+	}
+	if len(owners) > 1 {
+		return " (several sessions left this content, and each must have declared it)"
+	}
+	return ""
+}
+
+// labels lists the sessions' labels.
+func labels(sessions []*sessionManifest) string {
+	var out []string
+	for _, s := range sessions {
+		out = append(out, s.label)
+	}
+	return strings.Join(out, " and ")
 }
 
 // judgeProtected reports AC004, AC007 and AC008 for one path and returns
-// whether it is protected. judges nil means no session vouches for the path.
-func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionManifest) bool {
+// whether it is protected. owners are the sessions whose content the path
+// has (they alone may declare it), exposed those whose taint and bypass
+// count for it; both nil mean no session vouches for the path.
+func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []*sessionManifest) bool {
 	matches := cc.t.Policy.Classify(path)
+	names := []string{path}
 	via := ""
-	if ch.LinkTarget != "" && path == ch.Path {
-		if m := cc.t.Policy.Classify(ch.LinkTarget); len(m) > 0 {
+	if ch.touchesGitlink() {
+		matches, via = cc.t.Policy.ClassifyGitlink(path), " (a submodule pointer)"
+	}
+	for _, alias := range cc.links.Aliases(path) {
+		if m := cc.t.Policy.Classify(alias); len(m) > 0 {
 			matches = append(matches, m...)
-			via = " (a symlink to " + ch.LinkTarget + ")"
+			names = append(names, alias)
+			via = " (read as " + alias + " through a symlink of the base)"
+		}
+	}
+	if ch.LinkTarget != "" && path == ch.Path {
+		// What the new symlink reads, through the base's symlinks too,
+		// and every name that content is read by.
+		targets := []string{ch.LinkTarget}
+		if real := cc.links.Resolve(ch.LinkTarget); real != "" && real != ch.LinkTarget {
+			targets = append(targets, real)
+		}
+		for _, t := range targets {
+			for _, name := range append([]string{t}, cc.links.Aliases(t)...) {
+				if m := cc.t.Policy.Classify(name); len(m) > 0 {
+					matches = append(matches, m...)
+					names = append(names, name)
+					via = " (a symlink to " + ch.LinkTarget + ")"
+				}
+			}
 		}
 	}
 	if len(matches) == 0 {
 		return false
 	}
-	declared := false
-	for _, s := range judges {
-		if scope.Declared(s.pred.Task.Scope, path) || ch.LinkTarget != "" && scope.Declared(s.pred.Task.Scope, ch.LinkTarget) {
-			declared = true
-		}
+	declared := declaredByOwners(owners, names)
+	why := ""
+	if !declared {
+		why = declaredByOthers(owners, exposed, names)
 	}
 	seen := map[string]bool{}
 	worst := LevelNote
@@ -295,7 +467,7 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionM
 			worst = LevelError
 		case "declare":
 			if !declared {
-				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, which the human did not declare in the task", path, via, m.Class),
+				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, which the human did not declare in the task%s", path, via, m.Class, why),
 					fmt.Sprintf("if intended, declare it (a line 'scope: %s' in the prompt, or agentcheck scope add %s) and re-attest; otherwise revert it", path, path), nil, m.Class)
 				worst = LevelError
 			} else if worst.Rank() < LevelError.Rank() {
@@ -311,7 +483,7 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionM
 		}
 	}
 	class := matches[0].Class
-	for _, s := range judges {
+	for _, s := range exposed {
 		if s.tainted {
 			cc.add(RuleTainted, worst, path, fmt.Sprintf("session %s %s, then changed protected path %s: untrusted content may have steered the change", s.label, s.taintWhy, path), "", s, class)
 		}
@@ -322,39 +494,58 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, judges []*sessionM
 	return true
 }
 
-// judgeAttribution reports AC006: a path no session recorded, or whose blob
-// differs from what its sessions left.
-func (cc *commitCheck) judgeAttribution(path string, owners []*sessionManifest, blobMatch, protected bool) {
+// judgeAttribution reports AC006: a path no session recorded, or whose
+// committed content no session left.
+func (cc *commitCheck) judgeAttribution(path string, ch Change, owners, recorders []*sessionManifest, protected bool) {
 	level := LevelWarning
 	if protected {
 		level = LevelError
 	}
 	switch {
-	case len(owners) == 0:
+	case len(recorders) == 0 && ch.touchesGitlink():
+		cc.add(RuleUnattributed, level, path, "no agent session on this commit ran a command, so none of them moved submodule "+path+": the change came from a human or a tool the journal did not see", "", nil, "")
+	case len(recorders) == 0:
 		cc.add(RuleUnattributed, level, path, "no agent session on this commit recorded a change to "+path+": it came from a shell command, a human or another tool the journal did not see", "", nil, "")
-	case !blobMatch:
-		cc.add(RuleUnattributed, level, path, path+" in the commit differs from the content the session left: it was changed after the session's last recorded edit", "", owners[0], "")
+	case len(owners) == 0:
+		var s *sessionManifest
+		if len(recorders) == 1 {
+			s = recorders[0]
+		}
+		cc.add(RuleUnattributed, level, path, path+" in the commit differs from the content "+sessionsWord(recorders)+" left: it was changed after the last recorded edit, so no session vouches for it", "", s, "")
 	}
 }
 
-// judgeScope reports AC005 for a path outside every judging session's
-// declared scope. Sessions without any declaration set no boundary.
-func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest) {
+// sessionsWord names who recorded a path, for messages.
+func sessionsWord(sessions []*sessionManifest) string {
+	if len(sessions) == 1 {
+		return "the session"
+	}
+	return "every session"
+}
+
+// judgeScope reports AC005 for a path outside the declared scope of its
+// judges. With every set (the judges own the path's content) each judge
+// with a boundary must have it in scope: every owner may have written it.
+// Otherwise (the content is no session's) one judge's scope suffices, as
+// the path may be any of theirs. Sessions without any declaration set no
+// boundary.
+func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest, every bool) {
 	if cc.t.Policy.InScopeAlways(path) {
 		return
 	}
-	bounded, hard := false, false
+	var outside []*sessionManifest
+	hard := false
 	for _, s := range judges {
-		if len(s.pred.Task.Scope) == 0 {
-			return // one judge without a boundary: no intent boundary for this path
+		if len(s.pred.Task.Scope) == 0 || len(scope.InScope(s.pred.Task.Scope, path)) > 0 {
+			if !every {
+				return // one judge without a boundary, or in its scope
+			}
+			continue
 		}
-		if len(scope.InScope(s.pred.Task.Scope, path)) > 0 {
-			return
-		}
-		bounded = true
+		outside = append(outside, s)
 		hard = hard || s.hardScope
 	}
-	if !bounded {
+	if len(outside) == 0 {
 		return
 	}
 	level, kind := LevelWarning, "soft (@mention)"
@@ -365,10 +556,10 @@ func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest) {
 		}
 	}
 	var s *sessionManifest
-	if len(judges) == 1 {
-		s = judges[0]
+	if len(outside) == 1 {
+		s = outside[0]
 	}
-	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(judges)), "", s, "")
+	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(outside)), "", s, "")
 }
 
 func scopeList(sessions []*sessionManifest) string {
@@ -450,7 +641,21 @@ func (cc *commitCheck) judgeSignals(changes []Change, sessions []*sessionManifes
 		valid[i] = signals.Session{Label: s.label, Predicate: s.pred}
 	}
 	for _, sig := range signals.Find(changed, valid, cc.t.Policy.Taint.TrustedMCP) {
-		cc.add(sig.Rule, LevelWarning, sig.Path, sig.Message, "", nil, "")
-		cc.findings[len(cc.findings)-1].Session = sig.Session
+		f := cc.finding(sig.Rule, LevelWarning, sig.Path, sig.Message, "", nil, "")
+		f.Session = sig.Session
+		cc.keep(f)
+	}
+	// Memory read through a symlink of the base: the file changed is not
+	// named like memory, the name agents read it by is.
+	for _, p := range changed {
+		if signals.MemoryKind(p) != "" {
+			continue
+		}
+		for _, alias := range cc.links.Aliases(p) {
+			if what := signals.MemoryKind(alias); what != "" {
+				cc.add(RuleMemoryEdit, LevelWarning, p, fmt.Sprintf("agent commit changes %s, which agents read as %s (%s) through a symlink of the base: every later agent session in this repository reads it as instructions, so text planted here steers them all", p, alias, what), "", nil, "")
+				break
+			}
+		}
 	}
 }

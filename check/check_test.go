@@ -43,7 +43,11 @@ func edit(path, content string) journal.Event {
 // key's key.
 func manifest(t *testing.T, key, commit string, changed []string, events ...journal.Event) []byte {
 	t.Helper()
-	events = append([]journal.Event{ev(journal.KindStart, journal.Event{})}, events...)
+	start := ev(journal.KindStart, journal.Event{})
+	if len(events) > 0 {
+		start.Session = events[0].Session
+	}
+	events = append([]journal.Event{start}, events...)
 	st, err := provenance.BuildStatement(events, provenance.BuildOptions{Commit: commit, Changed: changed})
 	if err != nil {
 		t.Fatal(err)

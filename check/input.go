@@ -30,6 +30,9 @@ type Note struct {
 	// Lines are the note's non-empty lines, trimmed: each should be one
 	// envelope (a session manifest or an approval).
 	Lines [][]byte
+	// MoreLines counts the lines after Lines that the reader did not
+	// keep: a note of more than MaxNoteLines is an AC009 error.
+	MoreLines int
 	// OverLimit is set, to the limit, when the note was larger than its
 	// reader allows and was not read: an AC009 error.
 	OverLimit int64
@@ -70,6 +73,12 @@ type Change struct {
 	LinkTarget string
 }
 
+// touchesGitlink reports whether either side of the change is a submodule
+// pointer (a gitlink, mode 160000).
+func (c Change) touchesGitlink() bool {
+	return c.OldMode == filemode.Submodule || c.NewMode == filemode.Submodule
+}
+
 // Paths returns the paths the change touches: both paths of a rename, else
 // Path alone.
 func (c Change) Paths() []string {
@@ -77,4 +86,12 @@ func (c Change) Paths() []string {
 		return []string{c.OldPath, c.Path}
 	}
 	return []string{c.Path}
+}
+
+// TreeProblem is an entry of a commit's new trees that git fsck rejects, or
+// a tree the gate cannot read as git does.
+type TreeProblem struct {
+	Path    string // the entry, or the directory of the tree at fault
+	ID      string // git fsck's message id, e.g. hasDotgit
+	Message string
 }

@@ -26,6 +26,7 @@ const (
 	RuleUntrustedTool    = "AC011"
 	RuleMemoryEdit       = "AC012"
 	RuleScopeClaim       = "AC013"
+	RuleBadTree          = "AC014"
 )
 
 // Rules returns the rule table in ID order.
@@ -104,7 +105,9 @@ func Rules() []Rule {
 			ID: RuleMalformed, Name: "malformed-manifest", Level: LevelError,
 			Short: "Note that is not a valid manifest",
 			Full: "A line of this commit's note in refs/notes/agentcheck does not parse as a DSSE envelope over an " +
-				"in-toto statement, is over the size limit, or carries an unknown predicate type or version.",
+				"in-toto statement, is over the size limit, or carries an unknown predicate type or version; or the " +
+				"note or commit is larger than the gate reads (note lines, session manifests, signatures, what the " +
+				"sessions record, changed paths): the gate does not judge the rest, and fails the commit.",
 			Help: "Remove the broken note line (git notes --ref agentcheck edit COMMIT) and re-attest the commit " +
 				"with this version of agentcheck.",
 		},
@@ -156,6 +159,22 @@ func Rules() []Rule {
 			Help: "Find where the directive came from in the session (agentcheck log shows the claim's origin): a " +
 				"subagent's answer, a page or file it read. If the human wants that scope, they declare it themselves: a " +
 				"'scope:' line in their own prompt, or agentcheck scope add.",
+		},
+		{
+			ID: RuleBadTree, Name: "git-refuses-tree", Level: LevelError,
+			Short: "Commit holds a tree git itself refuses",
+			Full: "A tree the commit adds has an entry that git fsck rejects: a name a checkout writes as .git (in " +
+				"any case, in HFS+'s spellings with ignorable code points, in NTFS's such as git~1, .git. or " +
+				".git::$INDEX_ALLOCATION), '.', '..' or an empty name, a '/' inside a name, a mode git never writes " +
+				"or one written with a leading zero, entries out of order or duplicated, or a .gitmodules that is a " +
+				"symlink or holds a submodule name, URL, path or update command git's submodule code refuses. " +
+				"These are the entries behind git's own path vulnerabilities: such a tree attacks whoever checks it " +
+				"out, whoever made the commit, and git does not check what it receives by default. A tree the gate " +
+				"cannot read as git does (malformed, nested deeper than git reads) is reported too, since what " +
+				"it changes cannot be judged. No approval accepts it.",
+			Help: "Rewrite the commit without the entry (an interactive rebase that fixes or drops it, or git " +
+				"filter-repo), and find out where it came from: git's own commands never write such a name or tree, " +
+				"and a .gitmodules like this was written to attack.",
 		},
 	}
 }

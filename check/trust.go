@@ -27,6 +27,11 @@ type Trust struct {
 	// author's SSH signing keys registered on GitHub. It returns the
 	// principal.
 	ExtraKeys func(c *Commit, key ssh.PublicKey) (principal string, ok bool)
+	// Links, if set, reads the symlinks of the trusted tree, so that a
+	// path is also judged under the names it is read by (see [Links]). It
+	// is called when a commit's changes are judged, and must be safe for
+	// concurrent use and cheap after its first call.
+	Links func() (*Links, error)
 	// Agents recognises agent commits without a manifest: the built-in
 	// registry of agents as the policy changes it ([AgentRecognizer]).
 	// Whoever builds a Trust for many commits sets it once; nil builds it

@@ -139,6 +139,7 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 		go func() {
 			defer wg.Done()
 			differ := git.NewDiffer(r) // a Differ is not safe for concurrent use
+			differ.LimitChanges(check.MaxPaths)
 			for {
 				mu.Lock()
 				i := next
@@ -178,26 +179,36 @@ func checkCommit(r git.ObjectReader, differ *git.Differ, t *check.Trust, notes *
 	if err != nil {
 		return check.CommitReport{}, err
 	}
-	var changes []git.Change
+	// Every commit is diffed, a human's too: the trees it adds are checked
+	// for what git fsck rejects (AC014) as the differ walks them.
+	diff, err := differ.CommitDiff(c)
+	if err != nil {
+		return check.CommitReport{}, err
+	}
 	in := check.Input{
-		Commit: checkCommitOf(c),
-		Note:   note,
-		Changes: func() ([]check.Change, error) {
-			var err error
-			if changes, err = differ.CommitChanges(c); err != nil {
-				return nil, err
-			}
-			return checkChanges(changes), nil
-		},
+		Commit:         checkCommitOf(c),
+		Note:           note,
+		Changes:        func() ([]check.Change, error) { return checkChanges(diff.Changes), nil },
+		OmittedChanges: diff.Omitted,
+		TreeProblems:   checkProblems(diff.Problems),
 	}
 	rep, err := check.Judge(t, in)
 	if err != nil {
 		return rep, err
 	}
-	if err := addLines(r, rep.Findings, changes); err != nil {
+	if err := addLines(r, rep.Findings, diff.Changes); err != nil {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// checkProblems converts the differ's tree problems to the rules' own.
+func checkProblems(problems []git.TreeProblem) []check.TreeProblem {
+	out := make([]check.TreeProblem, len(problems))
+	for i, p := range problems {
+		out[i] = check.TreeProblem(p)
+	}
+	return out
 }
 
 // readNote returns the non-empty lines of the commit's note. A note over the
@@ -217,9 +228,14 @@ func readNote(notes *git.Notes, commit git.Hash) (check.Note, error) {
 	}
 	var note check.Note
 	for l := range bytes.SplitSeq(data, []byte("\n")) {
-		if l = bytes.TrimSpace(l); len(l) > 0 {
-			note.Lines = append(note.Lines, l)
+		if l = bytes.TrimSpace(l); len(l) == 0 {
+			continue
 		}
+		if len(note.Lines) == check.MaxNoteLines {
+			note.MoreLines++ // counted, not kept: check.Judge reads no more
+			continue
+		}
+		note.Lines = append(note.Lines, l)
 	}
 	return note, nil
 }

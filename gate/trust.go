@@ -3,6 +3,7 @@ package gate
 import (
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/internal/git"
@@ -28,6 +29,22 @@ func LoadTrust(r git.ObjectReader, src TrustSource) (*check.Trust, error) {
 	var err error
 	if t.Policy, t.PolicySource, err = loadPolicy(r, src); err != nil {
 		return nil, err
+	}
+	if !src.Base.IsZero() {
+		// Hook directories the base's own setup points core.hooksPath at
+		// run code on every developer's commit, like .husky.
+		t.Policy.ProtectHookDirs(trusted.HookDirs(r, src.Base))
+		// The base's symlinks name what a path is read as (CLAUDE.md as a
+		// link to docs/agent.md); read once, when an agent commit's
+		// changes are first judged.
+		base := src.Base
+		t.Links = sync.OnceValues(func() (*check.Links, error) {
+			links, err := git.Symlinks(r, base)
+			if err != nil {
+				return nil, err
+			}
+			return check.NewLinks(links), nil
+		})
 	}
 	t.Signers, t.SignersSource, err = loadSigners(r, src.Base, src.SignersFile, t.Policy.Trust.AllowedSigners)
 	if err != nil {

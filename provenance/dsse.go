@@ -25,6 +25,11 @@ import (
 // bound keeps a hostile note from costing the verifier memory and time.
 const MaxEnvelopeSize = 4 << 20
 
+// MaxSignatures bounds the signatures of one envelope. agentcheck signs
+// with one key; a verifier tries each signature, so without a bound one
+// note line could make it check thousands.
+const MaxSignatures = 8
+
 // Envelope is a DSSE envelope: one line of a commit's agentcheck note.
 type Envelope struct {
 	PayloadType string      `json:"payloadType"`
@@ -112,6 +117,9 @@ func parseEnvelope(line []byte) (*Envelope, error) {
 	var sigs []json.RawMessage
 	if err := decodeField(fields, "signatures", &sigs); err != nil {
 		return nil, err
+	}
+	if len(sigs) > MaxSignatures {
+		return nil, fmt.Errorf("%d signatures, over the limit of %d", len(sigs), MaxSignatures)
 	}
 	for i, raw := range sigs {
 		sig, err := parseSignatureObject(raw)

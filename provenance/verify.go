@@ -141,9 +141,9 @@ func checkSignature(s Signature, pae []byte, signers *AllowedSigners, at time.Ti
 	if err != nil {
 		return nil, "", "", nil, err
 	}
-	if err := sig.Verify(SignatureNamespace, pae); err != nil {
-		return nil, "", "", nil, err
-	}
+	// Trust is looked up before the signature is checked: a key nobody
+	// trusts costs no cryptography, however large it is and however many
+	// signatures a hostile note carries.
 	key, fp = sig.PublicKey, ssh.FingerprintSHA256(sig.PublicKey)
 	trusted = signers.Principals(key, SignatureNamespace, at)
 	var extraPatterns []string
@@ -155,6 +155,9 @@ func checkSignature(s Signature, pae []byte, signers *AllowedSigners, at time.Ti
 	}
 	if len(trusted) == 0 {
 		return key, fp, "", nil, untrustedError(key, fp, signers, at)
+	}
+	if err := sig.Verify(SignatureNamespace, pae); err != nil {
+		return nil, "", "", nil, err
 	}
 	for _, id := range identities {
 		if id == "" {

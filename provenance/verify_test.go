@@ -242,3 +242,37 @@ func TestVerifyEnvelopeTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyEnvelopeBounds: a note line cannot make the verifier check more
+// than MaxSignatures signatures, and a key nobody trusts costs no
+// cryptography: its signature is refused as untrusted, valid or not.
+func TestVerifyEnvelopeBounds(t *testing.T) {
+	good := signedEnvelope(t, commitA, "ed25519")
+	many := *good
+	many.Signatures = nil
+	for range MaxSignatures + 1 {
+		many.Signatures = append(many.Signatures, good.Signatures[0])
+	}
+	line, err := many.MarshalLine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseEnvelope(line); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "over the limit") {
+		t.Errorf("%d signatures: %v, want ErrMalformed over the limit", MaxSignatures+1, err)
+	}
+	many.Signatures = many.Signatures[:MaxSignatures]
+	if line, err = many.MarshalLine(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseEnvelope(line); err != nil {
+		t.Errorf("%d signatures: %v", MaxSignatures, err)
+	}
+
+	forged := signedEnvelope(t, commitA, "rsa")
+	forged.Payload = good.Payload // the signature no longer verifies
+	signers := signersFile(t, `dev@example.com KEY:ed25519`)
+	_, err = VerifyEnvelope(forged, VerifyOptions{Signers: signers, Emails: []string{"dev@example.com"}, Commit: commitA, At: verifyTime})
+	if !errors.Is(err, ErrUntrustedKey) {
+		t.Errorf("bad signature by an unlisted key: %v, want ErrUntrustedKey (decided before the signature is checked)", err)
+	}
+}

@@ -34,6 +34,11 @@ const (
 	ClassSecrets     = "secrets"
 	ClassAgentConfig = "agent-config"
 	ClassGovernance  = "governance"
+	ClassDevExec     = "dev-exec"
+	// ClassSubmodules is the class of submodule pointers: its globs select
+	// gitlink entries (mode 160000) by path and match nothing else (see
+	// [Policy.ClassifyGitlink]).
+	ClassSubmodules = "submodules"
 )
 
 // defaultClasses returns the built-in protected classes in their canonical
@@ -126,6 +131,45 @@ func defaultClasses() []defaultClass {
 				{"{,.github/,.gitlab/,docs/}CODEOWNERS", "the places GitHub and GitLab read code owners from; editing one can drop a required reviewer"},
 				{".gitmodules", "submodule URLs: pointing one elsewhere pulls in foreign code"},
 				{".gitattributes", "the linguist-generated attribute hides a file's diff in review, and merge and filter attributes change how git treats files"},
+				{"{,.github/,.gitlab/}renovate.json{,5}", "Renovate's configuration: automerge lands dependency updates without review, and an extends preset can switch it on from elsewhere, so the file is protected whole"},
+				{".renovaterc{,.json,.json5}", "Renovate's configuration under its other names"},
+				{".github/dependabot.{yml,yaml}", "Dependabot's configuration: the registries updates fetch from with the repository's credentials, and insecure-external-code-execution"},
+				{"{.mergify.yml,.mergify/config.yml,.github/mergify.yml}", "Mergify's rules, which merge pull requests without a human"},
+				{"{,.github/}.kodiak.toml", "Kodiak's configuration, which merges pull requests without a human"},
+				{".github/settings.yml", "the Settings app applies it to the repository: branch protection, required reviews, collaborators"},
+			},
+		},
+		{
+			name:   ClassDevExec,
+			action: ActionDeclare,
+			why:    "files that make developers' machines, editors and dev containers run code nobody asked to run: git hooks and their managers, dev containers, editor tasks, the package manager's own settings. A Makefile or a Dockerfile runs only when someone runs it, so they are not here",
+			paths: []defaultGlob{
+				{".pre-commit-config.yaml", "pre-commit runs the hooks it lists, fetched from any repository at any revision, on every developer's git commit and in pre-commit.ci"},
+				{".pre-commit-hooks.yaml", "the hooks this repository offers: every repository that uses them runs the entry they name"},
+				{".husky/**", "husky's git hooks, which its install points core.hooksPath at: they run on every commit and push"},
+				{"{.githooks,.git-hooks}/**", "the conventional directories a repository's setup points core.hooksPath at"},
+				{"{,.config/}{,.}lefthook{,-local}.{yml,yaml,json,jsonc,toml}", "lefthook's configuration: the commands its git hooks run"},
+				{"{.lefthook,.lefthook-local}/**", "scripts lefthook's hooks run"},
+				{".overcommit.yml", "Overcommit's configuration: the commands its git hooks run"},
+				{"{,.}simple-git-hooks.{json,js,cjs,mjs}", "simple-git-hooks' configuration: the commands it installs as git hooks"},
+				{".devcontainer/**", "dev container definitions: initializeCommand runs on the developer's own machine, postCreateCommand and features inside the container with their credentials (Codespaces too)"},
+				{".devcontainer.json", "a dev container definition at the root, read like .devcontainer/devcontainer.json"},
+				{".gitpod.yml", "Gitpod runs its tasks when a workspace starts"},
+				{".vscode/tasks.json", "VS Code tasks: one with runOptions.runOn folderOpen runs when the folder is opened"},
+				{".vscode/launch.json", "VS Code debug configurations: they run a program, and their preLaunchTask a task, when the developer starts debugging"},
+				{"**/*.code-workspace", "a VS Code workspace file carries tasks and launch configurations of its own"},
+				{"{.yarnrc,.yarnrc.yml}", "yarnPath (yarn-path) makes every yarn command run the file it names, and plugins load code"},
+				{".yarn/{releases,plugins}/**", "the yarn release and plugins a repository commits: every yarn command runs them"},
+				{".pnpmfile.cjs", "pnpm runs its hooks on every install"},
+				{".npmrc", "the project's npm settings: script-shell chooses the shell every npm script runs in, and the registry every install fetches from"},
+			},
+		},
+		{
+			name:   ClassSubmodules,
+			action: ActionDeclare,
+			why:    "submodule pointers (gitlinks, mode 160000): a new submodule, a removed one or a moved pointer pulls another repository's code into every checkout, none of it reviewed here; as serious as an edit of .gitmodules. This class's globs select submodules by path and match no other file",
+			paths: []defaultGlob{
+				{"**", "every submodule pointer"},
 			},
 		},
 	}

@@ -102,6 +102,45 @@ func TestDefaultClassPrecision(t *testing.T) {
 			},
 			out: []string{
 				"internal/CODEOWNERS.go", "src/CODEOWNERS", "docs/codeowners.md", ".gitignore",
+				"docs/renovate.md", "internal/renovate/renovate.go", "pkg/renovate.json",
+				".github/workflows/dependabot-automerge.yml", // a workflow: class ci
+				"package.json", "go.mod",
+			},
+		},
+		{
+			// Bots that merge without a human are governance: whoever edits
+			// their configuration decides what lands unreviewed.
+			class: ClassGovernance,
+			in: []string{
+				"renovate.json", "renovate.json5", ".github/renovate.json", ".github/renovate.json5",
+				".gitlab/renovate.json", ".renovaterc", ".renovaterc.json", ".renovaterc.json5",
+				".github/dependabot.yml", ".github/dependabot.yaml",
+				".mergify.yml", ".github/mergify.yml", ".mergify/config.yml",
+				".kodiak.toml", ".github/.kodiak.toml", ".github/settings.yml",
+			},
+		},
+		{
+			class: ClassDevExec,
+			in: []string{
+				".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
+				".husky/pre-commit", ".husky/_/husky.sh", ".githooks/pre-push", ".git-hooks/commit-msg",
+				"lefthook.yml", ".lefthook.yml", "lefthook-local.yaml", ".config/lefthook.toml", ".lefthook/pre-commit/lint.sh",
+				".overcommit.yml", ".simple-git-hooks.json", "simple-git-hooks.js",
+				".devcontainer/devcontainer.json", ".devcontainer/Dockerfile", ".devcontainer/python/devcontainer.json",
+				".devcontainer.json", ".gitpod.yml",
+				".vscode/tasks.json", ".vscode/launch.json", "project.code-workspace", "tools/dev.code-workspace",
+				".yarnrc.yml", ".yarnrc", ".yarn/releases/yarn-4.1.0.cjs", ".yarn/plugins/@yarnpkg/plugin-x.cjs",
+				".pnpmfile.cjs", ".npmrc",
+				".Husky/pre-commit", // case-insensitive checkout
+			},
+			out: []string{
+				// Everyday work: dependency bumps, build files a developer
+				// runs on purpose, editor settings.
+				"Makefile", "Dockerfile", "docker/app.Dockerfile", "package.json", "package-lock.json",
+				"go.mod", "go.sum", "requirements.txt", "pyproject.toml", "Cargo.toml",
+				".vscode/settings.json", ".vscode/extensions.json", "scripts/setup.sh",
+				"docs/pre-commit.md", "internal/hooks/hooks.go", "githooks.go", "src/husky.ts",
+				".yarn/cache/lodash.zip", "docs/devcontainer.md",
 			},
 		},
 	}
@@ -122,6 +161,57 @@ func TestDefaultClassPrecision(t *testing.T) {
 	}
 }
 
+// TestClassifyGitlink: a submodule pointer is in class submodules as well as
+// the classes of its path; files never are.
+func TestClassifyGitlink(t *testing.T) {
+	p := Default()
+	for path, want := range map[string][]string{
+		"vendor/lib":       {ClassSubmodules},
+		".claude/skills":   {ClassAgentConfig, ClassSubmodules},
+		"third_party/auth": {ClassAuth, ClassSubmodules}, // a submodule named auth is auth code
+	} {
+		var got []string
+		for _, m := range p.ClassifyGitlink(path) {
+			got = append(got, m.Class)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("ClassifyGitlink(%q) = %v, want %v", path, got, want)
+		}
+	}
+	narrowed, err := Parse([]byte("version: 1\nprotected:\n  submodules: {action: warn, paths: [\"vendor/**\"]}\n"), "p.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms := narrowed.ClassifyGitlink("vendor/lib"); len(ms) != 1 || ms[0].Action != ActionWarn {
+		t.Errorf("narrowed: ClassifyGitlink(vendor/lib) = %v", ms)
+	}
+	if ms := narrowed.ClassifyGitlink("deps/lib"); len(ms) != 0 {
+		t.Errorf("narrowed: ClassifyGitlink(deps/lib) = %v, want none", ms)
+	}
+}
+
+func TestProtectHookDirs(t *testing.T) {
+	p := Default()
+	p.ProtectHookDirs([]string{"tools/githooks", "hooks[1]", "tools/githooks"})
+	for _, path := range []string{"tools/githooks/pre-commit", "hooks[1]/pre-push"} {
+		if !hasClass(p.Classify(path), ClassDevExec) {
+			t.Errorf("Classify(%q) = %v, want class dev-exec", path, p.Classify(path))
+		}
+	}
+	c, _ := p.Class(ClassDevExec)
+	if n := len(slices.DeleteFunc(slices.Clone(c.Paths), func(g string) bool { return g != "tools/githooks/**" })); n != 1 {
+		t.Errorf("a directory named twice is added twice: %q", c.Paths)
+	}
+	off, err := Parse([]byte("version: 1\nprotected:\n  dev-exec: {action: off}\n"), "p.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	off.ProtectHookDirs([]string{"tools/githooks"})
+	if ms := off.Classify("tools/githooks/pre-commit"); len(ms) != 0 {
+		t.Errorf("class switched off: Classify = %v, want none", ms)
+	}
+}
+
 func hasClass(ms []Match, class string) bool {
 	return slices.ContainsFunc(ms, func(m Match) bool { return m.Class == class })
 }
@@ -135,6 +225,8 @@ func TestDefaultsOrdinaryWork(t *testing.T) {
 		"internal/payments/refund_test.go", "docs/login.md", "docs/auth.md",
 		"web/src/components/LoginButton.tsx", "Makefile", "package.json",
 		"testdata/golden/out.txt", ".gitignore", ".env.example", "Dockerfile",
+		"package-lock.json", "requirements.txt", "Cargo.toml", "Cargo.lock", ".vscode/settings.json",
+		"vendor/lib", // a file, not a submodule pointer: class submodules holds gitlinks only
 	} {
 		if ms := p.Classify(path); len(ms) != 0 {
 			t.Errorf("Classify(%q) = %v, want none", path, ms)

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -175,12 +176,25 @@ func (c *Class) matchFolded(folded string) string {
 // Classify returns the protected classes path belongs to, one [Match] per
 // class with the first glob of the class that matched, sorted by class name.
 // Classes whose action is off are skipped. Matching is case-insensitive.
+// Class submodules is not tried: it holds submodule pointers, not files
+// (see [Policy.ClassifyGitlink]).
 //
 // The gate's own files (see [GateFile]) always yield class agent-config with
 // action block, even when the policy switched agent-config off or dropped
 // those globs; that match replaces whatever agent-config said about the path.
 // It applies to agent sessions: an agent never edits the rules that judge it.
 func (p *Policy) Classify(path string) []Match {
+	return p.classify(path, false)
+}
+
+// ClassifyGitlink is [Policy.Classify] for a submodule pointer (a gitlink,
+// mode 160000, on either side of a change): the classes of its path, and
+// class submodules when one of that class's globs matches it.
+func (p *Policy) ClassifyGitlink(path string) []Match {
+	return p.classify(path, true)
+}
+
+func (p *Policy) classify(path string, gitlink bool) []Match {
 	fp, ok := foldPath(path)
 	if !ok {
 		return nil
@@ -189,7 +203,7 @@ func (p *Policy) Classify(path string) []Match {
 	var out []Match
 	for i := range p.Protected {
 		c := &p.Protected[i]
-		if c.Action == ActionOff || (gate != "" && c.Name == ClassAgentConfig) {
+		if c.Action == ActionOff || (gate != "" && c.Name == ClassAgentConfig) || c.Name == ClassSubmodules && !gitlink {
 			continue
 		}
 		if g := c.matchFolded(fp); g != "" {
@@ -206,6 +220,23 @@ func (p *Policy) Classify(path string) []Match {
 		return out[i].Glob < out[j].Glob
 	})
 	return out
+}
+
+// ProtectHookDirs adds the directories dirs, where the repository points
+// git's core.hooksPath (see trusted.HookDirs), to class dev-exec: the hooks
+// in them run on every developer's commit like those in .husky. A policy
+// that switched the class off or removed it gets nothing.
+func (p *Policy) ProtectHookDirs(dirs []string) {
+	i := slices.IndexFunc(p.Protected, func(c Class) bool { return c.Name == ClassDevExec })
+	if i < 0 || p.Protected[i].Action == ActionOff {
+		return
+	}
+	c := &p.Protected[i]
+	for _, d := range dirs {
+		if g := escapeGlob(d) + "/**"; !slices.Contains(c.Paths, g) {
+			c.Paths = append(c.Paths, g)
+		}
+	}
 }
 
 // InScopeAlways reports whether path matches a glob of scope.always: in scope

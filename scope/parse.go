@@ -499,7 +499,7 @@ func (ps *parser) never(v *yaml.Node, p *Policy) {
 	if len(ps.errs) > before {
 		return
 	}
-	for _, r := range NeverApprovable() {
+	for _, r := range neverListed() {
 		if !slices.Contains(rules, r) {
 			ps.errorf(v, "approvals.never: must list %s: invalid signatures (AC002), replayed notes (AC003) and malformed manifests (AC009) can never be approved", r)
 			return

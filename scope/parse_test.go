@@ -276,13 +276,14 @@ protected:
 			// The name-prefix trailers predate the registry and keep
 			// matching as prefixes.
 			p.Agents.Trailers = []string{"Agent-Session:", "Co-Authored-By: Claude", "Co-authored-by: Cursor"}
-			p.Protected = []Class{
+			// Classes the file does not name keep their defaults.
+			p.Protected = append([]Class{
 				{ClassCI, ActionDeclare, []string{".github/workflows/**", ".github/actions/**", ".gitlab-ci.yml", ".circleci/**", "Jenkinsfile", "azure-pipelines.yml", ".buildkite/**"}},
 				{ClassAuth, ActionDeclare, []string{"**/auth/**", "**/authn/**", "**/authz/**", "**/oauth*/**", "**/rbac/**", "**/iam/**", "**/auth.*", "**/*_auth.*", "**/login.*", "**/password*.*"}},
 				{ClassSecrets, ActionBlock, []string{"**/.env", "**/.env.*", "**/*.pem", "**/*.key", "**/id_rsa*"}},
 				{ClassAgentConfig, ActionBlock, []string{".agentcheck.yml", ".agentcheck/**", ".claude/**", ".cursor/**", ".codex/**", ".opencode/**", ".mcp.json", "CLAUDE.md", "AGENTS.md", ".cursorrules"}},
 				{ClassGovernance, ActionDeclare, []string{"CODEOWNERS", ".github/CODEOWNERS", ".gitmodules"}},
-			}
+			}, p.Protected[5:]...)
 		}},
 	}
 	for _, tt := range tests {

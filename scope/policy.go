@@ -54,9 +54,17 @@ const (
 // NeverApprovable returns the rules no approval can turn into notes,
 // whatever approvals.never says: a bad signature (AC002), a replayed note
 // (AC003) and a malformed manifest (AC009) are not judgements a maintainer
-// can overrule; they mean the record itself cannot be trusted. The
-// defaults' approvals.never is this list, and a policy's must include it.
-func NeverApprovable() []string { return []string{"AC002", "AC003", "AC009"} }
+// can overrule; they mean the record itself cannot be trusted. A tree git
+// itself refuses (AC014) attacks whoever checks it out, whoever reviewed
+// it. The defaults' approvals.never is this list, and a policy's must
+// include the rules of [neverListed].
+func NeverApprovable() []string { return []string{"AC002", "AC003", "AC009", "AC014"} }
+
+// neverListed are the rules of NeverApprovable that a policy's
+// approvals.never must list: those there were when the key was made. A
+// rule added since applies without being listed, so that an older policy
+// still parses.
+func neverListed() []string { return []string{"AC002", "AC003", "AC009"} }
 
 // Policy is a repository's .agentcheck.yml merged onto the built-in defaults
 // (see [Default] and [Parse]). Field comments name the YAML keys.

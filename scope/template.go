@@ -110,7 +110,7 @@ func DefaultYAML() []byte {
 
 	w.comment(0, "Approvals: a maintainer in trust.approvers can sign off a commit's findings.")
 	w.line(0, "approvals:")
-	w.comment(1, "Rules no approval can change. AC002, AC003 and AC009 must stay: a bad signature, a replayed note or a malformed manifest means the record itself cannot be trusted.")
+	w.comment(1, "Rules no approval can change. AC002, AC003 and AC009 must stay: a bad signature, a replayed note or a malformed manifest means the record itself cannot be trusted. AC014, a tree git itself refuses, is never approvable, listed or not.")
 	w.line(1, "never: %s", flowList(d.Approvals.Never))
 	w.comment(1, "Whether the commit's author or the session's signer may approve their own findings.")
 	w.line(1, "allow_self: %t", d.Approvals.AllowSelf)

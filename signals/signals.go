@@ -874,9 +874,9 @@ func memoryGlobs() []memoryGlob {
 	}
 }
 
-// memoryKind returns what kind of agent instructions or memory a path is,
+// MemoryKind returns what kind of agent instructions or memory a path is,
 // or "".
-func memoryKind(p string) string {
+func MemoryKind(p string) string {
 	p = strings.TrimPrefix(path.Clean("/"+strings.TrimPrefix(p, "~")), "/")
 	for _, g := range memoryGlobs() {
 		if scope.MatchGlob(g.glob, p, true) {
@@ -889,7 +889,7 @@ func memoryKind(p string) string {
 // memoryPath reports AC012 for a path of the commit's diff that agents read
 // as instructions or memory.
 func memoryPath(p string, sessions []Session) []Signal {
-	what := memoryKind(p)
+	what := MemoryKind(p)
 	if what == "" {
 		return nil
 	}
@@ -916,7 +916,7 @@ func memoryActions(s Session, inCommit map[string]bool) []Signal {
 		if inCommit[p] || seen[p] {
 			return
 		}
-		what := memoryKind(p)
+		what := MemoryKind(p)
 		if what == "" {
 			return
 		}

@@ -138,16 +138,16 @@ func TestMemoryKind(t *testing.T) {
 		".github/copilot-instructions.md", ".github/instructions/go.instructions.md", "GEMINI.md",
 		"/home/dev/.claude/CLAUDE.md", "~/.claude/projects/-repo/memory/MEMORY.md", "/home/dev/.codex/AGENTS.md",
 	} {
-		if memoryKind(p) == "" {
-			t.Errorf("memoryKind(%q) = \"\", want a kind", p)
+		if MemoryKind(p) == "" {
+			t.Errorf("MemoryKind(%q) = \"\", want a kind", p)
 		}
 	}
 	for _, p := range []string{
 		"README.md", "docs/agents-guide.md", "docs/claude.mdx", ".claude/settings.json", ".cursor/mcp.json", "CLAUDE.md.bak",
 		"src/claude.go", ".github/workflows/ci.yml", "AGENTS", "docs/CLAUDE-notes.txt",
 	} {
-		if k := memoryKind(p); k != "" {
-			t.Errorf("memoryKind(%q) = %q, want \"\"", p, k)
+		if k := MemoryKind(p); k != "" {
+			t.Errorf("MemoryKind(%q) = %q, want \"\"", p, k)
 		}
 	}
 }
@@ -284,6 +284,6 @@ func FuzzExfiltrationOf(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		exfiltrationOf(s, remotesOf(&provenance.SessionPredicate{Repo: origin}))
-		memoryKind(s)
+		MemoryKind(s)
 	})
 }

@@ -344,6 +344,15 @@ the human did not write (a subagent's task notification, injected
 context), which declared nothing: a warning, an error when the claimed
 scope covers a protected path the commit changes.
 
+Every commit of the range, a human's too, is checked for trees git itself
+refuses: AC014 git-refuses-tree reports an entry git fsck rejects in a tree
+the commit adds — a name a checkout writes as .git (any case, HFS+ and NTFS
+spellings such as git~1 or ".git."), ".", "..", a "/" inside a name, a mode
+git never writes, entries out of order or duplicated, a .gitmodules that is
+a symlink or holds a submodule name, URL, path or update command git refuses
+— and a tree the gate cannot read as git does. It is an error no approval
+accepts.
+
 Before anything is signed, attest masks secrets — tokens, keys, passwords,
 Authorization headers, credentials in URLs and assignments — in commands,
 prompts, fetched URLs and remote URLs, and keeps of the prompts what the

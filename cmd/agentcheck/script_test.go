@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"flag"
@@ -72,6 +74,7 @@ func TestScript(t *testing.T) {
 			"sign":      cmdSign,
 			"gitserver": cmdGitServer,
 			"gitlabjob": cmdGitLabJob,
+			"rawtree":   cmdRawTree,
 		},
 	})
 }
@@ -284,6 +287,39 @@ func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
 		out = append(out, string(b))
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(out, "\n")+"\n"), 0o644))
+}
+
+// cmdRawTree writes a tree object exactly as given, entries in the order
+// given, with git hash-object --literally (git mktree would sort them and
+// refuse a '/' in a name), and sets VAR to its id: the trees git itself
+// refuses, as an attacker writes them. OBJECT is anything git rev-parse
+// resolves (an id, base^{tree}, HEAD:README.md).
+//
+//	rawtree VAR MODE NAME OBJECT [MODE NAME OBJECT...]
+func cmdRawTree(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 4 || (len(args)-1)%3 != 0 {
+		ts.Fatalf("usage: rawtree VAR MODE NAME OBJECT [MODE NAME OBJECT...]")
+	}
+	git := func(stdin []byte, args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = ts.MkAbs(".")
+		cmd.Env = []string{"HOME=" + ts.Getenv("HOME"), "PATH=" + ts.Getenv("PATH"), "GIT_CONFIG_NOSYSTEM=1"}
+		cmd.Stdin = bytes.NewReader(stdin)
+		out, err := cmd.Output()
+		if err != nil {
+			ts.Fatalf("git %s: %v", strings.Join(args, " "), err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	var tree []byte
+	for i := 1; i < len(args); i += 3 {
+		id, err := hex.DecodeString(git(nil, "rev-parse", "--verify", args[i+2]))
+		if err != nil || len(id) != 20 {
+			ts.Fatalf("%q is not an object", args[i+2])
+		}
+		tree = append(append(append(tree, args[i]+" "+args[i+1]...), 0), id...)
+	}
+	ts.Setenv(args[0], git(tree, "hash-object", "-t", "tree", "--literally", "-w", "--stdin"))
 }
 
 // cmdSign signs an approval with the key at KEY: the predicate is the

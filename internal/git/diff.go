@@ -96,6 +96,9 @@ type Differ struct {
 	commitTrees map[plumbing.Hash]plumbing.Hash // commit -> its tree
 	path        []byte                          // scratch: the directory being compared, with a trailing '/'
 	levels      []*level                        // scratch of diffLevel, by depth
+	problems    []TreeProblem                   // of the diff being made
+	maxChanges  int                             // see LimitChanges; 0: no limit
+	omitted     int                             // changes beyond maxChanges in the diff being made
 }
 
 // level is the scratch space of diffLevel at one depth.
@@ -142,6 +145,38 @@ func NewDiffer(r ObjectReader) *Differ {
 	}
 }
 
+// Diff is what a commit changes, and what git fsck rejects in the trees it
+// adds.
+type Diff struct {
+	// Changes are sorted by path (see [Differ.CommitChanges]).
+	Changes []Change
+	// Problems are the entries of the commit's new trees that git fsck
+	// rejects, and the trees (new or a parent's) that cannot be read as git
+	// reads them: malformed, out of order, nested too deep. Under such a
+	// tree the changes are incomplete. A tree the commit shares with a
+	// parent is not looked at: only new entries can be bad.
+	Problems []TreeProblem
+	// Omitted counts the changes over the differ's limit (see
+	// [Differ.LimitChanges]), which are not in Changes.
+	Omitted int
+}
+
+// LimitChanges makes the differ keep at most n changes of a diff and count
+// the others in [Diff.Omitted], bounding the memory a commit that changes
+// millions of paths takes; every new entry is still checked for
+// [Diff.Problems]. n <= 0 means no limit.
+func (d *Differ) LimitChanges(n int) { d.maxChanges = n }
+
+// CommitDiff is [Differ.CommitChanges] with the problems of the commit's
+// trees.
+func (d *Differ) CommitDiff(c *Commit) (*Diff, error) {
+	changes, err := d.CommitChanges(c)
+	if err != nil {
+		return nil, err
+	}
+	return &Diff{Changes: changes, Problems: d.problems, Omitted: d.omitted}, nil
+}
+
 // CommitChanges returns the changes c makes, sorted by path:
 //   - a root commit: against the empty tree;
 //   - a commit with one parent: against the parent;
@@ -152,6 +187,7 @@ func NewDiffer(r ObjectReader) *Differ {
 //
 // An empty commit has no changes.
 func (d *Differ) CommitChanges(c *Commit) ([]Change, error) {
+	d.problems, d.omitted = nil, 0
 	d.rememberTree(c.Hash, c.Tree)
 	parents := make([]plumbing.Hash, len(c.Parents))
 	for i, p := range c.Parents {
@@ -180,6 +216,7 @@ func (d *Differ) CommitChanges(c *Commit) ([]Change, error) {
 // DiffTrees returns the changes from tree oldTree to tree newTree, sorted by
 // path. The zero hash stands for the empty tree.
 func (d *Differ) DiffTrees(oldTree, newTree plumbing.Hash) ([]Change, error) {
+	d.problems, d.omitted = nil, 0
 	if oldTree == newTree {
 		return nil, nil
 	}
@@ -202,11 +239,13 @@ func (d *Differ) diff(result plumbing.Hash, parents []plumbing.Hash) ([]Change, 
 		if c.NewMode != filemode.Symlink {
 			continue
 		}
-		target, err := d.blob(c.NewBlob)
+		target, err := readLimited(d.r, c.NewBlob, maxLinkTarget)
 		if err != nil {
 			return nil, fmt.Errorf("reading target of symlink %s: %w", c.Path, err)
 		}
-		c.LinkTarget = resolveLink(c.Path, string(target))
+		if target != nil { // a longer one is no file system's: it leads nowhere
+			c.LinkTarget = resolveLink(c.Path, string(target))
+		}
 	}
 	slices.SortFunc(changes, func(a, b Change) int {
 		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.OldPath, b.OldPath), cmp.Compare(a.Kind, b.Kind))
@@ -218,9 +257,14 @@ func (d *Differ) diff(result plumbing.Hash, parents []plumbing.Hash) ([]Change, 
 // absent) at the directory d.path, appending to out the paths where result
 // differs from every parent, against parents[0]. It descends only into
 // directories whose id differs from every parent's.
+//
+// A tree that is malformed, out of order or nested too deep is a problem
+// (see [Diff.Problems]), not an error: the diff of its directory stops
+// there, and the commit fails on the problem.
 func (d *Differ) diffLevel(depth int, result plumbing.Hash, parents []plumbing.Hash, out *[]Change) error {
 	if depth > maxTreeDepth {
-		return fmt.Errorf("trees nested deeper than %d levels at %q: %w", maxTreeDepth, d.dir(), ErrMalformedTree)
+		d.problem(d.treePath(), "maxTreeDepth", fmt.Sprintf("trees nested deeper than %d levels, which git 2.44 and later refuse to read", maxTreeDepth))
+		return nil
 	}
 	l := d.level(depth, len(parents))
 	its, present, sub := l.its, l.present, l.sub
@@ -238,7 +282,7 @@ func (d *Differ) diffLevel(depth int, result plumbing.Hash, parents []plumbing.H
 		}
 		its[i] = newTreeIter(h, data)
 		if _, err := its[i].next(); err != nil {
-			return err
+			return d.treeProblem(err, i)
 		}
 	}
 	for {
@@ -270,6 +314,11 @@ func (d *Differ) diffLevel(depth int, result plumbing.Hash, parents []plumbing.H
 				interesting = at(0)
 			}
 		}
+		if interesting && at(0) {
+			if err := d.checkEntry(&res); err != nil {
+				return err
+			}
+		}
 		if interesting {
 			if dir {
 				for i := range sub {
@@ -285,6 +334,8 @@ func (d *Differ) diffLevel(depth int, result plumbing.Hash, parents []plumbing.H
 				if err != nil {
 					return err
 				}
+			} else if d.maxChanges > 0 && len(*out) >= d.maxChanges {
+				d.omitted++
 			} else {
 				*out = append(*out, d.change(name, &its[1].cur, at(1), &res, at(0)))
 			}
@@ -294,11 +345,58 @@ func (d *Differ) diffLevel(depth int, result plumbing.Hash, parents []plumbing.H
 		for i := len(its) - 1; i >= 0; i-- {
 			if at(i) {
 				if _, err := its[i].next(); err != nil {
-					return err
+					return d.treeProblem(err, i)
 				}
 			}
 		}
 	}
+}
+
+// problem records a problem of the diff being made.
+func (d *Differ) problem(path, id, msg string) {
+	d.problems = append(d.problems, TreeProblem{Path: path, ID: id, Message: msg})
+}
+
+// treeProblem records a malformed tree, the result's (i == 0) or a
+// parent's, as a problem; other errors are returned.
+func (d *Differ) treeProblem(err error, i int) error {
+	var te *treeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	msg := fmt.Sprintf("tree %s at %s: %s", te.tree, d.dir(), te.what)
+	if i > 0 {
+		msg += " (in a parent's tree: what this commit changes under it cannot be read)"
+	}
+	d.problem(d.treePath(), te.id, msg)
+	return nil
+}
+
+// treePath is the directory being compared as a path: "" for the root.
+func (d *Differ) treePath() string {
+	return strings.TrimSuffix(string(d.path), "/")
+}
+
+// checkEntry records what git fsck rejects about a new entry of the
+// result, reading a .gitmodules file's content.
+func (d *Differ) checkEntry(e *treeEntry) error {
+	if !mayBeBad(e) {
+		return nil
+	}
+	path := string(d.path) + string(e.name)
+	for _, p := range entryProblems(e.name, e.raw, e.padded) {
+		d.problem(path, p.ID, p.Message)
+	}
+	if (e.mode == filemode.Regular || e.mode == filemode.Executable) && isDotGitmodules(e.name) {
+		data, err := readLimited(d.r, e.hash, maxGitmodulesSize)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		for _, p := range gitmodulesProblems(data, data == nil) {
+			d.problem(path, p.ID, p.Message)
+		}
+	}
+	return nil
 }
 
 // change builds the change of the file name in d.path from old to new.
@@ -429,18 +527,6 @@ func (d *Differ) dir() string {
 		return "/"
 	}
 	return string(d.path)
-}
-
-// blob returns the content of blob h.
-func (d *Differ) blob(h plumbing.Hash) ([]byte, error) {
-	typ, data, err := d.r.Read(h)
-	if err != nil {
-		return nil, missing(err)
-	}
-	if typ != plumbing.BlobObject {
-		return nil, fmt.Errorf("object %s is a %s, not a blob", h, typ)
-	}
-	return data, nil
 }
 
 // missing marks an error about a missing object as ErrIncompleteHistory

@@ -382,6 +382,9 @@ func (m memReader) add(typ plumbing.ObjectType, data []byte) plumbing.Hash {
 	return h
 }
 
+// TestDiffMalformedTrees: a new tree that git fsck rejects, or one the
+// differ cannot read as git does, is a problem of the diff named by git
+// fsck's message id, not an error: the commit fails on it.
 func TestDiffMalformedTrees(t *testing.T) {
 	m := memReader{}
 	blob := m.add(plumbing.BlobObject, []byte("x"))
@@ -389,31 +392,64 @@ func TestDiffMalformedTrees(t *testing.T) {
 	tests := []struct {
 		name string
 		tree []byte
+		id   string
 	}{
-		{"out of order", treeBytes(t, "100644 b", blob, "100644 a", blob)},
-		{"duplicate", treeBytes(t, "100644 a", blob, "100644 a", blob)},
-		{"dot name", treeBytes(t, "100644 .", blob)},
-		{"dot-dot name", treeBytes(t, "40000 ..", good)},
-		{"slash in name", treeBytes(t, "100644 a/b", blob)},
-		{"empty name", treeBytes(t, "100644 ", blob)},
-		{"bad mode", treeBytes(t, "10064x a", blob)},
-		{"long mode", treeBytes(t, "10064400 a", blob)},
-		{"truncated hash", treeBytes(t, "100644 a", blob)[:20]},
-		{"no NUL", []byte("100644 a")},
-		{"null id", treeBytes(t, "40000 a", plumbing.ZeroHash)},
-		{"no space", []byte("100644")},
+		{"out of order", treeBytes(t, "100644 b", blob, "100644 a", blob), "treeNotSorted"},
+		{"duplicate", treeBytes(t, "100644 a", blob, "100644 a", blob), "duplicateEntries"},
+		{"a file and a directory of one name", treeBytes(t, "100644 a", blob, "100644 a.b", blob, "40000 a", good), "duplicateEntries"},
+		{"dot name", treeBytes(t, "100644 .", blob), "hasDot"},
+		{"dot-dot name", treeBytes(t, "40000 ..", good), "hasDotdot"},
+		{"slash in name", treeBytes(t, "100644 a/b", blob), "fullPathname"},
+		{"empty name", treeBytes(t, "100644 ", blob), "badTree"},
+		{"bad mode", treeBytes(t, "10064x a", blob), "badTree"},
+		{"long mode", treeBytes(t, "10064400 a", blob), "badTree"},
+		{"truncated hash", treeBytes(t, "100644 a", blob)[:20], "badTree"},
+		{"no NUL", []byte("100644 a"), "badTree"},
+		{"null id", treeBytes(t, "40000 a", plumbing.ZeroHash), "nullSha1"},
+		{"no space", []byte("100644"), "badTree"},
+		{".git", treeBytes(t, "40000 .git", good), "hasDotgit"},
+		{"NTFS short name of .git", treeBytes(t, "40000 git~1", good), "hasDotgit"},
+		{"zero-padded mode", treeBytes(t, "040000 d", good), "zeroPaddedFilemode"},
+		{"a mode git does not write", treeBytes(t, "100664 a", blob), "badFilemode"},
+		{".gitmodules as a symlink", treeBytes(t, "120000 .gitmodules", blob), "gitmodulesSymlink"},
+		{"a .gitmodules URL that is an option", treeBytes(t, "100644 .gitmodules",
+			m.add(plumbing.BlobObject, []byte("[submodule \"a\"]\n\turl = --upload-pack=touch$IFS/tmp/x\n"))), "gitmodulesUrl"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			bad := m.add(plumbing.TreeObject, tt.tree)
-			_, err := NewDiffer(m).DiffTrees(good, bad)
-			if err == nil {
-				t.Fatal("no error")
+			top := m.add(plumbing.TreeObject, treeBytes(t, "40000 sub", bad))
+			d := NewDiffer(m)
+			if _, err := d.DiffTrees(plumbing.ZeroHash, top); err != nil {
+				t.Fatal(err)
 			}
-			if !strings.Contains(err.Error(), bad.String()) {
-				t.Errorf("error %q does not name the tree", err)
+			if len(d.problems) == 0 || d.problems[0].ID != tt.id || !strings.HasPrefix(d.problems[0].Path, "sub") {
+				t.Fatalf("problems %+v, want %s in sub", d.problems, tt.id)
+			}
+			if p := d.problems[0]; p.Path == "sub" && !strings.Contains(p.Message, bad.String()) {
+				t.Errorf("problem %q does not name the tree", p.Message)
+			}
+			// The same tree on the old side of a diff is read past: a
+			// parent's problem is named as one, what the commit adds is not
+			// judged by what it removes.
+			d = NewDiffer(m)
+			if _, err := d.DiffTrees(top, plumbing.ZeroHash); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range d.problems {
+				if !strings.Contains(p.Message, "in a parent's tree") {
+					t.Errorf("old side: problem %+v", p)
+				}
 			}
 		})
+	}
+	// A good tree has no problem, and a new entry's problem is not that of
+	// an entry the parent already had.
+	d := NewDiffer(m)
+	withGit := m.add(plumbing.TreeObject, treeBytes(t, "40000 .git", good, "100644 b", blob))
+	withGitAndC := m.add(plumbing.TreeObject, treeBytes(t, "40000 .git", good, "100644 b", blob, "100644 c", blob))
+	if _, err := d.DiffTrees(withGit, withGitAndC); err != nil || len(d.problems) != 0 {
+		t.Errorf("an unchanged .git of the parent: problems %+v, %v", d.problems, err)
 	}
 }
 
@@ -470,9 +506,12 @@ func TestDiffTreeDepthLimit(t *testing.T) {
 	for range maxTreeDepth + 1 {
 		h = m.add(plumbing.TreeObject, treeBytes(t, "40000 d", h))
 	}
-	_, err := NewDiffer(m).DiffTrees(plumbing.ZeroHash, h)
-	if !errors.Is(err, ErrMalformedTree) {
-		t.Errorf("err = %v, want ErrMalformedTree", err)
+	d := NewDiffer(m)
+	if _, err := d.DiffTrees(plumbing.ZeroHash, h); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.problems) != 1 || d.problems[0].ID != "maxTreeDepth" {
+		t.Errorf("problems %+v, want maxTreeDepth", d.problems)
 	}
 }
 

@@ -141,3 +141,22 @@ func BenchmarkWalk(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDiffNewTree diffs the first commit of a 50,000-file repository
+// against the empty tree, from memory: every entry is new, so every one is
+// checked for what git fsck rejects (fsck.go). It is the worst case of
+// that check, which BenchmarkCommitChanges/mem measures in the common one.
+func BenchmarkDiffNewTree(b *testing.B) {
+	p := repogen.Params{Files: 50_000, FanOut: 16, Commits: 1_000, ChangesPerCommit: 3, Seed: 1}
+	dir := repogen.BenchmarkRepo(b, p, "fastimport")
+	mem := loadAll(b, dir)
+	root := readCommit(b, mem, revParse(b, dir, "main~1000")).Tree
+	b.ResetTimer()
+	for b.Loop() {
+		d := NewDiffer(mem)
+		changes, err := d.DiffTrees(plumbing.ZeroHash, root)
+		if err != nil || len(changes) != p.Files || len(d.problems) != 0 {
+			b.Fatalf("%d changes, problems %v, %v", len(changes), d.problems, err)
+		}
+	}
+}

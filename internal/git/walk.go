@@ -156,7 +156,7 @@ func (w *walker) node(h plumbing.Hash) *walkNode {
 // addTip queues a starting commit, peeling tags.
 func (w *walker) addTip(h plumbing.Hash, exclude bool) error {
 	for range maxPeel {
-		typ, data, err := w.r.Read(h)
+		typ, data, err := readCommitObject(w.r, h)
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
 			return &IncompleteHistoryError{Commit: h, Missing: h}
 		}
@@ -203,7 +203,7 @@ func (w *walker) load(h plumbing.Hash, n *walkNode) (missing bool, err error) {
 	if n.c != nil {
 		return false, nil
 	}
-	typ, data, err := w.r.Read(h)
+	typ, data, err := readCommitObject(w.r, h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return true, nil
 	}
@@ -439,4 +439,23 @@ func (q *topoQueue) Pop() any {
 	x := q.idx[len(q.idx)-1]
 	q.idx = q.idx[:len(q.idx)-1]
 	return x
+}
+
+// MaxCommitSize bounds the commit (and tag) objects a walk reads. git sets
+// no bound, but a walk keeps every commit of its range and the gate parses
+// each message for trailers: a commit of a 64 MiB message would cost the
+// gate hundreds of megabytes. A real message is a few kilobytes.
+const MaxCommitSize = 1 << 20
+
+// readCommitObject reads object h when it is at most MaxCommitSize bytes:
+// a larger one is an error wrapping ErrTooLarge.
+func readCommitObject(r ObjectReader, h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if lr, ok := r.(limitedReader); ok {
+		return lr.ReadLimit(h, MaxCommitSize)
+	}
+	t, data, err := r.Read(h)
+	if err == nil && len(data) > MaxCommitSize {
+		return plumbing.InvalidObject, nil, &TooLargeError{Hash: h, Size: int64(len(data)), Limit: MaxCommitSize}
+	}
+	return t, data, err
 }

@@ -19,6 +19,10 @@
 // tree out as git does ("ab/cdef…"). Such a history passes agentcheck verify
 // with the built-in policy.
 //
+// [HostileCases] are inputs an attacker builds to make the gate run out of
+// time or memory, each one commit on a base; cmd/agentcheck's tests check
+// that verify refuses each, and bench measures how fast.
+//
 // fast-import writes one pack. [Explode] turns it into loose objects and
 // [Repack] runs git gc, to measure the layouts real repositories have.
 package repogen
