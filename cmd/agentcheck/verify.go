@@ -71,7 +71,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if len(pos) == 0 {
 		pos = preCommitRange(inv.getenv)
 	}
-	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{})
+	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{reportOnly: true})
 	if err != nil {
 		return err
 	}
@@ -110,6 +110,9 @@ type rangeOptions struct {
 	// tune, if set, adjusts the trusted side once it is read: the GitHub
 	// gate also trusts keys registered on GitHub when the policy says so.
 	tune func(t *check.Trust)
+	// reportOnly: the caller reads only the report (see
+	// gate.Options.ReportOnly).
+	reportOnly bool
 }
 
 // checkRange resolves the range the arguments name (default
@@ -132,8 +135,9 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 		return nil, withHint(fmt.Errorf("resolving range: %w", err), cmp.Or(opts.resolveHint, "give a range like HEAD~3..HEAD or a commit"))
 	}
 	gopts := gate.Options{
-		Trust: gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers},
-		Tune:  opts.tune,
+		Trust:      gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers},
+		Tune:       opts.tune,
+		ReportOnly: opts.reportOnly,
 	}
 	res, err := checkWithProgress(ctx, inv, repo, rng, gopts)
 	if err != nil {
