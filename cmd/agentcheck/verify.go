@@ -61,6 +61,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	fs := newFlagSet(inv, "verify", "[RANGE...]")
 	out := addOutputFlags(fs)
 	trust := addTrustFlags(fs)
+	prof := addProfileFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -71,7 +72,14 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if len(pos) == 0 {
 		pos = preCommitRange(inv.getenv)
 	}
+	stopProfile, err := prof.start()
+	if err != nil {
+		return err
+	}
 	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{reportOnly: true})
+	if perr := stopProfile(); err == nil && perr != nil {
+		return perr
+	}
 	if err != nil {
 		return err
 	}
