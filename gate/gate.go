@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/agentcheck/agentcheck/check"
@@ -270,7 +271,7 @@ func readNote(notes *git.Notes, commit git.Hash) (check.Note, error) {
 func checkCommitOf(c *git.Commit) check.Commit {
 	return check.Commit{
 		Hash:      c.Hash,
-		Subject:   c.Subject(),
+		Subject:   strings.Clone(c.Subject()), // not a slice of the whole message, which the report would keep
 		Author:    check.Person(c.Author),
 		Committer: check.Person(c.Committer),
 		Trailers:  c.Trailers(),
