@@ -173,7 +173,8 @@ func (s *Store) packList() []*pack {
 }
 
 // Read returns the type and content of object h. The content is shared
-// with the store's cache and must not be modified. A missing object is
+// with the store's cache and must not be modified; blobs are never cached,
+// so a blob's content is the caller's. A missing object is
 // reported as plumbing.ErrObjectNotFound (wrapped).
 func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	t, data, err := s.read(h, 0)
