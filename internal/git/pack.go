@@ -332,9 +332,10 @@ type packReader struct {
 	buf  []byte
 	pos  int64 // the pack offset of buf[0]
 	r, n int   // buf[r:n] is yet to be read
-	// want is what the next fill reads at least: a small read first, for
-	// an object header and the data of most objects, then as much data as
-	// the object is expected to hold.
+	// want is what the next fill reads: a small read first, for an
+	// object header and the data of most objects (or more when reads go
+	// forward, see seqRead), then as much as the object is expected to
+	// hold (expect).
 	want int
 }
 
@@ -342,19 +343,37 @@ type packReader struct {
 // and the compressed data of most commits, trees and deltas.
 const firstRead = 1 << 10
 
+// seqRead is what a packReader reads when the reads go through a pack
+// near where the last one ended, as a walk reads commits in about the
+// order git packed them: the objects around come with one read, seqBack
+// bytes of it before the offset asked for.
+const (
+	seqRead = 32 << 10
+	seqBack = 4 << 10
+)
+
 // reset positions the reader at off in p, reusing what the buffer holds of
 // it.
 func (pr *packReader) reset(p *pack, off int64) {
-	if pr.p == p && off >= pr.pos && off <= pr.pos+int64(pr.n) {
+	end := pr.pos + int64(pr.n)
+	if pr.p == p && off >= pr.pos && off <= end {
 		pr.r = int(off - pr.pos)
 		return
+	}
+	if pr.p == p && off > pr.pos-seqRead && off < end+seqRead {
+		pos := max(off-seqBack, packHeaderLen)
+		pr.p, pr.pos, pr.r, pr.n, pr.want = p, pos, 0, 0, seqRead
+		if err := pr.fill(); err == nil && off < pr.pos+int64(pr.n) {
+			pr.r = int(off - pr.pos)
+			return
+		}
 	}
 	pr.p, pr.pos, pr.r, pr.n, pr.want = p, off, 0, 0, firstRead
 }
 
 // expect says the reader will be asked for about n more bytes.
 func (pr *packReader) expect(n int64) {
-	pr.want = int(min(max(n, firstRead), int64(len(pr.buf))))
+	pr.want = int(min(max(n, int64(pr.want)), int64(len(pr.buf))))
 }
 
 func (pr *packReader) offset() int64 { return pr.pos + int64(pr.r) }
@@ -372,7 +391,7 @@ func (pr *packReader) fill() error {
 	n, err := pr.p.f.ReadAt(pr.buf[:want], pr.pos)
 	pr.n = n
 	if n > 0 {
-		pr.want = len(pr.buf) // more than a first read's worth: read on in large steps
+		pr.want = min(2*pr.want, len(pr.buf)) // a large object: read on in larger steps
 		return nil
 	}
 	if err == nil || err == io.EOF {
