@@ -34,6 +34,7 @@ func runPreReceive(ctx context.Context, inv *Invocation, args []string) error {
 	onTimeout := fs.String("on-timeout", onTimeoutReject, "what to do with a push not checked within the timeout: reject or accept")
 	mode := fs.String("mode", "", "enforce (reject pushes with error-level findings) or warn (report them, accept every push); default: git config agentcheck.mode, else enforce")
 	platform := fs.String("platform", server.PlatformAuto, "the hosting software, for pusher names, merge-button pushes and message format: auto, git, github, gitlab or gitea")
+	prof := addProfileFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -63,7 +64,14 @@ func runPreReceive(ctx context.Context, inv *Invocation, args []string) error {
 		dir: dir, getenv: inv.getenv, stdin: inv.Stdin, mode: *mode,
 		opts: server.Options{PolicyFile: *policy, SignersFile: *signers, ApproversFile: *approvers, Platform: plat},
 	}
+	stopProfile, err := prof.start()
+	if err != nil {
+		return err
+	}
 	res, timedOut, effMode := guarded(ctx, func(modes chan<- string) gateResult { return runGate(ctx, req, modes) })
+	if err := stopProfile(); err != nil {
+		return err
+	}
 	if effMode == "" {
 		effMode = *mode
 	}
