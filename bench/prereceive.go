@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/agentcheck/agentcheck/provenance"
 )
 
 // probeCommand makes this program the pre-receive hook of the benchmark's
@@ -214,14 +216,18 @@ func (b *bench) pushRuns(ctx context.Context, src, server, rev, policy string, w
 	return ours, base, nil
 }
 
-// push pushes rev with the notes to the server, whose hook (the probe)
+// push pushes rev, with the notes when src has any, to the server, whose hook (the probe)
 // measures agentcheck and refuses the push, and returns what it measured.
 func (b *bench) push(ctx context.Context, src, server, rev, policy, rss string) (probeResult, error) {
 	out := filepath.Join(b.tmp, "probe.jsonl")
 	if err := os.Remove(out); err != nil && !os.IsNotExist(err) {
 		return probeResult{}, err
 	}
-	cmd := exec.CommandContext(ctx, "git", "push", "-q", server, rev+":refs/heads/main", "refs/notes/agentcheck:refs/notes/agentcheck")
+	args := []string{"push", "-q", server, rev + ":refs/heads/main"}
+	if _, err := git(ctx, src, "rev-parse", "-q", "--verify", provenance.NotesRef); err == nil {
+		args = append(args, provenance.NotesRef+":"+provenance.NotesRef)
+	}
+	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = src
 	cmd.Env = append(gitEnv(), envBin+"="+b.bin, envPolicy+"="+policy, envOut+"="+out, envRSS+"="+rss)
 	msg, err := cmd.CombinedOutput()

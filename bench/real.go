@@ -308,8 +308,9 @@ func (b *bench) realServer(ctx context.Context, h *realHistory) (string, error) 
 }
 
 // realPreReceive measures pre-receive on the push of the main range of the
-// real history, with its notes: as it is (the built-in policy), and with
-// every commit an agent commit.
+// real history: as it is (no notes, the built-in policy), and with every
+// commit an agent commit, every other one with a manifest in the notes
+// pushed with it.
 func (b *bench) realPreReceive(ctx context.Context) error {
 	h, err := b.realRepos(ctx)
 	if err != nil {
@@ -320,17 +321,17 @@ func (b *bench) realPreReceive(ctx context.Context) error {
 		return err
 	}
 	pushes := []struct {
-		policy   string
-		wantCode []int
-		row      row
+		src, policy string
+		wantCode    []int
+		row         row
 	}{
 		// Its history has agent commits (Claude Code's trailers) without
 		// manifests: AC001 may refuse the push.
-		{"", []int{0, 1}, row{
+		{h.plain, "", []int{0, 1}, row{
 			name:        fmt.Sprintf("%s, `pre-receive` of a push of %s commits, built-in policy", realName, thousands(realMain.Commits)),
 			ratioTarget: 1.2, target: "≤ 1.2× git",
 		}},
-		{h.policy, []int{1}, row{
+		{h.noted, h.policy, []int{1}, row{
 			name:        fmt.Sprintf("%s, `pre-receive` of the same push, every commit an agent commit, every other one with a manifest", realName),
 			ratioTarget: 1.5, target: "≤ 1.5× git, ≤ 80 MB", rssTarget: 80 << 10,
 		}},
@@ -338,7 +339,7 @@ func (b *bench) realPreReceive(ctx context.Context) error {
 	for _, p := range pushes {
 		logf("real history, pre-receive%s: %d pushes ...", map[bool]string{true: " (every commit an agent commit)", false: ""}[p.policy != ""], b.runs+1)
 		rw := p.row
-		if rw.ours, rw.base, err = b.pushRuns(ctx, h.noted, server, realTip, p.policy, p.wantCode...); err != nil {
+		if rw.ours, rw.base, err = b.pushRuns(ctx, p.src, server, realTip, p.policy, p.wantCode...); err != nil {
 			return err
 		}
 		rw.baseName = "`git log --raw` of the pushed range, in the hook"
