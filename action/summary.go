@@ -33,7 +33,7 @@ const (
 )
 
 // WriteSummary writes the job summary of r: the verdict, a table of the
-// commits with their findings, the findings, each session's agent and task,
+// commits with the agents that made them and their findings, the findings, each session's agent and task,
 // and what to do next. It decides nothing: the verdict is given.
 //
 // Everything that comes from the repository or the manifests — subjects,
@@ -96,8 +96,8 @@ func writeSummary(b *strings.Builder, r *check.Report, info SummaryInfo) {
 
 func writeCommitTable(b *strings.Builder, r *check.Report, info SummaryInfo) {
 	b.WriteString("### Commits\n\n")
-	b.WriteString("| commit | subject | author | sessions | errors | warnings | notes | rules |\n")
-	b.WriteString("|---|---|---|---|--:|--:|--:|---|\n")
+	b.WriteString("| commit | subject | author | made by | sessions | errors | warnings | notes | rules |\n")
+	b.WriteString("|---|---|---|---|---|--:|--:|--:|---|\n")
 	for i, c := range r.Commits {
 		if i == maxSummaryCommits {
 			fmt.Fprintf(b, "\n…and %d more commits: see the SARIF file.\n", len(r.Commits)-i)
@@ -116,9 +116,9 @@ func writeCommitTable(b *strings.Builder, r *check.Report, info SummaryInfo) {
 			}
 			rules[f.Rule] = true
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			commitRef(c.Commit, info.RepoURL), MarkdownText(truncate(c.Subject, 80)), MarkdownText(c.Author),
-			sessionCell(c), count(e), count(w), count(n), MarkdownText(strings.Join(sortedKeys(rules), " ")))
+			madeByCell(c), sessionCell(c), count(e), count(w), count(n), MarkdownText(strings.Join(sortedKeys(rules), " ")))
 	}
 	b.WriteString("\n")
 }
@@ -128,6 +128,19 @@ func count(n int) string {
 		return "·"
 	}
 	return fmt.Sprint(n)
+}
+
+// madeByCell names the agents that made the commit and how each is known
+// (check.CommitReport.MadeBy), one per line.
+func madeByCell(c check.CommitReport) string {
+	if len(c.MadeBy) == 0 {
+		return "—"
+	}
+	parts := make([]string, len(c.MadeBy))
+	for i, id := range c.MadeBy {
+		parts[i] = MarkdownText(id.String())
+	}
+	return strings.Join(parts, "<br>")
 }
 
 func sessionCell(c check.CommitReport) string {

@@ -128,6 +128,16 @@ func (rec *Recognizer) index(i int, m Markers) {
 // Agents returns the recognizer's agents in registry order.
 func (rec *Recognizer) Agents() []Agent { return append([]Agent(nil), rec.agents...) }
 
+// Lookup returns the agent called name, as a manifest names its agent.
+func (rec *Recognizer) Lookup(name string) (Agent, bool) {
+	for _, a := range rec.agents {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Agent{}, false
+}
+
 // Recognize reports which agent made c. It looks at who made the commit
 // first, then who co-authored it, then the agents' other trailers and
 // message prefixes, and returns the first match of an enabled agent; failing

@@ -7,7 +7,9 @@
 // the manifests it read: the package decides nothing. [BuildLog] is the
 // canonical account (agentcheck log); [BuildExport] turns it into the
 // compliance export (agentcheck export), rendered as JSON, CSV or one HTML
-// page. All recorded text is hostile: the text renderer flattens it to
+// page. [BuildCensus] counts, per agent, the commits a range's agents made
+// and their manifests (agentcheck census), from commits identified without
+// their diffs. All recorded text is hostile: the text renderer flattens it to
 // printable lines, the CSV writer neutralises spreadsheet formulas, the HTML
 // page escapes it and loads nothing.
 //
@@ -21,6 +23,8 @@
 //	  "commits": [{
 //	    "commit": "1a2b…", "subject": "…", "author": "dev@example.com",
 //	    "date": "2026-11-26T10:00:00Z", "agent": true,
+//	    "madeBy": [{"agent": "claude-code", "title": "Claude Code", "source": "manifest", "marker": "…"}],
+//	    "manifest": "valid",
 //	    "sessions": [{
 //	      "session": "claude-code/s1", "agent": "claude-code", "model": "…", "id": "s1",
 //	      "signature": "valid", "signer": "dev@example.com", "keyid": "SHA256:…",
@@ -50,7 +54,9 @@
 // or MCP server. prompts[].recorded is what record.prompts kept: "full"
 // (text, with secrets masked), "hash" (sha256 only) or "none". commands are
 // as recorded, secrets masked before signing. findings are objects of the
-// verify JSON report (package report, json.go), in the same order.
+// verify JSON report (package report, json.go), in the same order, and so
+// are madeBy (which agents made the commit and how each is known) and
+// manifest (valid, invalid or none).
 //
 // # The export document
 //
@@ -75,7 +81,8 @@
 // findings (counts by level) and controls: the controls a valid signed
 // session record evidences ([]{framework, id}; empty for an invalid
 // signature). A finding record is a finding of the verify JSON report plus
-// subject and controls. A rules entry has id, name, defaultLevel,
+// subject, madeBy (the agents that made its commit, as in the log) and
+// controls. A rules entry has id, name, defaultLevel,
 // description, findings (counts) and controls. A controls row has
 // framework, id, title, section and url (where the source says it),
 // evidence (the record kinds and rules mapped to it: "session", "AC004", …),
@@ -95,6 +102,42 @@
 // CSS, no script, a Content-Security-Policy that forbids loading anything; a
 // summary, the findings by rule, a timeline of the sessions, the findings and
 // the control mapping table.
+//
+// # The census document
+//
+// agentcheck census --format json writes one indented JSON document
+// ([Census]), the exposure of a range to its agents:
+//
+//	{
+//	  "version": 1, "range": "HEAD", "base": "…", "policySource": "…", "signersSource": "…",
+//	  "commits": 18400,
+//	  "agents": [{
+//	    "agent": "claude-code", "title": "Claude Code", "vendor": "Anthropic", "kind": "local",
+//	    "counted": true, "commits": 31, "manifests": {"valid": 0, "invalid": 0, "none": 31},
+//	    "markers": [{"source": "registry", "marker": "co-author trailer noreply@anthropic.com", "commits": 31}],
+//	    "list": [{"commit": "…", "subject": "…", "author": "…", "date": "…", "manifest": "none",
+//	              "source": "registry", "marker": "…", "madeBy": [ … ]}]
+//	  }],
+//	  "summary": {"agentCommits": 50, "manifests": {"valid": 0, "invalid": 0, "none": 50},
+//	              "automation": 1015, "others": 17335}
+//	}
+//
+// Each commit of the range counts once, for the first entry of its madeBy
+// (the verify JSON report's: a valid manifest's agent, else the agent its
+// metadata names); a commit that only its note makes an agent commit (a
+// note of manifests, none valid) counts for the unnamed agent (agent "",
+// source "note"). agents lists the counted agents first, then those the
+// policy does not count (counted false: dependency bots by default), each
+// part by most commits, then by title. manifest is valid, invalid or none,
+// as in the verify JSON report. summary.agentCommits and
+// summary.manifests count the counted agents' commits, automation the
+// others', and others the commits no agent made. version is 1, with the
+// same rules as the log's.
+//
+// agentcheck census --format csv writes one row per commit of each agent,
+// in the same order, with the columns agent, title, vendor, kind, counted,
+// commit, date, author, manifest, source, marker and subject, formulas
+// neutralised as in the export.
 //
 // # Controls
 //

@@ -84,8 +84,10 @@ type SessionRecord struct {
 // FindingRecord is one finding with the controls it evidences.
 type FindingRecord struct {
 	check.Finding
-	Subject  string       `json:"subject"`
-	Controls []ControlRef `json:"controls"`
+	Subject string `json:"subject"`
+	// MadeBy says which agents made the finding's commit.
+	MadeBy   []check.AgentIdentity `json:"madeBy,omitempty"`
+	Controls []ControlRef          `json:"controls"`
 }
 
 // ControlRow is one row of the mapping table: a control, the records and
@@ -143,7 +145,7 @@ func BuildExport(l *Log, m *Mapping, generator string) *Export {
 			e.Sessions = append(e.Sessions, rec)
 		}
 		for _, f := range c.Findings {
-			rec := FindingRecord{Finding: f, Subject: c.Subject, Controls: refs(m.ControlsOf(f.Rule))}
+			rec := FindingRecord{Finding: f, Subject: c.Subject, MadeBy: c.MadeBy, Controls: refs(m.ControlsOf(f.Rule))}
 			for _, r := range rec.Controls {
 				controlCount[r.Framework+"/"+r.ID].Findings++
 			}

@@ -51,6 +51,11 @@ func hostileLog(t *testing.T) *Log {
 		Commits: []check.CommitReport{
 			{
 				Commit: commitB, Subject: "-2+3 @SUM(A1) <b>bold</b>", Author: "dev@example.com", Agent: true,
+				MadeBy: []check.AgentIdentity{
+					{Agent: "claude-code", Title: "Claude Code", Source: check.SourceManifest, Marker: "manifest signed by dev@example.com", Session: "claude-code/s1"},
+					{Agent: "<script>\x1b[2J\u202eexe", Title: "<script>\x1b[2J\u202eexe", Source: check.SourceManifest, Marker: "manifest signed by dev@example.com", Session: "<script>/s2"},
+				},
+				Manifest: check.ManifestValid,
 				Sessions: []check.SessionSummary{{Agent: "claude-code", ID: "s1", Valid: true, Signer: "dev@example.com", KeyID: "SHA256:k", Task: "=1+1", Tainted: true, Predicate: pred}},
 				Findings: []check.Finding{
 					{Rule: check.RuleUntrustedTool, Name: "untrusted-tool", Level: check.LevelWarning, Commit: commitB, Message: `called "github" <script>`, Session: "claude-code/s1"},
@@ -93,6 +98,14 @@ func TestBuildLog(t *testing.T) {
 	}
 	if bytes.ContainsAny(buf.Bytes(), "\x1b\u202e") {
 		t.Errorf("the text log passes control characters through:\n%s", buf.String())
+	}
+	for _, want := range []string{
+		"    made by Claude Code: manifest signed by dev@example.com, session claude-code/s1\n",
+		"    made by <script> [2J exe: manifest signed by dev@example.com, session <script>/s2\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("the text log lacks %q:\n%s", want, buf.String())
+		}
 	}
 }
 
@@ -203,7 +216,7 @@ func TestExportHTML(t *testing.T) {
 	if !strings.Contains(page, `Content-Security-Policy" content="default-src 'none'`) {
 		t.Error("the report has no Content-Security-Policy")
 	}
-	for _, want := range []string{"&lt;script&gt;", "&lt;img src=x onerror=alert(1)&gt;", "Control mapping", "LLM03:2025", "Art. 12", "CC8.1", "A.6.2.8", "MEASURE 2.7"} {
+	for _, want := range []string{"&lt;script&gt;", "&lt;img src=x onerror=alert(1)&gt;", "made by <b>Claude Code</b>: manifest signed by dev@example.com, session claude-code/s1", "Control mapping", "LLM03:2025", "Art. 12", "CC8.1", "A.6.2.8", "MEASURE 2.7"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the report lacks %q", want)
 		}

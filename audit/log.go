@@ -42,13 +42,17 @@ type LogSummary struct {
 
 // Commit is one commit of the range.
 type Commit struct {
-	Commit   string          `json:"commit"`
-	Subject  string          `json:"subject"`
-	Author   string          `json:"author"`
-	Date     time.Time       `json:"date"` // committer date, UTC
-	Agent    bool            `json:"agent"`
-	Sessions []Session       `json:"sessions"`
-	Findings []check.Finding `json:"findings"`
+	Commit  string    `json:"commit"`
+	Subject string    `json:"subject"`
+	Author  string    `json:"author"`
+	Date    time.Time `json:"date"` // committer date, UTC
+	Agent   bool      `json:"agent"`
+	// MadeBy and Manifest are the report's: which agents made the
+	// commit, how each is known, and whether it carries a valid manifest.
+	MadeBy   []check.AgentIdentity `json:"madeBy,omitempty"`
+	Manifest check.ManifestStatus  `json:"manifest,omitempty"`
+	Sessions []Session             `json:"sessions"`
+	Findings []check.Finding       `json:"findings"`
 }
 
 // Session is what one manifest on the commit says the session did.
@@ -197,6 +201,7 @@ func BuildLog(r *check.Report, commits []*git.Commit, pol *scope.Policy) *Log {
 	for _, cr := range r.Commits {
 		c := Commit{
 			Commit: cr.Commit, Subject: cr.Subject, Author: cr.Author, Date: dates[cr.Commit], Agent: cr.Agent,
+			MadeBy: cr.MadeBy, Manifest: cr.Manifest,
 			Sessions: make([]Session, 0, len(cr.Sessions)), Findings: cr.Findings,
 		}
 		for _, s := range cr.Sessions {

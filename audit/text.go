@@ -25,6 +25,9 @@ func WriteLogText(w io.Writer, l *Log) error {
 	for _, c := range l.Commits {
 		p("\ncommit %s  %s  %s\n", short(c.Commit), day(c.Date), clean(c.Author, 100))
 		p("    %s\n", clean(c.Subject, 200))
+		for _, id := range c.MadeBy {
+			p("    made by %s\n", clean(id.String(), 300))
+		}
 		if len(c.Sessions) == 0 {
 			if c.Agent {
 				p("\n  no valid session manifest\n")

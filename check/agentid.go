@@ -31,34 +31,94 @@ func AgentRecognizer(p *scope.Policy) (*agentid.Recognizer, error) {
 // agentReason says why a commit without a valid manifest is an agent
 // commit, and what its AC001 should advise: a policy trailer or author
 // pattern (the policy's own words first), else an agent of the registry.
-// why "" means it is not one; hint "" means the rule's own help.
-func (cc *commitCheck) agentReason() (why, hint string, err error) {
+// why "" means it is not one; hint "" means the rule's own help. id is what
+// the commit's metadata says of who made it, for reports (see
+// [CommitReport.MadeBy]): an agent of the registry first, as it names the
+// agent, then the policy's markers, then an agent the policy does not count;
+// nil when nothing matched.
+func (cc *commitCheck) agentReason() (why, hint string, id *AgentIdentity, err error) {
+	policyWhy, policyMarker := cc.policyReason()
+	rec := cc.t.Agents
+	if rec == nil {
+		if rec, err = AgentRecognizer(cc.t.Policy); err != nil {
+			return "", "", nil, err
+		}
+	}
+	m, matched := rec.Recognize(cc.c.AgentCommit())
+	switch {
+	case matched && !m.Ignored:
+		id = registryIdentity(m)
+	case policyWhy != "":
+		id = &AgentIdentity{Title: "unnamed agent", Source: SourcePolicy, Marker: policyMarker}
+	case matched:
+		id = registryIdentity(m)
+	}
+	switch {
+	case policyWhy != "":
+		return policyWhy, "", id, nil
+	case matched && !m.Ignored:
+		return m.Title + ": " + m.Marker, cloudHint(m), id, nil
+	}
+	return "", "", id, nil
+}
+
+// policyReason says which of the policy's agent trailers or author patterns
+// the commit matches: why in the commit's words, for AC001, and marker in
+// the policy's, the same for every commit it matches. Both are "" when none
+// does.
+func (cc *commitCheck) policyReason() (why, marker string) {
 	c := cc.c
-	ac := c.AgentCommit()
-	for _, t := range ac.Trailers {
+	for _, t := range c.Trailers {
 		for _, want := range cc.t.Policy.Agents.Trailers {
 			if len(t) >= len(want) && strings.EqualFold(t[:len(want)], want) {
-				return fmt.Sprintf("trailer %q", strings.TrimSpace(t)), "", nil
+				return fmt.Sprintf("trailer %q", strings.TrimSpace(t)), fmt.Sprintf("policy trailer %q", want)
 			}
 		}
 	}
 	for _, pat := range cc.t.Policy.Agents.Authors {
 		for _, email := range []string{c.Author.Email, c.Committer.Email} {
 			if scope.MatchGlob(pat, email, true) {
-				return fmt.Sprintf("author %s matches %q", email, pat), "", nil
+				return fmt.Sprintf("author %s matches %q", email, pat), fmt.Sprintf("policy author %q", pat)
 			}
 		}
 	}
-	rec := cc.t.Agents
-	if rec == nil {
-		if rec, err = AgentRecognizer(cc.t.Policy); err != nil {
-			return "", "", err
+	return "", ""
+}
+
+func registryIdentity(m agentid.Match) *AgentIdentity {
+	return &AgentIdentity{Agent: m.Agent, Title: m.Title, Vendor: m.Vendor, Kind: string(m.Kind),
+		Source: SourceRegistry, Marker: m.Marker, Ignored: m.Ignored}
+}
+
+// madeBy lists the agents of the commit's valid manifests, each with the
+// registry's title when it knows the agent, then meta: what the commit's
+// metadata says.
+func (cc *commitCheck) madeBy(meta *AgentIdentity) []AgentIdentity {
+	var ids []AgentIdentity
+	for _, s := range cc.sessions {
+		id := AgentIdentity{Agent: s.pred.Agent.Name, Title: s.pred.Agent.Name, Source: SourceManifest,
+			Marker: "manifest signed by " + s.signer, Session: s.label}
+		if a, ok := cc.registryAgent(id.Agent); ok {
+			id.Title, id.Vendor, id.Kind = a.Title, a.Vendor, string(a.Kind)
 		}
+		ids = append(ids, id)
 	}
-	if m, ok := rec.Recognize(ac); ok && !m.Ignored {
-		return m.Title + ": " + m.Marker, cloudHint(m), nil
+	if meta != nil {
+		ids = append(ids, *meta)
 	}
-	return "", "", nil
+	return ids
+}
+
+// registryAgent looks an agent up by name in the trusted side's registry.
+func (cc *commitCheck) registryAgent(name string) (agentid.Agent, bool) {
+	if cc.t.Agents != nil {
+		return cc.t.Agents.Lookup(name)
+	}
+	rec, err := AgentRecognizer(cc.t.Policy)
+	if err != nil {
+		return agentid.Agent{}, false // agentReason has reported it
+	}
+	return rec.Lookup(name)
 }
 
 // cloudHint tells the truth about an agent that runs on its vendor's

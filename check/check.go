@@ -44,11 +44,21 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	lines := in.Note.Lines
 	sessions, sawSession := cc.manifests(lines, &rep)
 	cc.sessions = sessions
-	agentWhy, agentHint, err := cc.agentReason()
+	agentWhy, agentHint, metaID, err := cc.agentReason()
 	if err != nil {
 		return rep, err
 	}
-	rep.Agent = len(lines) > len(cc.approvals) || agentWhy != "" // an approval alone does not make an agent commit
+	claims := len(lines) > len(cc.approvals) // an approval alone does not make an agent commit
+	rep.Agent = claims || agentWhy != ""
+	rep.MadeBy = cc.madeBy(metaID)
+	switch {
+	case len(sessions) > 0:
+		rep.Manifest = ManifestValid
+	case claims || in.Note.OverLimit > 0:
+		rep.Manifest = ManifestInvalid
+	default:
+		rep.Manifest = ManifestNone
+	}
 
 	needsManifest := t.Policy.Require == "all" || t.Policy.Require == "agent" && rep.Agent
 	if !rep.Agent && len(sessions) == 0 {

@@ -31,5 +31,7 @@
 //
 // A [Report] is the one canonical result of a check; package report renders
 // it as text, JSON and SARIF, and no renderer decides anything.
-// [Report.Canonical] is the order every rendering uses.
+// [Report.Canonical] is the order every rendering uses. Each commit's
+// [CommitReport.MadeBy] is the one answer every report gives to "which
+// agent made this commit, and how is that known?".
 package check

@@ -94,15 +94,91 @@ type Report struct {
 
 // CommitReport is what was found on one commit.
 type CommitReport struct {
-	Commit   string           `json:"commit"`
-	Subject  string           `json:"subject"` // first line of the message
-	Author   string           `json:"author"`  // email
-	Agent    bool             `json:"agent"`   // recognised as an agent commit
+	Commit  string `json:"commit"`
+	Subject string `json:"subject"` // first line of the message
+	Author  string `json:"author"`  // email
+	Agent   bool   `json:"agent"`   // recognised as an agent commit
+	// MadeBy says which agents made the commit and how each is known, most
+	// certain first: the agent each valid session manifest names, then the
+	// one the commit's metadata names (the registry of agent identities, or
+	// the policy's agent trailers and authors). It is the one answer every
+	// report gives to "which agent made this commit?".
+	MadeBy []AgentIdentity `json:"madeBy,omitempty"`
+	// Manifest says whether the commit carries a valid session manifest.
+	Manifest ManifestStatus   `json:"manifest,omitempty"`
 	Sessions []SessionSummary `json:"sessions"`
 	Findings []Finding        `json:"findings"`
 	// Approvals are the approvals found on the commit, honoured or not.
 	Approvals []ApprovalSummary `json:"approvals,omitempty"`
 }
+
+// AgentIdentity is one answer to "which agent made this commit?", with how
+// it is known.
+type AgentIdentity struct {
+	// Agent is the agent's name: the registry's ("claude-code"), or the
+	// one a manifest gives. It is "" for a commit the policy's agent
+	// trailers or authors recognise, which name no agent.
+	Agent string `json:"agent"`
+	// Title is what reports call the agent, e.g. "Claude Code".
+	Title  string `json:"title"`
+	Vendor string `json:"vendor,omitempty"`
+	// Kind is where the agent runs: local, editor, cloud or bot
+	// (package agentid); "" when the registry does not know the agent.
+	Kind string `json:"kind,omitempty"`
+	// Source is what recognised it: "manifest" (a valid session manifest,
+	// signed by a trusted key), "registry" (the registry of agent
+	// identities) or "policy" (agents.trailers or agents.authors).
+	Source string `json:"source"`
+	// Marker is the sign that recognised it, as a reader would say it, the
+	// same for every commit it recognises: "co-author trailer
+	// noreply@anthropic.com", "manifest signed by dev@example.com",
+	// `policy trailer "Agent-Session:"`.
+	Marker string `json:"marker"`
+	// Session is "agent/session-id" of the manifest, for Source manifest.
+	Session string `json:"session,omitempty"`
+	// Ignored reports that the policy does not count the agent's commits
+	// as agent commits: a dependency bot by default, or an agent the policy
+	// switched off. Such a commit is not an agent commit by this identity.
+	Ignored bool `json:"ignored,omitempty"`
+}
+
+// The sources of an [AgentIdentity].
+const (
+	SourceManifest = "manifest"
+	SourceRegistry = "registry"
+	SourcePolicy   = "policy"
+)
+
+// String returns "Title: marker", e.g. "Claude Code: co-author trailer
+// noreply@anthropic.com", with the session of a manifest ("Claude Code:
+// manifest signed by dev@example.com, session claude-code/s1") and ", not
+// counted as an agent" for an ignored identity. Every report names an
+// identity so.
+func (id AgentIdentity) String() string {
+	s := id.Title + ": " + id.Marker
+	if id.Session != "" {
+		s += ", session " + id.Session
+	}
+	if id.Ignored {
+		s += ", not counted as an agent"
+	}
+	return s
+}
+
+// ManifestStatus says whether a commit carries a valid session manifest.
+type ManifestStatus string
+
+// The manifest statuses of a commit.
+const (
+	// ManifestValid: at least one session manifest in the commit's note
+	// verified, signed by a trusted key for this commit.
+	ManifestValid ManifestStatus = "valid"
+	// ManifestInvalid: the note holds manifests (or lines that are neither
+	// manifests nor approvals), and none verified.
+	ManifestInvalid ManifestStatus = "invalid"
+	// ManifestNone: no note, or a note of approvals alone.
+	ManifestNone ManifestStatus = "none"
+)
 
 // ApprovalSummary describes one approval found on a commit. An approval
 // that is not valid is also an AC002, AC003 or AC009 finding; one that is

@@ -20,4 +20,9 @@
 // The pre-receive hook, which walks the commits a push introduces and reads
 // a trusted side per updated ref, calls [Walk], [LoadTrust] and [Check]
 // itself.
+//
+// [IdentifyRange] is the read-only counterpart that agentcheck census runs
+// on a history before the gate is turned on: it walks the range and reads
+// the notes, but never diffs, and says of each commit only who made it and
+// whether it carries a valid manifest ([Identify]).
 package gate

@@ -18,6 +18,8 @@ package report
 //	      "subject": "Fix flaky payment test",
 //	      "author": "dev@example.com",
 //	      "agent": true,
+//	      "madeBy": [ { "agent": "claude-code", "title": "Claude Code", "source": "manifest", "marker": "manifest signed by dev@example.com", … } ],
+//	      "manifest": "valid",
 //	      "sessions": [ { "agent": "claude-code", "id": "…", "valid": true, "tainted": false, … } ],
 //	      "findings": [ { "rule": "AC004", "name": "protected-path", "level": "error", … } ]
 //	    }
@@ -49,6 +51,26 @@ package report
 //   - subject (string): the first line of the commit message.
 //   - author (string): the author's email.
 //   - agent (bool): whether the commit was recognised as made by an agent.
+//   - madeBy (array, omitted when empty): which agents made the commit and
+//     how each is known, most certain first: the agent of each valid session
+//     manifest, then the one the commit's metadata names. Each has agent
+//     (string: the registry's name, e.g. claude-code, or the one the
+//     manifest gives; "" for the policy's agent trailers and authors, which
+//     name no agent), title (string, e.g. Claude Code), vendor (string,
+//     omitted when unknown), kind (string: local, editor, cloud or bot;
+//     omitted when unknown), source (string: manifest, registry or policy),
+//     marker (string: the sign that recognised it, the same for every commit
+//     it recognises, e.g. "co-author trailer noreply@anthropic.com",
+//     "manifest signed by dev@example.com" or 'policy trailer
+//     "Agent-Session:"'), session (string, for a manifest only: its
+//     "agent/session-id") and ignored (bool, omitted when false: the policy
+//     does not count the agent's commits as agent commits, as for a
+//     dependency bot). A commit whose metadata names a dependency bot has an
+//     ignored entry and agent false.
+//   - manifest (string): "valid" (at least one session manifest verified for
+//     this commit), "invalid" (the note holds manifests or other lines that
+//     are not approvals, and none verified) or "none" (no note, or approvals
+//     alone).
 //   - sessions (array, never null): the manifests found on the commit, sorted
 //     by agent, id and key id. Each has agent (string), id (string), model
 //     (string, omitted when empty), signer (string, the trusted principal,

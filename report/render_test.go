@@ -65,6 +65,17 @@ func session(agent, id string) check.SessionSummary {
 		KeyID: "SHA256:3q2+7w/ZmYDUsY6c0ANHtpJeQS3fdVSOEoEzGLbcN5c", Valid: true, Task: "fix the flaky payment test"}
 }
 
+// byManifest is the identity a valid manifest of session agent/id gives.
+func byManifest(agent, title, id string) check.AgentIdentity {
+	return check.AgentIdentity{Agent: agent, Title: title, Source: check.SourceManifest, Kind: "local",
+		Marker: "manifest signed by dev@example.com", Session: agent + "/" + id}
+}
+
+// claudeCoAuthor is the identity the registry gives a commit Claude Code
+// co-authored.
+var claudeCoAuthor = check.AgentIdentity{Agent: "claude-code", Title: "Claude Code", Vendor: "Anthropic", Kind: "local",
+	Source: check.SourceRegistry, Marker: "co-author trailer noreply@anthropic.com"}
+
 func summarised(r *check.Report) *check.Report {
 	r.Summarise()
 	return r
@@ -77,6 +88,8 @@ func passReport() *check.Report {
 	for i, sha := range []string{commit1, commit2, commit3, commit4, commit5, commit6, commit7} {
 		commits = append(commits, check.CommitReport{
 			Commit: sha, Subject: "payments: step " + string(rune('1'+i)), Author: "dev@example.com", Agent: true,
+			MadeBy:   []check.AgentIdentity{byManifest("claude-code", "Claude Code", "s-pass")},
+			Manifest: check.ManifestValid,
 			Sessions: []check.SessionSummary{session("claude-code", "s-pass")},
 		})
 	}
@@ -94,6 +107,8 @@ func everyRuleReport() *check.Report {
 		Commits: []check.CommitReport{
 			{
 				Commit: commit1, Subject: "payments: retry on timeout", Author: "dev@example.com", Agent: true,
+				MadeBy:   []check.AgentIdentity{byManifest("codex", "OpenAI Codex", "t-2"), byManifest("claude-code", "Claude Code", "s-1")},
+				Manifest: check.ManifestValid,
 				Sessions: []check.SessionSummary{session("codex", "t-2"), session("claude-code", "s-1")},
 				Findings: []check.Finding{
 					{Rule: check.RuleOutOfScope, Name: "out-of-scope", Level: check.LevelError, Commit: commit1, Path: "internal/billing/invoice.go", Line: 42,
@@ -115,9 +130,13 @@ func everyRuleReport() *check.Report {
 				},
 			},
 			{Commit: commit2, Subject: "docs: explain retries", Author: "dev@example.com", Agent: true,
+				MadeBy: []check.AgentIdentity{byManifest("claude-code", "Claude Code", "s-1")}, Manifest: check.ManifestValid,
 				Sessions: []check.SessionSummary{session("claude-code", "s-1")}},
 			{
 				Commit: commit3, Subject: "Update dependencies", Author: "bot@example.com", Agent: true,
+				MadeBy: []check.AgentIdentity{{Title: "unnamed agent", Source: check.SourcePolicy,
+					Marker: `policy trailer "Agent-Session:"`}},
+				Manifest: check.ManifestInvalid,
 				Findings: []check.Finding{
 					{Rule: check.RuleMalformed, Name: "malformed-manifest", Level: check.LevelError, Commit: commit3,
 						Message: "note line 2 is not a DSSE envelope: unexpected end of JSON input",
@@ -131,6 +150,9 @@ func everyRuleReport() *check.Report {
 			},
 			{
 				Commit: commit4, Subject: "auth: rotate session keys", Author: "dev@example.com", Agent: true,
+				MadeBy: []check.AgentIdentity{{Agent: "cursor", Title: "Cursor", Vendor: "Anysphere", Kind: "editor",
+					Source: check.SourceRegistry, Marker: "trailer Made-with: Cursor"}},
+				Manifest: check.ManifestInvalid,
 				Sessions: []check.SessionSummary{{Agent: "cursor", ID: "c-9", Valid: false}},
 				Findings: []check.Finding{
 					{Rule: check.RuleSubjectMismatch, Name: "subject-mismatch", Level: check.LevelError, Commit: commit4,
@@ -151,12 +173,16 @@ func noPathReport() *check.Report {
 		Version: 1, Range: "HEAD~2..HEAD", PolicySource: "built-in defaults",
 		Commits: []check.CommitReport{
 			{Commit: commit5, Subject: "Add retry helper", Author: "dev@example.com", Agent: true,
+				MadeBy: []check.AgentIdentity{claudeCoAuthor}, Manifest: check.ManifestNone,
 				Findings: []check.Finding{{Rule: check.RuleUnattested, Name: "unattested-agent-commit", Level: check.LevelError, Commit: commit5,
 					Message: "the commit has a Co-Authored-By: Claude trailer but no manifest",
 					Hint:    "run agentcheck attest on the commit and push refs/notes/agentcheck"}}},
-			{Commit: commit6, Subject: "Fix typo", Author: "dev@example.com", Agent: true,
+			{Commit: commit6, Subject: "Bump golang.org/x/net", Author: "49699333+dependabot[bot]@users.noreply.github.com",
+				MadeBy: []check.AgentIdentity{{Agent: "dependabot", Title: "Dependabot", Vendor: "GitHub", Kind: "bot",
+					Source: check.SourceRegistry, Marker: "author account 49699333+dependabot[bot]", Ignored: true}},
+				Manifest: check.ManifestNone,
 				Findings: []check.Finding{{Rule: check.RuleUnattested, Name: "unattested-agent-commit", Level: check.LevelError, Commit: commit6,
-					Message: "the commit has a Co-Authored-By: Claude trailer but no manifest"}}},
+					Message: "commit has no provenance manifest and the policy requires one on every commit"}}},
 		},
 	})
 }
@@ -172,6 +198,9 @@ func oddPathsReport() *check.Report {
 		Version: 1, Range: "main..feature/ünïcode", PolicySource: ".agentcheck.yml at main",
 		Commits: []check.CommitReport{{
 			Commit: commit7, Subject: "docs: naïve \x1b[2Jrewrite \u202eexe.txt", Author: "dev@example.com", Agent: true,
+			// A manifest names its agent as it likes: hostile text.
+			MadeBy:   []check.AgentIdentity{byManifest("claude\x1b[2J\u202ecode", "claude\x1b[2J\u202ecode", "s-odd")},
+			Manifest: check.ManifestValid,
 			Sessions: []check.SessionSummary{session("claude-code", "s-odd")},
 			Findings: []check.Finding{
 				f("docs/release notes #1 (100%).md", 12),
@@ -191,6 +220,8 @@ func warningsOnlyReport() *check.Report {
 		Version: 1, Range: "origin/main..HEAD", Base: baseSHA, PolicySource: ".agentcheck.yml at origin/main",
 		Commits: []check.CommitReport{{
 			Commit: commit2, Subject: "payments: log retries", Author: "dev@example.com", Agent: true,
+			MadeBy:   []check.AgentIdentity{byManifest("claude-code", "Claude Code", "s-w"), claudeCoAuthor},
+			Manifest: check.ManifestValid,
 			Sessions: []check.SessionSummary{session("claude-code", "s-w")},
 			Findings: []check.Finding{
 				{Rule: check.RulePermissionBypass, Name: "permission-bypass", Level: check.LevelNote, Commit: commit2, Path: "internal/payments/log.go", Line: 3,

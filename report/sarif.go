@@ -46,6 +46,8 @@ package report
 //	  result.partialFingerprints["agentcheck/v1"] sha256 of rule, commit, path and session
 //	  result.properties.commit                    Finding.Commit
 //	  result.properties.session, .class           Finding.Session, Finding.Class (when set)
+//	  result.properties.madeBy                    the commit's CommitReport.MadeBy, as in the
+//	                                              JSON report (when set): which agents made it
 //	  result.suppressions                         Finding.Approval: see Suppressions below
 //
 // # Findings without a path
@@ -246,7 +248,7 @@ func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
 			if f.Commit == "" {
 				f.Commit = c.Commit
 			}
-			res, err := sarifResult(f, rules)
+			res, err := sarifResult(f, c.MadeBy, rules)
 			if err != nil {
 				return nil, fmt.Errorf("commit %s: %w", shortSHA(c.Commit), err)
 			}
@@ -289,8 +291,8 @@ func sarifRule(rule check.Rule, infoURI string) (*sarif.ReportingDescriptor, err
 	}, nil
 }
 
-// sarifResult is the result of one finding.
-func sarifResult(f check.Finding, rules []check.Rule) (*sarif.Result, error) {
+// sarifResult is the result of one finding of a commit that madeBy made.
+func sarifResult(f check.Finding, madeBy []check.AgentIdentity, rules []check.Rule) (*sarif.Result, error) {
 	index := -1
 	for i, rule := range rules {
 		if rule.ID == f.Rule {
@@ -323,6 +325,9 @@ func sarifResult(f check.Finding, rules []check.Rule) (*sarif.Result, error) {
 	}
 	if f.Class != "" {
 		res.Properties["class"] = f.Class
+	}
+	if len(madeBy) > 0 {
+		res.Properties["madeBy"] = madeBy
 	}
 	return res, nil
 }

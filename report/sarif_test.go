@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/owenrumney/go-sarif/v2/sarif"
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -229,7 +231,12 @@ type sarifDoc struct {
 				} `json:"physicalLocation"`
 			} `json:"locations"`
 			PartialFingerprints map[string]string `json:"partialFingerprints"`
-			Properties          map[string]string `json:"properties"`
+			Properties          struct {
+				Commit  string                `json:"commit"`
+				Session string                `json:"session"`
+				Class   string                `json:"class"`
+				MadeBy  []check.AgentIdentity `json:"madeBy"`
+			} `json:"properties"`
 		} `json:"results"`
 	} `json:"runs"`
 }
@@ -279,8 +286,12 @@ func TestSARIFResults(t *testing.T) {
 		doc := decodeSARIF(t, render(t, "sarif", r, tc.sarif))
 		run := doc.Runs[0]
 		var findings []check.Finding
+		var madeBy [][]check.AgentIdentity // of each finding's commit
 		for _, c := range r.Commits {
-			findings = append(findings, check.SortedFindings(c.Findings)...)
+			for _, f := range check.SortedFindings(c.Findings) {
+				findings = append(findings, f)
+				madeBy = append(madeBy, c.MadeBy)
+			}
 		}
 		if len(run.Results) != len(findings) {
 			t.Fatalf("%s: %d results for %d findings", tc.name, len(run.Results), len(findings))
@@ -324,8 +335,11 @@ func TestSARIFResults(t *testing.T) {
 			if loc.Region.StartLine != wantLine {
 				t.Errorf("%s: result %d: startLine %d, want %d", tc.name, i, loc.Region.StartLine, wantLine)
 			}
-			if res.Properties["commit"] != f.Commit || res.Properties["session"] != f.Session || res.Properties["class"] != f.Class {
-				t.Errorf("%s: result %d: properties %v", tc.name, i, res.Properties)
+			if p := res.Properties; p.Commit != f.Commit || p.Session != f.Session || p.Class != f.Class {
+				t.Errorf("%s: result %d: properties %+v", tc.name, i, p)
+			}
+			if diff := gocmp.Diff(madeBy[i], res.Properties.MadeBy, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s: result %d: properties.madeBy differs from the commit's MadeBy (-want +got):\n%s", tc.name, i, diff)
 			}
 			fp := res.PartialFingerprints["agentcheck/v1"]
 			if len(fp) != 64 || len(res.PartialFingerprints) != 1 {

@@ -21,10 +21,11 @@ type TextOptions struct {
 }
 
 // WriteText writes r for people: the commits in range order, each commit
-// with findings followed by one line per finding and a hint line, clean
-// commits on one line each (long runs of clean commits on a single line),
-// then the policy source and a summary line that starts with FAIL when the
-// report has error-level findings and with ok otherwise. A finding that a
+// with findings followed by a line for each agent that made it and by one
+// line per finding and a hint line, clean commits on one line each (long
+// runs of clean commits on a single line), then the policy source and a
+// summary line that starts with FAIL when the report has error-level
+// findings and with ok otherwise. A finding that a
 // maintainer approved shows who approved it, the level it had and why,
 // instead of its hint.
 //
@@ -96,9 +97,11 @@ func (p *textPrinter) report(r *check.Report) {
 	p.footer(r)
 }
 
-// commitWithFindings prints a commit header and its findings:
+// commitWithFindings prints a commit header, the agents that made the
+// commit (check.CommitReport.MadeBy) and its findings:
 //
 //	✗ 1a2b3c4d5e6f Fix flaky payment test
+//	    made by Claude Code: co-author trailer noreply@anthropic.com
 //	    error   AC004 protected-path  .github/workflows/ci.yml:3  message
 //	            hint: how to fix it
 //	    note    AC007 tainted-session  .github/workflows/ci.yml:3  message
@@ -121,6 +124,9 @@ func (p *textPrinter) commitWithFindings(c check.CommitReport) {
 		glyph, color = "!", ansiYellow
 	}
 	p.printf("%s %s %s\n", p.paint(glyph, color), p.paint(shortSHA(c.Commit), ansiBold), printable(c.Subject))
+	for _, id := range c.MadeBy {
+		p.printf("    made by %s\n", printable(id.String()))
+	}
 	for _, f := range findings {
 		label := ruleLabel(f)
 		pad := strings.Repeat(" ", width-utf8.RuneCountInString(label))

@@ -63,6 +63,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"approve":     {"sign a maintainer's approval of a commit's findings", runApprove},
 		"attest":      {"seal agent sessions into a signed manifest on a commit", runAttest},
+		"census":      {"list the commits each agent made in a range, and how many carry a valid manifest", runCensus},
 		"doctor":      {"check the setup: agents' hooks, git hooks, notes, key, trusted signers", runDoctor},
 		"export":      {"export sessions and findings mapped to compliance controls (json, csv, html)", runExport},
 		"git-hook":    {"run one of agentcheck's git hooks (called by git)", runGitHook},

@@ -157,6 +157,11 @@ files — never from the commits being checked. The JSON report's format is
 documented in package report (json.go); codeclimate is GitLab's Code Quality
 report (report/codeclimate.go) and junit a JUnit XML test report
 (report/junit.go), for GitLab's merge request widgets and other CI systems.
+A commit with findings is followed by the agents that made it and how each
+is known ("made by Claude Code: co-author trailer noreply@anthropic.com"): a
+valid manifest's agent first, then the one the commit's metadata names (the
+registry of agent identities, docs/agent-identities.md, or the policy's agent
+trailers and authors). JSON and SARIF carry the same as madeBy.
 
 # Approvals
 
@@ -308,6 +313,25 @@ spreadsheet formulas neutralised; html is one self-contained page that
 loads nothing. The default format is json. export exits 0 whatever it
 finds.
 
+	agentcheck census [--format text|json|csv] [--output FILE]
+	                  [--policy FILE] [--allowed-signers FILE] [RANGE...]
+
+Lists, for each agent, the commits of the range it made and how many carry
+a valid manifest, an invalid one or none: the exposure of a history before
+the gate is turned on. Each commit counts once, for the first agent verify
+would name (a valid manifest's, else the one its metadata names); dependency
+bots are listed apart, not counted as agents. Unlike verify, a RANGE reads
+as git log reads it: a revision is its whole history, A..B the commits of B
+not in A; the default is the whole history of HEAD, since the history a team
+adopts the gate on is its main branch's, which @{upstream}..HEAD leaves out.
+The trusted side (the policy's agents settings and the keys that make a
+manifest valid) is read at A for A..B, as verify reads it, and at the
+revision itself for a whole history, which has no commit outside it; census
+gates nothing. It reads commits and notes only, never a diff: 18,400 commits
+take about a second. The text output lists the commits of each agent; json
+(version 1, package audit) and csv also list the dependency bots'. census
+exits 0 whatever it finds.
+
 Verify also reports three signals read from what the manifests record,
 warnings by default: AC010 exfiltration-pattern (a command that sends files,
 the environment or credentials off the machine, or pushes to a remote the
@@ -327,8 +351,8 @@ policy's record.prompts says: full, hash or none.
 
 # Exit codes
 
-	0  success; for verify, no error-level finding (log and export report
-	   findings but always exit 0)
+	0  success; for verify, no error-level finding (log, export and census
+	   report but always exit 0)
 	1  verify found error-level findings
 	2  usage or operational error: bad arguments, unreadable repository,
 	   shallow or incomplete history, a policy that does not parse
