@@ -89,19 +89,47 @@ func goreleaserSnapshot(t *testing.T, dist string) release {
 	return r
 }
 
+// builtBinary is the stamped agentcheck builtRelease archives: built once
+// for all the tests that install a release (a build takes seconds), in
+// sharedDir.
+var builtBinary = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(sharedDir, "agentcheck")
+	build := exec.Command("go", "build", "-trimpath", "-o", bin,
+		"-ldflags", "-X main.version="+builtVersion+" -X main.commit=1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d -X main.date=2026-11-26T10:00:00Z",
+		"../cmd/agentcheck")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building agentcheck: %w\n%s", err, out)
+	}
+	return bin, nil
+})
+
+const builtVersion = "0.9.1-SNAPSHOT-1a2b3c4"
+
+// sharedDir holds what the tests build once; TestMain removes it.
+var sharedDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "action-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	sharedDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // builtRelease builds agentcheck for this machine, stamped as GoReleaser
 // stamps it, into an archive named as GoReleaser names it, with a
 // checksums.txt.
 func builtRelease(t *testing.T) release {
-	const version = "0.9.1-SNAPSHOT-1a2b3c4"
+	const version = builtVersion
 	dir := t.TempDir()
-	bin := filepath.Join(t.TempDir(), "agentcheck")
-	build := exec.Command("go", "build", "-trimpath", "-o", bin,
-		"-ldflags", "-X main.version="+version+" -X main.commit=1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d -X main.date=2026-11-26T10:00:00Z",
-		"../cmd/agentcheck")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building agentcheck: %v\n%s", err, out)
+	bin, err := builtBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	r := release{dir: dir, tag: "v" + version, version: version,
 		archive: fmt.Sprintf("agentcheck_%s_%s_%s.tar.gz", version, runtime.GOOS, runtime.GOARCH)}

@@ -10,8 +10,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/agentcheck/agentcheck/provenance"
 )
 
 // probeCommand makes this program the pre-receive hook of the benchmark's
@@ -173,43 +176,58 @@ func (b *bench) preReceive(ctx context.Context) error {
 	}
 	for _, p := range pushes {
 		logf("pre-receive: %d pushes of %s%s ...", b.runs+1, p.rev, map[bool]string{true: " (every commit an agent commit)", false: ""}[p.policy != ""])
-		var results []probeResult
-		for i := 0; i <= b.runs; i++ {
-			rss := ""
-			if i == b.runs && b.gnu {
-				rss = filepath.Join(b.tmp, "rss.txt")
-			}
-			r, err := b.push(ctx, src, server, p.rev, p.policy, rss)
-			if err != nil {
-				return err
-			}
-			if r.Code != p.wantCode {
-				return fmt.Errorf("pushing %s: agentcheck pre-receive exited %d, want %d:\n%s", p.rev, r.Code, p.wantCode, r.Stderr)
-			}
-			results = append(results, r)
-		}
-		ours, base := make([]sample, b.runs), make([]sample, b.runs)
-		for i, r := range results[:b.runs] {
-			ours[i], base[i] = r.Ours, r.Base
-		}
 		rw := p.row
-		rw.ours, rw.base, rw.baseName = median(ours), median(base), "`git log --raw` of the pushed range, in the hook"
-		last := results[b.runs]
-		rw.ours.rss, rw.base.rss = last.Ours.RSS, last.Base.RSS
-		rw.ours.rssBound, rw.base.rssBound = !b.gnu, !b.gnu
+		if rw.ours, rw.base, err = b.pushRuns(ctx, src, server, p.rev, p.policy, p.wantCode); err != nil {
+			return err
+		}
+		rw.baseName = "`git log --raw` of the pushed range, in the hook"
 		b.rows = append(b.rows, rw)
 	}
 	return nil
 }
 
-// push pushes rev with the notes to the server, whose hook (the probe)
+// pushRuns pushes rev from src to server -runs times, and once more for
+// the peak RSS, checks that agentcheck exited with one of wantCode, and
+// returns the medians of agentcheck and of git.
+func (b *bench) pushRuns(ctx context.Context, src, server, rev, policy string, wantCode ...int) (ours, base stats, err error) {
+	var results []probeResult
+	for i := 0; i <= b.runs; i++ {
+		rss := ""
+		if i == b.runs && b.gnu {
+			rss = filepath.Join(b.tmp, "rss.txt")
+		}
+		r, err := b.push(ctx, src, server, rev, policy, rss)
+		if err != nil {
+			return stats{}, stats{}, err
+		}
+		if !slices.Contains(wantCode, r.Code) {
+			return stats{}, stats{}, fmt.Errorf("pushing %s: agentcheck pre-receive exited %d, want %v:\n%s", rev, r.Code, wantCode, r.Stderr)
+		}
+		results = append(results, r)
+	}
+	o, g := make([]sample, b.runs), make([]sample, b.runs)
+	for i, r := range results[:b.runs] {
+		o[i], g[i] = r.Ours, r.Base
+	}
+	ours, base = median(o), median(g)
+	last := results[b.runs]
+	ours.rss, base.rss = last.Ours.RSS, last.Base.RSS
+	ours.rssBound, base.rssBound = !b.gnu, !b.gnu
+	return ours, base, nil
+}
+
+// push pushes rev, with the notes when src has any, to the server, whose hook (the probe)
 // measures agentcheck and refuses the push, and returns what it measured.
 func (b *bench) push(ctx context.Context, src, server, rev, policy, rss string) (probeResult, error) {
 	out := filepath.Join(b.tmp, "probe.jsonl")
 	if err := os.Remove(out); err != nil && !os.IsNotExist(err) {
 		return probeResult{}, err
 	}
-	cmd := exec.CommandContext(ctx, "git", "push", "-q", server, rev+":refs/heads/main", "refs/notes/agentcheck:refs/notes/agentcheck")
+	args := []string{"push", "-q", server, rev + ":refs/heads/main"}
+	if _, err := git(ctx, src, "rev-parse", "-q", "--verify", provenance.NotesRef); err == nil {
+		args = append(args, provenance.NotesRef+":"+provenance.NotesRef)
+	}
+	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = src
 	cmd.Env = append(gitEnv(), envBin+"="+b.bin, envPolicy+"="+policy, envOut+"="+out, envRSS+"="+rss)
 	msg, err := cmd.CombinedOutput()

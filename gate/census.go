@@ -30,7 +30,13 @@ type Identified struct {
 // gate is turned on, so it must stay fast on tens of thousands of commits:
 // it never diffs.
 func IdentifyRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Options) (*Identified, error) {
-	commits, err := Walk(ctx, repo, rng)
+	// The census reports each commit's author and date: it keeps the whole
+	// commits, where Walk gives only ids and parents.
+	shallow, err := repo.ShallowCommits()
+	if err != nil {
+		return nil, err
+	}
+	commits, err := rng.Walk(ctx, repo.Objects, git.WithShallow(shallow))
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/agentcheck/agentcheck/check"
@@ -22,19 +23,30 @@ type Options struct {
 	Tune func(t *check.Trust)
 	// Workers is how many commits are checked at once; 0 means 2.
 	Workers int
+	// ReportOnly says the caller needs only the report, as verify, the
+	// GitHub gate and the server do: CheckRange then keeps neither the
+	// walked commits (Result.Commits is nil) nor the sessions' predicates
+	// (check.SessionSummary.Predicate), which an account of the sessions
+	// (agentcheck log and export) reads. The memory of a check then holds
+	// no commit message and no manifest beyond the commit being checked.
+	ReportOnly bool
 	// Progress, if set, is called with the number of commits to check
 	// before checking starts; the function it returns, if not nil, is
 	// called with 1 each time a commit has been checked, from the worker
 	// goroutines, and must be safe for concurrent use. It is for showing
 	// progress; nothing may depend on it.
 	Progress func(total int) (checked func(n int))
+
+	// checked, if set, is called with each commit once it is checked, and
+	// its index in the range, from the worker goroutines.
+	checked func(i int, c *git.Commit)
 }
 
 // Result is a checked range.
 type Result struct {
 	Trust *check.Trust
 	// Commits are the commits of the range, oldest first, in the order of
-	// the report's.
+	// the report's; nil with Options.ReportOnly.
 	Commits []*git.Commit
 	Report  *check.Report
 }
@@ -52,7 +64,7 @@ func (e *TrustError) Unwrap() error { return e.Err }
 // run it, so that they agree on every range and never read the trusted
 // side differently.
 func CheckRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Options) (*Result, error) {
-	commits, err := Walk(ctx, repo, rng)
+	nodes, err := Walk(ctx, repo, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -71,21 +83,28 @@ func CheckRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Option
 	if err != nil {
 		return nil, err
 	}
-	reports, err := Check(ctx, repo.Objects, t, notes, commits, opts)
+	res := &Result{Trust: t}
+	if !opts.ReportOnly {
+		res.Commits = make([]*git.Commit, len(nodes))
+		opts.checked = func(i int, c *git.Commit) { res.Commits[i] = c }
+	}
+	reports, err := Check(ctx, repo.Objects, t, notes, nodes, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Trust: t, Commits: commits, Report: check.NewReport(rng.Spec, src.Base, t, reports)}, nil
+	res.Report = check.NewReport(rng.Spec, src.Base, t, reports)
+	return res, nil
 }
 
 // Walk lists the commits of rng, oldest first, knowing which commits the
-// repository's shallow file cut off.
-func Walk(ctx context.Context, repo *git.Repo, rng *git.Range) ([]*git.Commit, error) {
+// repository's shallow file cut off. It lists their ids and parents: Check
+// reads each commit when it checks it.
+func Walk(ctx context.Context, repo *git.Repo, rng *git.Range) ([]git.CommitNode, error) {
 	shallow, err := repo.ShallowCommits()
 	if err != nil {
 		return nil, err
 	}
-	return rng.Walk(ctx, repo.Objects, git.WithShallow(shallow))
+	return rng.WalkNodes(ctx, repo.Objects, git.WithShallow(shallow))
 }
 
 // OpenNotes opens the repository's provenance.NotesRef; a repository
@@ -105,17 +124,18 @@ func OpenNotes(repo *git.Repo) (*git.Notes, error) {
 	return notes, nil
 }
 
-// Check checks commits (oldest first, as git.Walk returns them) against the
+// Check checks commits (oldest first, as Walk returns them) against the
 // trusted side t, with their notes from notes: for each commit it reads the
-// note, diffs the commit when a rule needs its changes, judges it
-// (check.Judge) and adds the first changed lines to its findings. Any
-// error fails the whole check: the gate never passes what it could not
-// check.
-func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.Notes, commits []*git.Commit, opts Options) ([]check.CommitReport, error) {
+// commit and its note, diffs the commit when a rule needs its changes,
+// judges it (check.Judge) and adds the first changed lines to its findings.
+// Only the reports are kept: what was read for one commit is dropped once
+// it is judged. Any error fails the whole check: the gate never passes what
+// it could not check.
+func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.Notes, commits []git.CommitNode, opts Options) ([]check.CommitReport, error) {
 	reports := make([]check.CommitReport, len(commits))
-	var checked func(int)
+	var progress func(int)
 	if opts.Progress != nil {
-		checked = opts.Progress(len(commits))
+		progress = opts.Progress(len(commits))
 	}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -153,14 +173,25 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 					fail(err)
 					return
 				}
-				rep, err := checkCommit(r, differ, t, notes, commits[i])
+				h := commits[i].Hash
+				c, err := readCommit(r, h)
+				if err == nil {
+					reports[i], err = checkCommit(r, differ, t, notes, c)
+				}
 				if err != nil {
-					fail(fmt.Errorf("checking commit %s: %w", commits[i].Hash, err))
+					fail(fmt.Errorf("checking commit %s: %w", h, err))
 					return
 				}
-				reports[i] = rep
-				if checked != nil {
-					checked(1)
+				if opts.ReportOnly {
+					for j := range reports[i].Sessions {
+						reports[i].Sessions[j].Predicate = nil
+					}
+				}
+				if opts.checked != nil {
+					opts.checked(i, c)
+				}
+				if progress != nil {
+					progress(1)
 				}
 			}
 		}()
@@ -170,6 +201,18 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 		return nil, firstErr
 	}
 	return reports, nil
+}
+
+// readCommit reads and parses commit h.
+func readCommit(r git.ObjectReader, h git.Hash) (*git.Commit, error) {
+	typ, data, err := r.Read(h)
+	if err != nil {
+		return nil, err
+	}
+	if typ != git.CommitObject {
+		return nil, fmt.Errorf("object %s is a %s, not a commit", h, typ)
+	}
+	return git.ParseCommit(h, data)
 }
 
 // checkCommit reads what the rules need of one commit, judges it, and adds
@@ -244,7 +287,7 @@ func readNote(notes *git.Notes, commit git.Hash) (check.Note, error) {
 func checkCommitOf(c *git.Commit) check.Commit {
 	return check.Commit{
 		Hash:      c.Hash,
-		Subject:   c.Subject(),
+		Subject:   strings.Clone(c.Subject()), // not a slice of the whole message, which the report would keep
 		Author:    check.Person(c.Author),
 		Committer: check.Person(c.Committer),
 		Trailers:  c.Trailers(),

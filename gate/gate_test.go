@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,9 +122,26 @@ func TestCheckRange(t *testing.T) {
 
 // TestCheckNoNotes: without notes, commits are judged on their metadata.
 func TestCheckNoNotes(t *testing.T) {
-	c := &git.Commit{Message: "human change\n"}
-	reps, err := Check(context.Background(), nil, &check.Trust{Policy: scope.Default()}, nil, []*git.Commit{c}, Options{})
-	if err != nil || len(reps) != 1 || len(reps[0].Findings) != 0 || reps[0].Agent {
+	raw := []byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbca4904\n" +
+		"author Dev <dev@example.com> 1700000000 +0000\ncommitter Dev <dev@example.com> 1700000000 +0000\n\nhuman change\n")
+	h := git.Hash{1} // any id: the reader serves what it holds
+	objects := mapReader{h: {git.CommitObject, raw}}
+	reps, err := Check(context.Background(), objects, &check.Trust{Policy: scope.Default()}, nil, []git.CommitNode{{Hash: h}}, Options{})
+	if err != nil || len(reps) != 1 || len(reps[0].Findings) != 0 || reps[0].Agent || reps[0].Subject != "human change" {
 		t.Fatalf("Check = %+v, %v", reps, err)
 	}
+}
+
+// mapReader is an object store in memory.
+type mapReader map[git.Hash]struct {
+	typ  git.ObjectType
+	data []byte
+}
+
+func (m mapReader) Read(h git.Hash) (git.ObjectType, []byte, error) {
+	o, ok := m[h]
+	if !ok {
+		return 0, nil, fmt.Errorf("object %s: %w", h, git.ErrObjectNotFound)
+	}
+	return o.typ, o.data, nil
 }

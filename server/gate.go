@@ -238,7 +238,7 @@ func Check(ctx context.Context, repo *git.Repo, updates []Update, opts Options) 
 			continue
 		}
 		mine := reachable(commits, grp.tips)
-		reports, err := gate.Check(ctx, repo.Objects, grp.Trust, notes, mine, gate.Options{})
+		reports, err := gate.Check(ctx, repo.Objects, grp.Trust, notes, mine, gate.Options{ReportOnly: true})
 		if err != nil {
 			return nil, fmt.Errorf("checking the commits pushed to %s: %w", strings.Join(grp.Refs, ", "), err)
 		}
@@ -333,7 +333,7 @@ func describeBase(base git.Hash, from string) string {
 // reachable returns the commits of the list (oldest first, as Walk returns
 // them) that are reachable from tips through commits of the list, keeping
 // the order.
-func reachable(commits []*git.Commit, tips []git.Hash) []*git.Commit {
+func reachable(commits []git.CommitNode, tips []git.Hash) []git.CommitNode {
 	index := make(map[git.Hash]int, len(commits))
 	for i, c := range commits {
 		index[c.Hash] = i
@@ -350,7 +350,7 @@ func reachable(commits []*git.Commit, tips []git.Hash) []*git.Commit {
 		mark[i] = true
 		stack = append(stack, commits[i].Parents...)
 	}
-	var out []*git.Commit
+	var out []git.CommitNode
 	for i, c := range commits {
 		if mark[i] {
 			out = append(out, c)

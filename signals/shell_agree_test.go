@@ -30,7 +30,7 @@ func TestRuntimeAndSignalsAgree(t *testing.T) {
 				t.Errorf("the reader's words differ from the table's:\n%s\nwant:\n%s", got, r.Words)
 			}
 			denied := enforce.CheckCommand(r.Command, env, repo, "")
-			sends := exfiltrationOf(r.Command, remotesOf(&provenance.SessionPredicate{Repo: origin}))
+			sends := exfiltrationOf(r.Command, remotesOf(&provenance.SessionPredicate{Repo: origin}, nil), nil)
 			if (denied != "") != r.Hides || (len(sends) > 0) != r.Hides {
 				t.Errorf("%q: the runtime says %q and AC010 %q; want both to report it: %v", r.Command, denied, sends, r.Hides)
 			}

@@ -49,12 +49,29 @@ func Find(changed []string, sessions []Session, trustedMCP []string) []Signal {
 		inCommit[p] = true
 		out = append(out, memoryPath(p, sessions)...)
 	}
+	scripts := parsed{}
 	for _, s := range sessions {
-		out = append(out, exfiltration(s)...)
+		out = append(out, exfiltration(s, scripts)...)
 		out = append(out, untrustedTools(s, trustedMCP)...)
-		out = append(out, memoryActions(s, inCommit)...)
+		out = append(out, memoryActions(s, inCommit, scripts)...)
 	}
 	return out
+}
+
+// parsed holds the commands of one Find as shell.Parse read them: three
+// signals read each recorded command, and reading it is most of their cost.
+// A nil parsed reads every time.
+type parsed map[string]*shell.Script
+
+func (ps parsed) parse(command string) *shell.Script {
+	if s, ok := ps[command]; ok {
+		return s
+	}
+	s := shell.Parse(command)
+	if ps != nil {
+		ps[command] = s
+	}
+	return s
 }
 
 // TrustedHost reports whether a host is in the policy's taint.trusted_hosts:
@@ -94,16 +111,16 @@ func TrustedMCP(server string, trusted []string) bool {
 // exfiltration reports each recorded command of s that sends data off the
 // machine, once per command with every reason found. Commands the runtime
 // hook denied never ran and are skipped.
-func exfiltration(s Session) []Signal {
+func exfiltration(s Session, scripts parsed) []Signal {
 	var out []Signal
-	remotes := remotesOf(s.Predicate)
+	remotes := remotesOf(s.Predicate, scripts)
 	seen := map[string]bool{}
 	for _, a := range s.Predicate.Actions {
 		if a.Kind != journal.KindExec || a.Decision == journal.DecisionDeny || seen[a.Command] {
 			continue
 		}
 		seen[a.Command] = true
-		if why := exfiltrationOf(a.Command, remotes); len(why) > 0 {
+		if why := exfiltrationOf(a.Command, remotes, scripts); len(why) > 0 {
 			out = append(out, Signal{Rule: Exfiltration, Session: s.Label, Message: fmt.Sprintf("session %s ran a command that %s: %s",
 				s.Label, strings.Join(why, ", and "), shorten(oneLineText(a.Command), 160))})
 		}
@@ -125,13 +142,13 @@ type knownRemotes struct {
 // added or repointed. The manifest does not order commands against each
 // other reliably enough to know whether a remote was added before or after a
 // push, so a remote the session touched at any time counts as its own.
-func remotesOf(p *provenance.SessionPredicate) *knownRemotes {
+func remotesOf(p *provenance.SessionPredicate, scripts parsed) *knownRemotes {
 	k := &knownRemotes{names: map[string]bool{}, urls: map[string]bool{}, added: map[string]string{}}
 	for _, a := range p.Actions {
 		if a.Kind != journal.KindExec || a.Decision == journal.DecisionDeny {
 			continue
 		}
-		for _, pipe := range shell.Parse(a.Command).Pipelines {
+		for _, pipe := range scripts.parse(a.Command).Pipelines {
 			for _, c := range pipe {
 				if name, u, ok := remoteRepointed(c); ok {
 					k.added[name] = u
@@ -153,13 +170,13 @@ func remotesOf(p *provenance.SessionPredicate) *knownRemotes {
 
 // exfiltrationOf returns why a command sends data off the machine; nil when
 // it does not. remotes may be nil.
-func exfiltrationOf(command string, remotes *knownRemotes) []string {
+func exfiltrationOf(command string, remotes *knownRemotes, scripts parsed) []string {
 	if remotes == nil {
 		remotes = &knownRemotes{names: map[string]bool{}, urls: map[string]bool{}, added: map[string]string{}}
 	}
 	var reasons []string
 	seen := map[string]bool{}
-	script := shell.Parse(command)
+	script := scripts.parse(command)
 	for _, pipe := range script.Pipelines {
 		for _, c := range pipe {
 			if name, u, ok := remoteRepointed(c); ok {
@@ -909,7 +926,7 @@ func memoryPath(p string, sessions []Session) []Signal {
 // changed outside this commit: the edits it recorded (CLAUDE.local.md is
 // git-ignored; ~/.claude/CLAUDE.md is outside the repository) and shell
 // redirections into such files.
-func memoryActions(s Session, inCommit map[string]bool) []Signal {
+func memoryActions(s Session, inCommit map[string]bool, scripts parsed) []Signal {
 	var out []Signal
 	seen := map[string]bool{}
 	report := func(p, how string) {
@@ -934,7 +951,7 @@ func memoryActions(s Session, inCommit map[string]bool) []Signal {
 		case journal.KindDelete:
 			report(a.Path, "deleted")
 		case journal.KindExec:
-			for _, pipe := range shell.Parse(a.Command).Pipelines {
+			for _, pipe := range scripts.parse(a.Command).Pipelines {
 				for _, c := range pipe {
 					for _, t := range c.Outputs() {
 						report(t, "wrote to")

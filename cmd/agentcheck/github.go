@@ -193,6 +193,7 @@ func (g *githubGate) check(ctx, apiCtx context.Context, trust trustFlags) (*chec
 	}
 	var keys *action.GitHubKeys
 	checked, err := checkRange(ctx, g.inv, []string{g.ev.Range()}, trust, rangeOptions{
+		reportOnly:  true,
 		resolveHint: "fetch the base and head commits of " + g.ev.Describe() + " first: the agentcheck action does (fetch-history.sh)",
 		trustHint:   "fix the policy on the base branch, or pass the action a policy file",
 		checkTrustFiles: func(repo *git.Repo, files ...string) error {

@@ -30,6 +30,7 @@ func runPreReceive(ctx context.Context, inv *Invocation, args []string) error {
 	onTimeout := fs.String("on-timeout", onTimeoutReject, "what to do with a push not checked within the timeout: reject or accept")
 	mode := fs.String("mode", "", "enforce (reject pushes with error-level findings) or warn (report them, accept every push); default: git config agentcheck.mode, else enforce")
 	platform := fs.String("platform", server.PlatformAuto, "the hosting software, for pusher names, merge-button pushes and message format: auto, git, github, gitlab or gitea")
+	prof := addProfileFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -58,7 +59,15 @@ func runPreReceive(ctx context.Context, inv *Invocation, args []string) error {
 		Mode: *mode, Timeout: *timeout, AcceptOnTimeout: *onTimeout == onTimeoutAccept,
 		Options: server.Options{PolicyFile: *policy, SignersFile: *signers, ApproversFile: *approvers, Platform: plat},
 	}
-	switch h.Run(ctx) {
+	stopProfile, err := prof.start()
+	if err != nil {
+		return err
+	}
+	outcome := h.Run(ctx)
+	if err := stopProfile(); err != nil {
+		return err
+	}
+	switch outcome {
 	case server.Rejected:
 		return errViolations
 	case server.Failed:

@@ -60,6 +60,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	fs := newFlagSet(inv, "verify", "[RANGE...]")
 	out := addOutputFlags(fs)
 	trust := addTrustFlags(fs)
+	prof := addProfileFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -70,7 +71,14 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if len(pos) == 0 {
 		pos = preCommitRange(inv.getenv)
 	}
-	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{})
+	stopProfile, err := prof.start()
+	if err != nil {
+		return err
+	}
+	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{reportOnly: true})
+	if perr := stopProfile(); err == nil && perr != nil {
+		return perr
+	}
 	if err != nil {
 		return err
 	}
@@ -109,6 +117,9 @@ type rangeOptions struct {
 	// tune, if set, adjusts the trusted side once it is read: the GitHub
 	// gate also trusts keys registered on GitHub when the policy says so.
 	tune func(t *check.Trust)
+	// reportOnly: the caller reads only the report (see
+	// gate.Options.ReportOnly).
+	reportOnly bool
 }
 
 // checkRange resolves the range the arguments name (default
@@ -131,8 +142,9 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 		return nil, withHint(fmt.Errorf("resolving range: %w", err), cmp.Or(opts.resolveHint, "give a range like HEAD~3..HEAD or a commit"))
 	}
 	gopts := gate.Options{
-		Trust: gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers},
-		Tune:  opts.tune,
+		Trust:      gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers},
+		Tune:       opts.tune,
+		ReportOnly: opts.reportOnly,
 	}
 	res, err := checkWithProgress(ctx, inv, repo, rng, gopts)
 	if err != nil {

@@ -79,13 +79,62 @@ var ErrMalformedCommit = errors.New("malformed commit")
 // (gpgsig, mergetag, encoding) are skipped. Malformed identities are kept as
 // far as they parse; a missing or malformed tree or parent is an error.
 func ParseCommit(h plumbing.Hash, data []byte) (*Commit, error) {
-	c := &Commit{Hash: h}
+	f, err := splitCommit(h, data)
+	if err != nil {
+		return nil, err
+	}
+	c := &Commit{Hash: h, Tree: f.tree, Parents: f.parents}
+	if f.author != nil {
+		c.Author = parseSignature(f.author)
+	}
+	if f.committer != nil {
+		c.Committer = parseSignature(f.committer)
+	}
+	if f.message != nil {
+		c.Message = string(f.message)
+	}
+	return c, nil
+}
+
+// CommitNode is what a walk of the history knows of a commit.
+type CommitNode struct {
+	Hash    plumbing.Hash
+	Parents []plumbing.Hash
+	// Time is the committer date in seconds since the Unix epoch, as
+	// ParseCommit reads it (Committer.When.Unix()).
+	Time int64
+}
+
+// parseCommitNode parses what a walk needs of a commit, by the rules of
+// ParseCommit, without copying its identities or its message.
+func parseCommitNode(h plumbing.Hash, data []byte) (CommitNode, error) {
+	f, err := splitCommit(h, data)
+	if err != nil {
+		return CommitNode{}, err
+	}
+	n := CommitNode{Hash: h, Parents: f.parents}
+	if f.committer != nil {
+		n.Time, _ = signatureDate(f.committer)
+	}
+	return n, nil
+}
+
+// commitFields are the parts of a raw commit, as ParseCommit finds them.
+// author, committer and message are nil when the commit has none.
+type commitFields struct {
+	tree                       plumbing.Hash
+	parents                    []plumbing.Hash
+	author, committer, message []byte
+}
+
+func splitCommit(h plumbing.Hash, data []byte) (commitFields, error) {
+	var f commitFields
 	rest := data
 	line, rest, ok := cutLine(rest)
 	tree, found := bytes.CutPrefix(line, []byte("tree "))
 	var valid bool
-	if c.Tree, valid = parseObjectID(tree); !ok || !found || !valid {
-		return nil, fmt.Errorf("commit %s: missing or bad tree line: %w", h, ErrMalformedCommit)
+	if f.tree, valid = parseObjectID(tree); !ok || !found || !valid {
+		return f, fmt.Errorf("commit %s: missing or bad tree line: %w", h, ErrMalformedCommit)
 	}
 	for {
 		line, next, ok := cutLine(rest)
@@ -95,12 +144,11 @@ func ParseCommit(h plumbing.Hash, data []byte) (*Commit, error) {
 		}
 		p, ok := parseObjectID(parent)
 		if !ok {
-			return nil, fmt.Errorf("commit %s: bad parent line: %w", h, ErrMalformedCommit)
+			return f, fmt.Errorf("commit %s: bad parent line: %w", h, ErrMalformedCommit)
 		}
-		c.Parents = append(c.Parents, p)
+		f.parents = append(f.parents, p)
 		rest = next
 	}
-	var haveAuthor, haveCommitter bool
 	for len(rest) > 0 {
 		line, next, ok := cutLine(rest)
 		rest = next
@@ -108,16 +156,19 @@ func ParseCommit(h plumbing.Hash, data []byte) (*Commit, error) {
 			break // a header without an ending newline: no message
 		}
 		if len(line) == 0 {
-			c.Message = string(rest)
+			f.message = rest
+			if f.message == nil {
+				f.message = []byte{}
+			}
 			break
 		}
-		if v, found := bytes.CutPrefix(line, []byte("author ")); found && !haveAuthor {
-			c.Author, haveAuthor = parseSignature(v), true
-		} else if v, found := bytes.CutPrefix(line, []byte("committer ")); found && !haveCommitter {
-			c.Committer, haveCommitter = parseSignature(v), true
+		if v, found := bytes.CutPrefix(line, []byte("author ")); found && f.author == nil {
+			f.author = v
+		} else if v, found := bytes.CutPrefix(line, []byte("committer ")); found && f.committer == nil {
+			f.committer = v
 		}
 	}
-	return c, nil
+	return f, nil
 }
 
 // cutLine splits b at its first newline. ok is false if b has none; line is
@@ -148,23 +199,12 @@ func parseSignature(b []byte) Signature {
 		return s
 	}
 	s.Email = string(b[lt+1 : lt+gt])
-	date := b[bytes.LastIndexByte(b, '>')+1:]
-	secs, zone, _ := strings.Cut(strings.TrimSpace(string(date)), " ")
-	var t int64
-	if len(secs) == 0 || len(secs) > 18 {
-		return s
-	}
-	for _, c := range []byte(secs) {
-		if c < '0' || c > '9' {
-			return s
-		}
-		t = t*10 + int64(c-'0')
-	}
+	t, zone := signatureDate(b)
 	loc := time.UTC
 	if len(zone) == 5 && (zone[0] == '+' || zone[0] == '-') {
 		var hhmm int
 		valid := true
-		for _, c := range []byte(zone[1:]) {
+		for _, c := range zone[1:] {
 			if c < '0' || c > '9' {
 				valid = false
 				break
@@ -176,11 +216,34 @@ func parseSignature(b []byte) Signature {
 			if zone[0] == '-' {
 				off = -off
 			}
-			loc = time.FixedZone(zone, off)
+			loc = time.FixedZone(string(zone), off)
 		}
 	}
 	s.When = time.Unix(t, 0).In(loc)
 	return s
+}
+
+// signatureDate returns the seconds and the zone of the date of an
+// identity line as parseSignature reads it: what follows the last '>',
+// when an email is closed. Seconds git could not parse either are 0, the
+// Unix epoch, and the zone is then nil.
+func signatureDate(b []byte) (secs int64, zone []byte) {
+	lt := bytes.IndexByte(b, '<')
+	if lt < 0 || bytes.IndexByte(b[lt:], '>') < 0 {
+		return 0, nil
+	}
+	date := bytes.TrimSpace(b[bytes.LastIndexByte(b, '>')+1:])
+	digits, zone, _ := bytes.Cut(date, []byte(" "))
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, nil
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, nil
+		}
+		secs = secs*10 + int64(c-'0')
+	}
+	return secs, zone
 }
 
 // Trailers returns the trailer lines of the commit message: the lines of its

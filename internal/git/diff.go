@@ -87,12 +87,11 @@ func (c Change) Paths() []string {
 }
 
 // Differ computes the changes made by commits. It reads objects through an
-// [ObjectReader] and keeps a bounded cache of the trees it has read, so
+// [ObjectReader]: a [Store] caches the trees it reads for all Differs, so
 // diffing a run of consecutive commits reads each tree once. A Differ is
 // not safe for concurrent use.
 type Differ struct {
 	r           ObjectReader
-	trees       *treeCache
 	commitTrees map[plumbing.Hash]plumbing.Hash // commit -> its tree
 	path        []byte                          // scratch: the directory being compared, with a trailing '/'
 	levels      []*level                        // scratch of diffLevel, by depth
@@ -125,12 +124,10 @@ func (d *Differ) level(depth, n int) *level {
 }
 
 const (
-	// treeCacheBytes bounds the raw trees a Differ keeps, besides those the
-	// object store caches for all Differs: a commit's parent's trees are
-	// most often those the Differ read for the commit before.
-	treeCacheBytes = 8 << 20
-	// maxCommitTrees bounds the commit-to-tree map of a Differ.
-	maxCommitTrees = 1 << 16
+	// maxCommitTrees bounds the commit-to-tree map of a Differ (about 80
+	// bytes an entry: 320 KiB). A commit's parents were most often diffed
+	// a few commits before it.
+	maxCommitTrees = 1 << 12
 	// maxTreeDepth bounds the nesting of trees, as git's core.maxTreeDepth
 	// does (git 2.44 and later refuse deeper trees by default).
 	maxTreeDepth = 4096
@@ -140,7 +137,6 @@ const (
 func NewDiffer(r ObjectReader) *Differ {
 	return &Differ{
 		r:           r,
-		trees:       newTreeCache(treeCacheBytes),
 		commitTrees: make(map[plumbing.Hash]plumbing.Hash),
 	}
 }
@@ -502,11 +498,8 @@ func resolveLink(linkPath, target string) string {
 	return j
 }
 
-// tree returns the raw tree h, from the cache or the reader.
+// tree returns the raw tree h.
 func (d *Differ) tree(h plumbing.Hash) ([]byte, error) {
-	if data, ok := d.trees.get(h); ok {
-		return data, nil
-	}
 	if h == emptyTreeID() {
 		return nil, nil
 	}
@@ -517,7 +510,6 @@ func (d *Differ) tree(h plumbing.Hash) ([]byte, error) {
 	if typ != plumbing.TreeObject {
 		return nil, fmt.Errorf("reading tree %s under %q: object is a %s", h, d.dir(), typ)
 	}
-	d.trees.put(h, data)
 	return data, nil
 }
 

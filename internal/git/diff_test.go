@@ -554,32 +554,6 @@ func TestCompareEntries(t *testing.T) {
 	}
 }
 
-func TestTreeCacheBound(t *testing.T) {
-	c := newTreeCache(10_000)
-	for i := range 1000 {
-		var h plumbing.Hash
-		h[0], h[1] = byte(i), byte(i>>8)
-		c.put(h, make([]byte, 100))
-		if c.size > c.max {
-			t.Fatalf("size %d over max %d", c.size, c.max)
-		}
-	}
-	var last plumbing.Hash
-	n := 999
-	last[0], last[1] = byte(n), byte(n>>8)
-	if _, ok := c.get(last); !ok {
-		t.Error("most recent entry evicted")
-	}
-	var first plumbing.Hash
-	if _, ok := c.get(first); ok {
-		t.Error("oldest entry kept")
-	}
-	c.put(plumbing.Hash{1}, make([]byte, 5000)) // over a quarter: not cached
-	if _, ok := c.get(plumbing.Hash{1}); ok {
-		t.Error("huge entry cached")
-	}
-}
-
 // FuzzDiffTrees diffs two hostile trees (whose subtrees are the other tree
 // or missing): no panic, and on success sorted changes with valid kinds.
 func FuzzDiffTrees(f *testing.F) {

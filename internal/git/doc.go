@@ -23,8 +23,10 @@
 // recursively, relative paths against the objects directory that lists
 // them (GitHub Enterprise fork networks use ../../network.git/objects),
 // comments, blank lines and C-quoted paths handled, each directory once.
-// Packs and their indexes are memory-mapped and read in place; a lookup is
-// a binary search. When an object is missing the pack directories are
+// Pack indexes are memory-mapped and read in place; a lookup is a binary
+// search. Packs are read with pread through a buffer, not mapped, so that
+// what a check reads of a large pack does not stay in the process's
+// resident memory. When an object is missing the pack directories are
 // listed again once before [plumbing.ErrObjectNotFound] is reported,
 // because a concurrent repack moves objects. Decompressed commits, trees
 // and tags are kept in a cache bounded in bytes, and reconstructed delta
@@ -44,7 +46,8 @@
 // a change. [ResolveRange] turns revision arguments into a [Range] with the
 // repository's own refs and config; [Walk] lists commits oldest first, as
 // git rev-list does, and fails with [ErrIncompleteHistory] rather than walk
-// a partial history. [ReadFileAt] reads one file of a commit.
+// a partial history. [WalkNodes] lists only their ids and parents, for a
+// checker that reads each commit when it gets to it. [ReadFileAt] reads one file of a commit.
 //
 // # Pre-receive quarantine
 //

@@ -66,7 +66,18 @@ type Notes struct {
 	// the index above is loaded by index, once, when it is needed.
 	lazy    bool
 	indexed sync.Once
+
+	// levels holds the (sub)trees Read has looked notes up in, as find
+	// reads them, up to maxLevelBytes: a check of a range looks up a note
+	// for every commit, most of them through the same fan-out trees.
+	levelsMu    sync.Mutex
+	levels      map[plumbing.Hash]*noteLevel
+	levelsBytes int
 }
+
+// maxLevelBytes bounds the note levels a Notes keeps: about 20,000 notes'
+// entries, or all the fan-out directories of two levels (65,792).
+const maxLevelBytes = 1 << 20
 
 // nonNote is a tree entry that is not part of the notes structure, by its
 // full path as git reconstructs it.
@@ -154,29 +165,82 @@ func (n *Notes) index() {
 // continue the first prefix bytes of key, in the order load meets them:
 // the entries load would index for key, and only those.
 func (n *Notes) find(tree plumbing.Hash, key plumbing.Hash, prefix int, out []plumbing.Hash) ([]plumbing.Hash, error) {
+	lvl, err := n.level(tree, prefix)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range lvl.byFirst[key[prefix]] {
+		switch {
+		case !e.dir:
+			if bytes.Equal(e.rest, key[prefix:]) {
+				out = append(out, e.hash)
+			}
+		default:
+			if out, err = n.find(e.hash, key, prefix+1, out); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// noteLevel is a notes (sub)tree as find reads it: the entries that can
+// hold notes, in tree order, by the first byte of the id their name
+// continues.
+type noteLevel struct {
+	byFirst map[byte][]noteEntry
+}
+
+type noteEntry struct {
+	hash plumbing.Hash
+	dir  bool   // a fan-out directory; else a note
+	rest []byte // a note's id from this level on
+}
+
+// level reads the notes (sub)tree at prefix bytes of the id, or returns it
+// as read before.
+func (n *Notes) level(tree plumbing.Hash, prefix int) (*noteLevel, error) {
+	n.levelsMu.Lock()
+	lvl := n.levels[tree]
+	n.levelsMu.Unlock()
+	if lvl != nil {
+		return lvl, nil
+	}
 	data, err := readNoteObject(n.s, tree, plumbing.TreeObject)
 	if err != nil {
 		return nil, err
 	}
-	rest := 2 * (len(key) - prefix)
+	lvl = &noteLevel{byFirst: map[byte][]noteEntry{}}
+	rest := 2 * (len(plumbing.Hash{}) - prefix) // hex digits still missing
+	size := len(data)
 	err = walkTree(tree, data, func(mode filemode.FileMode, name []byte, h plumbing.Hash) error {
 		switch {
 		case len(name) == rest && isRegularMode(mode):
-			got := key
-			if decodeHex(got[prefix:], name) && got == key {
-				out = append(out, h)
+			id := make([]byte, rest/2)
+			if decodeHex(id, name) {
+				lvl.byFirst[id[0]] = append(lvl.byFirst[id[0]], noteEntry{hash: h, rest: id})
 			}
 		case len(name) == 2 && mode == filemode.Dir && rest > 2:
 			var b [1]byte
-			if decodeHex(b[:], name) && b[0] == key[prefix] {
-				var err error
-				out, err = n.find(h, key, prefix+1, out)
-				return err
+			if decodeHex(b[:], name) {
+				lvl.byFirst[b[0]] = append(lvl.byFirst[b[0]], noteEntry{hash: h, dir: true})
 			}
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	n.levelsMu.Lock()
+	defer n.levelsMu.Unlock()
+	if n.levelsBytes+size <= maxLevelBytes {
+		if n.levels == nil {
+			n.levels = map[plumbing.Hash]*noteLevel{}
+		}
+		n.levels[tree] = lvl
+		n.levelsBytes += size
+	}
+	return lvl, nil
 }
 
 // blobs returns the note blobs of commit, the first one first.
@@ -288,8 +352,10 @@ func (n *Notes) Read(commit plumbing.Hash, limit int64) ([]byte, error) {
 			return nil, fmt.Errorf("reading note for %s: blob %s: %w", commit, first, err)
 		case t != plumbing.BlobObject:
 			return nil, fmt.Errorf("reading note for %s: object %s is a %s, not a blob", commit, first, t)
+		case len(data) == 0:
+			return nil, nil
 		}
-		return combineNotes(nil, data), nil
+		return data, nil // the store keeps no blob: the caller's own
 	}
 	var total int64
 	for _, b := range blobs {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,9 +17,15 @@ import (
 )
 
 // Pack files and their version 1 and 2 indexes, as described in git's
-// Documentation/gitformat-pack.txt. Both files are mapped into memory and
-// read in place: an index lookup is a fan-out table step and a binary search
-// over the mapped names, with no allocation and no lock.
+// Documentation/gitformat-pack.txt. The index is mapped into memory and
+// read in place: a lookup is a fan-out table step and a binary search over
+// the mapped names, with no allocation and no lock. The pack itself is read
+// with pread, through a buffer (see packReader), not mapped: the pages of a
+// mapped file that a process has touched count in its resident memory, and
+// a check that reads objects scattered over a large pack would touch (with
+// the kernel's fault-around, 64 KiB at a time) most of it. git maps its packs
+// and its resident memory grows with the history it reads; a gate that keeps
+// to a memory budget must not.
 //
 // go-git's idxfile.MemoryIndex is not used for lookups: decoding copies and
 // hashes the whole index at open (seconds for a large server repository, on
@@ -151,17 +158,18 @@ func (x *packIndex) offset(i int) (int64, error) {
 	return int64(v), nil
 }
 
-// pack is one mapped pack file with its index.
+// pack is one pack file, open, with its mapped index.
 type pack struct {
 	path  string // the .pack file
 	idx   *packIndex
-	data  []byte // the whole mapped .pack, trailer included
+	f     *os.File // the .pack
+	size  int64    // of the .pack, trailer included
 	mtime int64
 	maps  *mappings
 }
 
-// mappings releases a pack's memory maps exactly once: at Store.Close, or
-// when a pack dropped by a rescan becomes unreachable.
+// mappings releases a pack's memory map and file exactly once: at
+// Store.Close, or when a pack dropped by a rescan becomes unreachable.
 type mappings struct {
 	once sync.Once
 	rels []func() error
@@ -191,27 +199,38 @@ func openPack(idxPath string) (_ *pack, err error) {
 	if p.idx, err = parseIndex(idxData); err != nil {
 		return nil, fmt.Errorf("reading pack index %s: %w", idxPath, err)
 	}
-	fi, err := os.Stat(packPath)
+	f, err := os.Open(packPath)
 	if err != nil {
 		return nil, fmt.Errorf("opening pack %s: %w", packPath, err)
 	}
-	p.mtime = fi.ModTime().UnixNano()
-	data, rel, err := mapFile(packPath)
+	p.maps.rels = append(p.maps.rels, f.Close)
+	p.f = f
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("opening pack %s: %w", packPath, err)
 	}
-	p.maps.rels = append(p.maps.rels, rel)
-	p.data = data
-	if len(data) < packHeaderLen+hashLen || !bytes.Equal(data[:4], packMagic) {
+	p.mtime, p.size = fi.ModTime().UnixNano(), fi.Size()
+	var hdr [packHeaderLen]byte
+	var sum [hashLen]byte
+	if p.size < packHeaderLen+hashLen {
 		return nil, fmt.Errorf("reading pack %s: %w: bad header", packPath, errCorrupt)
 	}
-	if v := binary.BigEndian.Uint32(data[4:8]); v != 2 && v != 3 {
+	if _, err := f.ReadAt(hdr[:], 0); err != nil {
+		return nil, fmt.Errorf("reading pack %s: %w", packPath, err)
+	}
+	if _, err := f.ReadAt(sum[:], p.size-hashLen); err != nil {
+		return nil, fmt.Errorf("reading pack %s: %w", packPath, err)
+	}
+	if !bytes.Equal(hdr[:4], packMagic) {
+		return nil, fmt.Errorf("reading pack %s: %w: bad header", packPath, errCorrupt)
+	}
+	if v := binary.BigEndian.Uint32(hdr[4:8]); v != 2 && v != 3 {
 		return nil, fmt.Errorf("reading pack %s: %w: version %d", packPath, errCorrupt, v)
 	}
-	if n := binary.BigEndian.Uint32(data[8:12]); uint64(n) != uint64(p.idx.n) {
+	if n := binary.BigEndian.Uint32(hdr[8:12]); uint64(n) != uint64(p.idx.n) {
 		return nil, fmt.Errorf("reading pack %s: %w: %d objects but its index lists %d", packPath, errCorrupt, n, p.idx.n)
 	}
-	if !bytes.Equal(data[len(data)-hashLen:], p.idx.packSum) {
+	if !bytes.Equal(sum[:], p.idx.packSum) {
 		return nil, fmt.Errorf("reading pack %s: %w: checksum does not match its index", packPath, errCorrupt)
 	}
 	return p, nil
@@ -230,42 +249,59 @@ type entry struct {
 
 // entryAt parses the object header at off.
 func (p *pack) entryAt(off int64) (entry, error) {
+	var pr packReader
+	pr.buf = make([]byte, maxEntryHeader)
+	pr.reset(p, off)
+	return pr.entry()
+}
+
+// maxEntryHeader bounds an object's header in a pack: the type and a size
+// of up to 64 bits (10 bytes), then a delta's base (at most 20 bytes).
+const maxEntryHeader = 32
+
+// entry parses the object header at the reader's offset, leaving the reader
+// at the object's data.
+func (pr *packReader) entry() (entry, error) {
 	var e entry
-	d := p.data
-	end := int64(len(d) - hashLen)
+	p, off := pr.p, pr.offset()
+	end := p.size - hashLen
 	if off < packHeaderLen || off >= end {
 		return e, fmt.Errorf("%w: offset %d outside %s", errCorrupt, off, filepath.Base(p.path))
 	}
-	i := off
-	c := d[i]
-	i++
+	bad := func(what string) (entry, error) {
+		return e, fmt.Errorf("%w: bad %s at %d in %s", errCorrupt, what, off, filepath.Base(p.path))
+	}
+	c, err := pr.ReadByte()
+	if err != nil {
+		return bad("object header")
+	}
 	e.typ = plumbing.ObjectType((c >> 4) & 7)
 	e.size = int64(c & 15)
 	shift := uint(4)
 	for c&0x80 != 0 {
-		if i >= end || shift > 56 {
-			return e, fmt.Errorf("%w: bad object header at %d in %s", errCorrupt, off, filepath.Base(p.path))
+		if shift > 56 {
+			return bad("object header")
 		}
-		c = d[i]
-		i++
+		if c, err = pr.ReadByte(); err != nil {
+			return bad("object header")
+		}
 		e.size |= int64(c&0x7f) << shift
 		shift += 7
 	}
 	switch e.typ {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 	case plumbing.OFSDeltaObject:
-		if i >= end {
-			return e, fmt.Errorf("%w: bad delta header at %d in %s", errCorrupt, off, filepath.Base(p.path))
+		if c, err = pr.ReadByte(); err != nil {
+			return bad("delta header")
 		}
-		c = d[i]
-		i++
 		rel := int64(c & 0x7f)
 		for c&0x80 != 0 {
-			if i >= end || rel >= 1<<55 {
-				return e, fmt.Errorf("%w: bad delta header at %d in %s", errCorrupt, off, filepath.Base(p.path))
+			if rel >= 1<<55 {
+				return bad("delta header")
 			}
-			c = d[i]
-			i++
+			if c, err = pr.ReadByte(); err != nil {
+				return bad("delta header")
+			}
 			rel = (rel+1)<<7 | int64(c&0x7f)
 		}
 		e.baseOff = off - rel
@@ -273,21 +309,122 @@ func (p *pack) entryAt(off int64) (entry, error) {
 			return e, fmt.Errorf("%w: delta base out of range at %d in %s", errCorrupt, off, filepath.Base(p.path))
 		}
 	case plumbing.REFDeltaObject:
-		if i+hashLen > end {
-			return e, fmt.Errorf("%w: bad delta header at %d in %s", errCorrupt, off, filepath.Base(p.path))
+		if _, err := io.ReadFull(pr, e.base[:]); err != nil {
+			return bad("delta header")
 		}
-		copy(e.base[:], d[i:i+hashLen])
-		i += hashLen
 	default:
 		return e, fmt.Errorf("%w: unknown object type %d at %d in %s", errCorrupt, e.typ, off, filepath.Base(p.path))
 	}
-	e.dataOff = i
+	e.dataOff = pr.offset()
 	// zlib cannot expand data by more than about 1032:1; a larger claim is
 	// corruption, and must not become a huge allocation.
-	if e.size < 0 || e.size/1032 > end-i+1 {
+	if e.size < 0 || e.size/1032 > end-e.dataOff+1 {
 		return e, fmt.Errorf("%w: object at %d in %s claims %d bytes", errCorrupt, off, filepath.Base(p.path), e.size)
 	}
 	return e, nil
+}
+
+// packReader reads a pack from an offset on, with pread through a buffer,
+// for the object headers and the zlib streams of the store. A store keeps
+// one per pooled inflater.
+type packReader struct {
+	p    *pack
+	buf  []byte
+	pos  int64 // the pack offset of buf[0]
+	r, n int   // buf[r:n] is yet to be read
+	// want is what the next fill reads: a small read first, for an
+	// object header and the data of most objects (or more when reads go
+	// forward, see seqRead), then as much as the object is expected to
+	// hold (expect).
+	want int
+}
+
+// firstRead is what a packReader reads first at a new offset: the header
+// and the compressed data of most commits, trees and deltas.
+const firstRead = 1 << 10
+
+// seqRead is what a packReader reads when the reads go through a pack
+// near where the last one ended, as a walk reads commits in about the
+// order git packed them: the objects around come with one read, seqBack
+// bytes of it before the offset asked for.
+const (
+	seqRead = 32 << 10
+	seqBack = 4 << 10
+)
+
+// reset positions the reader at off in p, reusing what the buffer holds of
+// it.
+func (pr *packReader) reset(p *pack, off int64) {
+	end := pr.pos + int64(pr.n)
+	if pr.p == p && off >= pr.pos && off <= end {
+		pr.r = int(off - pr.pos)
+		return
+	}
+	if pr.p == p && off > pr.pos-seqRead && off < end+seqRead {
+		pos := max(off-seqBack, packHeaderLen)
+		pr.p, pr.pos, pr.r, pr.n, pr.want = p, pos, 0, 0, seqRead
+		if err := pr.fill(); err == nil && off < pr.pos+int64(pr.n) {
+			pr.r = int(off - pr.pos)
+			return
+		}
+	}
+	pr.p, pr.pos, pr.r, pr.n, pr.want = p, off, 0, 0, firstRead
+}
+
+// expect says the reader will be asked for about n more bytes.
+func (pr *packReader) expect(n int64) {
+	pr.want = int(min(max(n, int64(pr.want)), int64(len(pr.buf))))
+}
+
+func (pr *packReader) offset() int64 { return pr.pos + int64(pr.r) }
+
+// fill reads more of the pack into the emptied buffer, up to the trailer.
+func (pr *packReader) fill() error {
+	pr.pos += int64(pr.n)
+	pr.r, pr.n = 0, 0
+	end := pr.p.size - hashLen
+	if pr.pos >= end {
+		return io.ErrUnexpectedEOF
+	}
+	want := int64(min(pr.want, len(pr.buf)))
+	want = min(want, end-pr.pos)
+	n, err := pr.p.f.ReadAt(pr.buf[:want], pr.pos)
+	pr.n = n
+	if n > 0 {
+		pr.want = min(2*pr.want, len(pr.buf)) // a large object: read on in larger steps
+		return nil
+	}
+	if err == nil || err == io.EOF {
+		err = io.ErrUnexpectedEOF // the pack is shorter than when it was opened
+	}
+	return err
+}
+
+// ReadByte implements io.ByteReader, for compress/flate, which then reads
+// no further than the stream's end.
+func (pr *packReader) ReadByte() (byte, error) {
+	if pr.r == pr.n {
+		if err := pr.fill(); err != nil {
+			return 0, err
+		}
+	}
+	c := pr.buf[pr.r]
+	pr.r++
+	return c, nil
+}
+
+func (pr *packReader) Read(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	if pr.r == pr.n {
+		if err := pr.fill(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(b, pr.buf[pr.r:pr.n])
+	pr.r += n
+	return n, nil
 }
 
 // scanPacks opens the packs of one objects directory, newest first (git's

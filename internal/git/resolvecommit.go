@@ -34,7 +34,7 @@ func ResolveCommit(repo *Repo, rev string) (*Commit, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := res.commit(h)
+	c, err := ReadCommit(repo.Objects, h)
 	if err != nil {
 		return nil, fmt.Errorf("revision %q: %w", a.rev, err)
 	}

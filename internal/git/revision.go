@@ -34,17 +34,44 @@ func (r *Range) Walk(ctx context.Context, or ObjectReader, opts ...WalkOption) (
 	if len(r.Parts) == 0 {
 		return Walk(ctx, or, r.Include, r.Exclude, opts...)
 	}
-	var all []*Commit
-	seen := make(map[plumbing.Hash]bool)
+	byHash := make(map[plumbing.Hash]*Commit)
+	var all []CommitNode
 	for _, p := range r.Parts {
 		commits, err := Walk(ctx, or, p.Include, p.Exclude, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("walking %s: %w", p.Spec, err)
 		}
 		for _, c := range commits {
-			if !seen[c.Hash] {
-				seen[c.Hash] = true
-				all = append(all, c)
+			if byHash[c.Hash] == nil {
+				byHash[c.Hash] = c
+				all = append(all, CommitNode{Hash: c.Hash, Parents: c.Parents, Time: c.Committer.When.Unix()})
+			}
+		}
+	}
+	out := make([]*Commit, 0, len(all))
+	for _, n := range topoSort(all) {
+		out = append(out, byHash[n.Hash])
+	}
+	return out, nil
+}
+
+// WalkNodes is [Range.Walk] listing only the commits' ids and parents; see
+// [WalkNodes].
+func (r *Range) WalkNodes(ctx context.Context, or ObjectReader, opts ...WalkOption) ([]CommitNode, error) {
+	if len(r.Parts) == 0 {
+		return WalkNodes(ctx, or, r.Include, r.Exclude, opts...)
+	}
+	var all []CommitNode
+	seen := make(map[plumbing.Hash]bool)
+	for _, p := range r.Parts {
+		nodes, err := WalkNodes(ctx, or, p.Include, p.Exclude, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("walking %s: %w", p.Spec, err)
+		}
+		for _, n := range nodes {
+			if !seen[n.Hash] {
+				seen[n.Hash] = true
+				all = append(all, n)
 			}
 		}
 	}
@@ -422,16 +449,16 @@ func (res *resolver) navigate(h plumbing.Hash, suffix string) (plumbing.Hash, er
 	return h, nil
 }
 
-// commit reads commit h.
-func (res *resolver) commit(h plumbing.Hash) (*Commit, error) {
+// commit reads the parents of commit h.
+func (res *resolver) commit(h plumbing.Hash) (CommitNode, error) {
 	typ, data, err := res.r.Read(h)
 	if err != nil {
-		return nil, err
+		return CommitNode{}, err
 	}
 	if typ != plumbing.CommitObject {
-		return nil, fmt.Errorf("%s is a %s, not a commit", h, typ)
+		return CommitNode{}, fmt.Errorf("%s is a %s, not a commit", h, typ)
 	}
-	return ParseCommit(h, data)
+	return parseCommitNode(h, data)
 }
 
 func isHex(s string) bool {

@@ -19,16 +19,18 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
-// Default cache bounds. git's own delta base cache defaults to 96 MiB; ours
-// are smaller because a server may run many hooks at once, and a gate keeps
-// to 100 MB of memory. Diffing a range reads each commit's trees along its
-// changed paths, and its parent's, which the commit before read: the
-// working set is small. Larger caches measured no faster over 1,000 commits
-// of repositories of 50,000 and 100,000 files (see the README's Performance
-// section).
+// Default cache bounds, in bytes of decompressed objects. git's own delta
+// base cache defaults to 96 MiB; ours are small because a gate keeps to a
+// memory budget and a server may run many hooks at once. Diffing a range
+// reads each commit's trees along its changed paths, and its parent's,
+// which the commit before read: the working set is small. Over the 2,158
+// commits of prometheus/prometheus that docs/performance.md measures, 8
+// MiB of commits and trees inflate 12% more than 16 MiB and 4 MiB of delta
+// bases as much as 16 MiB (trees are most often rebuilt from the cached
+// trees, not from delta bases).
 const (
-	DefaultCacheBytes          = 16 << 20
-	DefaultDeltaBaseCacheBytes = 16 << 20
+	DefaultCacheBytes          = 8 << 20
+	DefaultDeltaBaseCacheBytes = 4 << 20
 )
 
 // StoreOptions tunes a Store. The zero value gives the defaults.
@@ -93,6 +95,7 @@ func OpenStore(primary string, alternates []string, base string, opts StoreOptio
 	if cacheBytes == 0 {
 		cacheBytes = DefaultCacheBytes
 	}
+
 	if baseBytes == 0 {
 		baseBytes = DefaultDeltaBaseCacheBytes
 	}
@@ -170,7 +173,8 @@ func (s *Store) packList() []*pack {
 }
 
 // Read returns the type and content of object h. The content is shared
-// with the store's cache and must not be modified. A missing object is
+// with the store's cache and must not be modified; blobs are never cached,
+// so a blob's content is the caller's. A missing object is
 // reported as plumbing.ErrObjectNotFound (wrapped).
 func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	t, data, err := s.read(h, 0)
@@ -246,15 +250,16 @@ func (s *Store) locate(packs []*pack, h plumbing.Hash) (*pack, int64, bool, erro
 }
 
 // readPacked reconstructs the object at off in p, resolving its delta chain
-// iteratively: walk to the nearest cached or whole base, then apply the
-// deltas back up, caching each intermediate base. top, if not nil, is the
-// inflated delta at off, which the caller has read already.
+// iteratively: walk to the nearest cached or whole base, inflating each
+// delta on the way, then apply the deltas back up, caching each
+// intermediate base. top, if not nil, is the inflated delta at off, which
+// the caller has read already.
 func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.ObjectType, []byte, error) {
 	defer runtime.KeepAlive(p)
 	type link struct {
-		p   *pack
-		off int64
-		e   entry
+		p     *pack
+		off   int64
+		delta []byte
 	}
 	var stack [16]link
 	chain := stack[:0]
@@ -262,18 +267,21 @@ func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.
 		baseType plumbing.ObjectType
 		base     []byte
 	)
+	z := s.zpool.Get().(*inflater)
+	defer s.zpool.Put(z)
 	cp, coff := p, off
 	for {
 		if t, data, ok := s.bases.get(baseKey{cp, coff}); ok {
 			baseType, base = t, data
 			break
 		}
-		e, err := cp.entryAt(coff)
+		z.pr.reset(cp, coff)
+		e, err := z.pr.entry()
 		if err != nil {
 			return plumbing.InvalidObject, nil, err
 		}
 		if e.typ != plumbing.OFSDeltaObject && e.typ != plumbing.REFDeltaObject {
-			data, err := s.inflate(cp, e.dataOff, e.size)
+			data, err := z.inflate(e.size)
 			if err != nil {
 				return plumbing.InvalidObject, nil, fmt.Errorf("inflating object at %d in %s: %w", coff, filepath.Base(cp.path), err)
 			}
@@ -286,7 +294,13 @@ func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.
 		if len(chain) >= maxDeltaDepth {
 			return plumbing.InvalidObject, nil, fmt.Errorf("%w: delta chain too deep in %s", errCorrupt, filepath.Base(cp.path))
 		}
-		chain = append(chain, link{cp, coff, e})
+		delta := top
+		if len(chain) > 0 || delta == nil {
+			if delta, err = z.inflate(e.size); err != nil {
+				return plumbing.InvalidObject, nil, fmt.Errorf("inflating delta at %d in %s: %w", coff, filepath.Base(cp.path), err)
+			}
+		}
+		chain = append(chain, link{cp, coff, delta})
 		if e.typ == plumbing.OFSDeltaObject {
 			coff = e.baseOff
 			continue
@@ -308,14 +322,7 @@ func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		l := chain[i]
-		delta := top
-		if i > 0 || delta == nil {
-			var err error
-			if delta, err = s.inflate(l.p, l.e.dataOff, l.e.size); err != nil {
-				return plumbing.InvalidObject, nil, fmt.Errorf("inflating delta at %d in %s: %w", l.off, filepath.Base(l.p.path), err)
-			}
-		}
-		out, err := applyDelta(base, delta)
+		out, err := applyDelta(base, l.delta)
 		if err != nil {
 			return plumbing.InvalidObject, nil, fmt.Errorf("applying delta at %d in %s: %w", l.off, filepath.Base(l.p.path), err)
 		}
@@ -327,28 +334,61 @@ func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.
 	return baseType, base, nil
 }
 
-// applyDelta applies a git delta to base. go-git's PatchDelta refuses an
-// empty base, which a delta may legally have (it then only inserts).
+// applyDelta applies a git delta to base, as git's patch_delta does: the
+// delta names the base's size and the result's, then copies from the base
+// and inserts literal bytes. The result is allocated once, at its size.
 func applyDelta(base, delta []byte) ([]byte, error) {
-	if len(base) > 0 {
-		return packfile.PatchDelta(base, delta)
-	}
-	src, d, err := leb128(delta)
-	if err != nil || src != 0 {
+	srcSize, d, err := leb128(delta)
+	if err != nil || srcSize != uint64(len(base)) {
 		return nil, packfile.ErrInvalidDelta
 	}
 	size, d, err := leb128(d)
-	if err != nil {
+	// Each instruction yields at most 16 MiB: a larger result is a lie.
+	if err != nil || size > uint64(len(d))<<24 {
 		return nil, packfile.ErrInvalidDelta
 	}
-	out := make([]byte, 0, min(size, uint64(len(d))))
+	out := make([]byte, 0, size)
 	for len(d) > 0 {
-		n := int(d[0])
-		if n == 0 || n&0x80 != 0 || n+1 > len(d) {
-			return nil, packfile.ErrInvalidDelta // copies from an empty base are impossible
+		cmd := d[0]
+		d = d[1:]
+		switch {
+		case cmd&0x80 != 0: // copy from the base
+			var off, n uint64
+			for i := range 4 {
+				if cmd&(1<<i) != 0 {
+					if len(d) == 0 {
+						return nil, packfile.ErrInvalidDelta
+					}
+					off |= uint64(d[0]) << (8 * i)
+					d = d[1:]
+				}
+			}
+			for i := range 3 {
+				if cmd&(0x10<<i) != 0 {
+					if len(d) == 0 {
+						return nil, packfile.ErrInvalidDelta
+					}
+					n |= uint64(d[0]) << (8 * i)
+					d = d[1:]
+				}
+			}
+			if n == 0 {
+				n = 0x10000
+			}
+			if off+n > uint64(len(base)) || uint64(len(out))+n > size {
+				return nil, packfile.ErrInvalidDelta
+			}
+			out = append(out, base[off:off+n]...)
+		case cmd != 0: // insert cmd literal bytes
+			n := int(cmd)
+			if n > len(d) || uint64(len(out)+n) > size {
+				return nil, packfile.ErrInvalidDelta
+			}
+			out = append(out, d[:n]...)
+			d = d[n:]
+		default: // reserved
+			return nil, packfile.ErrInvalidDelta
 		}
-		out = append(out, d[1:1+n]...)
-		d = d[1+n:]
 	}
 	if uint64(len(out)) != size {
 		return nil, packfile.ErrInvalidDelta
@@ -369,15 +409,19 @@ func leb128(b []byte) (uint64, []byte, error) {
 
 // inflater is a pooled zlib reader with its source.
 type inflater struct {
-	src bytes.Reader
-	zr  io.ReadCloser
+	pr packReader
+	zr io.ReadCloser
 }
+
+// packReadBuf is the buffer of an inflater's packReader: a large read of
+// compressed data, for large objects.
+const packReadBuf = 64 << 10
 
 // emptyZlib is a complete zlib stream of nothing, to construct readers.
 var emptyZlib = []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}
 
 func newInflater() *inflater {
-	z := &inflater{}
+	z := &inflater{pr: packReader{buf: make([]byte, packReadBuf)}}
 	zr, err := zlib.NewReader(bytes.NewReader(emptyZlib))
 	if err != nil {
 		panic("git: zlib rejects the empty stream: " + err.Error())
@@ -386,15 +430,13 @@ func newInflater() *inflater {
 	return z
 }
 
-// inflate decompresses exactly size bytes of the zlib stream at off in p and
-// checks that the stream ends there.
-func (s *Store) inflate(p *pack, off, size int64) ([]byte, error) {
+// inflate decompresses exactly size bytes of the zlib stream at the
+// reader's offset and checks that the stream ends there.
+func (z *inflater) inflate(size int64) ([]byte, error) {
 	out := make([]byte, size)
-	z := s.zpool.Get().(*inflater)
-	defer s.zpool.Put(z)
-	z.src.Reset(p.data[off : len(p.data)-hashLen])
-	if err := z.zr.(zlib.Resetter).Reset(&z.src, nil); err != nil {
-		return nil, err
+	z.pr.expect(size + 64) // zlib's framing and stored blocks add a little
+	if err := z.zr.(zlib.Resetter).Reset(&z.pr, nil); err != nil {
+		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
 	}
 	if _, err := io.ReadFull(z.zr, out); err != nil {
 		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
@@ -406,12 +448,22 @@ func (s *Store) inflate(p *pack, off, size int64) ([]byte, error) {
 	return out, nil
 }
 
+// inflate decompresses exactly size bytes of the zlib stream at off in p and
+// checks that the stream ends there.
+func (s *Store) inflate(p *pack, off, size int64) ([]byte, error) {
+	z := s.zpool.Get().(*inflater)
+	defer s.zpool.Put(z)
+	z.pr.reset(p, off)
+	return z.inflate(size)
+}
+
 // inflatePrefix decompresses up to len(buf) bytes at off in p.
 func (s *Store) inflatePrefix(p *pack, off int64, buf []byte) (int, error) {
 	z := s.zpool.Get().(*inflater)
 	defer s.zpool.Put(z)
-	z.src.Reset(p.data[off : len(p.data)-hashLen])
-	if err := z.zr.(zlib.Resetter).Reset(&z.src, nil); err != nil {
+	z.pr.reset(p, off)
+	z.pr.expect(int64(len(buf)))
+	if err := z.zr.(zlib.Resetter).Reset(&z.pr, nil); err != nil {
 		return 0, err
 	}
 	n, err := io.ReadFull(z.zr, buf)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
 func TestStoreLoose(t *testing.T) {
@@ -435,6 +436,37 @@ func TestApplyDeltaEmptyBase(t *testing.T) {
 	if _, err := applyDelta(nil, []byte{0x00, 0x06, 0x05, 'h', 'e', 'l', 'l', 'o'}); err == nil {
 		t.Fatal("short result accepted")
 	}
+}
+
+// FuzzApplyDelta holds applyDelta to go-git's PatchDelta, which it
+// replaced: the same result for every delta both accept, and no delta
+// accepted that go-git refuses, over a non-empty base (go-git refuses an
+// empty one, which git allows). A delta whose header runs off its end,
+// which go-git and git read as sizes of 0, is refused.
+func FuzzApplyDelta(f *testing.F) {
+	base := []byte("the quick brown fox jumps over the lazy dog\n")
+	f.Add(base, []byte{byte(len(base)), 0x0b, 0x90, 0x04, 0x07, 'b', 'r', 'o', 'w', 'n', '!', '\n'})
+	f.Add(base, []byte{byte(len(base)), byte(len(base)), 0x80})
+	f.Add(base, []byte{byte(len(base)), 0x03, 0x91, 0x10, 0x03})
+	f.Add([]byte("x"), []byte{0x01, 0x00})
+	f.Fuzz(func(t *testing.T, base, delta []byte) {
+		if len(base) == 0 {
+			return
+		}
+		if _, rest, err := leb128(delta); err != nil {
+			return
+		} else if _, _, err := leb128(rest); err != nil {
+			return
+		}
+		got, err := applyDelta(base, delta)
+		want, werr := packfile.PatchDelta(base, delta)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("applyDelta: %v; go-git: %v", err, werr)
+		}
+		if err == nil && !bytes.Equal(got, want) {
+			t.Fatalf("applyDelta = %q, go-git %q", got, want)
+		}
+	})
 }
 
 func TestLRU(t *testing.T) {

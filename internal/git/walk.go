@@ -78,10 +78,34 @@ func WithShallow(shallow []plumbing.Hash) WalkOption {
 // parents were cut by a shallow clone, is an [IncompleteHistoryError]: the
 // walk is complete or fails. Walk checks ctx between commits.
 func Walk(ctx context.Context, r ObjectReader, include, exclude []plumbing.Hash, opts ...WalkOption) ([]*Commit, error) {
-	w := &walker{r: r, nodes: make(map[plumbing.Hash]*walkNode), shallow: make(map[plumbing.Hash]bool)}
+	w := newWalker(r, true, opts)
+	nodes, err := w.walk(ctx, include, exclude)
+	if err != nil {
+		return nil, err
+	}
+	commits := make([]*Commit, len(nodes))
+	for i, n := range nodes {
+		commits[i] = w.nodes[n.Hash].c
+	}
+	return commits, nil
+}
+
+// WalkNodes is [Walk] for a range that may be long: it lists the commits'
+// ids and parents only, so that a caller can read each commit when it
+// needs it and the walk's memory does not hold every commit's message.
+func WalkNodes(ctx context.Context, r ObjectReader, include, exclude []plumbing.Hash, opts ...WalkOption) ([]CommitNode, error) {
+	return newWalker(r, false, opts).walk(ctx, include, exclude)
+}
+
+func newWalker(r ObjectReader, keep bool, opts []WalkOption) *walker {
+	w := &walker{r: r, keep: keep, nodes: make(map[plumbing.Hash]*walkNode), shallow: make(map[plumbing.Hash]bool)}
 	for _, o := range opts {
 		o(w)
 	}
+	return w
+}
+
+func (w *walker) walk(ctx context.Context, include, exclude []plumbing.Hash) ([]CommitNode, error) {
 	for _, h := range exclude {
 		if err := w.addTip(h, true); err != nil {
 			return nil, err
@@ -96,15 +120,15 @@ func Walk(ctx context.Context, r ObjectReader, include, exclude []plumbing.Hash,
 	if err != nil {
 		return nil, err
 	}
-	commits := make([]*Commit, 0, len(list))
+	nodes := make([]CommitNode, 0, len(list))
 	for _, n := range list {
 		if n.flags&uninteresting == 0 {
 			n.flags |= inResult
-			commits = append(commits, n.c)
+			nodes = append(nodes, n.CommitNode)
 		}
 	}
-	commits = topoSort(commits)
-	for _, c := range commits {
+	nodes = topoSort(nodes)
+	for _, c := range nodes {
 		if w.shallow[c.Hash] {
 			return nil, &IncompleteHistoryError{Commit: c.Hash, Shallow: true}
 		}
@@ -114,12 +138,13 @@ func Walk(ctx context.Context, r ObjectReader, include, exclude []plumbing.Hash,
 			}
 		}
 	}
-	return commits, nil
+	return nodes, nil
 }
 
 // walker holds the state of one Walk.
 type walker struct {
 	r       ObjectReader
+	keep    bool // keep each commit read, parsed (Walk)
 	nodes   map[plumbing.Hash]*walkNode
 	shallow map[plumbing.Hash]bool
 	queue   walkQueue
@@ -130,10 +155,11 @@ type walker struct {
 }
 
 type walkNode struct {
-	c     *Commit // nil until read
-	flags uint8
-	seq   uint64 // order of queueing, to break ties of dates as git does
-	index int    // in the queue
+	CommitNode         // Hash is zero until read
+	c          *Commit // the whole commit, read when walker.keep is set
+	flags      uint8
+	seq        uint64 // order of queueing, to break ties of dates as git does
+	index      int    // in the queue
 }
 
 const (
@@ -166,12 +192,10 @@ func (w *walker) addTip(h plumbing.Hash, exclude bool) error {
 		switch typ {
 		case plumbing.CommitObject:
 			n := w.node(h)
-			if n.c == nil {
-				c, err := ParseCommit(h, data)
-				if err != nil {
+			if !n.read() {
+				if err := w.parse(n, h, data); err != nil {
 					return err
 				}
-				n.c = c
 			}
 			if exclude {
 				w.markUninteresting(n)
@@ -200,7 +224,7 @@ func (w *walker) addTip(h plumbing.Hash, exclude bool) error {
 // load reads and parses the commit of n. missing is true if the object does
 // not exist.
 func (w *walker) load(h plumbing.Hash, n *walkNode) (missing bool, err error) {
-	if n.c != nil {
+	if n.read() {
 		return false, nil
 	}
 	typ, data, err := readCommitObject(w.r, h)
@@ -213,9 +237,27 @@ func (w *walker) load(h plumbing.Hash, n *walkNode) (missing bool, err error) {
 	if typ != plumbing.CommitObject {
 		return false, fmt.Errorf("reading commit %s: object is a %s", h, typ)
 	}
-	n.c, err = ParseCommit(h, data)
-	return false, err
+	return false, w.parse(n, h, data)
 }
+
+// parse fills n from the raw commit h.
+func (w *walker) parse(n *walkNode, h plumbing.Hash, data []byte) error {
+	if w.keep {
+		c, err := ParseCommit(h, data)
+		if err != nil {
+			return err
+		}
+		n.c = c
+		n.CommitNode = CommitNode{Hash: h, Parents: c.Parents, Time: c.Committer.When.Unix()}
+		return nil
+	}
+	var err error
+	n.CommitNode, err = parseCommitNode(h, data)
+	return err
+}
+
+// read reports whether n's commit has been read.
+func (n *walkNode) read() bool { return !n.Hash.IsZero() }
 
 func (w *walker) push(n *walkNode) {
 	n.flags |= queued
@@ -250,8 +292,8 @@ func (w *walker) markUninteresting(n *walkNode) {
 		if n.flags&queued != 0 {
 			w.interesting--
 		}
-		if n.c != nil && !w.shallow[n.c.Hash] {
-			for _, p := range n.c.Parents {
+		if n.read() && !w.shallow[n.Hash] {
+			for _, p := range n.Parents {
 				stack = append(stack, w.node(p))
 			}
 		}
@@ -285,7 +327,7 @@ func (w *walker) limit(ctx context.Context) ([]*walkNode, error) {
 			}
 			break
 		}
-		date = n.c.Committer.When.Unix()
+		date = n.Time
 		list = append(list, n)
 	}
 	return list, nil
@@ -296,7 +338,7 @@ func (w *walker) stillInteresting(date int64, remaining int) int {
 	if w.queue.Len() == 0 {
 		return 0
 	}
-	if date <= w.queue.nodes[0].c.Committer.When.Unix() {
+	if date <= w.queue.nodes[0].Time {
 		return slop
 	}
 	if w.interesting > 0 {
@@ -309,11 +351,11 @@ func (w *walker) stillInteresting(date int64, remaining int) int {
 // parents of a shallow commit are not read; a missing parent is noted by its
 // absence and judged at the end (it matters only if n is in the range).
 func (w *walker) processParents(n *walkNode) error {
-	if w.shallow[n.c.Hash] {
+	if w.shallow[n.Hash] {
 		return nil
 	}
 	unint := n.flags&uninteresting != 0
-	for _, p := range n.c.Parents {
+	for _, p := range n.Parents {
 		pn := w.node(p)
 		if unint {
 			w.markUninteresting(pn)
@@ -331,7 +373,7 @@ func (w *walker) processParents(n *walkNode) error {
 		}
 		if unint && !w.shallow[p] {
 			// pn was marked before it was read: carry the mark on.
-			for _, gp := range pn.c.Parents {
+			for _, gp := range pn.Parents {
 				w.markUninteresting(w.node(gp))
 			}
 		}
@@ -348,9 +390,8 @@ type walkQueue struct{ nodes []*walkNode }
 func (q *walkQueue) Len() int { return len(q.nodes) }
 func (q *walkQueue) Less(i, j int) bool {
 	a, b := q.nodes[i], q.nodes[j]
-	ta, tb := a.c.Committer.When.Unix(), b.c.Committer.When.Unix()
-	if ta != tb {
-		return ta > tb
+	if a.Time != b.Time {
+		return a.Time > b.Time
 	}
 	return a.seq < b.seq
 }
@@ -373,7 +414,7 @@ func (q *walkQueue) Pop() any {
 // topoSort orders commits parents first; among commits whose parents (in
 // the set) have all been placed, the earliest committer time, then the
 // smallest id, comes first.
-func topoSort(commits []*Commit) []*Commit {
+func topoSort(commits []CommitNode) []CommitNode {
 	idx := make(map[plumbing.Hash]int, len(commits))
 	for i, c := range commits {
 		idx[c.Hash] = i
@@ -397,7 +438,7 @@ func topoSort(commits []*Commit) []*Commit {
 		}
 	}
 	heap.Init(ready)
-	out := make([]*Commit, 0, len(commits))
+	out := make([]CommitNode, 0, len(commits))
 	for ready.Len() > 0 {
 		i := heap.Pop(ready).(int)
 		out = append(out, commits[i])
@@ -420,16 +461,15 @@ func containsHash(hs []plumbing.Hash, h plumbing.Hash) bool {
 }
 
 type topoQueue struct {
-	commits []*Commit
+	commits []CommitNode
 	idx     []int
 }
 
 func (q *topoQueue) Len() int { return len(q.idx) }
 func (q *topoQueue) Less(i, j int) bool {
-	a, b := q.commits[q.idx[i]], q.commits[q.idx[j]]
-	ta, tb := a.Committer.When.Unix(), b.Committer.When.Unix()
-	if ta != tb {
-		return ta < tb
+	a, b := &q.commits[q.idx[i]], &q.commits[q.idx[j]]
+	if a.Time != b.Time {
+		return a.Time < b.Time
 	}
 	return bytes.Compare(a.Hash[:], b.Hash[:]) < 0
 }

@@ -165,9 +165,20 @@ func Generate(ctx context.Context, dir string, p Params) error {
 	if err := os.Remove(marks); err != nil {
 		return fmt.Errorf("repogen: %w", err)
 	}
-	return fastImport(ctx, dir, func(w *bufio.Writer) error {
-		return writeNotes(w, p, sessions, ids)
-	})
+	signer := Signer()
+	notes := make([]Note, 0, len(sessions))
+	for _, s := range sessions {
+		id, ok := ids[s.commit+1]
+		if !ok {
+			return fmt.Errorf("repogen: no id for commit %d", s.commit)
+		}
+		line, err := Manifest(s.commit, id, s.paths, s.blobs, signer)
+		if err != nil {
+			return err
+		}
+		notes = append(notes, Note{Commit: id, Text: line})
+	}
+	return WriteNotes(ctx, dir, notes, time.Unix(epoch+int64(p.Commits+1)*60, 0))
 }
 
 // fastImport runs git fast-import in dir on the stream write produces.
@@ -308,28 +319,27 @@ func readMarks(path string) (map[int]string, error) {
 	return ids, nil
 }
 
-// writeNotes writes one notes commit holding a signed manifest for every
-// agent session. fast-import fans the notes tree out as git notes does.
-func writeNotes(w *bufio.Writer, p Params, sessions []session, ids map[int]string) error {
-	signer := Signer()
-	ts := epoch + int64(p.Commits+1)*60
-	msg := "Notes added by 'agentcheck attest'\n"
-	fmt.Fprintf(w, "commit %s\n", provenance.NotesRef)
-	fmt.Fprintf(w, "committer Gen Committer <committer@example.com> %d +0000\n", ts)
-	fmt.Fprintf(w, "data %d\n%s\n", len(msg), msg)
-	for _, s := range sessions {
-		id, ok := ids[s.commit+1]
-		if !ok {
-			return fmt.Errorf("repogen: no id for commit %d", s.commit)
+// Note is the note of one commit: a manifest line, for instance.
+type Note struct {
+	Commit string // the commit's full hex id
+	Text   []byte // the note, without its final newline
+}
+
+// WriteNotes writes one commit holding notes on provenance.NotesRef of the
+// repository in dir, which must not have that ref yet. fast-import
+// fans the notes tree out as git notes does ("ab/cdef…"), and at is the
+// commit's time, so the same notes give the same notes commit.
+func WriteNotes(ctx context.Context, dir string, notes []Note, at time.Time) error {
+	return fastImport(ctx, dir, func(w *bufio.Writer) error {
+		msg := "Notes added by 'agentcheck attest'\n"
+		fmt.Fprintf(w, "commit %s\n", provenance.NotesRef)
+		fmt.Fprintf(w, "committer Gen Committer <committer@example.com> %d +0000\n", at.Unix())
+		fmt.Fprintf(w, "data %d\n%s\n", len(msg), msg)
+		for _, n := range notes {
+			fmt.Fprintf(w, "N inline %s\ndata %d\n%s\n\n", n.Commit, len(n.Text)+1, n.Text)
 		}
-		line, err := Manifest(s.commit, id, s.paths, s.blobs, signer)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "N inline %s\ndata %d\n%s\n\n", id, len(line)+1, line)
-	}
-	w.WriteByte('\n')
-	return nil
+		return w.WriteByte('\n')
+	})
 }
 
 // Manifest returns the note line of agent commit c (number c of the
@@ -347,7 +357,11 @@ func Manifest(c int, commit string, paths, blobs []string, signer ssh.Signer) ([
 	prompt := ev(journal.KindPrompt)
 	var dirs []string
 	for _, p := range paths {
-		if d := path.Dir(p) + "/**"; !slices.Contains(dirs, d) {
+		d := path.Dir(p) + "/**"
+		if path.Dir(p) == "." {
+			d = p // a file at the root is declared alone
+		}
+		if !slices.Contains(dirs, d) {
 			dirs = append(dirs, d)
 		}
 	}
