@@ -23,8 +23,8 @@ NO_RACE := ^(TestScript|TestPreReceiveHTTP|TestPreCommit)$$
 
 test:
 	$(GO) vet ./...
-	GORACE=atexit_sleep_ms=0 $(GO) test -race -skip '$(NO_RACE)' ./...
-	$(GO) test -run '$(NO_RACE)' ./cmd/agentcheck
+	GORACE=atexit_sleep_ms=0 $(GO) test -race -timeout 30m -skip '$(NO_RACE)' ./...
+	$(GO) test -timeout 30m -run '$(NO_RACE)' ./cmd/agentcheck
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }
