@@ -86,14 +86,19 @@ func commands() map[string]command {
 // exitCodeOf) and is reported by report.
 func Run(ctx context.Context, inv *Invocation) error {
 	if len(inv.Args) == 0 {
-		usage(inv.Stderr)
-		return usageError("no command given")
+		return withHint(usageError("no command given"), "run 'agentcheck help' for the list of commands")
 	}
 	name, args := inv.Args[0], inv.Args[1:]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		usage(inv.Stdout)
-		return nil
+		if len(args) == 0 {
+			usage(inv.Stdout)
+			return nil
+		}
+		// help CMD is CMD -h.
+		name, args = args[0], []string{"-h"}
+	case "-v", "-version", "--version":
+		name = "version"
 	}
 	cmd, ok := commands()[name]
 	if !ok {
@@ -116,32 +121,88 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'go doc github.com/agentcheck/agentcheck/cmd/agentcheck' for the manual.")
+	fmt.Fprintln(w, "Run 'agentcheck help <command>' or 'agentcheck <command> -h' for a command's usage and flags,")
+	fmt.Fprintln(w, "'agentcheck --version' for the version, and")
+	fmt.Fprintln(w, "'go doc github.com/agentcheck/agentcheck/cmd/agentcheck' for the manual.")
 }
 
-// newFlagSet returns a flag set that reports errors instead of exiting and
-// prints its usage to the invocation's stderr.
-func newFlagSet(inv *Invocation, name, argsUsage string) *flag.FlagSet {
+// flagSet is a command's flags with what its help says: the command's
+// summary and its usage line.
+type flagSet struct {
+	*flag.FlagSet
+	stdout    io.Writer
+	argsUsage string
+	summary   string
+}
+
+// newFlagSet returns the flag set of the command name (for a subcommand,
+// "scope add"); argsUsage follows "[flags]" in its usage line. Parsing
+// writes nothing: parseFlags returns the error, once, and prints the help
+// on stdout when asked for it.
+func newFlagSet(inv *Invocation, name, argsUsage string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(inv.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(inv.Stderr, "usage: agentcheck %s [flags] %s\n", name, argsUsage)
-		fs.PrintDefaults()
+	// The flag package prints its errors and the usage itself; parseFlags
+	// reports them instead.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	cmd, _, _ := strings.Cut(name, " ")
+	return &flagSet{
+		FlagSet:   fs,
+		stdout:    inv.Stdout,
+		argsUsage: argsUsage,
+		summary:   commands()[cmd].summary,
 	}
-	return fs
+}
+
+// hasFlags reports whether the command defines any flag.
+func (fs *flagSet) hasFlags() bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
+}
+
+// usageLine is the command's synopsis, e.g.
+// "usage: agentcheck verify [flags] [RANGE...]".
+func (fs *flagSet) usageLine() string {
+	s := "usage: agentcheck " + fs.Name()
+	if fs.hasFlags() {
+		s += " [flags]"
+	}
+	return strings.TrimSpace(s + " " + fs.argsUsage)
+}
+
+// printHelp writes the command's help: its summary, its usage line and its
+// flags.
+func (fs *flagSet) printHelp() {
+	w := fs.stdout
+	if fs.summary != "" {
+		fmt.Fprintf(w, "agentcheck %s: %s\n\n", fs.Name(), fs.summary)
+	}
+	fmt.Fprintln(w, fs.usageLine())
+	if !fs.hasFlags() {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "flags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
 }
 
 // parseFlags parses args allowing flags and positional arguments to be
 // interleaved (agentcheck verify HEAD~3..HEAD --format sarif), which the flag
-// package alone does not. Everything after "--" is positional.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+// package alone does not. Everything after "--" is positional. On -h it
+// prints the help on stdout and returns errHelp; a bad flag is a usage
+// error whose hint is the usage line.
+func parseFlags(fs *flagSet, args []string) ([]string, error) {
 	var positional []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.printHelp()
 				return nil, errHelp
 			}
-			return nil, usageError("%v", err)
+			return nil, withHint(usageError("%v", err), fs.usageLine()+" (agentcheck "+fs.Name()+" -h lists the flags)")
 		}
 		rest := fs.Args()
 		// Parse stops at the first non-flag or just after "--".

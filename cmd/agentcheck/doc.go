@@ -7,6 +7,13 @@ Usage:
 
 	agentcheck <command> [flags] [arguments]
 
+"agentcheck help" lists the commands; "agentcheck help CMD", "agentcheck CMD
+-h" and "agentcheck CMD --help" print a command's summary, usage line and
+flags. "agentcheck --version" and "-v" print what "agentcheck version" does.
+Help and the version are written to stdout and exit 0; a usage error (an
+unknown command or flag, a missing argument) is one "agentcheck: error:"
+line on stderr with the usage line as its hint, and exits 2.
+
 # Recording
 
 	agentcheck hook --agent claude-code|cursor|codex|opencode

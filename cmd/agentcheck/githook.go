@@ -11,8 +11,16 @@ import (
 // internal/githook): they call "agentcheck git-hook NAME ARGS…" with git's
 // arguments and stdin.
 func runGitHook(ctx context.Context, inv *Invocation, args []string) error {
+	fs := newFlagSet(inv, "git-hook", "HOOK [git's arguments]")
 	if len(args) == 0 {
-		return usageError("git-hook needs the hook's name (it is called by the git hooks agentcheck init installs)")
+		return withHint(usageError("git-hook needs the hook's name (it is called by the git hooks agentcheck init installs)"), fs.usageLine())
+	}
+	// The arguments after the hook's name are git's, not flags; only a
+	// first argument that asks for help is this command's.
+	switch args[0] {
+	case "-h", "-help", "--help":
+		_, err := parseFlags(fs, args[:1])
+		return err
 	}
 	dir, err := inv.dir()
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"runtime"
@@ -15,7 +14,7 @@ type profileFlags struct {
 	cpu, mem *string
 }
 
-func addProfileFlags(fs *flag.FlagSet) profileFlags {
+func addProfileFlags(fs *flagSet) profileFlags {
 	return profileFlags{
 		cpu: fs.String("cpuprofile", "", "write a CPU profile to `FILE` (for go tool pprof)"),
 		mem: fs.String("memprofile", "", "write a heap profile to `FILE` when done (for go tool pprof)"),

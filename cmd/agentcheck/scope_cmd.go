@@ -16,17 +16,27 @@ import (
 )
 
 func runScope(ctx context.Context, inv *Invocation, args []string) error {
-	if len(args) == 0 {
-		return usageError("scope needs a subcommand: add GLOB…, list or clear")
+	// The subcommand comes first; before one, only -h makes sense.
+	sub := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
 	}
-	sub, args := args[0], args[1:]
-	fs := newFlagSet(inv, "scope "+sub, "")
+	name, argsUsage := "scope "+sub, ""
+	switch sub {
+	case "":
+		name, argsUsage = "scope", "add GLOB… | list | clear"
+	case "add":
+		argsUsage = "GLOB…"
+	}
+	fs := newFlagSet(inv, name, argsUsage)
 	session := fs.String("session", "", "the session (`AGENT/ID` or ID) to declare for; default: the most recently active one")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	switch sub {
+	case "":
+		return withHint(usageError("scope needs a subcommand: add GLOB…, list or clear"), fs.usageLine())
 	case "add":
 		if len(pos) == 0 {
 			return usageError("scope add needs at least one glob")

@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 			if len(args) > 0 && args[0] == "hook" {
 				args = args[1:]
 			}
-			os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+			os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Name: "agentcheck-hook"}))
 		},
 	})
 }

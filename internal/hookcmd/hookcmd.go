@@ -17,6 +17,7 @@
 package hookcmd
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,6 +45,9 @@ type IO struct {
 	Stdout, Stderr io.Writer
 	// Getenv reads the environment; os.Getenv in main.
 	Getenv func(string) string
+	// Name is the command as the user types it, for the usage line:
+	// "agentcheck hook" when empty.
+	Name string
 }
 
 func (o IO) getenv(key string) string {
@@ -65,21 +69,25 @@ const (
 // 0. Only a usage error exits 2.
 func Main(args []string, o IO) int {
 	fs := flag.NewFlagSet("hook", flag.ContinueOnError)
-	fs.SetOutput(o.Stderr)
+	// The flag package would print its errors and the usage itself, so a
+	// bad flag would be reported twice.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	agent := fs.String("agent", "", "the agent whose hook payload is on stdin: claude-code, cursor, codex, opencode")
-	fs.Usage = func() {
-		fmt.Fprintln(o.Stderr, "usage: agentcheck hook --agent NAME < payload.json")
-		fs.PrintDefaults()
-	}
+	name := cmp.Or(o.Name, "agentcheck hook")
+	usage := "usage: " + name + " --agent NAME < payload.json"
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(o.Stdout, "%s: record one agent hook event and apply the runtime policy (called by the agent)\n\n%s\n\nflags:\n", name, usage)
+			fs.SetOutput(o.Stdout)
+			fs.PrintDefaults()
 			return ExitOK
 		}
-		fmt.Fprintf(o.Stderr, "agentcheck: error: %v\n", err)
+		fmt.Fprintf(o.Stderr, "agentcheck: error: %v\nagentcheck: hint: %s\n", err, usage)
 		return ExitUsage
 	}
 	if fs.NArg() > 0 || *agent == "" {
-		fmt.Fprintln(o.Stderr, "agentcheck: error: hook needs --agent NAME and no arguments")
+		fmt.Fprintf(o.Stderr, "agentcheck: error: hook needs --agent NAME and no arguments\nagentcheck: hint: %s\n", usage)
 		return ExitUsage
 	}
 	code, err := Record(*agent, o)

@@ -62,12 +62,14 @@ func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr s
 
 func TestMainUsage(t *testing.T) {
 	for _, args := range [][]string{nil, {"--agent"}, {"--agent", "claude-code", "extra"}, {"--nope"}} {
-		if code, _, stderr := run(t, "", args...); code != ExitUsage || !strings.Contains(stderr, "agentcheck: error:") {
-			t.Errorf("Main(%q) = %d, %q; want a usage error", args, code, stderr)
+		code, stdout, stderr := run(t, "", args...)
+		if code != ExitUsage || strings.Count(stderr, "agentcheck: error:") != 1 || strings.Count(stderr, "usage: agentcheck hook") != 1 || stdout != "" {
+			t.Errorf("Main(%q) = %d, %q, %q; want one usage error on stderr", args, code, stdout, stderr)
 		}
 	}
-	if code, _, stderr := run(t, "", "-h"); code != ExitOK || !strings.Contains(stderr, "usage: agentcheck hook --agent NAME") {
-		t.Errorf("Main(-h) = %d, %q", code, stderr)
+	// Help is the requested output: stdout, exit 0.
+	if code, stdout, stderr := run(t, "", "-h"); code != ExitOK || !strings.Contains(stdout, "usage: agentcheck hook --agent NAME") || !strings.Contains(stdout, "-agent") || stderr != "" {
+		t.Errorf("Main(-h) = %d, %q, %q", code, stdout, stderr)
 	}
 }
 
