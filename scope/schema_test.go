@@ -187,11 +187,21 @@ func mustJSON(t *testing.T, y []byte) []byte {
 	return b
 }
 
-// TestREADMEExamples: every ```yaml block of the README is a policy example
-// and must validate. Other YAML there (a workflow) is fenced with another
-// info string, e.g. "```yml" or "```yaml .github/workflows/gate.yml".
+// TestREADMEExamples: every ```yaml block of the README and of docs/ is a
+// policy example and must validate. Other YAML there (a workflow) is fenced
+// with another info string, e.g. "```yml" or "```yaml .github/workflows/gate.yml".
 func TestREADMEExamples(t *testing.T) {
-	for _, doc := range []string{"README.md", "docs/agent-identities.md"} {
+	docs, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) == 0 {
+		t.Fatal("no docs/*.md found")
+	}
+	for i, d := range docs {
+		docs[i] = filepath.ToSlash(strings.TrimPrefix(d, ".."+string(filepath.Separator)))
+	}
+	for _, doc := range append([]string{"README.md"}, docs...) {
 		data, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(doc)))
 		if errors.Is(err, fs.ErrNotExist) {
 			t.Logf("no %s", doc)
