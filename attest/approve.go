@@ -248,7 +248,7 @@ func (a *Attester) signApproval(ctx context.Context, c *checked, covers []proven
 	fp := ssh.FingerprintSHA256(signer.PublicKey())
 	if why := check.SelfApproval(c.trust.Policy, &c.report, ident.Email, fp); why != "" {
 		return hint.With(fmt.Errorf("%s, and the two-person rule (approvals.allow_self: false in %s) needs someone else's approval", why, c.trust.PolicySource),
-			"ask another maintainer listed in "+c.trust.ApproversSource+" to review the commit and run agentcheck approve "+c.short())
+			check.AnotherApproverHint(c.trust, ident.Email, "run agentcheck approve "+c.short()))
 	}
 	if !c.trust.Approvers.Allowed(signer.PublicKey(), provenance.SignatureNamespace, ident.Email, ident.When) {
 		fmt.Fprintf(a.Stderr, "agentcheck: warning: key %s is not listed for %s in %s: verify will report this approval as untrusted (AC002) until the approvers file on the base branch lists it\n",

@@ -98,7 +98,7 @@ func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 			sums = append(sums, sum)
 			cc.add(RuleInvalidSignature, LevelWarning, "", label+" is not honoured: "+why+
 				", and the two-person rule (approvals.allow_self: false) needs someone else's approval",
-				"ask another maintainer listed in the approvers file to review and approve the commit (agentcheck approve "+cc.short()+")", nil, "")
+				AnotherApproverHint(cc.t, pred.Approver, "approve the commit (agentcheck approve "+cc.short()+")"), nil, "")
 			continue
 		}
 		sum.Honoured = true
@@ -113,6 +113,42 @@ func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 // short is the commit's id abbreviated as git log --abbrev=12 does, for
 // hints.
 func (cc *commitCheck) short() string { return cc.hash[:12] }
+
+// AnotherApproverHint says how to get an approval the two-person rule
+// honours when approver may not approve the commit; act is what the other
+// maintainer does ("approve the commit (agentcheck approve …)"). A team is
+// told to ask another maintainer; a repository without an approvers file
+// is told how to get one; a solo maintainer, the only one the file lists,
+// is told of approvals.allow_self and what it costs.
+func AnotherApproverHint(t *Trust, approver, act string) string {
+	switch {
+	case t.Approvers == nil:
+		file := "approvers file"
+		if t.Policy != nil && t.Policy.Trust.Approvers != "" {
+			file = t.Policy.Trust.Approvers
+		}
+		return "nobody can approve: the base branch has no " + file + "; agentcheck init writes one listing your key: commit it through a reviewed change to the base branch, then ask another maintainer listed there to review and " + act
+	case len(t.Approvers.Entries) == 0:
+		return "nobody can approve: " + t.ApproversSource + " lists no key; add the maintainers' keys there through a reviewed change, then ask one of them to review and " + act
+	case onlyApprover(t.Approvers, approver):
+		return approver + " is the only approver in " + t.ApproversSource + ": add another maintainer's key there through a reviewed change and ask them to review and " + act +
+			"; or, working alone, set approvals.allow_self: true in " + scope.PolicyFile + " on the base branch, which turns the two-person rule off: anyone with your key, including an agent running as you, can then approve"
+	}
+	return "ask another maintainer listed in " + t.ApproversSource + " to review and " + act
+}
+
+// onlyApprover reports whether every key of the approvers file is listed
+// for approver alone, so that nobody else can approve.
+func onlyApprover(a *provenance.AllowedSigners, approver string) bool {
+	for _, e := range a.Entries {
+		for _, p := range e.Principals {
+			if !strings.EqualFold(p, approver) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // approvalHint says how to fix an approval that is not trusted.
 func (cc *commitCheck) approvalHint(err error) string {

@@ -281,3 +281,32 @@ func mustSigners(t *testing.T, text string) *provenance.AllowedSigners {
 	}
 	return a
 }
+
+func TestAnotherApproverHint(t *testing.T) {
+	const act = "approve the commit (agentcheck approve 1a2b3c4d5e6f)"
+	team := mustSigners(t, allowedLine(t, "alice@example.com", "alice")+allowedLine(t, "bob@example.com", "bob"))
+	solo := mustSigners(t, allowedLine(t, "Alice@Example.com", "alice")+allowedLine(t, "alice@example.com", "session"))
+	domain := mustSigners(t, allowedLine(t, "*@example.com", "alice"))
+	empty := mustSigners(t, "# nobody yet\n")
+	tests := []struct {
+		name      string
+		approvers *provenance.AllowedSigners
+		want      string
+	}{
+		{"a team", team, "ask another maintainer listed in .agentcheck/approvers@9f8e7d6c5b4a to review and " + act},
+		{"no approvers file", nil, "nobody can approve: the base branch has no .agentcheck/approvers; agentcheck init writes one listing your key: " +
+			"commit it through a reviewed change to the base branch, then ask another maintainer listed there to review and " + act},
+		{"an empty approvers file", empty, "nobody can approve: .agentcheck/approvers@9f8e7d6c5b4a lists no key; add the maintainers' keys there through a reviewed change, then ask one of them to review and " + act},
+		{"a solo maintainer", solo, "alice@example.com is the only approver in .agentcheck/approvers@9f8e7d6c5b4a: add another maintainer's key there through a reviewed change and ask them to review and " + act +
+			"; or, working alone, set approvals.allow_self: true in .agentcheck.yml on the base branch, which turns the two-person rule off: anyone with your key, including an agent running as you, can then approve"},
+		{"a pattern others match", domain, "ask another maintainer listed in .agentcheck/approvers@9f8e7d6c5b4a to review and " + act},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			trust := &Trust{Policy: scope.Default(), Approvers: tt.approvers, ApproversSource: ".agentcheck/approvers@9f8e7d6c5b4a"}
+			if got := AnotherApproverHint(trust, "alice@example.com", act); got != tt.want {
+				t.Errorf("hint\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -46,9 +46,10 @@ kept as NAME.pre-agentcheck and runs first; husky's and other committed hook
 scripts get a marked block instead), a fetch refspec per remote that brings
 the remote's notes to refs/notes/remotes/REMOTE/agentcheck, .agentcheck.yml
 (the built-in policy, commented) when there is none, a signing key when none
-is configured, and the allowed_signers line for it. It prints what it did and
-what is left to do: the policy and allowed_signers must reach the base branch
-through a reviewed change. With --global it writes the agents' user-level
+is configured, the allowed_signers line for it, and .agentcheck/approvers
+listing it when there is none (an existing one is never changed). It prints
+what it did and what is left to do: the policy, allowed_signers and approvers
+must reach the base branch through a reviewed change. With --global it writes the agents' user-level
 configuration instead (~/.claude/settings.json, ~/.cursor/hooks.json,
 $CODEX_HOME/hooks.json, ~/.config/opencode/plugins/agentcheck.js); git hooks
 stay per repository.

@@ -205,6 +205,9 @@ func (r *initRun) repository(agents []string) error {
 	if err := r.signers(); err != nil {
 		return err
 	}
+	if err := r.approvers(); err != nil {
+		return err
+	}
 	project := r.root
 	if r.codexUser {
 		project = ""
@@ -419,13 +422,70 @@ func (r *initRun) key() error {
 // signersPath returns the allowed_signers file the work tree's policy
 // names.
 func signersPath(root string) string {
-	p := scope.Default()
+	return filepath.Join(root, filepath.FromSlash(workTreePolicy(root).Trust.AllowedSigners))
+}
+
+// workTreePolicy returns the work tree's policy, or the built-in one when
+// it has none or it does not parse.
+func workTreePolicy(root string) *scope.Policy {
 	if data, err := os.ReadFile(filepath.Join(root, scope.PolicyFile)); err == nil {
 		if parsed, err := scope.Parse(data, scope.PolicyFile); err == nil {
-			p = parsed
+			return parsed
 		}
 	}
-	return filepath.Join(root, filepath.FromSlash(p.Trust.AllowedSigners))
+	return scope.Default()
+}
+
+// approversHeader opens the approvers file init writes; the file has the
+// allowed_signers format, and # starts a comment.
+const approversHeader = `# Who may approve agentcheck findings (agentcheck approve): one line per
+# maintainer, in the allowed_signers format of ssh-keygen(1).
+# The gate reads this file from the base branch only, so a change to it
+# takes effect once merged: merge it through a reviewed change, never from
+# the branch it would approve. By the two-person rule a maintainer cannot
+# approve their own commit unless approvals.allow_self is true in the policy.
+`
+
+// approvers writes the approvers file the policy names, listing the user's
+// key, when there is none. An existing file is the maintainers' list and is
+// never changed.
+func (r *initRun) approvers() error {
+	p := workTreePolicy(r.root)
+	if p.Trust.Approvers == "" {
+		return nil
+	}
+	path := filepath.Join(r.root, filepath.FromSlash(p.Trust.Approvers))
+	if _, err := os.Lstat(path); err == nil {
+		r.show("approvers", path, Unchanged, "")
+		return nil
+	}
+	email := gitcli.Config(r.ctx, r.env.Dir, "user.email")
+	if email == "" {
+		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set; set it, then run agentcheck init again)\n", "approvers", r.rel(path))
+		return nil
+	}
+	pub, _, _, err := attest.PublicKey(r.ctx, r.env.Dir, r.env.getenv)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	data := approversHeader + provenance.AllowedSignersLine(email, pub) + "\n"
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if _, err := f.WriteString(data); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	r.show("approvers", path, Created, "you may approve findings, as "+email)
+	r.addNext("commit " + p.Trust.Approvers + " through a reviewed change: it lists who may approve findings, and the gate reads it from the base branch only")
+	return nil
 }
 
 // signers adds the user's key to the allowed_signers file when it does not

@@ -55,6 +55,7 @@ func TestInit(t *testing.T) {
 		"  policy       .agentcheck.yml: created (the built-in policy, commented)\n",
 		"  key          ~/.config/agentcheck/agentcheck_ed25519: created (SHA256:",
 		"  signers      .agentcheck/allowed_signers: created (trusts your key for alice@example.com)\n",
+		"  approvers    .agentcheck/approvers: created (you may approve findings, as alice@example.com)\n",
 		"next:\n  1. commit the agents' hook configuration",
 		"run 'agentcheck doctor' to check the setup\n",
 	} {
@@ -77,6 +78,15 @@ func TestInit(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(signers), "alice@example.com namespaces=\""+provenance.SignatureNamespace+"\" ssh-ed25519 ") {
 		t.Errorf("allowed_signers %q, %v", signers, err)
 	}
+	approvers, err := os.ReadFile(filepath.Join(r.Dir, ".agentcheck", "approvers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := provenance.ParseAllowedSigners(approvers, "approvers")
+	if err != nil || len(as.Entries) != 1 || !strings.HasPrefix(string(approvers), "# Who may approve") ||
+		!strings.Contains(string(approvers), "\n"+strings.TrimSuffix(string(signers), "\n")+"\n") {
+		t.Errorf("approvers %q: %v", approvers, err)
+	}
 
 	// Again: every step keeps what is there.
 	env, stdout, _ = testEnv(r.Dir)
@@ -90,6 +100,30 @@ func TestInit(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "  key          ~/.config/agentcheck/agentcheck_ed25519: unchanged (SHA256:") {
 		t.Errorf("a second run:\n%s", stdout)
+	}
+}
+
+// An approvers file that exists is the maintainers' list: init never
+// changes it, even when it does not list the user.
+func TestInitKeepsApprovers(t *testing.T) {
+	r := testrepo.New(t)
+	path := filepath.Join(r.Dir, ".agentcheck", "approvers")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const theirs = "# bob only\n"
+	if err := os.WriteFile(path, []byte(theirs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, stdout, _ := testEnv(r.Dir)
+	if err := Init(context.Background(), env, InitOptions{Agents: []string{ClaudeCode}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "  approvers    .agentcheck/approvers: unchanged\n") {
+		t.Errorf("the report:\n%s", stdout)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != theirs {
+		t.Errorf("approvers = %q, %v; want it untouched", got, err)
 	}
 }
 
