@@ -29,6 +29,7 @@ func runExport(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
+	noCommits(inv, "export", checked)
 	l := audit.BuildLog(checked.Report, checked.Commits, checked.Trust.Policy)
 	e := audit.BuildExport(l, mapping, "agentcheck "+buildVersion())
 	return writeTo(inv, *output, func(w io.Writer) error {

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/agentcheck/agentcheck/audit"
+	"github.com/agentcheck/agentcheck/gate"
 )
 
 func runLog(ctx context.Context, inv *Invocation, args []string) error {
@@ -25,6 +26,7 @@ func runLog(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
+	noCommits(inv, "log", checked)
 	l := audit.BuildLog(checked.Report, checked.Commits, checked.Trust.Policy)
 	return writeTo(inv, *output, func(w io.Writer) error {
 		if *format == "json" {
@@ -32,6 +34,17 @@ func runLog(ctx context.Context, inv *Invocation, args []string) error {
 		}
 		return audit.WriteLogText(w, l)
 	})
+}
+
+// noCommits says on stderr, apart from the requested output, that a range
+// held no commit: an empty log or export means that nothing was looked at,
+// not that every session passed.
+func noCommits(inv *Invocation, command string, checked *gate.Result) {
+	if len(checked.Commits) > 0 {
+		return
+	}
+	fmt.Fprintf(inv.Stderr, "agentcheck: no commits in %s: nothing was looked at\n", checked.Report.Range)
+	fmt.Fprintf(inv.Stderr, "agentcheck: hint: name the commits, e.g. 'agentcheck %s HEAD~10..HEAD', or 'agentcheck %s HEAD' for all of HEAD's history\n", command, command)
 }
 
 // writeTo runs write on --output FILE or, when it is "", on stdout.
