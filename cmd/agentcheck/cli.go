@@ -91,9 +91,12 @@ func Run(ctx context.Context, inv *Invocation) error {
 	name, args := inv.Args[0], inv.Args[1:]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		if len(args) == 0 {
+		if len(args) == 0 || args[0] == "help" {
 			usage(inv.Stdout)
 			return nil
+		}
+		if args[0] == "manual" {
+			return writeManual(inv.Stdout)
 		}
 		// help CMD is CMD -h.
 		name, args = args[0], []string{"-h"}
@@ -122,8 +125,8 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'agentcheck help <command>' or 'agentcheck <command> -h' for a command's usage and flags,")
-	fmt.Fprintln(w, "'agentcheck --version' for the version, and")
-	fmt.Fprintln(w, "'go doc github.com/agentcheck/agentcheck/cmd/agentcheck' for the manual.")
+	fmt.Fprintln(w, "'agentcheck --version' for the version, and 'agentcheck help manual' for the manual")
+	fmt.Fprintln(w, "(the text 'go doc github.com/agentcheck/agentcheck/cmd/agentcheck' shows).")
 }
 
 // flagSet is a command's flags with what its help says: the command's

@@ -7,7 +7,8 @@ Usage:
 
 	agentcheck <command> [flags] [arguments]
 
-"agentcheck help" lists the commands; "agentcheck help CMD", "agentcheck CMD
+"agentcheck help" lists the commands, "agentcheck help manual" prints this
+manual (it is built into the binary); "agentcheck help CMD", "agentcheck CMD
 -h" and "agentcheck CMD --help" print a command's summary, usage line and
 flags. "agentcheck --version" and "-v" print what "agentcheck version" does.
 Help and the version are written to stdout and exit 0; a usage error (an
