@@ -73,11 +73,16 @@ func Doctor(ctx context.Context, env Env, version string) (missing int) {
 	return d.missing
 }
 
+// nameWidth is the width of doctor's second column: its longest name,
+// "agentcheck-hook", so that every line's text starts in the same column.
+const nameWidth = len("agentcheck-hook")
+
 func (d *doctor) print() {
+	width := nameWidth
 	for _, l := range d.lines {
-		fmt.Fprintf(d.env.Stdout, "%-8s %-12s %s\n", l.status, l.what, l.text)
+		fmt.Fprintf(d.env.Stdout, "%-8s %-*s %s\n", l.status, width, l.what, l.text)
 		if l.fix != "" && l.status != docOK {
-			fmt.Fprintf(d.env.Stdout, "%-8s %-12s fix: %s\n", "", "", l.fix)
+			fmt.Fprintf(d.env.Stdout, "%-8s %-*s fix: %s\n", "", width, "", l.fix)
 		}
 	}
 }

@@ -182,13 +182,13 @@ func TestDoctor(t *testing.T) {
 	missing := Doctor(ctx, env, "1.2.3")
 	for _, want := range []string{
 		"(this is 1.2.3)",
-		"ok       claude-code  hooks in .claude/settings.json\n",
-		"off      cursor       not set up\n",
-		"ok       git hook     post-commit (.git/hooks/post-commit)\n",
-		"off      notes        no remote: notes stay local until you add one\n",
-		"warn     policy       no commit yet: the built-in defaults apply\n",
-		"missing  signers      .agentcheck/allowed_signers trusts your key for alice@example.com in the work tree, but not yet at any commit: manifests verify once it is there\n",
-		"                      fix: commit .agentcheck/allowed_signers to the base branch through a reviewed change\n",
+		"ok       claude-code     hooks in .claude/settings.json\n",
+		"off      cursor          not set up\n",
+		"ok       git hook        post-commit (.git/hooks/post-commit)\n",
+		"off      notes           no remote: notes stay local until you add one\n",
+		"warn     policy          no commit yet: the built-in defaults apply\n",
+		"missing  signers         .agentcheck/allowed_signers trusts your key for alice@example.com in the work tree, but not yet at any commit: manifests verify once it is there\n",
+		"                         fix: commit .agentcheck/allowed_signers to the base branch through a reviewed change\n",
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("doctor lacks %q:\n%s", want, stdout)
@@ -205,8 +205,8 @@ func TestDoctor(t *testing.T) {
 		t.Errorf("missing = %d after the commit:\n%s", missing, stdout)
 	}
 	for _, want := range []string{
-		"ok       policy       .agentcheck.yml at HEAD (runtime: deny)\n",
-		"ok       signers      .agentcheck/allowed_signers at HEAD trusts your key for alice@example.com\n",
+		"ok       policy          .agentcheck.yml at HEAD (runtime: deny)\n",
+		"ok       signers         .agentcheck/allowed_signers at HEAD trusts your key for alice@example.com\n",
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("doctor lacks %q:\n%s", want, stdout)
@@ -221,7 +221,7 @@ func TestDoctorOutsideARepository(t *testing.T) {
 	if missing := Doctor(context.Background(), env, "1.2.3"); missing != 1 {
 		t.Errorf("missing = %d", missing)
 	}
-	if want := "missing  repository   not inside a git work tree\n"; !strings.Contains(stdout.String(), want) {
+	if want := "missing  repository      not inside a git work tree\n"; !strings.Contains(stdout.String(), want) {
 		t.Errorf("doctor lacks %q:\n%s", want, stdout)
 	}
 }
