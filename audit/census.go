@@ -322,12 +322,5 @@ func WriteCensusCSV(w io.Writer, c *Census) error {
 			}
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
-	return nil
+	return flushCSV(cw, &buf, w)
 }

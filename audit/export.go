@@ -348,14 +348,7 @@ func WriteExportCSV(w io.Writer, e *Export, m *Mapping) error {
 			return fmt.Errorf("writing CSV: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
-	return nil
+	return flushCSV(cw, &buf, w)
 }
 
 func sourceList(ss []Source) string {
@@ -399,4 +392,17 @@ func safeCell(c string) string {
 		return "'" + c
 	}
 	return c
+}
+
+// flushCSV ends the CSV document cw wrote into buf and writes it to w
+// whole, so that a failed write leaves no partial document.
+func flushCSV(cw *csv.Writer, buf *bytes.Buffer, w io.Writer) error {
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("writing CSV: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("writing CSV: %w", err)
+	}
+	return nil
 }

@@ -40,14 +40,7 @@ func IdentifyRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	t, err := LoadTrust(repo.Objects, opts.Trust)
-	if err != nil {
-		return nil, &TrustError{err}
-	}
-	if opts.Tune != nil {
-		opts.Tune(t)
-	}
-	notes, err := OpenNotes(repo)
+	t, notes, err := openTrustAndNotes(repo, opts.Trust, opts.Tune)
 	if err != nil {
 		return nil, err
 	}

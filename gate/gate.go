@@ -57,6 +57,24 @@ type TrustError struct{ Err error }
 func (e *TrustError) Error() string { return e.Err.Error() }
 func (e *TrustError) Unwrap() error { return e.Err }
 
+// openTrustAndNotes reads the trusted side src names (a *TrustError when
+// that fails), lets tune adjust it, and opens the notes: what every check of
+// a range starts from.
+func openTrustAndNotes(repo *git.Repo, src TrustSource, tune func(*check.Trust)) (*check.Trust, *git.Notes, error) {
+	t, err := LoadTrust(repo.Objects, src)
+	if err != nil {
+		return nil, nil, &TrustError{err}
+	}
+	if tune != nil {
+		tune(t)
+	}
+	notes, err := OpenNotes(repo)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, notes, nil
+}
+
 // CheckRange checks the commits of rng: it walks the range (an
 // incomplete history is a *git.IncompleteHistoryError), reads the trusted
 // side (a *TrustError when that fails), opens the notes and checks every
@@ -72,14 +90,7 @@ func CheckRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Option
 	if src.Base.IsZero() {
 		src.Base = rng.Base
 	}
-	t, err := LoadTrust(repo.Objects, src)
-	if err != nil {
-		return nil, &TrustError{err}
-	}
-	if opts.Tune != nil {
-		opts.Tune(t)
-	}
-	notes, err := OpenNotes(repo)
+	t, notes, err := openTrustAndNotes(repo, src, opts.Tune)
 	if err != nil {
 		return nil, err
 	}

@@ -78,11 +78,10 @@ func Doctor(ctx context.Context, env Env, version string) (missing int) {
 const nameWidth = len("agentcheck-hook")
 
 func (d *doctor) print() {
-	width := nameWidth
 	for _, l := range d.lines {
-		fmt.Fprintf(d.env.Stdout, "%-8s %-*s %s\n", l.status, width, l.what, l.text)
+		fmt.Fprintf(d.env.Stdout, "%-8s %-*s %s\n", l.status, nameWidth, l.what, l.text)
 		if l.fix != "" && l.status != docOK {
-			fmt.Fprintf(d.env.Stdout, "%-8s %-*s fix: %s\n", "", width, "", l.fix)
+			fmt.Fprintf(d.env.Stdout, "%-8s %-*s fix: %s\n", "", nameWidth, "", l.fix)
 		}
 	}
 }
