@@ -60,7 +60,7 @@ func TestAttestSealsPendingEdits(t *testing.T) {
 	if err := testAttester(r, repo, "alice", &stderr, nil).Attest(ctx, c, ""); err != nil {
 		t.Fatal(err)
 	}
-	if want := "agentcheck: " + c.Hash.String()[:12] + " already attested by session claude-code/s1\n"; stderr.String() != want {
+	if want := "agentcheck: " + c.Hash.String()[:12] + " already attested by session claude-code/s1, and the session's declared scope has not changed since: nothing to supersede\n"; stderr.String() != want {
 		t.Errorf("again: stderr %q, want %q", stderr.String(), want)
 	}
 	if n := len(r.Note(c)); n != 1 {

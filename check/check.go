@@ -53,6 +53,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	}
 	lines := cc.limitNote(in.Note)
 	sessions, sawSession := cc.manifests(lines, &rep)
+	sessions = cc.latest(sessions, &rep)
 	cc.sessions = sessions
 	agentWhy, agentHint, metaID, err := cc.agentReason()
 	if err != nil {
@@ -123,6 +124,7 @@ func (cc *commitCheck) judgeTree(problems []TreeProblem) {
 // sessionManifest is one valid manifest on a commit.
 type sessionManifest struct {
 	label     string // agent/id
+	digest    string // provenance.PayloadDigest of its envelope
 	pred      *provenance.SessionPredicate
 	signer    string
 	keyID     string
@@ -251,6 +253,10 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 		}
 		sum.Valid, sum.Signer, sum.KeyID = true, verified.Principal, verified.Fingerprint
 		s := &sessionManifest{label: label, pred: pred, signer: verified.Principal, keyID: verified.Fingerprint}
+		if s.digest, err = provenance.PayloadDigest(env); err != nil {
+			cc.add(RuleMalformed, LevelError, "", where+": "+err.Error(), "", s, "")
+			continue
+		}
 		s.tainted, s.taintWhy = signals.Tainted(pred, cc.t.Policy)
 		sum.Tainted = s.tainted
 		s.bypass = permissionsOff(pred.Session)
@@ -468,7 +474,7 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []
 		case "declare":
 			if !declared {
 				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, which the human did not declare in the task%s", path, via, m.Class, why),
-					fmt.Sprintf("if intended, declare it (a line 'scope: %s' in the prompt, or agentcheck scope add %s) and re-attest; otherwise revert it", path, path), nil, m.Class)
+					cc.declareHint(path, owners), nil, m.Class)
 				worst = LevelError
 			} else if worst.Rank() < LevelError.Rank() {
 				worst = LevelError // a declared protected path is still protected for AC007/AC008
@@ -492,6 +498,24 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []
 		}
 	}
 	return true
+}
+
+// declareHint says how to declare an undeclared protected path after the
+// commit: each session that left its content declares it, from the
+// human's terminal, and attesting again supersedes their manifests. A path
+// whose content no session left cannot be declared at all: no declaration
+// vouches for what the journals did not see.
+func (cc *commitCheck) declareHint(path string, owners []*sessionManifest) string {
+	if len(owners) == 0 {
+		return "no session on this commit left this content (a shell command, a person or another tool wrote it), so no declaration covers it: " +
+			"make the change in a commit of your own, or have a maintainer review it and run agentcheck approve " + cc.short() + " --reason 'WHAT YOU CHECKED'"
+	}
+	var steps []string
+	for _, s := range owners {
+		steps = append(steps, "agentcheck scope add --session "+s.label+" "+path)
+	}
+	return fmt.Sprintf("if intended, declare it in your own terminal: %s, then agentcheck attest %s (a later manifest supersedes the first); otherwise revert it",
+		strings.Join(steps, "; "), cc.short())
 }
 
 // judgeAttribution reports AC006: a path no session recorded, or whose
