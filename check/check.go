@@ -74,7 +74,8 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	needsManifest := t.Policy.Require == "all" || t.Policy.Require == "agent" && rep.Agent
 	if !rep.Agent && len(sessions) == 0 {
 		if needsManifest {
-			cc.add(RuleUnattested, LevelError, "", "commit has no provenance manifest and the policy requires one on every commit", "", nil, "")
+			cc.add(RuleUnattested, LevelError, "", "commit has no provenance manifest and the policy requires one on every commit",
+				"if an agent session on this machine made it, attest it: agentcheck attest "+cc.short()+"; a commit no agent made has no session to attest it: "+approveHint(cc.short())+", or set require: agent in .agentcheck.yml on the base branch", nil, "")
 		}
 		return cc.finish(rep), nil
 	}
@@ -163,7 +164,7 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 func (cc *commitCheck) finding(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) Finding {
 	r := ruleByID(rule)
 	if hint == "" {
-		hint = r.Help
+		hint = cc.ruleHint(rule, s)
 	}
 	f := Finding{Rule: rule, Name: r.Name, Level: level, Commit: cc.hash, Path: path, Message: msg, Hint: hint, Class: class}
 	if s != nil {
@@ -243,7 +244,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			case errors.Is(err, provenance.ErrMalformed):
 				cc.add(RuleMalformed, LevelError, "", where+": "+err.Error(), "", s, "")
 			default:
-				cc.add(RuleInvalidSignature, LevelError, "", "manifest of session "+label+" is not trusted: "+err.Error(), signatureHint(err), s, "")
+				cc.add(RuleInvalidSignature, LevelError, "", "manifest of session "+label+" is not trusted: "+err.Error(), cc.signatureHint(err), s, "")
 			}
 			continue
 		}
@@ -267,14 +268,21 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 	return sessions, sawSession
 }
 
-func signatureHint(err error) string {
+// signatureHint says how to make a session's manifest trusted. A
+// manifest signed once stays in the note: attesting again adds one only
+// when the declared scope changed, so the ways out are to trust the key, or
+// to remove the note before it is pushed (the server keeps notes
+// append-only) and attest again.
+func (cc *commitCheck) signatureHint(err error) string {
+	short := cc.short()
+	again := "remove the note (git notes --ref agentcheck remove " + short + ") before it is pushed and attest again: agentcheck attest " + short
 	switch {
 	case errors.Is(err, provenance.ErrUntrustedKey):
-		return "add the signing key to the allowed_signers file on the base branch (a reviewed change), or re-attest with a trusted key"
+		return "add the signing key's line to .agentcheck/allowed_signers on the base branch through a reviewed change; or " + again + " --key PATH-TO-A-KEY-LISTED-THERE"
 	case errors.Is(err, provenance.ErrPrincipalMismatch):
-		return "the key is trusted for another identity: re-attest with the key listed for the commit author's email, or fix the allowed_signers principal"
+		return "the key is listed for another email: list it for the commit author's on the base branch through a reviewed change; or " + again + " --key PATH-TO-THE-KEY-LISTED-FOR-THE-AUTHOR"
 	}
-	return "the note was altered or forged: remove it and re-attest the commit from its session"
+	return "the note was altered or forged: " + again
 }
 
 func taskExcerpt(p *provenance.SessionPredicate) string {
@@ -525,17 +533,20 @@ func (cc *commitCheck) judgeAttribution(path string, ch Change, owners, recorder
 	if protected {
 		level = LevelError
 	}
+	// No record vouches for the content, and none can be made after the
+	// fact: an attestation records what the journal saw.
+	hint := "no record vouches for this content, and no declaration or attestation will: make the change in a commit of your own, or " + approveHint(cc.short())
 	switch {
 	case len(recorders) == 0 && ch.touchesGitlink():
-		cc.add(RuleUnattributed, level, path, "no agent session on this commit ran a command, so none of them moved submodule "+path+": the change came from a human or a tool the journal did not see", "", nil, "")
+		cc.add(RuleUnattributed, level, path, "no agent session on this commit ran a command, so none of them moved submodule "+path+": the change came from a human or a tool the journal did not see", hint, nil, "")
 	case len(recorders) == 0:
-		cc.add(RuleUnattributed, level, path, "no agent session on this commit recorded a change to "+path+": it came from a shell command, a human or another tool the journal did not see", "", nil, "")
+		cc.add(RuleUnattributed, level, path, "no agent session on this commit recorded a change to "+path+": it came from a shell command, a human or another tool the journal did not see", hint, nil, "")
 	case len(owners) == 0:
 		var s *sessionManifest
 		if len(recorders) == 1 {
 			s = recorders[0]
 		}
-		cc.add(RuleUnattributed, level, path, path+" in the commit differs from the content "+sessionsWord(recorders)+" left: it was changed after the last recorded edit, so no session vouches for it", "", s, "")
+		cc.add(RuleUnattributed, level, path, path+" in the commit differs from the content "+sessionsWord(recorders)+" left: it was changed after the last recorded edit, so no session vouches for it", hint, s, "")
 	}
 }
 
@@ -583,7 +594,13 @@ func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest, every 
 	if len(outside) == 1 {
 		s = outside[0]
 	}
-	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(outside)), "", s, "")
+	var steps []string
+	for _, o := range outside {
+		steps = append(steps, "agentcheck scope add --session "+o.label+" "+path)
+	}
+	hint := fmt.Sprintf("if intended, widen the scope in your own terminal: %s, then agentcheck attest %s (a later manifest supersedes the first); otherwise revert it",
+		strings.Join(steps, "; "), cc.short())
+	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(outside)), hint, s, "")
 }
 
 func scopeList(sessions []*sessionManifest) string {

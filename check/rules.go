@@ -48,8 +48,9 @@ func Rules() []Rule {
 			Full: "A manifest (or approval) on this commit does not carry a valid signature from a trusted key: the " +
 				"signature does not verify, the key is not in the trusted allowed_signers file, or the key is trusted " +
 				"for a principal other than the commit's author or committer. A forged or altered note is reported here.",
-			Help: "Re-attest the commit with a key listed in the base branch's allowed_signers file for the commit " +
-				"author's email, or add the key there through a reviewed change.",
+			Help: "Add the signing key to the base branch's allowed_signers file for the commit author's email through a " +
+				"reviewed change; or, before the notes are pushed, remove the note (git notes --ref agentcheck remove COMMIT) " +
+				"and attest again with a key listed there (agentcheck attest COMMIT --key PATH).",
 		},
 		{
 			ID: RuleSubjectMismatch, Name: "subject-mismatch", Level: LevelError,
@@ -65,8 +66,10 @@ func Rules() []Rule {
 			Full: "The commit changes a path in a protected class of the policy (CI configuration, authentication " +
 				"code, secrets, agent configuration, governance files). Classes with action block always fail; " +
 				"classes with action declare fail unless the human declared the path in the session's task.",
-			Help: "If the change is intended, declare it in the task (a 'scope: PATH' line in the prompt, or " +
-				"agentcheck scope add PATH) and re-attest; otherwise split the protected change into a human-authored commit.",
+			Help: "If the change is intended and the session left the content, declare the path from your own terminal " +
+				"(agentcheck scope add --session AGENT/ID PATH) and attest again (agentcheck attest COMMIT): the new manifest " +
+				"supersedes the first. Content no session left cannot be declared: make the change in a human-authored commit, " +
+				"or have a maintainer review it and approve it (agentcheck approve COMMIT --reason TEXT).",
 		},
 		{
 			ID: RuleOutOfScope, Name: "out-of-scope", Level: LevelError,
@@ -74,7 +77,8 @@ func Rules() []Rule {
 			Full: "The commit changes a path outside the scope the human declared for the session. A hard boundary " +
 				"('scope:' directive or agentcheck scope add) with scope.enforce is an error; a soft boundary " +
 				"(an @mention) is a warning: the agent drifted beyond the files it was pointed at.",
-			Help: "Revert the unrelated change, or widen the declared scope for the session (scope: GLOB) and re-attest.",
+			Help: "Revert the unrelated change, or widen the session's scope from your own terminal (agentcheck scope add " +
+				"--session AGENT/ID GLOB) and attest again (agentcheck attest COMMIT): the new manifest supersedes the first.",
 		},
 		{
 			ID: RuleUnattributed, Name: "unattributed-change", Level: LevelWarning,
@@ -82,7 +86,8 @@ func Rules() []Rule {
 			Full: "A file in the commit differs from what the agent session recorded for it, or no session on the " +
 				"commit touched it: the change came from somewhere the journal did not see (a shell command, " +
 				"a human edit, another tool). On a protected path this is an error.",
-			Help: "Commit human edits separately from agent edits, or re-attest after the session records the final state of the file.",
+			Help: "No record vouches for the content, and none can be made after the fact: commit human edits separately " +
+				"from agent edits, or have a maintainer review the change and approve it (agentcheck approve COMMIT --reason TEXT).",
 		},
 		{
 			ID: RuleTainted, Name: "tainted-session", Level: LevelError,
