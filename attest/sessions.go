@@ -82,7 +82,7 @@ func selectSessions(all []*journal.Journal, named string, env Session, commit st
 	}
 	if len(matched) == 0 {
 		return nil, hint.With(errors.New("no recorded agent session left the content this commit has"),
-			"name the session with --session ID if the agent changed files through a shell command")
+			"name the session with --session AGENT/ID (agentcheck scope list names the latest) if the agent changed files through a shell command")
 	}
 	return matched, nil
 }

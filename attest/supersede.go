@@ -107,5 +107,5 @@ func latestOwn(note []byte, commit, agent, id string, key ssh.PublicKey) (*prove
 	case 1:
 		return heads[0].pred, heads[0].digest, nil
 	}
-	return nil, "", errors.New("session " + agent + "/" + id + " has several manifests of " + commit[:12] + " that none supersedes: remove all but one from the note (git notes --ref agentcheck edit " + commit[:12] + ") and attest again")
+	return nil, "", errors.New("session " + agent + "/" + id + " has several manifests of " + commit[:12] + " that none supersedes: make the commit anew (git commit --amend --no-edit when it is HEAD), then agentcheck attest HEAD --session " + agent + "/" + id)
 }

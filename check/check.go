@@ -244,7 +244,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			case errors.Is(err, provenance.ErrMalformed):
 				cc.add(RuleMalformed, LevelError, "", where+": "+err.Error(), "", s, "")
 			default:
-				cc.add(RuleInvalidSignature, LevelError, "", "manifest of session "+label+" is not trusted: "+err.Error(), cc.signatureHint(err), s, "")
+				cc.add(RuleInvalidSignature, LevelError, "", "manifest of session "+label+" is not trusted: "+err.Error(), cc.signatureHint(err, label), s, "")
 			}
 			continue
 		}
@@ -268,21 +268,33 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 	return sessions, sawSession
 }
 
-// signatureHint says how to make a session's manifest trusted. A
-// manifest signed once stays in the note: attesting again adds one only
-// when the declared scope changed, so the ways out are to trust the key, or
-// to remove the note before it is pushed (the server keeps notes
-// append-only) and attest again.
-func (cc *commitCheck) signatureHint(err error) string {
-	short := cc.short()
-	again := "remove the note (git notes --ref agentcheck remove " + short + ") before it is pushed and attest again: agentcheck attest " + short
+// signatureHint says how to make a session's manifest trusted: trust its
+// key on the base, or make the commit anew and attest that. A note's lines
+// are never removed (the notes ref only grows, here and on the server), so
+// a bad line stays with the commit it is on.
+func (cc *commitCheck) signatureHint(err error, label string) string {
 	switch {
 	case errors.Is(err, provenance.ErrUntrustedKey):
-		return "add the signing key's line to .agentcheck/allowed_signers on the base branch through a reviewed change; or " + again + " --key PATH-TO-A-KEY-LISTED-THERE"
+		return "list the signing key for " + cc.c.Author.Email + " in .agentcheck/allowed_signers on the base branch through a reviewed change; or " +
+			anewHint(label) + " (with --key PATH if your configured key is not listed there)"
 	case errors.Is(err, provenance.ErrPrincipalMismatch):
-		return "the key is listed for another email: list it for the commit author's on the base branch through a reviewed change; or " + again + " --key PATH-TO-THE-KEY-LISTED-FOR-THE-AUTHOR"
+		return "the key is listed for another email: list it for " + cc.c.Author.Email + " on the base branch through a reviewed change; or " +
+			anewHint(label) + " --key PATH-TO-THE-KEY-LISTED-FOR-" + cc.c.Author.Email
 	}
-	return "the note was altered or forged: " + again
+	return "the note was altered or forged; " + anewHint(label)
+}
+
+// anewHint says how a commit whose note holds a line that can never count
+// gets a note without it: the line cannot be removed, since the notes ref
+// only grows, so the commit is made anew (the post-rewrite hook carries
+// over the manifests this machine's key signed) and attested from its
+// session.
+func anewHint(label string) string {
+	attest := "agentcheck attest HEAD"
+	if label != "" {
+		attest += " --session " + label
+	}
+	return "make the commit anew, which leaves its note behind (notes only grow): git commit --amend --no-edit when it is HEAD (git rebase -i otherwise; a pushed commit then needs a force-push), then " + attest
 }
 
 func taskExcerpt(p *provenance.SessionPredicate) string {

@@ -17,18 +17,16 @@ func (cc *commitCheck) ruleHint(rule string, s *sessionManifest) string {
 		return "if an agent session on this machine made it, attest it: agentcheck attest " + short +
 			" (add --session AGENT/ID, as agentcheck scope list shows it, when the agent changed files only through shell commands)," +
 			" then push the notes: git push origin refs/notes/agentcheck; if no agent made it, reword the commit so that it names no agent (git commit --amend)"
-	case RuleSubjectMismatch:
-		attest := "agentcheck attest " + short
+	case RuleSubjectMismatch, RuleMalformed:
+		label := ""
 		if s != nil {
-			attest += " --session " + s.label
+			label = s.label
 		}
-		return "remove the copied line from the note (git notes --ref agentcheck edit " + short + " opens it in your editor) and attest this commit from its session: " + attest
+		return anewHint(label)
 	case RuleTainted:
 		return "review the change by hand; if the source is trusted, add its host to taint.trusted_hosts (an MCP server to taint.trusted_mcp) in .agentcheck.yml on the base branch through a reviewed change; otherwise " + approveHint(short)
 	case RulePermissionBypass:
 		return "redo the protected change in a session with permission checks on, or " + approveHint(short)
-	case RuleMalformed:
-		return "remove the broken line from the note (git notes --ref agentcheck edit " + short + " opens it in your editor), then attest the commit again from its session with this version of agentcheck: agentcheck attest " + short
 	case RuleExfiltration:
 		return "read the command (agentcheck log " + short + "~1.." + short + ") and find out what was sent where; if it was legitimate, " + approveHint(short) +
 			"; if not, rotate every credential the session could read and treat the session as compromised"

@@ -49,16 +49,16 @@ func Rules() []Rule {
 				"signature does not verify, the key is not in the trusted allowed_signers file, or the key is trusted " +
 				"for a principal other than the commit's author or committer. A forged or altered note is reported here.",
 			Help: "Add the signing key to the base branch's allowed_signers file for the commit author's email through a " +
-				"reviewed change; or, before the notes are pushed, remove the note (git notes --ref agentcheck remove COMMIT) " +
-				"and attest again with a key listed there (agentcheck attest COMMIT --key PATH).",
+				"reviewed change; or, since a note's lines are never removed, make the commit anew (git commit --amend --no-edit) " +
+				"and attest it with a key listed there (agentcheck attest HEAD --session AGENT/ID --key PATH).",
 		},
 		{
 			ID: RuleSubjectMismatch, Name: "subject-mismatch", Level: LevelError,
 			Short: "Manifest is about another commit",
 			Full: "A manifest attached to this commit names a different commit as its subject: it was copied or " +
 				"replayed from another commit. Its claims say nothing about this change.",
-			Help: "Remove the copied note line and attest this commit itself (agentcheck attest COMMIT); " +
-				"rewritten commits are re-attested by the post-rewrite hook.",
+			Help: "A note's lines are never removed: make the commit anew (git commit --amend --no-edit) and attest it from " +
+				"its session (agentcheck attest HEAD --session AGENT/ID); rewritten commits are re-attested by the post-rewrite hook.",
 		},
 		{
 			ID: RuleProtectedPath, Name: "protected-path", Level: LevelError,
@@ -113,8 +113,8 @@ func Rules() []Rule {
 				"in-toto statement, is over the size limit, or carries an unknown predicate type or version; or the " +
 				"note or commit is larger than the gate reads (note lines, session manifests, signatures, what the " +
 				"sessions record, changed paths): the gate does not judge the rest, and fails the commit.",
-			Help: "Remove the broken note line (git notes --ref agentcheck edit COMMIT) and re-attest the commit " +
-				"with this version of agentcheck.",
+			Help: "A note's lines are never removed: make the commit anew (git commit --amend --no-edit) and attest it from " +
+				"its session with this version of agentcheck (agentcheck attest HEAD --session AGENT/ID).",
 		},
 		{
 			ID: RuleExfiltration, Name: "exfiltration-pattern", Level: LevelWarning,

@@ -36,12 +36,12 @@ func (cc *commitCheck) latest(sessions []*sessionManifest, rep *CommitReport) []
 		earlier := sessions[i]
 		if err := provenance.CheckSupersedes(earlier.pred, s.pred); err != nil {
 			cc.add(RuleMalformed, LevelError, "", fmt.Sprintf("a manifest of session %s claims to supersede the session's earlier manifest, but %v: both are judged", s.label, err),
-				fmt.Sprintf("remove the later line from the note (git notes --ref agentcheck edit %s) and find out who wrote it: agentcheck attest never drops what a session recorded", cc.hash[:12]), s, "")
+				"agentcheck attest never drops what a session recorded, so something running as you wrote it: replace your signing key in .agentcheck/allowed_signers through a reviewed change, and "+anewHint(s.label), s, "")
 			continue
 		}
 		superseded[earlier] = true
 		cc.add(RuleOutOfScope, LevelNote, "", supersededMessage(earlier, s),
-			"if you did not declare it yourself after the commit was attested, something running as you did: remove the later line from the note (git notes --ref agentcheck edit "+cc.hash[:12]+") and treat the session as compromised", s, "")
+			"if you did not declare it yourself after the commit was attested, something running as you did: treat the session and your signing key as compromised, and redo the change in a new session", s, "")
 	}
 	if len(superseded) == 0 {
 		return sessions
