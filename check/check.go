@@ -489,7 +489,7 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []
 		switch m.Action {
 		case "block":
 			cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s (action block): agents may never change it", path, via, m.Class),
-				"make this change in a human-authored commit, reviewed on its own", nil, m.Class)
+				"agents may never change it: drop this commit from the branch (git rebase -i "+cc.short()+"~1, then drop its line) and make the change in a commit of your own, reviewed on its own", nil, m.Class)
 			worst = LevelError
 		case "declare":
 			if !declared {
