@@ -39,8 +39,9 @@ func Rules() []Rule {
 				"recognised by a trailer or author, or the policy requires manifests on every commit), " +
 				"but the commit has none in refs/notes/agentcheck. Without one, nobody can tell which task " +
 				"the change was made for or what the agent read before making it.",
-			Help: "Attest the commit from the session that made it (agentcheck attest COMMIT), then push the notes " +
-				"(git push origin refs/notes/agentcheck). If the commit was not made by an agent, remove the agent trailer.",
+			Help: "Attest the commit from the session that made it (agentcheck attest COMMIT, with --session AGENT/ID when the " +
+				"agent changed files only through shell commands), then push the notes (git push origin refs/notes/agentcheck). " +
+				"If the commit was not made by an agent, reword it so that it names no agent (git commit --amend).",
 		},
 		{
 			ID: RuleInvalidSignature, Name: "invalid-signature", Level: LevelError,
