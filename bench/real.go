@@ -82,7 +82,7 @@ func (b *bench) realBench(ctx context.Context) (*historyBench, error) {
 // shapedTargets commits.
 func (b *bench) shapedBench(ctx context.Context) (*historyBench, error) {
 	key := shapedParams.Key()
-	dir := filepath.Join(b.cache, generation+"-"+key+"-gc")
+	dir := filepath.Join(b.cache, generation+"-"+key+"-packed")
 	if !fileExists(filepath.Join(dir, ".git", "bench-done")) {
 		logf("generating %s (once; kept in %s) ...", key, b.cache)
 		if err := os.RemoveAll(dir); err != nil {
@@ -91,7 +91,7 @@ func (b *bench) shapedBench(ctx context.Context) (*historyBench, error) {
 		if err := repogen.GenerateHistory(ctx, dir, shapedParams); err != nil {
 			return nil, err
 		}
-		if err := repogen.Repack(ctx, dir); err != nil {
+		if err := repogen.RepackFresh(ctx, dir); err != nil {
 			return nil, err
 		}
 		if err := os.WriteFile(filepath.Join(dir, ".git", "bench-done"), nil, 0o644); err != nil {
