@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -257,10 +258,53 @@ func writeRealNotes(ctx context.Context, h *realHistory) error {
 		}
 		notes = append(notes, repogen.Note{Commit: c.Hash.String(), Text: line})
 	}
+	before, err := filepath.Glob(filepath.Join(dir, "objects", "pack", "*.pack"))
+	if err != nil {
+		return err
+	}
 	if err := repogen.WriteNotes(ctx, dir, notes, time.Unix(1_700_000_000, 0)); err != nil {
 		return err
 	}
+	if err := repackNotes(ctx, dir, before); err != nil {
+		return err
+	}
 	return os.WriteFile(done, nil, 0o644)
+}
+
+// repackNotes packs the notes again as git packs objects, and removes the
+// pack fast-import wrote them to (the packs of dir not in before).
+// fast-import deltifies each note against the note before it, oldest to
+// newest, so that reading the newest resolves a chain of up to 50 deltas,
+// which a check reading the notes oldest first pays again for each note;
+// git keeps the newest whole, as a server's packs, and the packs a push
+// sends, have them.
+func repackNotes(ctx context.Context, dir string, before []string) error {
+	written, err := filepath.Glob(filepath.Join(dir, "objects", "pack", "*.pack"))
+	if err != nil {
+		return err
+	}
+	pack := exec.CommandContext(ctx, "git", "pack-objects", "-q", "--revs", "--no-reuse-delta", filepath.Join(dir, "objects", "pack", "pack"))
+	pack.Dir, pack.Env = dir, gitEnv()
+	pack.Stdin = strings.NewReader(provenance.NotesRef + "\n^refs/heads/main\n")
+	if out, err := pack.CombinedOutput(); err != nil {
+		return fmt.Errorf("git pack-objects of the notes: %w: %s", err, out)
+	}
+	for _, p := range written {
+		if slices.Contains(before, p) {
+			continue
+		}
+		base := strings.TrimSuffix(p, ".pack")
+		for _, ext := range []string{".pack", ".idx", ".rev"} {
+			if err := os.Remove(base + ext); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	// Every note must still be there.
+	if _, err := git(ctx, dir, "rev-list", "--objects", "--missing=error", provenance.NotesRef, "^refs/heads/main"); err != nil {
+		return fmt.Errorf("the notes after repacking them: %w", err)
+	}
+	return nil
 }
 
 // countRange counts the commits of a range with git.
