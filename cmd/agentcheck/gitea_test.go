@@ -226,6 +226,13 @@ func giteaAPI(ts *testscript.TestScript, neg bool, args []string) {
 		body = []byte(args[2])
 	}
 	status, resp := giteaRequest(ts, user, args[0], args[1], body)
+	// Gitea answers 405 "Please try again later" while it tests in the
+	// background whether a pull request can be merged, which it does again
+	// after every push to the base branch: wait for it, a minute at most.
+	for deadline := time.Now().Add(time.Minute); isGiteaBusy(status, resp) && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		status, resp = giteaRequest(ts, user, args[0], args[1], body)
+	}
 	ts.Stdout().Write(resp)
 	switch {
 	case status >= 400 && !neg:
@@ -233,6 +240,12 @@ func giteaAPI(ts *testscript.TestScript, neg bool, args []string) {
 	case status < 400 && neg:
 		ts.Fatalf("%s %s: %d, want an error", args[0], args[1], status)
 	}
+}
+
+// isGiteaBusy reports whether Gitea's answer asks to repeat the request once
+// its background check of a pull request is done.
+func isGiteaBusy(status int, resp []byte) bool {
+	return status == http.StatusMethodNotAllowed && bytes.Contains(resp, []byte("Please try again later"))
 }
 
 func giteaPoll(ts *testscript.TestScript, path string, re *regexp.Regexp) {
