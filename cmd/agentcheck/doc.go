@@ -145,10 +145,17 @@ appended to the commit's note in refs/notes/agentcheck. Attesting the same
 commit and session again adds nothing. The post-commit hook does this by
 itself.
 
-	agentcheck show [--format text|json] [--allowed-signers FILE] [COMMIT]
+	agentcheck show [--format text|json] [--allowed-signers FILE | --trust-self] [COMMIT]
 
 Shows each manifest on COMMIT: agent, signer and signature status, task,
-scope, reads, actions and files.
+scope, reads, actions and files. Signatures are judged against the same
+trusted side as verify's and the runtime hook's: the allowed_signers file at
+the remote's default branch (refs/remotes/R/HEAD), else at the current
+branch's upstream, else at COMMIT's first parent; the first line after the
+commit says which. Never COMMIT's own: a commit that adds its own key to
+allowed_signers and signs with it shows "untrusted key". --trust-self
+judges with COMMIT's own files instead, and says so; --allowed-signers with
+a file's keys.
 
 # Verifying
 
