@@ -388,5 +388,10 @@ The gate fails closed: when it cannot decide, it exits 2 and says why.
 
 Only the requested output goes to stdout. Errors go to stderr as one line
 "agentcheck: error: …", followed by "agentcheck: hint: …" when a fix is known.
+
+Colour: the text report of verify, and pre-push's report of findings, are
+coloured only on a terminal, never when NO_COLOR is set to any value
+(https://no-color.org) or TERM is dumb. verify --color=auto|always|never
+overrides that (always colours into a file or pipe too; never never does).
 */
 package main
