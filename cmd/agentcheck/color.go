@@ -18,7 +18,7 @@ const colorModes = "auto, always or never"
 
 // addColorFlag defines --color on a command that colours its output.
 func addColorFlag(fs *flagSet) *string {
-	return fs.String("color", "auto", "colour the text output `WHEN`: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always or never")
+	return fs.String("color", "auto", "when to colour the text output: `WHEN` is auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always or never")
 }
 
 // checkColor reports a --color value that is none of colorModes.

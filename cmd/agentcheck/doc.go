@@ -9,11 +9,21 @@ Usage:
 
 "agentcheck help" lists the commands, "agentcheck help manual" prints this
 manual (it is built into the binary); "agentcheck help CMD", "agentcheck CMD
--h" and "agentcheck CMD --help" print a command's summary, usage line and
-flags. "agentcheck --version" and "-v" print what "agentcheck version" does.
+-h" and "agentcheck CMD --help" print a command's one-line summary, usage
+line, flags and examples. "agentcheck --version" and "-v" print what "agentcheck version" does.
 Help and the version are written to stdout and exit 0; a usage error (an
 unknown command or flag, a missing argument) is one "agentcheck: error:"
 line on stderr with the usage line as its hint, and exits 2.
+
+	agentcheck completion bash|zsh|fish
+
+Writes a completion script for the shell, which completes the commands,
+their subcommands and their flags (it is generated from the same table as
+the help):
+
+	source <(agentcheck completion bash)        # in ~/.bashrc
+	agentcheck completion zsh > "${fpath[1]}/_agentcheck"
+	agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish
 
 # Recording
 
