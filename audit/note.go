@@ -286,11 +286,8 @@ func describeAction(a provenance.Action) string {
 	if a.Failed {
 		s += " [failed]"
 	}
-	switch a.Decision {
-	case journal.DecisionDeny:
-		s += " [denied by runtime policy]"
-	case journal.DecisionWarn:
-		s += " [warned by runtime policy]"
+	if a.Decision != "" {
+		s += " [" + decisionText(a.Decision) + "]"
 	}
 	return clean(s, 200)
 }

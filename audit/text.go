@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // WriteLogText writes the log for people: per commit, the sessions behind
@@ -128,8 +131,8 @@ func writeSessionText(p func(string, ...any), s Session) {
 		if e.Deleted {
 			x += " (deleted)"
 		}
-		if e.Decision == "deny" {
-			x += " (denied)"
+		if e.Decision != "" {
+			x += " [" + decisionText(e.Decision) + "]"
 		}
 		edits = append(edits, x)
 	}
@@ -139,14 +142,14 @@ func writeSessionText(p func(string, ...any), s Session) {
 	for _, c := range s.Actions.Commands {
 		note := failedNote(c.Failed)
 		if c.Decision != "" {
-			note += "  [" + clean(c.Decision, 10) + "]"
+			note += "  [" + decisionText(c.Decision) + "]"
 		}
 		p("    ran        %s%s\n", clean(c.Command, 200), note)
 	}
 	for _, m := range s.Actions.MCP {
 		note := ""
 		if m.Decision != "" {
-			note = "  [" + clean(m.Decision, 10) + "]"
+			note = "  [" + decisionText(m.Decision) + "]"
 		}
 		p("    mcp call   %s/%s%s\n", clean(m.Server, 60), clean(m.Tool, 60), note)
 	}
@@ -170,6 +173,21 @@ func trustNote(trusted bool, what string) string {
 		return ""
 	}
 	return "  [untrusted " + what + "]"
+}
+
+// decisionText is how every rendering for people (show, log, the HTML
+// report) writes the runtime hook's decision on a tool call; JSON and CSV
+// carry the decision itself ("deny", "warn"), the words of the policy's
+// runtime setting. A value no hook writes (a crafted manifest's) is shown
+// flattened, as it is.
+func decisionText(d string) string {
+	switch d {
+	case journal.DecisionDeny:
+		return "denied by runtime policy"
+	case journal.DecisionWarn:
+		return "warned by runtime policy"
+	}
+	return "runtime decision " + strconv.Quote(clean(d, 20))
 }
 
 func failedNote(failed bool) string {
