@@ -397,7 +397,14 @@ The gate fails closed: when it cannot decide, it exits 2 and says why.
 # Output
 
 Only the requested output goes to stdout. Errors go to stderr as one line
-"agentcheck: error: …", followed by "agentcheck: hint: …" when a fix is known.
+"agentcheck: error: …", followed by "agentcheck: hint: …" when a fix is known;
+warnings are "agentcheck: warning: …". Every message and hint starts in lower
+case (unless with a name such as HEAD or GIT_DIR) and ends without a full
+stop; a hint is a command or step that works when followed literally. The
+renderings for people (verify's text, show, log, the HTML report) write one
+concept one way: the runtime hook's decision on a tool call is "[denied by
+runtime policy]" or "[warned by runtime policy]"; JSON and CSV carry the
+decision itself, "deny" or "warn", the words of the policy's runtime setting.
 
 Colour: the text report of verify, and pre-push's report of findings, are
 coloured only on a terminal, never when NO_COLOR is set to any value
