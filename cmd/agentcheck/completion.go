@@ -67,7 +67,7 @@ func completionSpec(ctx context.Context) []completedCommand {
 	spec = append(spec, completedCommand{
 		name:        "help",
 		summary:     "print the help of a command, or the manual",
-		subcommands: append(names, "manual"),
+		subcommands: append(slices.Clone(names), "manual"),
 	})
 	slices.SortFunc(spec, func(a, b completedCommand) int { return strings.Compare(a.name, b.name) })
 	return spec
