@@ -77,3 +77,74 @@ func TestHelpGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpExamples checks that every example in the command table names
+// its command and only flags the command has: each is run with -h
+// appended, which its flag parsing reaches only when every flag before it
+// is known. Redirections and what follows them are dropped. git-hook's
+// arguments are git's, and are not parsed as flags.
+func TestHelpExamples(t *testing.T) {
+	for name, cmd := range commands() {
+		for _, e := range cmd.examples {
+			words := shellWords(e.line)
+			if i := slices.Index(words, "agentcheck"); i < 0 {
+				t.Errorf("%s: example %q does not run agentcheck", name, e.line)
+				continue
+			} else {
+				words = words[i+1:]
+			}
+			if i := slices.IndexFunc(words, func(w string) bool { return w == "<" || w == ">" || w == "|" || w == ")" }); i >= 0 {
+				words = words[:i]
+			}
+			if len(words) == 0 || words[0] != name && !(name == "version" && words[0] == "--version") {
+				t.Errorf("%s: example %q runs another command", name, e.line)
+				continue
+			}
+			if name == "git-hook" {
+				continue
+			}
+			var stdout, stderr bytes.Buffer
+			inv := &Invocation{Args: append(words, "-h"), Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader("")}
+			if err := Run(context.Background(), inv); exitCodeOf(err) != exitOK {
+				t.Errorf("%s: example %q: %v", name, e.line, err)
+			}
+		}
+	}
+}
+
+// shellWords splits a command line into words as a shell would for the
+// examples: single and double quotes group, redirections and a closing
+// parenthesis are words of their own.
+func shellWords(line string) []string {
+	var words []string
+	var word strings.Builder
+	inWord := false
+	var quote rune
+	flush := func() {
+		if inWord {
+			words = append(words, word.String())
+			word.Reset()
+			inWord = false
+		}
+	}
+	for _, r := range line {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			word.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == ' ':
+			flush()
+		case r == '<' || r == '>' || r == '|' || r == ')' || r == '(':
+			flush()
+			words = append(words, string(r))
+		default:
+			word.WriteRune(r)
+			inWord = true
+		}
+	}
+	flush()
+	return words
+}
