@@ -216,13 +216,13 @@ func WriteCensusJSON(w io.Writer, c *Census) error {
 func WriteCensusText(w io.Writer, c *Census) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p("range    %s (%s)", clean(c.Range, 200), plural(c.Commits, "commit"))
+	p("range          %s (%s)", clean(c.Range, 200), plural(c.Commits, "commit"))
 	if c.Base != "" {
 		p(", trusted side read at %s", short(c.Base))
 	}
-	p("\npolicy   %s\n", clean(c.PolicySource, 200))
+	p("\npolicy         %s\n", clean(c.PolicySource, 200))
 	if c.SignersSource != "" {
-		p("keys     %s\n", clean(c.SignersSource, 200))
+		p("trusted keys   %s\n", clean(c.SignersSource, 200))
 	}
 	if len(c.Agents) > 0 {
 		rows := [][]string{{"agent", "vendor", "kind", "commits", "valid", "invalid", "none"}}

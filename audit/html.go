@@ -40,10 +40,11 @@ type levelCount struct {
 // the control mapping table.
 func WriteExportHTML(w io.Writer, e *Export, m *Mapping) error {
 	funcs := template.FuncMap{
-		"t":     func(s string) string { return clean(s, 4000) },
-		"short": short,
-		"day":   day,
-		"stamp": func(t time.Time) string { return stampText(t) },
+		"t":        func(s string) string { return clean(s, 4000) },
+		"short":    short,
+		"decision": decisionText,
+		"day":      day,
+		"stamp":    func(t time.Time) string { return stampText(t) },
 		"clock": func(t time.Time) string {
 			if t.IsZero() {
 				return "?"

@@ -17,7 +17,10 @@ import (
 // Note is the account of one commit's note (agentcheck show): every line
 // of it, each verified on its own. It is also the JSON output.
 type Note struct {
-	Commit        string     `json:"commit"`
+	Commit string `json:"commit"`
+	// TrustedSide says which commit the trusted files were read from, and
+	// why that one.
+	TrustedSide   string     `json:"trustedSide,omitempty"`
 	SignersSource string     `json:"signersSource"`
 	Manifests     []NoteLine `json:"manifests"`
 	// ApproversSource is set when the note holds an approval.
@@ -136,6 +139,9 @@ func WriteNoteText(w io.Writer, n *Note) error {
 	var buf bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&buf, format, args...) }
 	p("commit %s\n", n.Commit)
+	if n.TrustedSide != "" {
+		p("trusted side: %s\n", n.TrustedSide)
+	}
 	p("trusted keys: %s\n", n.SignersSource)
 	if n.ApproversSource != "" {
 		p("approvers: %s\n", n.ApproversSource)
@@ -280,11 +286,8 @@ func describeAction(a provenance.Action) string {
 	if a.Failed {
 		s += " [failed]"
 	}
-	switch a.Decision {
-	case journal.DecisionDeny:
-		s += " [denied by runtime policy]"
-	case journal.DecisionWarn:
-		s += " [warned by runtime policy]"
+	if a.Decision != "" {
+		s += " [" + decisionText(a.Decision) + "]"
 	}
 	return clean(s, 200)
 }

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/agentcheck/agentcheck/provenance/journal"
 )
 
 // WriteLogText writes the log for people: per commit, the sessions behind
@@ -14,13 +17,15 @@ import (
 func WriteLogText(w io.Writer, l *Log) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p("range    %s", clean(l.Range, 200))
+	// The header names the trusted side as verify's and show's footers
+	// do: policy, trusted keys.
+	p("range          %s", clean(l.Range, 200))
 	if l.Base != "" {
 		p(" (base %s)", short(l.Base))
 	}
-	p("\npolicy   %s\n", clean(l.PolicySource, 200))
+	p("\npolicy         %s\n", clean(l.PolicySource, 200))
 	if l.SignersSource != "" {
-		p("keys     %s\n", clean(l.SignersSource, 200))
+		p("trusted keys   %s\n", clean(l.SignersSource, 200))
 	}
 	for _, c := range l.Commits {
 		p("\ncommit %s  %s  %s\n", short(c.Commit), day(c.Date), clean(c.Author, 100))
@@ -54,6 +59,9 @@ func WriteLogText(w io.Writer, l *Log) error {
 				}
 				p("    %-7s %s %s%s\n", f.Level, f.Rule, clean(f.Name, 40), where)
 				p("            %s\n", clean(f.Message, 400))
+				if a := f.Approval; a != nil {
+					p("            approved by %s (was %s): %s\n", clean(a.Approver, 200), clean(string(a.Level), 10), clean(a.Reason, 400))
+				}
 			}
 		}
 	}
@@ -117,7 +125,7 @@ func writeSessionText(p func(string, ...any), s Session) {
 		p("    fetched    %s%s%s\n", clean(f.URL, 160), trustNote(f.Trusted, "host "+clean(f.Host, 80)), failedNote(f.Failed))
 	}
 	for _, q := range s.Reads.Searches {
-		p("    searched   %q  [untrusted: web search]\n", clean(q, 120))
+		p("    searched   %q  [untrusted web search]\n", clean(q, 120))
 	}
 	for _, m := range s.Reads.MCP {
 		p("    mcp read   %s/%s%s%s\n", clean(m.Server, 60), clean(m.Tool, 60), trustNote(m.Trusted, "MCP server"), failedNote(m.Failed))
@@ -128,8 +136,8 @@ func writeSessionText(p func(string, ...any), s Session) {
 		if e.Deleted {
 			x += " (deleted)"
 		}
-		if e.Decision == "deny" {
-			x += " (denied)"
+		if e.Decision != "" {
+			x += " [" + decisionText(e.Decision) + "]"
 		}
 		edits = append(edits, x)
 	}
@@ -139,14 +147,14 @@ func writeSessionText(p func(string, ...any), s Session) {
 	for _, c := range s.Actions.Commands {
 		note := failedNote(c.Failed)
 		if c.Decision != "" {
-			note += "  [" + clean(c.Decision, 10) + "]"
+			note += "  [" + decisionText(c.Decision) + "]"
 		}
 		p("    ran        %s%s\n", clean(c.Command, 200), note)
 	}
 	for _, m := range s.Actions.MCP {
 		note := ""
 		if m.Decision != "" {
-			note = "  [" + clean(m.Decision, 10) + "]"
+			note = "  [" + decisionText(m.Decision) + "]"
 		}
 		p("    mcp call   %s/%s%s\n", clean(m.Server, 60), clean(m.Tool, 60), note)
 	}
@@ -170,6 +178,21 @@ func trustNote(trusted bool, what string) string {
 		return ""
 	}
 	return "  [untrusted " + what + "]"
+}
+
+// decisionText is how every rendering for people (show, log, the HTML
+// report) writes the runtime hook's decision on a tool call; JSON and CSV
+// carry the decision itself ("deny", "warn"), the words of the policy's
+// runtime setting. A value no hook writes (a crafted manifest's) is shown
+// flattened, as it is.
+func decisionText(d string) string {
+	switch d {
+	case journal.DecisionDeny:
+		return "denied by runtime policy"
+	case journal.DecisionWarn:
+		return "warned by runtime policy"
+	}
+	return "runtime decision " + strconv.Quote(clean(d, 20))
 }
 
 func failedNote(failed bool) string {

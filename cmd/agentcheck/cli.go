@@ -53,32 +53,146 @@ func (inv *Invocation) dir() (string, error) {
 	return os.Getwd()
 }
 
-// command is one subcommand of the CLI.
+// command is one subcommand of the CLI: what its help, the top-level help
+// and the shell completion say of it, and what runs it.
 type command struct {
 	summary string
-	run     func(ctx context.Context, inv *Invocation, args []string) error
+	// examples are shown in the command's help; every command has at
+	// least one.
+	examples []example
+	// subcommands are the words the command takes first (scope add), for
+	// completion; its own help lists them.
+	subcommands []string
+	run         func(ctx context.Context, inv *Invocation, args []string) error
 }
+
+// example is one command line and what it does.
+type example struct{ line, does string }
 
 // commands returns the table of subcommands. It is a function, not a global,
 // so the table cannot be mutated between runs.
 func commands() map[string]command {
 	return map[string]command{
-		"approve":     {"sign a maintainer's approval of a commit's findings", runApprove},
-		"attest":      {"seal agent sessions into a signed manifest on a commit", runAttest},
-		"census":      {"list the commits each agent made in a range, and how many carry a valid manifest", runCensus},
-		"doctor":      {"check the setup: agents' hooks, git hooks, notes, key, trusted signers", runDoctor},
-		"export":      {"export sessions and findings mapped to compliance controls (json, csv, html)", runExport},
-		"git-hook":    {"run one of agentcheck's git hooks (called by git)", runGitHook},
-		"github":      {"the pull-request gate inside GitHub Actions (used by action.yml)", runGitHub},
-		"hook":        {"record one agent hook event (called by the agent)", runHook},
-		"init":        {"set up agents' hooks, git hooks, policy and key in this repository", runInit},
-		"keygen":      {"create an SSH signing key for manifests", runKeygen},
-		"log":         {"show the agent sessions behind each commit of a range, with the findings", runLog},
-		"pre-receive": {"the server-side gate: a git pre-receive hook", runPreReceive},
-		"scope":       {"declare, list or clear the agent session's scope (add GLOB…, list, clear)", runScope},
-		"show":        {"show the manifests on a commit", runShow},
-		"verify":      {"check commits against their manifests and the policy", runVerify},
-		"version":     {"print the version", runVersion},
+		"approve": {
+			summary: "sign a maintainer's approval of a commit's findings",
+			examples: []example{
+				{"agentcheck approve 1a2b3c4 --reason 'CI change reviewed in #42'", "approve every finding on a commit"},
+				{"agentcheck approve HEAD --rule AC004 --path '.github/**' --reason 'reviewed'", "approve only AC004 findings under .github"},
+			},
+			run: runApprove,
+		},
+		"attest": {
+			summary: "seal agent sessions into a signed manifest on a commit",
+			examples: []example{
+				{"agentcheck attest", "attest HEAD with the sessions whose edits it contains"},
+				{"agentcheck attest --session claude-code/3f2a HEAD~1", "attest a commit with a named session"},
+			},
+			run: runAttest,
+		},
+		"census": {
+			summary: "list the commits each agent made in a range, and how many carry a valid manifest",
+			examples: []example{
+				{"agentcheck census origin/main~500..origin/main", "which agents committed in the last 500 commits"},
+				{"agentcheck census --format csv --output census.csv", "the same as a spreadsheet"},
+			},
+			run: runCensus,
+		},
+		"completion": {
+			summary: "print a shell completion script: bash, zsh or fish",
+			examples: []example{
+				{"source <(agentcheck completion bash)", "complete agentcheck in this bash"},
+				{"agentcheck completion zsh > \"${fpath[1]}/_agentcheck\"", "install the zsh completion"},
+				{"agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish", "install the fish completion"},
+			},
+			subcommands: completionShells,
+			run:         runCompletion,
+		},
+		"doctor": {
+			summary:  "check the setup: agents' hooks, git hooks, notes, key, trusted signers",
+			examples: []example{{"agentcheck doctor", "say what is set up in this repository and what is missing"}},
+			run:      runDoctor,
+		},
+		"export": {
+			summary: "export sessions and findings mapped to compliance controls (json, csv, html)",
+			examples: []example{
+				{"agentcheck export --format html --output audit.html v1.0..v1.1", "an auditor's report of a release"},
+				{"agentcheck export --format csv origin/main~100..origin/main", "one row per session"},
+			},
+			run: runExport,
+		},
+		"git-hook": {
+			summary:     "run one of agentcheck's git hooks (called by git)",
+			examples:    []example{{"agentcheck git-hook post-commit", "what .git/hooks/post-commit runs after each commit"}},
+			subcommands: []string{"prepare-commit-msg", "post-commit", "post-rewrite", "pre-push", "reference-transaction"},
+			run:         runGitHook,
+		},
+		"github": {
+			summary:  "the pull-request gate inside GitHub Actions (used by action.yml)",
+			examples: []example{{"agentcheck github --fail-on warning", "check the pull request of this workflow run"}},
+			run:      runGitHub,
+		},
+		"hook": {
+			// Its help, examples included, is package hookcmd's, which
+			// agentcheck-hook prints too.
+			summary: "record one agent hook event and apply the runtime policy (called by the agent)",
+			run:     runHook,
+		},
+		"init": {
+			summary: "set up agents' hooks, git hooks, policy and key in this repository",
+			examples: []example{
+				{"agentcheck init", "set up every agent, the git hooks, a policy and a key"},
+				{"agentcheck init --agent claude-code,codex --codex-trust", "only Claude Code and Codex, trusting this project in Codex"},
+			},
+			run: runInit,
+		},
+		"keygen": {
+			summary:  "create an SSH signing key for manifests",
+			examples: []example{{"agentcheck keygen", "create $AGENTCHECK_HOME/agentcheck_ed25519"}},
+			run:      runKeygen,
+		},
+		"log": {
+			summary: "show the agent sessions behind each commit of a range, with the findings",
+			examples: []example{
+				{"agentcheck log", "the sessions behind the commits not yet pushed"},
+				{"agentcheck log --format json origin/main~20..origin/main", "the last 20 commits of main, as JSON"},
+			},
+			run: runLog,
+		},
+		"pre-receive": {
+			summary:  "the server-side gate: a git pre-receive hook",
+			examples: []example{{"agentcheck pre-receive --mode warn", "report findings without rejecting pushes (hooks/pre-receive)"}},
+			run:      runPreReceive,
+		},
+		"scope": {
+			summary: "declare, list or clear the agent session's scope (add GLOB…, list, clear)",
+			examples: []example{
+				{"agentcheck scope add 'src/payments/**' .github/workflows/ci.yml", "allow the current session to change these paths"},
+				{"agentcheck scope list", "what the current session may change"},
+			},
+			subcommands: []string{"add", "list", "clear"},
+			run:         runScope,
+		},
+		"show": {
+			summary: "show the manifests on a commit",
+			examples: []example{
+				{"agentcheck show", "the sessions behind HEAD, signatures judged by the trusted side"},
+				{"agentcheck show --format json 1a2b3c4", "a commit's note as JSON"},
+			},
+			run: runShow,
+		},
+		"verify": {
+			summary: "check commits against their manifests and the policy",
+			examples: []example{
+				{"agentcheck verify", "check the commits not yet pushed (@{upstream}..HEAD)"},
+				{"agentcheck verify origin/main..HEAD --format sarif --output agentcheck.sarif", "a pull request's commits, as SARIF"},
+			},
+			run: runVerify,
+		},
+		"version": {
+			summary:  "print the version",
+			examples: []example{{"agentcheck --version", "the same"}},
+			run:      runVersion,
+		},
 	}
 }
 
@@ -130,12 +244,13 @@ func usage(w io.Writer) {
 }
 
 // flagSet is a command's flags with what its help says: the command's
-// summary and its usage line.
+// summary, its usage line and its examples.
 type flagSet struct {
 	*flag.FlagSet
 	stdout    io.Writer
 	argsUsage string
 	summary   string
+	examples  []example
 }
 
 // newFlagSet returns the flag set of the command name (for a subcommand,
@@ -148,12 +263,13 @@ func newFlagSet(inv *Invocation, name, argsUsage string) *flagSet {
 	// reports them instead.
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	cmd, _, _ := strings.Cut(name, " ")
+	cmd := commands()[strings.Fields(name)[0]]
 	return &flagSet{
 		FlagSet:   fs,
 		stdout:    inv.Stdout,
 		argsUsage: argsUsage,
-		summary:   commands()[cmd].summary,
+		summary:   cmd.summary,
+		examples:  cmd.examples,
 	}
 }
 
@@ -174,22 +290,39 @@ func (fs *flagSet) usageLine() string {
 	return strings.TrimSpace(s + " " + fs.argsUsage)
 }
 
-// printHelp writes the command's help: its summary, its usage line and its
-// flags.
+// printHelp writes the command's help: its summary, its usage line, its
+// flags and its examples.
 func (fs *flagSet) printHelp() {
 	w := fs.stdout
 	if fs.summary != "" {
 		fmt.Fprintf(w, "agentcheck %s: %s\n\n", fs.Name(), fs.summary)
 	}
 	fmt.Fprintln(w, fs.usageLine())
-	if !fs.hasFlags() {
+	if fs.hasFlags() {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "flags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	writeExamples(w, fs.examples)
+}
+
+// writeExamples writes a help's examples section: what each example does,
+// as a shell comment, above its command line, so that either can be
+// copied.
+func writeExamples(w io.Writer, examples []example) {
+	if len(examples) == 0 {
 		return
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "flags:")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	fmt.Fprintln(w, "examples:")
+	for i, e := range examples {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "  # %s\n  %s\n", e.does, e.line)
+	}
 }
 
 // parseFlags parses args allowing flags and positional arguments to be

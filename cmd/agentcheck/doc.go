@@ -9,11 +9,21 @@ Usage:
 
 "agentcheck help" lists the commands, "agentcheck help manual" prints this
 manual (it is built into the binary); "agentcheck help CMD", "agentcheck CMD
--h" and "agentcheck CMD --help" print a command's summary, usage line and
-flags. "agentcheck --version" and "-v" print what "agentcheck version" does.
+-h" and "agentcheck CMD --help" print a command's one-line summary, usage
+line, flags and examples. "agentcheck --version" and "-v" print what "agentcheck version" does.
 Help and the version are written to stdout and exit 0; a usage error (an
 unknown command or flag, a missing argument) is one "agentcheck: error:"
 line on stderr with the usage line as its hint, and exits 2.
+
+	agentcheck completion bash|zsh|fish
+
+Writes a completion script for the shell, which completes the commands,
+their subcommands and their flags (it is generated from the same table as
+the help):
+
+	source <(agentcheck completion bash)        # in ~/.bashrc
+	agentcheck completion zsh > "${fpath[1]}/_agentcheck"
+	agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish
 
 # Recording
 
@@ -145,10 +155,17 @@ appended to the commit's note in refs/notes/agentcheck. Attesting the same
 commit and session again adds nothing. The post-commit hook does this by
 itself.
 
-	agentcheck show [--format text|json] [--allowed-signers FILE] [COMMIT]
+	agentcheck show [--format text|json] [--allowed-signers FILE | --trust-self] [COMMIT]
 
 Shows each manifest on COMMIT: agent, signer and signature status, task,
-scope, reads, actions and files.
+scope, reads, actions and files. Signatures are judged against the same
+trusted side as verify's and the runtime hook's: the allowed_signers file at
+the remote's default branch (refs/remotes/R/HEAD), else at the current
+branch's upstream, else at COMMIT's first parent; the first line after the
+commit says which. Never COMMIT's own: a commit that adds its own key to
+allowed_signers and signs with it shows "untrusted key". --trust-self
+judges with COMMIT's own files instead, and says so; --allowed-signers with
+a file's keys.
 
 # Verifying
 
@@ -380,6 +397,18 @@ The gate fails closed: when it cannot decide, it exits 2 and says why.
 # Output
 
 Only the requested output goes to stdout. Errors go to stderr as one line
-"agentcheck: error: …", followed by "agentcheck: hint: …" when a fix is known.
+"agentcheck: error: …", followed by "agentcheck: hint: …" when a fix is known;
+warnings are "agentcheck: warning: …". Every message and hint starts in lower
+case (unless with a name such as HEAD or GIT_DIR) and ends without a full
+stop; a hint is a command or step that works when followed literally. The
+renderings for people (verify's text, show, log, the HTML report) write one
+concept one way: the runtime hook's decision on a tool call is "[denied by
+runtime policy]" or "[warned by runtime policy]"; JSON and CSV carry the
+decision itself, "deny" or "warn", the words of the policy's runtime setting.
+
+Colour: the text report of verify, and pre-push's report of findings, are
+coloured only on a terminal, never when NO_COLOR is set to any value
+(https://no-color.org) or TERM is dumb. verify --color=auto|always|never
+overrides that (always colours into a file or pipe too; never never does).
 */
 package main

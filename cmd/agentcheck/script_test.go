@@ -28,7 +28,7 @@ import (
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden output in testdata/*.txtar")
+var update = flag.Bool("update", false, "rewrite the golden output in testdata/*.txtar and testdata/help")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){

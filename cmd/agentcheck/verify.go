@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 
-	"golang.org/x/term"
-
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
@@ -20,23 +18,22 @@ type outputFlags struct {
 	format   *string
 	output   *string
 	exitZero *bool
+	color    *string
 }
 
-func addOutputFlags(fs interface {
-	String(name, value, usage string) *string
-	Bool(name string, value bool, usage string) *bool
-}) outputFlags {
+func addOutputFlags(fs *flagSet) outputFlags {
 	return outputFlags{
 		format:   fs.String("format", "text", "output `format`: text, json, sarif, codeclimate (GitLab Code Quality) or junit"),
 		output:   fs.String("output", "", "write the report to `FILE` instead of stdout"),
 		exitZero: fs.Bool("exit-zero", false, "exit 0 even when error-level findings are reported (for upload pipelines)"),
+		color:    addColorFlag(fs),
 	}
 }
 
 func (o outputFlags) check() error {
 	switch *o.format {
 	case "text", "json", "sarif", "codeclimate", "junit":
-		return nil
+		return checkColor(*o.color)
 	}
 	return usageError("unknown format %q (want text, json, sarif, codeclimate or junit)", *o.format)
 }
@@ -165,7 +162,7 @@ func writeReport(inv *Invocation, out outputFlags, r *check.Report) error {
 		}
 		w = f
 	}
-	err := render(w, *out.format, r, isTerminal(w))
+	err := render(w, *out.format, r, colorFor(inv, *out.color, w))
 	if f != nil {
 		if cerr := f.Close(); err == nil {
 			err = cerr
@@ -187,9 +184,4 @@ func render(w io.Writer, format string, r *check.Report, color bool) error {
 	default:
 		return report.WriteText(w, r, report.TextOptions{Color: color})
 	}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

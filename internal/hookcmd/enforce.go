@@ -124,22 +124,10 @@ func runtimePolicy(r agents.Repo, getenv func(string) string) (*scope.Policy, er
 }
 
 // TrustedRefs lists the refs the runtime policy may come from, most trusted
-// first.
+// first: the trusted side (trusted.Refs), then HEAD for a repository with
+// no remote.
 func TrustedRefs(repo *git.Repo) []string {
-	remote, upstream := "origin", ""
-	if branch, ok, _ := repo.HeadBranch(); ok {
-		if ref, rm := repo.Upstream(branch); ref != "" {
-			upstream = ref
-			if rm != "." {
-				remote = rm
-			}
-		}
-	}
-	refs := []string{"refs/remotes/" + remote + "/HEAD"}
-	if upstream != "" {
-		refs = append(refs, upstream)
-	}
-	return append(refs, "HEAD")
+	return append(trusted.Refs(repo), "HEAD")
 }
 
 // applyVerdict journals the calls the verdict intervenes in and writes the

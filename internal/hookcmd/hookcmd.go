@@ -81,6 +81,7 @@ func Main(args []string, o IO) int {
 			fmt.Fprintf(o.Stdout, "%s: record one agent hook event and apply the runtime policy (called by the agent)\n\n%s\n\nflags:\n", name, usage)
 			fs.SetOutput(o.Stdout)
 			fs.PrintDefaults()
+			fmt.Fprintf(o.Stdout, "\nexamples:\n  # what the agent's hook runs for each event (agentcheck init writes it)\n  %s --agent claude-code < event.json\n", name)
 			return ExitOK
 		}
 		fmt.Fprintf(o.Stderr, "agentcheck: error: %v\nagentcheck: hint: %s\n", err, usage)
