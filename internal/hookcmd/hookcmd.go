@@ -121,6 +121,7 @@ func Record(agent string, o IO) (int, error) {
 	}
 	h.Events = withScope(h)
 	path := journal.Path(h.Repo.CommonDir, h.Agent, h.Session)
+	pinErr := pinAtStart(h.Repo, o.getenv, path)
 	settled := settlePending(h, path)
 	events, code := h.Events, ExitOK
 	var enforceErr error
@@ -140,7 +141,7 @@ func Record(agent string, o IO) (int, error) {
 	if enforceErr != nil {
 		return code, fmt.Errorf("reading the session's scope: %w (judged as if it declared nothing)", enforceErr)
 	}
-	return code, nil
+	return code, pinErr
 }
 
 // A session's pending files (see agents.Hook.Pending) wait in a file
