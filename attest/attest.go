@@ -170,9 +170,16 @@ func (a *Attester) seal(ctx context.Context, commit *git.Commit, changed map[str
 			}
 			continue
 		}
-		st, err := provenance.BuildStatement(j.Events, provenance.BuildOptions{
+		events, mismatches, err := crossCheck(j.Events, a.Repo.WorkTree)
+		if err != nil {
+			return err
+		}
+		for _, m := range mismatches {
+			fmt.Fprintf(a.Stderr, "agentcheck: warning: session %s/%s: the journal lacks what the agent's transcript shows: %s (recorded as AC016)\n", agent, id, masker.Mask(m.Detail))
+		}
+		st, err := provenance.BuildStatement(events, provenance.BuildOptions{
 			Commit: hash, Changed: changedPaths, Prompts: policy.Record.Prompts,
-			MaskCommand: masker.Mask, MaskText: masker.Mask, Remotes: remotes,
+			MaskCommand: masker.Mask, MaskText: masker.Mask, Remotes: remotes, Mismatches: mismatches,
 		})
 		if err != nil {
 			return err
