@@ -44,6 +44,10 @@ import (
 // one recorded says how many more there were.
 const maxMismatches = 50
 
+// maxRestored bounds the calls restored into one manifest from a
+// transcript; the mismatches still count the others.
+const maxRestored = 1000
+
 // maxTranscripts bounds the transcripts one journal may name.
 const maxTranscripts = 4
 
@@ -156,9 +160,10 @@ func missingCalls(events []journal.Event, calls []transcript.Call, root string) 
 			out = append(out, provenance.Mismatch{Kind: provenance.MismatchEdit, Path: path,
 				Detail: fmt.Sprintf("%s of %s by %s", c.Kind, path, c.Tool)})
 		default:
-			ev := journal.Event{Time: first.Time, Agent: first.Agent, Session: first.Session, Kind: c.Kind, Tool: c.Tool,
-				Path: path, URL: c.URL, Query: c.Query, Command: c.Command, Server: c.Server}
-			restored = append(restored, ev)
+			if len(restored) < maxRestored {
+				restored = append(restored, journal.Event{Time: first.Time, Agent: first.Agent, Session: first.Session, Kind: c.Kind,
+					Tool: c.Tool, Path: path, URL: c.URL, Query: c.Query, Command: c.Command, Server: c.Server})
+			}
 			out = append(out, provenance.Mismatch{Kind: provenance.MismatchCall,
 				Detail: fmt.Sprintf("%s by %s: %s (restored into the manifest)", c.Kind, c.Tool, strings.Join(nonEmpty(path, c.URL, c.Query, c.Command, c.Server), " "))})
 		}
