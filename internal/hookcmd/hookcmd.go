@@ -121,7 +121,11 @@ func Record(agent string, o IO) (int, error) {
 	}
 	h.Events = withScope(h)
 	path := journal.Path(h.Repo.CommonDir, h.Agent, h.Session)
-	pinErr := pinAtStart(h.Repo, o.getenv, path)
+	if err := pinAtStart(h.Repo, o.getenv, path); err != nil {
+		// The event is still recorded; a guarded call reads the policy
+		// itself and warns again if it must fall back.
+		fmt.Fprintf(o.Stderr, "agentcheck: hook: %v\n", err)
+	}
 	settled := settlePending(h, path)
 	events, code := h.Events, ExitOK
 	var enforceErr error
@@ -141,7 +145,7 @@ func Record(agent string, o IO) (int, error) {
 	if enforceErr != nil {
 		return code, fmt.Errorf("reading the session's scope: %w (judged as if it declared nothing)", enforceErr)
 	}
-	return code, pinErr
+	return code, nil
 }
 
 // A session's pending files (see agents.Hook.Pending) wait in a file
