@@ -170,7 +170,7 @@ func (a *Attester) seal(ctx context.Context, commit *git.Commit, changed map[str
 			}
 			continue
 		}
-		events, mismatches, err := crossCheck(j.Events, a.Repo.WorkTree)
+		events, mismatches, err := crossCheck(j.Events, a.Repo.WorkTree, changed)
 		if err != nil {
 			return err
 		}

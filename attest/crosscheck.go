@@ -27,9 +27,11 @@ import (
 //     call is restored into the manifest, as the session's first event,
 //     so that every edit is judged as made after it (AC007 and the
 //     signals), and an AC016 finding is recorded.
-//   - An edit or deletion the transcript shows and the journal lacks: an
-//     AC016 finding naming the path (the content is then attributed to no
-//     session, which verify reports on its own).
+//   - An edit or deletion of a path the commit changes that the
+//     transcript shows and the journal lacks: an AC016 finding naming the
+//     path (the content is then attributed to no session, which verify
+//     reports on its own). An edit of a path the commit leaves alone is
+//     not this commit's: a call of the same turn may not have run yet.
 //   - A transcript the journal names that cannot be read: an AC016
 //     finding; the journal is signed as it is.
 //
@@ -52,10 +54,11 @@ const maxRestored = 1000
 const maxTranscripts = 4
 
 // crossCheck compares a session's journal events with its agent's
-// transcript under the repository root. It returns the events to build the
+// transcript under the repository root, for a commit whose changes are
+// changed (as Changed returns them). It returns the events to build the
 // manifest from, the mismatches to record, and an error when attest must
 // refuse.
-func crossCheck(events []journal.Event, root string) ([]journal.Event, []provenance.Mismatch, error) {
+func crossCheck(events []journal.Event, root string, changed map[string]string) ([]journal.Event, []provenance.Mismatch, error) {
 	paths := transcriptPaths(events)
 	if len(paths) == 0 || len(events) == 0 {
 		return events, nil, nil
@@ -82,7 +85,7 @@ func crossCheck(events []journal.Event, root string) ([]journal.Event, []provena
 	if err := checkPrompts(events, tr.Prompts, paths); err != nil {
 		return nil, nil, err
 	}
-	restored, missing := missingCalls(events, tr.Calls, root)
+	restored, missing := missingCalls(events, tr.Calls, root, changed)
 	out = append(out, missing...)
 	if len(out) > maxMismatches {
 		more := len(out) - maxMismatches + 1
@@ -136,7 +139,7 @@ func normalizePrompt(s string) string {
 // missingCalls returns, for the transcript's calls the journal lacks, the
 // events to restore (the calls that bring content in or run commands) and
 // the mismatches to record.
-func missingCalls(events []journal.Event, calls []transcript.Call, root string) (restored []journal.Event, out []provenance.Mismatch) {
+func missingCalls(events []journal.Event, calls []transcript.Call, root string, changed map[string]string) (restored []journal.Event, out []provenance.Mismatch) {
 	have := map[string]bool{}
 	for _, e := range events {
 		have[callKey(e.Kind, e.Path, e.URL, e.Query, e.Command, e.Server)] = true
@@ -157,6 +160,9 @@ func missingCalls(events []journal.Event, calls []transcript.Call, root string) 
 		have[key] = true
 		switch c.Kind {
 		case journal.KindEdit, journal.KindDelete:
+			if _, ok := changed[path]; !ok {
+				continue
+			}
 			out = append(out, provenance.Mismatch{Kind: provenance.MismatchEdit, Path: path,
 				Detail: fmt.Sprintf("%s of %s by %s", c.Kind, path, c.Tool)})
 		default:

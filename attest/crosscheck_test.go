@@ -51,13 +51,14 @@ func TestCrossCheck(t *testing.T) {
 		{"whole", []journal.Event{prompt, fetch, edit, outside}, false, nil, 0},
 		{"fetch deleted", []journal.Event{prompt, edit, outside}, false, []string{"call "}, 1},
 		{"edit deleted", []journal.Event{prompt, fetch, outside}, false, []string{"edit src/a.go"}, 0},
+		{"edit of a path the commit leaves alone", []journal.Event{prompt, fetch, edit}, false, nil, 0},
 		{"forged scope", []journal.Event{prompt, fetch, edit, outside, forged}, true, nil, 0},
 		{"no transcript named", []journal.Event{forged, edit}, false, nil, 0},
 		{"transcript gone", []journal.Event{ev(journal.KindStart, func(e *journal.Event) { e.Transcript = filepath.Join(dir, "gone") }), forged}, false, []string{"transcript "}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			events, ms, err := crossCheck(tt.events, root)
+			events, ms, err := crossCheck(tt.events, root, map[string]string{"src/a.go": "1234"})
 			if tt.refuse {
 				if err == nil || !strings.Contains(err.Error(), "declaring scope **") {
 					t.Fatalf("err = %v, want a refusal of the forged scope", err)
@@ -95,7 +96,7 @@ func TestCrossCheckBoundsMismatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := []journal.Event{{Agent: "claude-code", Session: "s", Kind: journal.KindStart, Transcript: tr}}
-	_, ms, err := crossCheck(events, dir)
+	_, ms, err := crossCheck(events, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
