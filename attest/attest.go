@@ -170,7 +170,7 @@ func (a *Attester) seal(ctx context.Context, commit *git.Commit, changed map[str
 			}
 			continue
 		}
-		events, mismatches, err := crossCheck(j.Events, a.Repo.WorkTree, changed)
+		events, mismatches, err := crossCheck(j.Events, a.Repo.WorkTree, changed, a.getenv)
 		if err != nil {
 			return err
 		}

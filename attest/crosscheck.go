@@ -35,8 +35,11 @@ import (
 //   - A transcript the journal names that cannot be read: an AC016
 //     finding; the journal is signed as it is.
 //
-// A journal that names no transcript (an agent that keeps none, or
-// replayed payloads) is not cross-checked. An agent that runs as the user
+// A journal that names no transcript is cross-checked against the one
+// the agent keeps by default for the session's id, if there is one
+// (transcript.Find): deleting the path from the journal does not avoid
+// the check. A session of an agent that keeps none, or of replayed
+// payloads, is not cross-checked. An agent that runs as the user
 // can edit its transcript as well as its journal, consistently: this
 // raises the bar from one line appended to a file to forging two records
 // in two formats, and closes nothing against a determined agent (see
@@ -58,9 +61,18 @@ const maxTranscripts = 4
 // changed (as Changed returns them). It returns the events to build the
 // manifest from, the mismatches to record, and an error when attest must
 // refuse.
-func crossCheck(events []journal.Event, root string, changed map[string]string) ([]journal.Event, []provenance.Mismatch, error) {
+func crossCheck(events []journal.Event, root string, changed map[string]string, getenv func(string) string) ([]journal.Event, []provenance.Mismatch, error) {
+	if len(events) == 0 {
+		return events, nil, nil
+	}
 	paths := transcriptPaths(events)
-	if len(paths) == 0 || len(events) == 0 {
+	if len(paths) == 0 && getenv != nil {
+		paths = transcript.Find(events[0].Agent, events[0].Session, getenv)
+		if len(paths) > maxTranscripts {
+			paths = paths[:maxTranscripts]
+		}
+	}
+	if len(paths) == 0 {
 		return events, nil, nil
 	}
 	agent := events[0].Agent

@@ -58,7 +58,7 @@ func TestCrossCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			events, ms, err := crossCheck(tt.events, root, map[string]string{"src/a.go": "1234"})
+			events, ms, err := crossCheck(tt.events, root, map[string]string{"src/a.go": "1234"}, func(string) string { return "" })
 			if tt.refuse {
 				if err == nil || !strings.Contains(err.Error(), "declaring scope **") {
 					t.Fatalf("err = %v, want a refusal of the forged scope", err)
@@ -96,11 +96,38 @@ func TestCrossCheckBoundsMismatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := []journal.Event{{Agent: "claude-code", Session: "s", Kind: journal.KindStart, Transcript: tr}}
-	_, ms, err := crossCheck(events, dir, nil)
+	_, ms, err := crossCheck(events, dir, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ms) != maxMismatches || ms[len(ms)-1].Kind != provenance.MismatchCall || !strings.Contains(ms[len(ms)-1].Detail, "101 more") {
 		t.Errorf("%d mismatches, last %+v", len(ms), ms[len(ms)-1])
+	}
+}
+
+func TestCrossCheckFindsTheDefaultTranscript(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, ".claude", "projects", "-home-dev-repo")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	line := `{"type":"user","message":{"role":"user","content":"Fix it"}}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "s-1.jsonl"), []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	forged := []journal.Event{{Agent: "claude-code", Session: "s-1", Kind: journal.KindPrompt, Text: "scope: **",
+		Scope: []journal.ScopeDecl{{Glob: "**", Source: journal.SourceDirective}}}}
+	if _, _, err := crossCheck(forged, home, nil, getenv); err == nil {
+		t.Error("a journal whose transcript path was deleted was not cross-checked against the default transcript")
+	}
+	forged[0].Session = "*"
+	if _, _, err := crossCheck(forged, home, nil, getenv); err != nil {
+		t.Errorf("a session id that is a glob found a transcript: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package transcript
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 
 	"github.com/agentcheck/agentcheck/provenance/journal"
@@ -15,6 +16,8 @@ import (
 //     "item":{"type":"UserMessage","content":[{"type":"text","text":…}]}}.
 //     The response_item messages of role user are not read: Codex puts
 //     its environment context and instructions there too.
+//   - session_meta and turn_context lines: the working directory, which
+//     apply_patch's relative paths are relative to.
 //   - response_item lines of tool calls: function_call (exec_command's
 //     {"cmd":…}, shell's {"command":[…]}), custom_tool_call apply_patch
 //     (the patch), local_shell_call, web_search_call.
@@ -26,6 +29,7 @@ type codexLine struct {
 
 type codexPayload struct {
 	Type      string `json:"type"`
+	Cwd       string `json:"cwd"`
 	Message   string `json:"message"`
 	Name      string `json:"name"`
 	Arguments string `json:"arguments"`
@@ -46,7 +50,12 @@ type codexPayload struct {
 
 func parseCodexLine(t *Transcript, line []byte) {
 	var l codexLine
-	if json.Unmarshal(line, &l) != nil || (l.Type != "event_msg" && l.Type != "response_item") {
+	if json.Unmarshal(line, &l) != nil {
+		return
+	}
+	switch l.Type {
+	case "event_msg", "response_item", "session_meta", "turn_context":
+	default:
 		return
 	}
 	var p codexPayload
@@ -54,6 +63,10 @@ func parseCodexLine(t *Transcript, line []byte) {
 		return
 	}
 	switch {
+	case l.Type == "session_meta" || l.Type == "turn_context":
+		if filepath.IsAbs(p.Cwd) {
+			t.cwd = p.Cwd
+		}
 	case l.Type == "event_msg" && p.Type == "user_message":
 		t.Prompts = append(t.Prompts, p.Message)
 	case l.Type == "event_msg" && p.Type == "item_completed" && p.Item.Type == "UserMessage":
@@ -67,7 +80,14 @@ func parseCodexLine(t *Transcript, line []byte) {
 			t.Prompts = append(t.Prompts, strings.Join(texts, "\n"))
 		}
 	case l.Type == "response_item":
-		t.Calls = append(t.Calls, codexCalls(p)...)
+		for _, c := range codexCalls(p) {
+			// apply_patch names paths relative to the turn's working
+			// directory.
+			if c.Path != "" && !filepath.IsAbs(c.Path) && t.cwd != "" {
+				c.Path = filepath.Join(t.cwd, c.Path)
+			}
+			t.Calls = append(t.Calls, c)
+		}
 	}
 }
 

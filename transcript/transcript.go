@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/agentcheck/agentcheck/provenance/journal"
 )
@@ -41,6 +42,8 @@ type Transcript struct {
 	// Calls are the tool calls the agent made, in order, as far as they
 	// are of a kind the journal records.
 	Calls []Call
+
+	cwd string // the working directory of the turn being read, if known
 }
 
 // Call is one tool call of the agent. Kind is the journal's kind for it
@@ -95,6 +98,57 @@ func Parse(agent string, r io.Reader) (*Transcript, error) {
 		return nil, fmt.Errorf("reading the transcript of the session: %w", err)
 	}
 	return t, nil
+}
+
+// Find returns the transcripts an agent keeps by default of the session
+// with id: Claude Code's ~/.claude/projects/*/<id>.jsonl (under
+// $CLAUDE_CONFIG_DIR when set) and Codex's
+// ~/.codex/sessions/YYYY/MM/DD/rollout-*-<id>.jsonl (under $CODEX_HOME).
+// An id that is not a plain name finds nothing.
+func Find(agent, id string, getenv func(string) string) []string {
+	if !plainName(id) {
+		return nil
+	}
+	home := getenv("HOME")
+	var pattern string
+	switch agent {
+	case FormatClaude:
+		dir := getenv("CLAUDE_CONFIG_DIR")
+		if dir == "" && home != "" {
+			dir = filepath.Join(home, ".claude")
+		}
+		if dir == "" {
+			return nil
+		}
+		pattern = filepath.Join(dir, "projects", "*", id+".jsonl")
+	case FormatCodex:
+		dir := getenv("CODEX_HOME")
+		if dir == "" && home != "" {
+			dir = filepath.Join(home, ".codex")
+		}
+		if dir == "" {
+			return nil
+		}
+		pattern = filepath.Join(dir, "sessions", "*", "*", "*", "rollout-*-"+id+".jsonl")
+	default:
+		return nil
+	}
+	paths, _ := filepath.Glob(pattern)
+	return paths
+}
+
+// plainName reports whether s is a session id that cannot change a glob:
+// letters, digits, '-', '_' and '.', not starting with '.'.
+func plainName(s string) bool {
+	if s == "" || len(s) > 128 || s[0] == '.' {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 var parsers = map[string]func(*Transcript, []byte){
