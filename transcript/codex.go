@@ -1,8 +1,10 @@
 package transcript
 
 import (
+	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/agentcheck/agentcheck/provenance/journal"
@@ -48,7 +50,18 @@ type codexPayload struct {
 	} `json:"action"`
 }
 
+// codexMarkers are the strings a line this reader uses must hold; the
+// others (token counts, reasoning, outputs) are passed over without
+// decoding them.
+var codexMarkers = [][]byte{
+	[]byte(`"user_message"`), []byte(`"UserMessage"`), []byte(`"function_call"`), []byte(`"custom_tool_call"`),
+	[]byte(`"local_shell_call"`), []byte(`"web_search_call"`), []byte(`"session_meta"`), []byte(`"turn_context"`),
+}
+
 func parseCodexLine(t *Transcript, line []byte) {
+	if !slices.ContainsFunc(codexMarkers, func(m []byte) bool { return bytes.Contains(line, m) }) {
+		return
+	}
 	var l codexLine
 	if json.Unmarshal(line, &l) != nil {
 		return

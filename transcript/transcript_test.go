@@ -1,6 +1,7 @@
 package transcript
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -162,4 +163,29 @@ func FuzzClaude(f *testing.F) {
 func FuzzCodex(f *testing.F) {
 	fuzzSeeds(f, FormatCodex)
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, FormatCodex, data) })
+}
+
+// BenchmarkParse reads the recorded transcripts repeated to about 10 MB,
+// the size of a long session's.
+func BenchmarkParse(b *testing.B) {
+	for _, agent := range []string{FormatClaude, FormatCodex} {
+		b.Run(agent, func(b *testing.B) {
+			files, _ := filepath.Glob(filepath.Join("..", "testdata", "transcripts", agent, "*.jsonl"))
+			var one []byte
+			for _, f := range files {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				one = append(one, data...)
+			}
+			data := bytes.Repeat(one, max(1, (10<<20)/len(one)))
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := Parse(agent, bytes.NewReader(data)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
