@@ -9,6 +9,7 @@ import (
 	"github.com/agentcheck/agentcheck/internal/hint"
 	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/provenance/journal"
+	"github.com/agentcheck/agentcheck/scope"
 	"github.com/agentcheck/agentcheck/transcript"
 )
 
@@ -125,12 +126,8 @@ func transcriptPaths(events []journal.Event) []string {
 // checkPrompts refuses a journal prompt that declares scope and that the
 // transcript does not show the human sending.
 func checkPrompts(events []journal.Event, sent []string, paths []string) error {
-	seen := map[string]bool{}
-	for _, s := range sent {
-		seen[normalizePrompt(s)] = true
-	}
 	for _, e := range events {
-		if e.Kind != journal.KindPrompt || len(e.Scope) == 0 || seen[normalizePrompt(e.Text)] {
+		if e.Kind != journal.KindPrompt || len(e.Scope) == 0 || humanSent(e.Text, sent) && declaredBy(e) {
 			continue
 		}
 		globs := make([]string, len(e.Scope))
@@ -142,6 +139,58 @@ func checkPrompts(events []journal.Event, sent []string, paths []string) error {
 			"compare the journal under .git/agentcheck/sessions with the transcript: a line the hook did not write is a forgery; to declare scope, type it in a prompt or run 'agentcheck scope add' in your own terminal")
 	}
 	return nil
+}
+
+// declaredBy reports whether a prompt event's scope is what its own text
+// declares: each directive glob is one the text's "scope:" lines give, and
+// each mention's path appears in the text. (The hook derives the scope
+// from the text; a line written by anything else may pair a true prompt
+// with a scope of its own.)
+func declaredBy(e journal.Event) bool {
+	var directives []string
+	for _, d := range scope.FromPrompt(e.Text, nil) {
+		directives = append(directives, d.Glob)
+	}
+	for _, d := range e.Scope {
+		switch d.Source {
+		case journal.SourceDirective:
+			if !slices.Contains(directives, d.Glob) {
+				return false
+			}
+		case journal.SourceMention:
+			if !strings.Contains(e.Text, "@") || !strings.Contains(e.Text, scope.UnescapeGlob(strings.TrimSuffix(d.Glob, "/**"))) {
+				return false
+			}
+		default:
+			return false // a prompt declares nothing else
+		}
+	}
+	return true
+}
+
+// humanSent reports whether the transcript's prompts show the human
+// sending text: the same text, or one prompt that holds every line of it
+// that declares scope (a "scope:" directive, an @mention), so that an
+// agent's rendering of the rest (a pasted image's placeholder, expanded
+// whitespace) does not make a true prompt look forged.
+func humanSent(text string, sent []string) bool {
+	text = normalizePrompt(text)
+	var declaring []string
+	for line := range strings.SplitSeq(text, "\n") {
+		if line = strings.TrimSpace(line); strings.Contains(line, "scope:") || strings.Contains(line, "@") {
+			declaring = append(declaring, line)
+		}
+	}
+	for _, s := range sent {
+		s = normalizePrompt(s)
+		if s == text {
+			return true
+		}
+		if len(declaring) > 0 && !slices.ContainsFunc(declaring, func(l string) bool { return !strings.Contains(s, l) }) {
+			return true
+		}
+	}
+	return false
 }
 
 func normalizePrompt(s string) string {

@@ -131,3 +131,49 @@ func TestCrossCheckFindsTheDefaultTranscript(t *testing.T) {
 		t.Errorf("a session id that is a glob found a transcript: %v", err)
 	}
 }
+
+func TestHumanSent(t *testing.T) {
+	sent := []string{"Fix the login page [Image #1]\nscope: src/auth/**\nsee @docs/auth.md", "thanks"}
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Fix the login page [Image #1]\nscope: src/auth/**\nsee @docs/auth.md", true},
+		{"Fix the login page\r\nscope: src/auth/**\nsee @docs/auth.md ", true}, // rendered differently
+		{"scope: src/auth/**", true},
+		{"scope: **", false},
+		{"scope: src/auth/**\nscope: .github/**", false},
+		{"look at @.github/workflows/ci.yml", false},
+		{"thanks", true},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := humanSent(tt.text, sent); got != tt.want {
+			t.Errorf("humanSent(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestDeclaredBy(t *testing.T) {
+	dir := func(g string) journal.ScopeDecl { return journal.ScopeDecl{Glob: g, Source: journal.SourceDirective} }
+	mention := func(g string) journal.ScopeDecl { return journal.ScopeDecl{Glob: g, Source: journal.SourceMention} }
+	tests := []struct {
+		text  string
+		scope []journal.ScopeDecl
+		want  bool
+	}{
+		{"Fix it\nscope: src/**", []journal.ScopeDecl{dir("src/**")}, true},
+		{"Fix it\nscope: src/**", []journal.ScopeDecl{dir("src/**"), dir(".github/**")}, false},
+		{"thanks", []journal.ScopeDecl{dir(".github/**")}, false},
+		{"look at @docs/a.md", []journal.ScopeDecl{mention("docs/a.md")}, true},
+		{"look at @docs", []journal.ScopeDecl{mention("docs/**")}, true},
+		{"look at docs", []journal.ScopeDecl{mention(".github/**")}, false},
+		{"Fix it", []journal.ScopeDecl{{Glob: "**", Source: journal.SourceCLI}}, false},
+	}
+	for _, tt := range tests {
+		e := journal.Event{Kind: journal.KindPrompt, Text: tt.text, Scope: tt.scope}
+		if got := declaredBy(e); got != tt.want {
+			t.Errorf("declaredBy(%q, %v) = %v, want %v", tt.text, tt.scope, got, tt.want)
+		}
+	}
+}
