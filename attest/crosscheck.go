@@ -79,8 +79,19 @@ func crossCheck(events []journal.Event, root string, changed map[string]string, 
 	agent := events[0].Agent
 	var tr transcript.Transcript
 	var out []provenance.Mismatch
+	type file struct{ format, path string }
+	var files []file
 	for _, p := range paths {
-		t, err := transcript.ReadFile(agent, p)
+		files = append(files, file{agent, p})
+		if agent == transcript.FormatClaude {
+			for _, sub := range transcript.SubagentFiles(p) {
+				files = append(files, file{transcript.FormatClaudeSubagent, sub})
+			}
+		}
+	}
+	for _, f := range files {
+		p := f.path
+		t, err := transcript.ReadFile(f.format, p)
 		if err == transcript.ErrUnknownFormat {
 			return events, nil, nil
 		}
@@ -92,7 +103,7 @@ func crossCheck(events []journal.Event, root string, changed map[string]string, 
 		tr.Prompts = append(tr.Prompts, t.Prompts...)
 		tr.Calls = append(tr.Calls, t.Calls...)
 	}
-	if len(out) == len(paths) {
+	if len(out) == len(files) {
 		return events, out, nil
 	}
 	if err := checkPrompts(events, tr.Prompts, paths); err != nil {

@@ -385,6 +385,19 @@ func (r *run) keepTranscript(got []payload) {
 		if err := os.WriteFile(filepath.Join(dir, r.sc.Name+".jsonl"), out, 0o644); err != nil {
 			r.t.Fatal(err)
 		}
+		// Claude Code keeps each subagent's turns beside it, in
+		// <transcript>/subagents/agent-<id>.jsonl.
+		subs, _ := filepath.Glob(filepath.Join(strings.TrimSuffix(obj.TranscriptPath, ".jsonl"), "subagents", "agent-*.jsonl"))
+		for i, sub := range subs {
+			data, err := os.ReadFile(sub)
+			if err != nil {
+				continue
+			}
+			name := fmt.Sprintf("%s.subagent-%d.jsonl", r.sc.Name, i+1)
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(normalizeText(string(data), p.home, p.repo)), 0o644); err != nil {
+				r.t.Fatal(err)
+			}
+		}
 		return
 	}
 }

@@ -18,7 +18,11 @@ import (
 //   - {"type":"assistant","message":{"content":[{"type":"tool_use",
 //     "name":"Bash","input":{…}}…]}}: the tool calls of one model turn.
 //
-// Subagents' turns are kept in files of their own and are not read.
+// Lines of a subagent's turns ("isSidechain": true) are not the human's
+// and are skipped in the session's transcript. Claude Code keeps each
+// subagent's turns in a file of its own (see SubagentFiles), read with
+// FormatClaudeSubagent: its tool calls count, its "user" lines (the
+// parent model's task for it) are no prompts.
 
 type claudeLine struct {
 	Type             string `json:"type"`
@@ -38,17 +42,21 @@ type claudeBlock struct {
 	Input json.RawMessage `json:"input"`
 }
 
-func parseClaudeLine(t *Transcript, line []byte) {
+func parseClaudeLine(t *Transcript, line []byte) { parseClaude(t, line, false) }
+
+func parseClaudeSubagentLine(t *Transcript, line []byte) { parseClaude(t, line, true) }
+
+func parseClaude(t *Transcript, line []byte, subagent bool) {
 	if !bytes.Contains(line, []byte(`"user"`)) && !bytes.Contains(line, []byte(`"tool_use"`)) {
 		return // most lines: attachments, requests, progress
 	}
 	var l claudeLine
-	if json.Unmarshal(line, &l) != nil || l.IsSidechain {
+	if json.Unmarshal(line, &l) != nil || l.IsSidechain != subagent {
 		return
 	}
 	switch l.Type {
 	case "user":
-		if l.IsMeta || l.IsCompactSummary || l.Message.Role != "user" {
+		if subagent || l.IsMeta || l.IsCompactSummary || l.Message.Role != "user" {
 			return
 		}
 		if text, ok := claudeUserText(l.Message.Content); ok {

@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/agentcheck/agentcheck/provenance/journal"
 )
@@ -33,6 +34,9 @@ const (
 const (
 	FormatClaude = "claude-code"
 	FormatCodex  = "codex"
+	// FormatClaudeSubagent is a Claude Code subagent's own transcript:
+	// tool calls only.
+	FormatClaudeSubagent = "claude-code-subagent"
 )
 
 // Transcript is what an agent's own record of a session says happened.
@@ -137,6 +141,36 @@ func Find(agent, id string, getenv func(string) string) []string {
 	return paths
 }
 
+// MaxSubagentFiles bounds the subagent transcripts SubagentFiles returns.
+const MaxSubagentFiles = 64
+
+// SubagentFiles returns the transcripts Claude Code keeps of a session's
+// subagents beside the session's own at path:
+// <path without .jsonl>/subagents/agent-*.jsonl.
+func SubagentFiles(path string) []string {
+	base, ok := strings.CutSuffix(path, ".jsonl")
+	if !ok {
+		return nil
+	}
+	files, _ := filepath.Glob(filepath.Join(globEscape(base), "subagents", "agent-*.jsonl"))
+	if len(files) > MaxSubagentFiles {
+		files = files[:MaxSubagentFiles]
+	}
+	return files
+}
+
+// globEscape escapes filepath.Match's metacharacters in a literal path.
+func globEscape(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // plainName reports whether s is a session id that cannot change a glob:
 // letters, digits, '-', '_' and '.', not starting with '.'.
 func plainName(s string) bool {
@@ -152,8 +186,9 @@ func plainName(s string) bool {
 }
 
 var parsers = map[string]func(*Transcript, []byte){
-	FormatClaude: parseClaudeLine,
-	FormatCodex:  parseCodexLine,
+	FormatClaude:         parseClaudeLine,
+	FormatClaudeSubagent: parseClaudeSubagentLine,
+	FormatCodex:          parseCodexLine,
 }
 
 // lines calls fn with each line of r of at most MaxLine bytes that is not

@@ -56,6 +56,38 @@ func TestRecorded(t *testing.T) {
 	}
 }
 
+func TestRecordedSubagent(t *testing.T) {
+	path := filepath.Join("..", "testdata", "transcripts", FormatClaude, "reads.subagent-1.jsonl")
+	tr, err := ReadFile(FormatClaudeSubagent, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Prompts) != 0 || len(tr.Calls) != 1 || tr.Calls[0].Kind != journal.KindRead || tr.Calls[0].Path != "$REPO/src/util.go" {
+		t.Errorf("subagent transcript: prompts %q, calls %+v; want no prompt and the Read of src/util.go", tr.Prompts, tr.Calls)
+	}
+	// The session's own transcript reads none of the subagent's lines.
+	main, err := ReadFile(FormatClaude, filepath.Join("..", "testdata", "transcripts", FormatClaude, "reads.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range main.Calls {
+		if strings.HasSuffix(c.Path, "src/util.go") {
+			t.Errorf("the session's transcript holds the subagent's call %+v", c)
+		}
+	}
+	dir := t.TempDir()
+	sess := filepath.Join(dir, "s[1].jsonl")
+	if err := os.MkdirAll(filepath.Join(dir, "s[1]", "subagents"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s[1]", "subagents", "agent-a1.jsonl"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := SubagentFiles(sess); len(got) != 1 {
+		t.Errorf("SubagentFiles(%s) = %q", sess, got)
+	}
+}
+
 func TestClaudeLines(t *testing.T) {
 	in := strings.Join([]string{
 		`{"type":"user","message":{"role":"user","content":"hello\nscope: src/**"}}`,
@@ -157,7 +189,10 @@ func fuzzParse(t *testing.T, agent string, data []byte) {
 
 func FuzzClaude(f *testing.F) {
 	fuzzSeeds(f, FormatClaude)
-	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, FormatClaude, data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, FormatClaude, data)
+		fuzzParse(t, FormatClaudeSubagent, data)
+	})
 }
 
 func FuzzCodex(f *testing.F) {
