@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -76,34 +77,8 @@ func crossCheck(events []journal.Event, root string, changed map[string]string, 
 	if len(paths) == 0 {
 		return events, nil, nil
 	}
-	agent := events[0].Agent
-	var tr transcript.Transcript
-	var out []provenance.Mismatch
-	type file struct{ format, path string }
-	var files []file
-	for _, p := range paths {
-		files = append(files, file{agent, p})
-		if agent == transcript.FormatClaude {
-			for _, sub := range transcript.SubagentFiles(p) {
-				files = append(files, file{transcript.FormatClaudeSubagent, sub})
-			}
-		}
-	}
-	for _, f := range files {
-		p := f.path
-		t, err := transcript.ReadFile(f.format, p)
-		if err == transcript.ErrUnknownFormat {
-			return events, nil, nil
-		}
-		if err != nil {
-			out = append(out, provenance.Mismatch{Kind: provenance.MismatchTranscript,
-				Detail: fmt.Sprintf("the journal names the transcript %s, which could not be read (%v), so nothing the journal says was cross-checked", p, err)})
-			continue
-		}
-		tr.Prompts = append(tr.Prompts, t.Prompts...)
-		tr.Calls = append(tr.Calls, t.Calls...)
-	}
-	if len(out) == len(files) {
+	tr, out, ok := readTranscripts(events[0].Agent, paths)
+	if !ok {
 		return events, out, nil
 	}
 	if err := checkPrompts(events, tr.Prompts, paths); err != nil {
@@ -120,6 +95,37 @@ func crossCheck(events []journal.Event, root string, changed map[string]string, 
 		events = slices.Concat(events[:1], restored, events[1:])
 	}
 	return events, out, nil
+}
+
+// readTranscripts reads the transcripts at paths in agent's format, with
+// the subagents' transcripts beside Claude Code's, into one. ok is false
+// when there is nothing to cross-check against: an agent whose format is
+// not read, or no file that could be read (each one is a mismatch).
+func readTranscripts(agent string, paths []string) (tr transcript.Transcript, out []provenance.Mismatch, ok bool) {
+	type file struct{ format, path string }
+	var files []file
+	for _, p := range paths {
+		files = append(files, file{agent, p})
+		if agent == transcript.FormatClaude {
+			for _, sub := range transcript.SubagentFiles(p) {
+				files = append(files, file{transcript.FormatClaudeSubagent, sub})
+			}
+		}
+	}
+	for _, f := range files {
+		t, err := transcript.ReadFile(f.format, f.path)
+		if errors.Is(err, transcript.ErrUnknownFormat) {
+			return tr, nil, false
+		}
+		if err != nil {
+			out = append(out, provenance.Mismatch{Kind: provenance.MismatchTranscript,
+				Detail: fmt.Sprintf("the transcript %s could not be read (%v), so what it holds was not cross-checked", f.path, err)})
+			continue
+		}
+		tr.Prompts = append(tr.Prompts, t.Prompts...)
+		tr.Calls = append(tr.Calls, t.Calls...)
+	}
+	return tr, out, len(out) < len(files)
 }
 
 // transcriptPaths returns the transcripts the journal's events name, in
