@@ -52,6 +52,10 @@ type SessionPredicate struct {
 	// Mismatches are what the transcript the agent keeps itself showed and
 	// the session's journal lacked when attest cross-checked them (AC016).
 	Mismatches []Mismatch `json:"mismatches,omitempty"`
+	// Supersedes is the digest (see [PayloadDigest]) of the earlier manifest
+	// of the same session and commit that this one replaces, "" for a first
+	// manifest. See [CheckSupersedes] for when the replacement holds.
+	Supersedes string `json:"supersedes,omitempty"`
 }
 
 // Kinds of [Mismatch].
