@@ -15,6 +15,7 @@ import (
 func newClaudeLikeBuilder(in Input, agent string, o obj) (*builder, string, obj) {
 	b := newBuilder(in, agent, o.str("session_id"), o.str("hook_event_name"), o.str("cwd"))
 	b.mode = o.str("permission_mode")
+	b.transcript = transcriptPath(o.str("transcript_path"))
 	b.setSubagent(o.str("agent_id"), o.str("agent_type"))
 	b.h.Tool = o.str("tool_name")
 	return b, b.h.Tool, o.obj("tool_input")

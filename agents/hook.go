@@ -189,6 +189,10 @@ type builder struct {
 	// subagentID and subagentType name the subagent that made the call,
 	// stamped on every event.
 	subagentID, subagentType string
+	// transcript is the file the agent keeps its own transcript of the
+	// session in, stamped on start and prompt events for attest's
+	// cross-check.
+	transcript string
 }
 
 // newBuilder resolves the working directory and the repository for a hook
@@ -479,6 +483,7 @@ func (b *builder) subagent(tool, text string) {
 func (b *builder) prompt(text string) {
 	e := b.ev(journal.KindPrompt)
 	e.Text = text
+	e.Transcript = b.transcript
 	b.add(e)
 }
 
@@ -486,6 +491,7 @@ func (b *builder) start(model, version string) {
 	e := b.ev(journal.KindStart)
 	e.Model = model
 	e.AgentVersion = version
+	e.Transcript = b.transcript
 	b.add(e)
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -209,4 +210,13 @@ func validVersion(s string) string {
 		return ""
 	}
 	return s
+}
+
+// transcriptPath returns a payload's transcript_path as the journal
+// records it: an absolute path of no control characters, else "".
+func transcriptPath(p string) string {
+	if !filepath.IsAbs(p) || len(p) > 4096 || strings.ContainsFunc(p, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return ""
+	}
+	return p
 }

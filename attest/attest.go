@@ -164,25 +164,35 @@ func (a *Attester) seal(ctx context.Context, commit *git.Commit, changed map[str
 	masker := provenance.NewMasker()
 	for _, j := range journals {
 		agent, id := j.SessionOf()
+		label := agent + "/" + id
+		has := provenance.HasManifest(note, hash, agent, id)
+		if has && a.Hook != "" {
+			continue // a hook run again adds nothing
+		}
+		events, mismatches, err := crossCheck(j.Events, a.Repo.WorkTree, changed, a.getenv)
+		if err != nil {
+			return err
+		}
 		opts := provenance.BuildOptions{
 			Commit: hash, Changed: changedPaths, Prompts: policy.Record.Prompts,
-			MaskCommand: masker.Mask, MaskText: masker.Mask, Remotes: remotes,
+			MaskCommand: masker.Mask, MaskText: masker.Mask, Remotes: remotes, Mismatches: mismatches,
 		}
 		var st *provenance.Statement
-		label := agent + "/" + id
-		if provenance.HasManifest(note, hash, agent, id) {
-			if a.Hook != "" {
-				continue // a hook run again adds nothing
-			}
-			if st, err = a.superseding(note, hash, j, signer.PublicKey(), opts); err != nil {
+		if has {
+			checked := *j
+			checked.Events = events
+			if st, err = a.superseding(note, hash, &checked, signer.PublicKey(), opts); err != nil {
 				return err
 			}
 			if st == nil {
 				continue // superseding said why not
 			}
 			label += " (superseding its earlier manifest)"
-		} else if st, err = provenance.BuildStatement(j.Events, opts); err != nil {
+		} else if st, err = provenance.BuildStatement(events, opts); err != nil {
 			return err
+		}
+		for _, m := range mismatches {
+			fmt.Fprintf(a.Stderr, "agentcheck: warning: session %s/%s: the journal lacks what the agent's transcript shows: %s (recorded as AC016)\n", agent, id, masker.Mask(m.Detail))
 		}
 		line, err := signLine(st, signer)
 		if err != nil {

@@ -112,6 +112,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	cc.judgePaths(changes, sessions)
 	cc.judgeSignals(changes, sessions)
 	cc.judgeScopeClaims(changes, sessions)
+	cc.judgeMismatches(sessions)
 	return cc.finish(rep), nil
 }
 

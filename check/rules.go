@@ -27,6 +27,7 @@ const (
 	RuleMemoryEdit       = "AC012"
 	RuleScopeClaim       = "AC013"
 	RuleBadTree          = "AC014"
+	RuleJournalMismatch  = "AC016"
 )
 
 // Rules returns the rule table in ID order.
@@ -181,6 +182,20 @@ func Rules() []Rule {
 			Help: "Rewrite the commit without the entry (an interactive rebase that fixes or drops it, or git " +
 				"filter-repo), and find out where it came from: git's own commands never write such a name or tree, " +
 				"and a .gitmodules like this was written to attack.",
+		},
+		{
+			ID: RuleJournalMismatch, Name: "journal-transcript-mismatch", Level: LevelError,
+			Short: "Session journal lacks what the agent's own transcript shows",
+			Full: "When it attested the session, agentcheck compared the session's journal with the transcript the " +
+				"agent keeps itself (Claude Code's transcript, Codex's rollout file) and found the transcript to show " +
+				"what the journal lacks: a fetch, search, MCP call, command or read (restored into the manifest, so " +
+				"that the taint it brings is judged), an edit or deletion of a file, or a transcript the journal names " +
+				"that could not be read. The journal is a file the agent can write; a line deleted from it removes the " +
+				"taint or the edit it recorded. (A scope directive in a journal prompt the transcript does not show the " +
+				"human sending is not recorded: attest refuses to sign it.)",
+			Help: "Read the session's transcript and journal side by side (agentcheck log, the file under " +
+				".git/agentcheck/sessions) to find who changed the journal; review the commit as if nothing had been " +
+				"recorded of the session, and keep agents from writing .git (run them as another user or in a sandbox).",
 		},
 	}
 }

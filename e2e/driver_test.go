@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -351,4 +352,52 @@ func (r *run) collect() {
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
 	r.s.payloads[r.agent] = append(r.s.payloads[r.agent], got...)
+	if os.Getenv("AGENTCHECK_E2E_FIXTURES") != "" && !r.t.Failed() {
+		r.keepTranscript(got)
+	}
+}
+
+// keepTranscript writes the transcript the agent kept of the session (the
+// transcript_path of its payloads, Claude Code's JSONL or Codex's rollout
+// file) as testdata/transcripts/<agent>/<scenario>.jsonl, made stable as
+// the payloads are: the attest-time cross-check's tests and fuzz targets
+// read them.
+func (r *run) keepTranscript(got []payload) {
+	for _, p := range got {
+		var obj struct {
+			TranscriptPath string `json:"transcript_path"`
+		}
+		if json.Unmarshal(p.data, &obj) != nil || obj.TranscriptPath == "" {
+			continue
+		}
+		data, err := os.ReadFile(obj.TranscriptPath)
+		if err != nil {
+			continue
+		}
+		var out []byte
+		for line := range bytes.Lines(data) {
+			out = append(out, normalizeText(string(line), p.home, p.repo)...)
+		}
+		dir := filepath.Join(r.s.root, "testdata", "transcripts", r.agent)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			r.t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, r.sc.Name+".jsonl"), out, 0o644); err != nil {
+			r.t.Fatal(err)
+		}
+		// Claude Code keeps each subagent's turns beside it, in
+		// <transcript>/subagents/agent-<id>.jsonl.
+		subs, _ := filepath.Glob(filepath.Join(strings.TrimSuffix(obj.TranscriptPath, ".jsonl"), "subagents", "agent-*.jsonl"))
+		for i, sub := range subs {
+			data, err := os.ReadFile(sub)
+			if err != nil {
+				continue
+			}
+			name := fmt.Sprintf("%s.subagent-%d.jsonl", r.sc.Name, i+1)
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(normalizeText(string(data), p.home, p.repo)), 0o644); err != nil {
+				r.t.Fatal(err)
+			}
+		}
+		return
+	}
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ func (r *run) check() {
 		r.t.Errorf("no journal: the agent's hooks did not run")
 	}
 	r.checkJournal(events, e.Journal)
+	r.checkTranscript(events)
 	for _, d := range e.Denied {
 		if ForAgent(d.Agents, r.agent) && !r.reachedModel(d.Text) {
 			r.t.Errorf("the reason %q did not reach the model as a tool error", d.Text)
@@ -36,6 +38,24 @@ func (r *run) check() {
 	if v := e.Verify; v != nil {
 		r.checkVerify(*v)
 	}
+}
+
+// checkTranscript checks that the journal of an agent that keeps a
+// transcript names it and that it is there, so that attest cross-checked
+// the journal against it.
+func (r *run) checkTranscript(events []journal.Event) {
+	if r.agent != "claude-code" && r.agent != "codex" || len(events) == 0 {
+		return
+	}
+	for _, e := range events {
+		if e.Transcript != "" {
+			if _, err := os.Stat(e.Transcript); err != nil {
+				r.t.Errorf("the journal names the transcript %s: %v", e.Transcript, err)
+			}
+			return
+		}
+	}
+	r.t.Errorf("the journal names no transcript of the session")
 }
 
 // journal returns the events of the agent's sessions in the repository.
@@ -162,7 +182,9 @@ func (r *run) checkVerify(v Verdict) {
 			r.t.Errorf("agentcheck verify does not report %s:\n%s", rule, text)
 		}
 	}
-	for _, rule := range v.Absent {
+	// The journals the hooks wrote agree with the transcripts the agents
+	// kept (see checkTranscript): attest records no mismatch.
+	for _, rule := range append(v.Absent, "AC016") {
 		if strings.Contains(out, `"rule": "`+rule+`"`) {
 			r.t.Errorf("agentcheck verify reports %s:\n%s", rule, text)
 		}

@@ -130,19 +130,25 @@ func normalize(p payload, seen ids) []byte {
 			text = strings.ReplaceAll(text, v, "e2e-"+strings.TrimSuffix(k, "_id"))
 		}
 	}
-	repo := p.repo
-	text = strings.ReplaceAll(text, repo, "$REPO")
-	text = strings.ReplaceAll(text, strings.ReplaceAll(repo, "/", "-"), "-home-dev-repo")
-	text = strings.ReplaceAll(text, p.home, "/home/dev")
-	for _, v := range volatile {
-		text = v.re.ReplaceAllString(text, v.with)
-	}
+	text = normalizeText(text, p.home, p.repo)
 	var out bytes.Buffer
 	if err := json.Indent(&out, []byte(text), "", "  "); err != nil {
 		return []byte(text)
 	}
 	out.WriteByte('\n')
 	return out.Bytes()
+}
+
+// normalizeText replaces a run's repository and HOME and what else
+// changes from run to run (see volatile).
+func normalizeText(text, home, repo string) string {
+	text = strings.ReplaceAll(text, repo, "$REPO")
+	text = strings.ReplaceAll(text, strings.ReplaceAll(repo, "/", "-"), "-home-dev-repo")
+	text = strings.ReplaceAll(text, home, "/home/dev")
+	for _, v := range volatile {
+		text = v.re.ReplaceAllString(text, v.with)
+	}
+	return text
 }
 
 // writeFixtures writes the recorded payloads of every agent as fixtures.

@@ -53,6 +53,10 @@ import (
 //     git notes that write it (--ref, GIT_NOTES_REF or core.notesRef),
 //     update-ref or symbolic-ref of it, a push that deletes or forces it,
 //     and a forced fetch into it are refused.
+//   - The remote-tracking refs (refs/remotes/…) are the trusted side the
+//     runtime policy is read from: update-ref or symbolic-ref of one is
+//     refused (the recording hook also pins that side per session and
+//     detects a move no fetch vouches for).
 
 // gitCall is one git invocation with its global options read.
 type gitCall struct {
@@ -245,6 +249,9 @@ func (m *matcher) git(c *shell.Command, args []shell.Word) string {
 		for _, a := range g.args {
 			if mentionsNotesRef(a.Text) {
 				return "git " + sub + " on refs/notes/agentcheck would change the signed session manifests; only agentcheck writes them"
+			}
+			if strings.HasPrefix(a.Text, "refs/remotes/") {
+				return "git " + sub + " on " + a.Text + " would move a remote-tracking ref, the trusted side the runtime policy is read from; only git fetch moves them"
 			}
 		}
 	case "fetch":

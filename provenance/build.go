@@ -33,6 +33,9 @@ type BuildOptions struct {
 	// so that the checker can tell pushes to them from pushes elsewhere. nil
 	// records nothing.
 	Remotes map[string][]string
+	// Mismatches are what attest found the agent's own transcript to show
+	// and the journal to lack (see package attest); recorded masked.
+	Mismatches []Mismatch
 }
 
 // BuildStatement summarises one session's journal events into a signed-to-be
@@ -165,6 +168,10 @@ func summarise(events []journal.Event, opts BuildOptions) *SessionPredicate {
 	sortScope(p.Task.Scope)
 	if opts.Remotes != nil {
 		p.Repo = &RepoInfo{Remotes: remotesOf(opts.Remotes, maskText)}
+	}
+	for _, m := range opts.Mismatches {
+		m.Detail = maskText(m.Detail)
+		p.Mismatches = append(p.Mismatches, m)
 	}
 	return p
 }

@@ -49,10 +49,35 @@ type SessionPredicate struct {
 	// Repo describes the repository as the attesting machine saw it; nil in
 	// manifests made before it was recorded.
 	Repo *RepoInfo `json:"repo,omitempty"`
+	// Mismatches are what the transcript the agent keeps itself showed and
+	// the session's journal lacked when attest cross-checked them (AC016).
+	Mismatches []Mismatch `json:"mismatches,omitempty"`
 	// Supersedes is the digest (see [PayloadDigest]) of the earlier manifest
 	// of the same session and commit that this one replaces, "" for a first
 	// manifest. See [CheckSupersedes] for when the replacement holds.
 	Supersedes string `json:"supersedes,omitempty"`
+}
+
+// Kinds of [Mismatch].
+const (
+	// MismatchCall: the transcript shows a tool call (a fetch, a search,
+	// an MCP call, a command, a read) the journal lacks. attest restores
+	// it into the manifest, so that the taint it brings is judged.
+	MismatchCall = "call"
+	// MismatchEdit: the transcript shows an edit or deletion of Path the
+	// journal lacks.
+	MismatchEdit = "edit"
+	// MismatchTranscript: the journal names a transcript attest could not
+	// read.
+	MismatchTranscript = "transcript"
+)
+
+// Mismatch is one disagreement between a session's journal and the
+// transcript its agent kept.
+type Mismatch struct {
+	Kind   string `json:"kind"` // the Mismatch* constants
+	Path   string `json:"path,omitempty"`
+	Detail string `json:"detail"`
 }
 
 // RepoInfo is what a manifest records about the repository itself.

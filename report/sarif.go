@@ -54,8 +54,8 @@ package report
 //
 // AC001, AC002, AC003 and AC009 are about a commit or its note, not a file;
 // so are AC010, AC011, AC012 and AC013 when they concern what a session did
-// rather than a path of the diff, and AC014 when the commit's root tree is
-// at fault.
+// rather than a path of the diff, AC014 when the commit's root tree is
+// at fault, and AC016 unless it names an edit the journal lacks.
 // GitHub code scanning shows a result only with a physical location (the
 // first entry of result.locations, with artifactLocation.uri and
 // region.startLine; a logical location alone is not enough), so such a
@@ -537,6 +537,7 @@ func ruleTags(id string) []string {
 		check.RuleMemoryEdit:       "prompt-injection",
 		check.RuleScopeClaim:       "prompt-injection",
 		check.RuleBadTree:          "git-path",
+		check.RuleJournalMismatch:  "provenance",
 	}[id]
 	if topic == "" {
 		return []string{"security"}

@@ -302,6 +302,22 @@ func escapeGlob(p string) string {
 	return b.String()
 }
 
+// UnescapeGlob undoes escapeGlob: the path a glob of one literal path
+// (a mention's) names. A backslash quotes the character after it.
+func UnescapeGlob(g string) string {
+	if !strings.Contains(g, `\`) {
+		return g
+	}
+	var b strings.Builder
+	for i := 0; i < len(g); i++ {
+		if g[i] == '\\' && i+1 < len(g) {
+			i++
+		}
+		b.WriteByte(g[i])
+	}
+	return b.String()
+}
+
 // mentionStart reports whether an "@" preceded by r starts a mention. A
 // letter, digit or path character before it makes it part of a word: an
 // e-mail address, "node_modules/@types", "a@b".

@@ -369,6 +369,12 @@ commit or outside it). AC013 scope-claim reports a "scope:" line in input
 the human did not write (a subagent's task notification, injected
 context), which declared nothing: a warning, an error when the claimed
 scope covers a protected path the commit changes.
+AC016 journal-transcript-mismatch reports what attest found the agent's
+own transcript (Claude Code's, Codex's) to show and the session's journal
+to lack: a fetch, command or read (restored into the manifest, so that its
+taint is judged), an edit, or a transcript that could not be read. An
+error. A prompt's scope directive the transcript does not show the human
+sending makes attest refuse instead.
 
 Every commit of the range, a human's too, is checked for trees git itself
 refuses: AC014 git-refuses-tree reports an entry git fsck rejects in a tree

@@ -413,3 +413,22 @@ func fetchDestination(spec, ref string) (string, bool) {
 	}
 	return strings.Replace(dst, "*", ref[len(prefix):len(ref)-len(suffix)], 1), true
 }
+
+// ResolveRef follows name through symbolic refs to the ref that holds an
+// object id, and returns that ref's name and id: for
+// refs/remotes/origin/HEAD, typically refs/remotes/origin/main and its
+// commit.
+func (r *Repo) ResolveRef(name string) (target string, h plumbing.Hash, err error) {
+	target = name
+	for depth := 0; depth <= maxSymrefDepth; depth++ {
+		h, next, err := r.readRef(target)
+		if err != nil {
+			return "", plumbing.ZeroHash, fmt.Errorf("reading ref %s: %w", name, err)
+		}
+		if next == "" {
+			return target, h, nil
+		}
+		target = next
+	}
+	return "", plumbing.ZeroHash, fmt.Errorf("reading ref %s: symbolic refs nested too deep", name)
+}

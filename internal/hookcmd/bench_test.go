@@ -66,3 +66,26 @@ func BenchmarkProcess(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRecordPre is a pre-tool event that reads the runtime policy:
+// the session's pinned trusted commit (refs/remotes/origin/HEAD), checked
+// against the ref, then the policy at it.
+func BenchmarkRecordPre(b *testing.B) {
+	dir, _ := benchRepo(b)
+	for _, args := range [][]string{
+		{"add", "-A"},
+		{"-c", "user.name=B", "-c", "user.email=b@example.com", "commit", "-q", "-m", "base"},
+		{"update-ref", "refs/remotes/origin/main", "HEAD"},
+		{"symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main"},
+	} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			b.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	payload := fmt.Appendf(nil, `{"session_id":"bench","cwd":%q,"permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"Write","tool_input":{"file_path":%q,"content":"x"}}`, dir, filepath.Join(dir, "main.go"))
+	for b.Loop() {
+		if _, err := Record("claude-code", IO{Stdin: bytes.NewReader(payload), Stdout: io.Discard, Stderr: io.Discard}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/enforce"
 	"github.com/agentcheck/agentcheck/internal/git"
-	"github.com/agentcheck/agentcheck/internal/trusted"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )
@@ -27,9 +26,10 @@ import (
 //  3. else at HEAD (a repository with no remote);
 //  4. else the built-in defaults.
 //
-// The first of these that names a commit decides: a default branch without
-// a policy file means the defaults, not HEAD's. A policy that does not
-// parse yields the defaults too (which deny), with a warning on stderr.
+// The first of these that names a commit when the session starts decides,
+// and is pinned for the session (see trustpin.go): a default branch
+// without a policy file means the defaults, not HEAD's. A policy that does
+// not parse yields the defaults too (which deny), with a warning on stderr.
 
 // enforceHook judges a pre-tool event. It returns the findings to act on
 // (none when the call may proceed silently) and the decision they lead to.
@@ -55,7 +55,7 @@ func enforceHook(o IO, h *agents.Hook, journalPath string) (enforce.Verdict, err
 		Hook: h,
 		Env:  env,
 		Policy: func() *scope.Policy {
-			p, err := runtimePolicy(h.Repo, o.getenv)
+			p, err := runtimePolicy(h.Repo, o.getenv, journalPath)
 			if err != nil {
 				fmt.Fprintf(o.Stderr, "agentcheck: hook: %v; applying the built-in policy\n", err)
 			}
@@ -101,26 +101,20 @@ func hooksDirOf(r agents.Repo, cfg *git.Config) string {
 }
 
 // runtimePolicy reads the trusted policy for runtime enforcement (see the
-// comment at the top of this file). It always returns a policy: on error,
-// the built-in defaults.
-func runtimePolicy(r agents.Repo, getenv func(string) string) (*scope.Policy, error) {
+// comment at the top of this file) at the session's pinned commit. It
+// always returns a policy: on error, the built-in defaults.
+func runtimePolicy(r agents.Repo, getenv func(string) string, journalPath string) (*scope.Policy, error) {
 	repo, err := git.Open(r.Root, getenv)
 	if err != nil {
 		return scope.Default(), fmt.Errorf("reading the trusted policy: %w", err)
 	}
 	defer repo.Close()
-	for _, ref := range TrustedRefs(repo) {
-		h, err := repo.Ref(ref)
-		if err != nil {
-			continue
-		}
-		p, _, err := trusted.Policy(repo.Objects, h, ref)
-		if err != nil {
-			return scope.Default(), err
-		}
-		return p, nil
+	path := pinPath(journalPath)
+	p, err := sessionPin(repo, path)
+	if err != nil {
+		return scope.Default(), err
 	}
-	return scope.Default(), nil
+	return pinnedPolicy(repo, p, path)
 }
 
 // TrustedRefs lists the refs the runtime policy may come from, most trusted

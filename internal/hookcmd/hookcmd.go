@@ -122,6 +122,11 @@ func Record(agent string, o IO) (int, error) {
 	}
 	h.Events = withScope(h)
 	path := journal.Path(h.Repo.CommonDir, h.Agent, h.Session)
+	if err := pinAtStart(h.Repo, o.getenv, path); err != nil {
+		// The event is still recorded; a guarded call reads the policy
+		// itself and warns again if it must fall back.
+		fmt.Fprintf(o.Stderr, "agentcheck: hook: %v\n", err)
+	}
 	settled := settlePending(h, path)
 	events, code := h.Events, ExitOK
 	var enforceErr error
@@ -251,26 +256,10 @@ func mentionReads(prompt journal.Event) []journal.Event {
 			continue
 		}
 		r := journal.Event{Time: prompt.Time, Agent: prompt.Agent, Session: prompt.Session, Kind: journal.KindRead,
-			Tool: "mention", Path: unescapeGlob(strings.TrimSuffix(d.Glob, "/**")), PermissionMode: prompt.PermissionMode}
+			Tool: "mention", Path: scope.UnescapeGlob(strings.TrimSuffix(d.Glob, "/**")), PermissionMode: prompt.PermissionMode}
 		out = append(out, r)
 	}
 	return out
-}
-
-// unescapeGlob undoes the escaping of a literal path in a glob: a
-// backslash quotes the character after it.
-func unescapeGlob(g string) string {
-	if !strings.Contains(g, `\`) {
-		return g
-	}
-	var b strings.Builder
-	for i := 0; i < len(g); i++ {
-		if g[i] == '\\' && i+1 < len(g) {
-			i++
-		}
-		b.WriteByte(g[i])
-	}
-	return b.String()
 }
 
 // appendMentions adds the files a prompt attached (Cursor's attachments,

@@ -98,4 +98,9 @@ type Event struct {
 	// Sandbox is the agent's sandbox as the agent recorded it, where it
 	// has one (Codex: read-only, workspace-write, danger-full-access).
 	Sandbox string `json:"sandbox,omitempty"`
+	// Transcript is the file the agent keeps its own transcript of the
+	// session in (Claude Code's and Codex's transcript_path), on start and
+	// prompt events: attest cross-checks the journal against it. It is
+	// never part of a manifest.
+	Transcript string `json:"transcript,omitempty"`
 }
