@@ -96,7 +96,7 @@ package report
 //
 // A finding object:
 //
-//   - rule (string): the stable rule id, AC001 to AC014.
+//   - rule (string): the stable rule id, AC001 to AC015.
 //   - name (string): the rule's name, e.g. protected-path.
 //   - level (string): error, warning or note. Only errors fail the check.
 //   - commit (string): the full id of the commit the finding is about.

@@ -362,6 +362,17 @@ a symlink or holds a submodule name, URL, path or update command git refuses
 — and a tree the gate cannot read as git does. It is an error no approval
 accepts.
 
+Under require: all, a commit without a valid manifest (and not recognised
+as an agent's) passes as a human's only with an SSH commit signature
+(gpg.format=ssh, git commit -S) by a key the trusted allowed_signers file
+lists for the committer's email in namespace git, valid at the committer
+date: unsigned, it is AC001; signed otherwise, AC015 human-signature.
+trust.presence: touch (or verified) also requires that signature, and every
+approval, to come from a FIDO security key (sk-ssh-ed25519@openssh.com,
+sk-ecdsa-sha2-nistp256@openssh.com) whose signature carries the
+user-presence flag (and the user-verification flag): a key on disk signs
+for any process of the user's, an agent included. See docs/threat-model.md.
+
 Before anything is signed, attest masks secrets — tokens, keys, passwords,
 Authorization headers, credentials in URLs and assignments — in commands,
 prompts, fetched URLs and remote URLs, and keeps of the prompts what the
