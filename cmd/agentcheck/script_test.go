@@ -40,6 +40,8 @@ func TestMain(m *testing.M) {
 			inv := &Invocation{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Sleep: noSleep}
 			os.Exit(writeError(inv.Stderr, Run(context.Background(), inv)))
 		},
+		// ssh-keygen for the scripts' software security keys (sk_test.go).
+		"sk-keygen": func() { os.Exit(skKeygen(os.Args[1:], os.Stdout, os.Stderr)) },
 		// The agents' hook command, as cmd/agentcheck-hook runs it.
 		"agentcheck-hook": func() {
 			args := os.Args[1:]
@@ -322,7 +324,8 @@ func cmdRawTree(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[0], git(tree, "hash-object", "-t", "tree", "--literally", "-w", "--stdin"))
 }
 
-// cmdSign signs an approval with the key at KEY: the predicate is the
+// cmdSign signs an approval with the key at KEY (a script's security key
+// too, see sk_test.go): the predicate is the
 // JSON in file PREDICATE, the subject commit REV (resolved in the current
 // directory). It writes the note line to OUT, for approvals that agentcheck
 // approve refuses to make, such as one that names AC002.
@@ -343,8 +346,15 @@ func cmdSign(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[2])), &pred))
 	st, err := provenance.BuildApprovalStatement(strings.TrimSpace(string(out)), pred)
 	ts.Check(err)
-	signer, err := provenance.LoadSigner(ts.MkAbs(args[0]), ts.Getenv)
+	var signer ssh.Signer
+	sk, ok, err := loadSKTestKey(ts.MkAbs(args[0]), ts.Getenv)
 	ts.Check(err)
+	if ok {
+		signer = sk
+	} else {
+		signer, err = provenance.LoadSigner(ts.MkAbs(args[0]), ts.Getenv)
+		ts.Check(err)
+	}
 	env, err := provenance.SignStatement(st, signer)
 	ts.Check(err)
 	line, err := env.MarshalLine()
