@@ -50,6 +50,10 @@ const (
 // not prove that a human was present as the policy requires (rule AC015).
 var ErrNoPresence = errors.New("signature does not prove a human was present")
 
+// IsSecurityKey reports whether key is a FIDO security key, whose
+// signatures can prove presence.
+func IsSecurityKey(key ssh.PublicKey) bool { return isSecurityKey(key.Type()) }
+
 // SecurityKeyFlags returns the authenticator flags and counter of a
 // security-key signature; ok is false for any other key type.
 func (s *SSHSig) SecurityKeyFlags() (flags byte, counter uint32, ok bool) {

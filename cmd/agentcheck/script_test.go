@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"golang.org/x/crypto/ssh"
 
@@ -37,7 +39,8 @@ func TestMain(m *testing.M) {
 		// seconds. Each wait is still logged.
 		"agentcheck": func() {
 			tuneGC()
-			inv := &Invocation{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Sleep: noSleep}
+			inv := &Invocation{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Sleep: noSleep,
+				ReadProcess: belowTest(os.Getenv("AGENTCHECK_TEST_PID"))}
 			os.Exit(writeError(inv.Stderr, Run(context.Background(), inv)))
 		},
 		// ssh-keygen for the scripts' software security keys (sk_test.go).
@@ -51,6 +54,23 @@ func TestMain(m *testing.M) {
 			os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Name: "agentcheck-hook"}))
 		},
 	})
+}
+
+// belowTest reads the real processes, but not the test process (pid) and
+// those above it: the scripts' ancestry ends at go test, whatever runs it
+// (an agent, perhaps), and a script puts an agent above agentcheck itself
+// when it means to.
+func belowTest(pid string) agents.ReadProcess {
+	root, err := strconv.Atoi(pid)
+	if err != nil {
+		return nil
+	}
+	return func(p int) (agents.Process, error) {
+		if p == root {
+			return agents.Process{}, errors.New("the test process")
+		}
+		return agents.ReadProcessOS(p)
+	}
 }
 
 // noSleep is a sleeper for tests: it does not wait.
@@ -98,6 +118,7 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("GIT_AUTHOR_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("GIT_COMMITTER_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("TZ", "UTC")
+	env.Setenv("AGENTCHECK_TEST_PID", strconv.Itoa(os.Getpid()))
 	for _, k := range []string{"SSH_AUTH_SOCK", "CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CURSOR_AGENT", "OPENCODE",
 		"OPENCODE_SESSION_ID", "AI_AGENT", "AGENTCHECK_SIGNING_KEY", "CODEX_HOME"} {
 		env.Setenv(k, "")
