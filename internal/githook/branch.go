@@ -32,8 +32,9 @@ import (
 //   - the agent's: the commit holds a session's pending edits, a blob the
 //     session left at a path and no attestation has covered yet, at that
 //     path; or git runs under an agent (its session variables, or a coding
-//     agent among the hook's ancestor processes), which makes every commit
-//     it adds the agent's;
+//     agent among the hook's ancestor processes) and the commit is new to
+//     the repository: no branch, tag or remote-tracking ref reaches it, so
+//     it is not a colleague's commit the agent merged or fast-forwarded to;
 //   - saying so: the commit carries the session's "Agent-Session:
 //     AGENT/ID" trailer or its manifest in the notes (for a commit git
 //     makes under an agent whose session it cannot name, any open
@@ -45,8 +46,10 @@ import (
 // trailer from prepare-commit-msg like any other commit. This is defence in
 // depth only. It runs only where git runs hooks: an agent that sets
 // core.hooksPath (git -c, its own config), deletes or empties the hook,
-// or moves refs without git (writing .git/refs itself) is not stopped
-// here. What stops those commits whatever the agent does is the gate:
+// moves refs without git (writing .git/refs itself), dates its commit
+// before the session began, or parks a commit of content it did not edit
+// through its tools under a ref that is not a branch before moving a
+// branch to it, is not stopped here. What stops those commits whatever the agent does is the gate:
 // require: all with human commits signed by keys that prove presence.
 
 // maxGuardedCommits bounds the commits one update is checked for: a hook
@@ -74,6 +77,11 @@ type branchGuard struct {
 	underAgent, envSession string
 	notes                  *git.Notes
 	differ                 *git.Differ
+	// since is when the earliest open session began, less clockSlack;
+	// known are the commits since then that the repository's refs reach,
+	// read when git runs under an agent.
+	since time.Time
+	known map[git.Hash]bool
 }
 
 // guardBranches checks the branch updates of a prepared transaction; it
@@ -137,7 +145,43 @@ func (h *Hook) newBranchGuard(repo *git.Repo) (*branchGuard, error) {
 		return nil, err
 	}
 	g.differ = git.NewDiffer(repo.Objects)
+	g.since = g.sessions[0].start
+	for _, s := range g.sessions[1:] {
+		if s.start.Before(g.since) {
+			g.since = s.start
+		}
+	}
+	g.since = g.since.Add(-clockSlack)
+	if g.underAgent != "" {
+		if g.known, err = g.knownCommits(); err != nil {
+			return nil, err
+		}
+	}
 	return g, nil
+}
+
+// knownCommits returns the commits made since g.since that a branch, a tag
+// or a remote-tracking ref reaches: commits the repository had before this
+// update, whoever made them.
+func (g *branchGuard) knownCommits() (map[git.Hash]bool, error) {
+	refs, err := g.repo.Refs()
+	if err != nil {
+		return nil, err
+	}
+	known := map[git.Hash]bool{}
+	for name, h := range refs {
+		if !strings.HasPrefix(name, "refs/heads/") && !strings.HasPrefix(name, "refs/tags/") && !strings.HasPrefix(name, "refs/remotes/") {
+			continue
+		}
+		target, typ, err := git.Peel(g.repo.Objects, h)
+		if err != nil || typ != git.CommitObject {
+			continue // a tag of a tree or a blob, or a broken ref: nothing to reach
+		}
+		if err := g.walk(target, known, nil); err != nil {
+			return nil, err
+		}
+	}
+	return known, nil
 }
 
 func (h *Hook) readProcess() agents.ReadProcess {
@@ -151,22 +195,15 @@ func (h *Hook) readProcess() agents.ReadProcess {
 // session was open, newest first; it returns why the update is refused, or
 // "".
 func (g *branchGuard) check(oldH, newH git.Hash) (string, error) {
-	earliest := g.sessions[0].start
-	for _, s := range g.sessions[1:] {
-		if s.start.Before(earliest) {
-			earliest = s.start
-		}
-	}
-	since := earliest.Add(-clockSlack)
 	// What the branch had already is not added by this update.
 	had := map[git.Hash]bool{}
 	if !oldH.IsZero() {
-		if err := g.walk(oldH, since, had, nil); err != nil {
+		if err := g.walk(oldH, had, nil); err != nil {
 			return "", err
 		}
 	}
 	var why string
-	err := g.walk(newH, since, had, func(c *git.Commit) (bool, error) {
+	err := g.walk(newH, had, func(c *git.Commit) (bool, error) {
 		var err error
 		why, err = g.checkCommit(c)
 		return why == "", err
@@ -175,10 +212,10 @@ func (g *branchGuard) check(oldH, newH git.Hash) (string, error) {
 }
 
 // walk visits the commits from tip whose committer date is not before
-// since and that seen does not hold, newest first and at most
+// g.since and that seen does not hold, newest first and at most
 // maxGuardedCommits of them, adding them to seen; visit returns false to
 // stop.
-func (g *branchGuard) walk(tip git.Hash, since time.Time, seen map[git.Hash]bool, visit func(*git.Commit) (bool, error)) error {
+func (g *branchGuard) walk(tip git.Hash, seen map[git.Hash]bool, visit func(*git.Commit) (bool, error)) error {
 	if seen[tip] {
 		return nil
 	}
@@ -191,7 +228,7 @@ func (g *branchGuard) walk(tip git.Hash, since time.Time, seen map[git.Hash]bool
 		if err != nil {
 			return fmt.Errorf("reading commit %s: %w", h, err)
 		}
-		if c.Committer.When.Before(since) {
+		if c.Committer.When.Before(g.since) {
 			continue // made before any open session began
 		}
 		if visit != nil {
@@ -240,7 +277,7 @@ func (g *branchGuard) checkCommit(c *git.Commit) (string, error) {
 				short, s.label, path, s.label), nil
 		}
 	}
-	if g.underAgent == "" {
+	if g.underAgent == "" || g.known[c.Hash] {
 		return "", nil
 	}
 	if g.envSession != "" {
