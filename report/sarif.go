@@ -19,7 +19,7 @@ package report
 //	  rule.shortDescription.text                  Rule.Short
 //	  rule.fullDescription.text                   Rule.Full
 //	  rule.help.text, rule.help.markdown          Rule.Help (markdown adds Full and a link)
-//	  rule.helpUri                                informationUri#ac004-protected-path
+//	  rule.helpUri                                SARIFOptions.RulesURI#ac004-protected-path
 //	  rule.defaultConfiguration.level             Rule.Level
 //	  rule.properties.tags                        "security" and the rule's topic
 //	  rule.properties.security-severity           from Rule.Level: error "8.0" (high),
@@ -140,9 +140,13 @@ import (
 type SARIFOptions struct {
 	// Version is the agentcheck version, e.g. "v0.4.0" or "(devel)".
 	Version string
-	// InformationURI is where agentcheck is documented; rule help links
-	// are fragments of it. Default [DefaultInformationURI].
+	// InformationURI is where agentcheck is documented. Default
+	// [DefaultInformationURI].
 	InformationURI string
+	// RulesURI is the page that documents the rules, one section per rule
+	// with the anchor GitHub gives the heading "AC004 protected-path";
+	// each rule's helpUri is a fragment of it. Default [DefaultRulesURI].
+	RulesURI string
 	// Category distinguishes several agentcheck analyses of the same commit
 	// on GitHub (e.g. one per target branch). Empty means none.
 	Category string
@@ -156,6 +160,11 @@ type SARIFOptions struct {
 // DefaultInformationURI is the informationUri of the SARIF tool driver when
 // [SARIFOptions] gives none.
 const DefaultInformationURI = "https://github.com/agentcheck/agentcheck"
+
+// DefaultRulesURI is the page of the rules when [SARIFOptions] gives none:
+// docs/rules.md of the repository, whose sections the tests keep in step
+// with [check.Rules].
+const DefaultRulesURI = DefaultInformationURI + "/blob/main/docs/rules.md"
 
 const (
 	sarifToolName   = "agentcheck"
@@ -201,6 +210,10 @@ func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
 	rules := check.Rules()
 	driver := sarif.NewDriver(sarifToolName)
 	driver.InformationURI = &infoURI
+	rulesURI := cmp.Or(opts.RulesURI, DefaultRulesURI)
+	if err := checkAbsURI("rules URI", rulesURI); err != nil {
+		return nil, err
+	}
 	if opts.Version != "" {
 		// SARIF wants a version that starts with a digit; GitHub prefers
 		// semanticVersion when there is one.
@@ -210,7 +223,7 @@ func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
 		}
 	}
 	for _, rule := range rules {
-		d, err := sarifRule(rule, infoURI)
+		d, err := sarifRule(rule, rulesURI)
 		if err != nil {
 			return nil, err
 		}
@@ -266,8 +279,8 @@ func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
 }
 
 // sarifRule is the reporting descriptor of a rule.
-func sarifRule(rule check.Rule, infoURI string) (*sarif.ReportingDescriptor, error) {
-	helpURI, err := ruleHelpURI(infoURI, rule)
+func sarifRule(rule check.Rule, rulesURI string) (*sarif.ReportingDescriptor, error) {
+	helpURI, err := ruleHelpURI(rulesURI, rule)
 	if err != nil {
 		return nil, err
 	}
@@ -463,12 +476,12 @@ func automationID(category string) string {
 	return automationIDTop + "/" + category + "/"
 }
 
-// ruleHelpURI links a rule to its section of the documentation at infoURI:
+// ruleHelpURI links a rule to its section of the rules page at rulesURI:
 // the fragment is the anchor GitHub gives a heading "AC004 protected-path".
-func ruleHelpURI(infoURI string, rule check.Rule) (string, error) {
-	u, err := url.Parse(infoURI)
+func ruleHelpURI(rulesURI string, rule check.Rule) (string, error) {
+	u, err := url.Parse(rulesURI)
 	if err != nil {
-		return "", fmt.Errorf("information URI %q: %w", infoURI, err)
+		return "", fmt.Errorf("rules URI %q: %w", rulesURI, err)
 	}
 	u.Fragment = strings.ToLower(rule.ID + "-" + rule.Name)
 	u.RawFragment = ""

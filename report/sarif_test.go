@@ -411,6 +411,7 @@ func TestSARIFRunDetails(t *testing.T) {
 	for _, tt := range []struct {
 		opts                      SARIFOptions
 		version, semver, id, info string
+		rules                     string // the rules page, DefaultRulesURI when empty
 		repo, revision            string
 	}{
 		{opts: SARIFOptions{}, id: "agentcheck/", info: DefaultInformationURI},
@@ -421,6 +422,8 @@ func TestSARIFRunDetails(t *testing.T) {
 		{opts: SARIFOptions{Version: "1.2"}, version: "1.2", id: "agentcheck/", info: DefaultInformationURI},
 		{opts: SARIFOptions{InformationURI: "https://ghe.example.com/sec/agentcheck#old", RepositoryURI: "https://ghe.example.com/o/r", RevisionID: commit1},
 			id: "agentcheck/", info: "https://ghe.example.com/sec/agentcheck#old", repo: "https://ghe.example.com/o/r", revision: commit1},
+		{opts: SARIFOptions{RulesURI: "https://ghe.example.com/sec/agentcheck/blob/v1.2.0/docs/rules.md#old"},
+			id: "agentcheck/", info: DefaultInformationURI, rules: "https://ghe.example.com/sec/agentcheck/blob/v1.2.0/docs/rules.md"},
 	} {
 		doc := decodeSARIF(t, render(t, "sarif", noPathReport(), tt.opts))
 		run := doc.Runs[0]
@@ -440,7 +443,7 @@ func TestSARIFRunDetails(t *testing.T) {
 			t.Errorf("%+v: versionControlProvenance %+v", tt.opts, run.VersionControlProvenance)
 		}
 		for _, r := range d.Rules {
-			if want := strings.TrimSuffix(tt.info, "#old") + "#" + strings.ToLower(r.ID+"-"+r.Name); r.HelpURI != want {
+			if want := cmp.Or(tt.rules, DefaultRulesURI) + "#" + strings.ToLower(r.ID+"-"+r.Name); r.HelpURI != want {
 				t.Errorf("helpUri %q, want %q", r.HelpURI, want)
 			}
 		}
@@ -469,6 +472,7 @@ func TestSARIFRejects(t *testing.T) {
 		"relative info":   {&check.Report{Version: 1}, SARIFOptions{InformationURI: "agentcheck.dev"}, "not an absolute URI"},
 		"relative repo":   {&check.Report{Version: 1}, SARIFOptions{RepositoryURI: "o/r"}, "not an absolute URI"},
 		"broken info URI": {&check.Report{Version: 1}, SARIFOptions{InformationURI: "https://x/%zz"}, "information URI"},
+		"relative rules":  {&check.Report{Version: 1}, SARIFOptions{RulesURI: "docs/rules.md"}, "not an absolute URI"},
 	} {
 		var buf bytes.Buffer
 		err := WriteSARIF(&buf, tt.r, tt.opts)

@@ -8,7 +8,7 @@
 // internal/git and internal/trusted, and nothing that links go-git's
 // repository or transports, SSH or HTTP; cmd/agentcheck-hook is a binary of
 // this package alone, which starts in a fraction of the time the whole
-// agentcheck CLI needs (see the README's Performance section). TestDeps
+// agentcheck CLI needs (see docs/performance.md). TestDeps
 // keeps it that way.
 //
 // cmd/agentcheck implements the same command as "agentcheck hook" (see
