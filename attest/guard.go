@@ -3,10 +3,10 @@ package attest
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/agentcheck/agentcheck/agents"
+	"github.com/agentcheck/agentcheck/audit"
 	"github.com/agentcheck/agentcheck/internal/hint"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 )
@@ -79,15 +79,4 @@ func refusal(why string) error {
 
 // clean keeps a name from a process table or a journal to one printable
 // line: both are the agent's to write.
-func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
-	if len(s) > 80 {
-		s = s[:80] + "…"
-	}
-	return s
-}
+func clean(s string) string { return audit.Clean(s, 80) }
