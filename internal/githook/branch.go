@@ -23,7 +23,9 @@ import (
 // made from an emptied environment. Before git moves a branch (the
 // prepared state of reference-transaction), guardBranches refuses the
 // update when a commit it adds was created while an agent session of this
-// repository is open and is the agent's without saying so:
+// repository is open and is the agent's without saying so (branches only:
+// a detached HEAD moves once per commit of a rebase, and the branch it
+// ends on is checked with every commit it adds):
 //
 //   - created while open: the session has recorded an event within
 //     journal.OpenWindow and not its end, and the commit's committer date is

@@ -39,7 +39,7 @@ func (h *Hook) referenceTransaction(ctx context.Context, args []string) error {
 		case len(f) != 3:
 		case strings.HasPrefix(f[2], "refs/notes/"):
 			updates = append(updates, [3]string{f[0], f[1], f[2]})
-		case state == "prepared" && (strings.HasPrefix(f[2], "refs/heads/") || f[2] == "HEAD"):
+		case state == "prepared" && strings.HasPrefix(f[2], "refs/heads/"):
 			branches = append(branches, [3]string{f[0], f[1], f[2]})
 		}
 	}
