@@ -1,7 +1,6 @@
 package githook
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/testrepo"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 )
@@ -38,8 +36,6 @@ func BenchmarkGuardBranches(b *testing.B) {
 	tip := r.Head().Hash.String()
 	r.Git("update-ref", "refs/heads/main", base)
 	input := base + " " + tip + " refs/heads/main\n"
-	noProcesses := func(int) (agents.Process, error) { return agents.Process{}, errors.New("none") }
-	b.ResetTimer()
 	for b.Loop() {
 		h := &Hook{Dir: r.Dir, Getenv: func(string) string { return "" }, Stdin: strings.NewReader(input), Stderr: io.Discard, ReadProcess: noProcesses}
 		if err := h.Run(b.Context(), "reference-transaction", []string{"prepared"}); err != nil {

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/testrepo"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 )
@@ -31,7 +30,7 @@ func guard(t *testing.T, r *testrepo.Repo, env map[string]string, old, new strin
 	t.Helper()
 	var stderr strings.Builder
 	h := &Hook{Dir: r.Dir, Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(old + " " + new + " refs/heads/main\n"), Stderr: &stderr,
-		ReadProcess: func(int) (agents.Process, error) { return agents.Process{}, errors.New("no process table in tests") }}
+		ReadProcess: noProcesses}
 	err := h.Run(t.Context(), "reference-transaction", []string{"prepared"})
 	return err, stderr.String()
 }
