@@ -54,7 +54,9 @@ func (h *Hook) referenceTransaction(ctx context.Context, args []string) error {
 	if len(branches) > 0 {
 		why, err := h.guardBranches(repo, branches)
 		if err != nil {
-			return h.soft(fmt.Errorf("checking the branch update: %w", err))
+			// Reported, not refused (see branch.go); the notes are
+			// still guarded below.
+			h.soft(fmt.Errorf("checking the branch update: %w", err))
 		}
 		if why != "" {
 			fmt.Fprintf(h.Stderr, "agentcheck: %s\n", why)
