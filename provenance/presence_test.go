@@ -196,3 +196,45 @@ func TestVerifyCommitSignature(t *testing.T) {
 		})
 	}
 }
+
+// FuzzVerifyCommitSignature feeds hostile gpgsig values: nothing panics,
+// nothing verifies against a file that trusts no key, and what verifies
+// against one that trusts a security key is by that key, with the
+// user-presence flag.
+func FuzzVerifyCommitSignature(f *testing.F) {
+	payload := []byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\nm\n")
+	key := skKeysF(f)
+	blob, err := SSHSign(key, "git", payload)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(ArmorSSHSig(blob))
+	f.Add([]byte("-----BEGIN PGP SIGNATURE-----\n\n-----END PGP SIGNATURE-----\n"))
+	f.Add([]byte("-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"))
+	empty := &AllowedSigners{Name: "empty"}
+	trusting, err := ParseAllowedSigners([]byte("dev@example.com "+string(ssh.MarshalAuthorizedKey(key.PublicKey()))), "allowed")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, sig []byte) {
+		for _, p := range []Presence{PresenceAny, PresenceTouch, PresenceVerified} {
+			if v, err := VerifyCommitSignature(sig, payload, CommitSignatureOptions{Signers: empty, Committer: "dev@example.com", Presence: p}); err == nil {
+				t.Fatalf("verified against an empty allowed_signers: %+v", v)
+			}
+		}
+		v, err := VerifyCommitSignature(sig, payload, CommitSignatureOptions{Signers: trusting, Committer: "dev@example.com", Presence: PresenceTouch})
+		if err == nil && !sameKey(v.Key, key.PublicKey()) {
+			t.Fatalf("verified by another key: %+v", v)
+		}
+	})
+}
+
+// skKeysF is a touched software security key for fuzz seeds.
+func skKeysF(f *testing.F) *sktest.Key {
+	seed := sha256.Sum256([]byte("presence fuzz key"))
+	k, err := sktest.NewEd25519(seed[:], sktest.UserPresent)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return k
+}
