@@ -168,17 +168,24 @@ func (a *Attester) seal(ctx context.Context, commit *git.Commit, changed map[str
 	masker := provenance.NewMasker()
 	for _, j := range journals {
 		agent, id := j.SessionOf()
-		if provenance.HasManifest(note, hash, agent, id) {
-			if a.Hook == "" {
-				fmt.Fprintf(a.Stderr, "agentcheck: %s already attested by session %s/%s\n", hash[:12], agent, id)
-			}
-			continue
-		}
-		st, err := provenance.BuildStatement(j.Events, provenance.BuildOptions{
+		opts := provenance.BuildOptions{
 			Commit: hash, Changed: changedPaths, Prompts: policy.Record.Prompts,
 			MaskCommand: masker.Mask, MaskText: masker.Mask, Remotes: remotes,
-		})
-		if err != nil {
+		}
+		var st *provenance.Statement
+		label := agent + "/" + id
+		if provenance.HasManifest(note, hash, agent, id) {
+			if a.Hook != "" {
+				continue // a hook run again adds nothing
+			}
+			if st, err = a.superseding(note, hash, j, signer.PublicKey(), opts); err != nil {
+				return err
+			}
+			if st == nil {
+				continue // superseding said why not
+			}
+			label += " (superseding its earlier manifest)"
+		} else if st, err = provenance.BuildStatement(j.Events, opts); err != nil {
 			return err
 		}
 		line, err := signLine(st, signer)
@@ -186,8 +193,10 @@ func (a *Attester) seal(ctx context.Context, commit *git.Commit, changed map[str
 			return fmt.Errorf("signing the manifest of session %s/%s: %w", agent, id, err)
 		}
 		lines = append(lines, line)
-		labels = append(labels, agent+"/"+id)
-		attested = append(attested, j)
+		labels = append(labels, label)
+		if !provenance.HasManifest(note, hash, agent, id) {
+			attested = append(attested, j)
+		}
 	}
 	if len(lines) == 0 {
 		return nil

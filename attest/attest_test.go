@@ -60,7 +60,7 @@ func TestAttestSealsPendingEdits(t *testing.T) {
 	if err := testAttester(r, repo, "alice", &stderr, nil).Attest(ctx, c, ""); err != nil {
 		t.Fatal(err)
 	}
-	if want := "agentcheck: " + c.Hash.String()[:12] + " already attested by session claude-code/s1\n"; stderr.String() != want {
+	if want := "agentcheck: " + c.Hash.String()[:12] + " already attested by session claude-code/s1, and the session's declared scope has not changed since: nothing to supersede\n"; stderr.String() != want {
 		t.Errorf("again: stderr %q, want %q", stderr.String(), want)
 	}
 	if n := len(r.Note(c)); n != 1 {
@@ -77,12 +77,12 @@ func TestAttestFindsNoSession(t *testing.T) {
 	repo := r.Open()
 	defer repo.Close()
 	err := testAttester(r, repo, "alice", &stderr, nil).Attest(context.Background(), c, "")
-	if err == nil || err.Error() != "no recorded agent session left the content this commit has" || !strings.Contains(hint.Of(err), "--session ID") {
+	if err == nil || err.Error() != "no recorded agent session left the content this commit has" || !strings.Contains(hint.Of(err), "--session AGENT/ID") {
 		t.Errorf("error %v, hint %q", err, hint.Of(err))
 	}
 	err = testAttester(r, repo, "alice", &stderr, nil).Attest(context.Background(), c, "nope")
-	if err == nil || err.Error() != `no recorded session "nope"` {
-		t.Errorf("unknown session: %v", err)
+	if err == nil || err.Error() != `no recorded session "nope"` || hint.Of(err) != "name one of the sessions recorded here: claude-code/s1" {
+		t.Errorf("unknown session: %v, hint %q", err, hint.Of(err))
 	}
 	// Named, the session is attested although the commit holds none of
 	// its edits (it changed files through a shell command, say).

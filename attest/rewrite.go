@@ -78,8 +78,24 @@ func (a *Attester) AttestRewritten(ctx context.Context, rewrites []Rewrite) erro
 // ownSessions returns the sessions of the session manifests in note that
 // are about commit and verify with key.
 func ownSessions(note []byte, commit string, key ssh.PublicKey) []Session {
-	own := string(key.Marshal())
 	var out []Session
+	for _, m := range ownManifests(note, commit, key) {
+		out = append(out, Session{m.pred.Agent.Name, m.pred.Session.ID})
+	}
+	return out
+}
+
+// ownManifest is a session manifest signed with this machine's key.
+type ownManifest struct {
+	pred   *provenance.SessionPredicate
+	digest string // provenance.PayloadDigest
+}
+
+// ownManifests returns the session manifests in note that are about commit
+// and verify with key, in note order.
+func ownManifests(note []byte, commit string, key ssh.PublicKey) []ownManifest {
+	own := string(key.Marshal())
+	var out []ownManifest
 	for _, line := range strings.Split(string(note), "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -102,7 +118,11 @@ func ownSessions(note []byte, commit string, key ssh.PublicKey) []Session {
 		if err != nil {
 			continue
 		}
-		out = append(out, Session{p.Agent.Name, p.Session.ID})
+		d, err := provenance.PayloadDigest(env)
+		if err != nil {
+			continue
+		}
+		out = append(out, ownManifest{p, d})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/git"
@@ -67,7 +68,7 @@ func selectSessions(all []*journal.Journal, named string, env Session, commit st
 		if j := journal.Named(all, named); j != nil {
 			return []*journal.Journal{j}, nil
 		}
-		return nil, hint.With(fmt.Errorf("no recorded session %q", named), "journals are under .git/agentcheck/sessions, named AGENT-ID.jsonl")
+		return nil, hint.With(fmt.Errorf("no recorded session %q", named), recordedHint(all))
 	}
 	matched := provenance.MatchSessions(all, changed)
 	if env.ID != "" {
@@ -82,7 +83,25 @@ func selectSessions(all []*journal.Journal, named string, env Session, commit st
 	}
 	if len(matched) == 0 {
 		return nil, hint.With(errors.New("no recorded agent session left the content this commit has"),
-			"name the session with --session ID if the agent changed files through a shell command")
+			"name the session with --session AGENT/ID (agentcheck scope list names the latest) if the agent changed files through a shell command")
 	}
 	return matched, nil
+}
+
+// recordedHint names the sessions recorded here, for a --session that
+// names none of them.
+func recordedHint(all []*journal.Journal) string {
+	if len(all) == 0 {
+		return "no agent session is recorded in this repository: is agentcheck's hook installed for the agent? run 'agentcheck doctor'"
+	}
+	var names []string
+	for i, j := range all {
+		if i == 10 {
+			names = append(names, fmt.Sprintf("and %d more", len(all)-i))
+			break
+		}
+		agent, id := j.SessionOf()
+		names = append(names, agent+"/"+id)
+	}
+	return "name one of the sessions recorded here: " + strings.Join(names, ", ")
 }

@@ -60,6 +60,7 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	}
 	lines := cc.limitNote(in.Note)
 	sessions, sawSession := cc.manifests(lines, &rep)
+	sessions = cc.latest(sessions, &rep)
 	cc.sessions = sessions
 	agentWhy, agentHint, metaID, err := cc.agentReason()
 	if err != nil {
@@ -132,6 +133,7 @@ func (cc *commitCheck) judgeTree(problems []TreeProblem) {
 // sessionManifest is one valid manifest on a commit.
 type sessionManifest struct {
 	label     string // agent/id
+	digest    string // provenance.PayloadDigest of its envelope
 	pred      *provenance.SessionPredicate
 	signer    string
 	keyID     string
@@ -170,7 +172,7 @@ func (cc *commitCheck) add(rule string, level Level, path, msg, hint string, s *
 func (cc *commitCheck) finding(rule string, level Level, path, msg, hint string, s *sessionManifest, class string) Finding {
 	r := ruleByID(rule)
 	if hint == "" {
-		hint = r.Help
+		hint = cc.ruleHint(rule, s)
 	}
 	f := Finding{Rule: rule, Name: r.Name, Level: level, Commit: cc.hash, Path: path, Message: msg, Hint: hint, Class: class}
 	if s != nil {
@@ -250,7 +252,7 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 			case errors.Is(err, provenance.ErrMalformed):
 				cc.add(RuleMalformed, LevelError, "", where+": "+err.Error(), "", s, "")
 			default:
-				cc.add(RuleInvalidSignature, LevelError, "", "manifest of session "+label+" is not trusted: "+err.Error(), signatureHint(err), s, "")
+				cc.add(RuleInvalidSignature, LevelError, "", "manifest of session "+label+" is not trusted: "+err.Error(), cc.signatureHint(err, label), s, "")
 			}
 			continue
 		}
@@ -260,6 +262,10 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 		}
 		sum.Valid, sum.Signer, sum.KeyID = true, verified.Principal, verified.Fingerprint
 		s := &sessionManifest{label: label, pred: pred, signer: verified.Principal, keyID: verified.Fingerprint}
+		if s.digest, err = provenance.PayloadDigest(env); err != nil {
+			cc.add(RuleMalformed, LevelError, "", where+": "+err.Error(), "", s, "")
+			continue
+		}
 		s.tainted, s.taintWhy = signals.Tainted(pred, cc.t.Policy)
 		sum.Tainted = s.tainted
 		s.bypass = permissionsOff(pred.Session)
@@ -270,14 +276,33 @@ func (cc *commitCheck) manifests(lines [][]byte, rep *CommitReport) (sessions []
 	return sessions, sawSession
 }
 
-func signatureHint(err error) string {
+// signatureHint says how to make a session's manifest trusted: trust its
+// key on the base, or make the commit anew and attest that. A note's lines
+// are never removed (the notes ref only grows, here and on the server), so
+// a bad line stays with the commit it is on.
+func (cc *commitCheck) signatureHint(err error, label string) string {
 	switch {
 	case errors.Is(err, provenance.ErrUntrustedKey):
-		return "add the signing key to the allowed_signers file on the base branch (a reviewed change), or re-attest with a trusted key"
+		return "list the signing key for " + cc.c.Author.Email + " in .agentcheck/allowed_signers on the base branch through a reviewed change; or " +
+			anewHint(label) + " (with --key PATH if your configured key is not listed there)"
 	case errors.Is(err, provenance.ErrPrincipalMismatch):
-		return "the key is trusted for another identity: re-attest with the key listed for the commit author's email, or fix the allowed_signers principal"
+		return "the key is listed for another email: list it for " + cc.c.Author.Email + " on the base branch through a reviewed change; or " +
+			anewHint(label) + " --key PATH-TO-THE-KEY-LISTED-FOR-" + cc.c.Author.Email
 	}
-	return "the note was altered or forged: remove it and re-attest the commit from its session"
+	return "the note was altered or forged; " + anewHint(label)
+}
+
+// anewHint says how a commit whose note holds a line that can never count
+// gets a note without it: the line cannot be removed, since the notes ref
+// only grows, so the commit is made anew (the post-rewrite hook carries
+// over the manifests this machine's key signed) and attested from its
+// session.
+func anewHint(label string) string {
+	attest := "agentcheck attest HEAD"
+	if label != "" {
+		attest += " --session " + label
+	}
+	return "make the commit anew, which leaves its note behind (notes only grow): git commit --amend --no-edit when it is HEAD (git rebase -i otherwise; a pushed commit then needs a force-push), then " + attest
 }
 
 func taskExcerpt(p *provenance.SessionPredicate) string {
@@ -472,12 +497,12 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []
 		switch m.Action {
 		case "block":
 			cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s (action block): agents may never change it", path, via, m.Class),
-				"make this change in a human-authored commit, reviewed on its own", nil, m.Class)
+				"agents may never change it: drop this commit from the branch (git rebase -i "+cc.short()+"~1, then drop its line) and make the change in a commit of your own, reviewed on its own", nil, m.Class)
 			worst = LevelError
 		case "declare":
 			if !declared {
 				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, which the human did not declare in the task%s", path, via, m.Class, why),
-					fmt.Sprintf("if intended, declare it (a line 'scope: %s' in the prompt, or agentcheck scope add %s) and re-attest; otherwise revert it", path, path), nil, m.Class)
+					cc.declareHint(path, owners), nil, m.Class)
 				worst = LevelError
 			} else if worst.Rank() < LevelError.Rank() {
 				worst = LevelError // a declared protected path is still protected for AC007/AC008
@@ -503,6 +528,24 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []
 	return true
 }
 
+// declareHint says how to declare an undeclared protected path after the
+// commit: each session that left its content declares it, from the
+// human's terminal, and attesting again supersedes their manifests. A path
+// whose content no session left cannot be declared at all: no declaration
+// vouches for what the journals did not see.
+func (cc *commitCheck) declareHint(path string, owners []*sessionManifest) string {
+	if len(owners) == 0 {
+		return "no session on this commit left this content (a shell command, a person or another tool wrote it), so no declaration covers it: " +
+			"make the change in a commit of your own, or have a maintainer review it and run agentcheck approve " + cc.short() + " --reason 'WHAT YOU CHECKED'"
+	}
+	var steps []string
+	for _, s := range owners {
+		steps = append(steps, "agentcheck scope add --session "+s.label+" "+path)
+	}
+	return fmt.Sprintf("if intended, declare it in your own terminal: %s, then agentcheck attest %s (a later manifest supersedes the first); otherwise revert it",
+		strings.Join(steps, "; "), cc.short())
+}
+
 // judgeAttribution reports AC006: a path no session recorded, or whose
 // committed content no session left.
 func (cc *commitCheck) judgeAttribution(path string, ch Change, owners, recorders []*sessionManifest, protected bool) {
@@ -510,17 +553,20 @@ func (cc *commitCheck) judgeAttribution(path string, ch Change, owners, recorder
 	if protected {
 		level = LevelError
 	}
+	// No record vouches for the content, and none can be made after the
+	// fact: an attestation records what the journal saw.
+	hint := "no record vouches for this content, and no declaration or attestation will: make the change in a commit of your own, or " + approveHint(cc.short())
 	switch {
 	case len(recorders) == 0 && ch.touchesGitlink():
-		cc.add(RuleUnattributed, level, path, "no agent session on this commit ran a command, so none of them moved submodule "+path+": the change came from a human or a tool the journal did not see", "", nil, "")
+		cc.add(RuleUnattributed, level, path, "no agent session on this commit ran a command, so none of them moved submodule "+path+": the change came from a human or a tool the journal did not see", hint, nil, "")
 	case len(recorders) == 0:
-		cc.add(RuleUnattributed, level, path, "no agent session on this commit recorded a change to "+path+": it came from a shell command, a human or another tool the journal did not see", "", nil, "")
+		cc.add(RuleUnattributed, level, path, "no agent session on this commit recorded a change to "+path+": it came from a shell command, a human or another tool the journal did not see", hint, nil, "")
 	case len(owners) == 0:
 		var s *sessionManifest
 		if len(recorders) == 1 {
 			s = recorders[0]
 		}
-		cc.add(RuleUnattributed, level, path, path+" in the commit differs from the content "+sessionsWord(recorders)+" left: it was changed after the last recorded edit, so no session vouches for it", "", s, "")
+		cc.add(RuleUnattributed, level, path, path+" in the commit differs from the content "+sessionsWord(recorders)+" left: it was changed after the last recorded edit, so no session vouches for it", hint, s, "")
 	}
 }
 
@@ -568,7 +614,13 @@ func (cc *commitCheck) judgeScope(path string, judges []*sessionManifest, every 
 	if len(outside) == 1 {
 		s = outside[0]
 	}
-	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(outside)), "", s, "")
+	var steps []string
+	for _, o := range outside {
+		steps = append(steps, "agentcheck scope add --session "+o.label+" "+path)
+	}
+	hint := fmt.Sprintf("if intended, widen the scope in your own terminal: %s, then agentcheck attest %s (a later manifest supersedes the first); otherwise revert it",
+		strings.Join(steps, "; "), cc.short())
+	cc.add(RuleOutOfScope, level, path, fmt.Sprintf("%s is outside the %s scope the human declared (%s)", path, kind, scopeList(outside)), hint, s, "")
 }
 
 func scopeList(sessions []*sessionManifest) string {

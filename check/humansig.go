@@ -40,7 +40,8 @@ func (cc *commitCheck) judgeHumanSignature(signed func() ([]byte, []byte, error)
 	}
 	if sig == nil {
 		cc.add(RuleUnattested, LevelError, "", "commit has neither a provenance manifest nor an SSH commit signature by a trusted key, and the policy requires one or the other on every commit (require: all)",
-			"an agent's commit: attest it from its session (agentcheck attest COMMIT); a human's: sign it (git commit --amend -S --no-edit, gpg.format=ssh) with a key listed for the committer's email with namespaces=\"git\" in "+cc.signersName(), nil, "")
+			"if an agent session on this machine made it, attest it: agentcheck attest "+cc.short()+"; a human's commit: sign it (git commit --amend -S --no-edit, gpg.format=ssh) with a key listed for the committer's email with namespaces=\"git\" in "+cc.signersName()+
+				"; or "+approveHint(cc.short())+", or set require: agent in .agentcheck.yml on the base branch", nil, "")
 		return nil
 	}
 	v, err := provenance.VerifyCommitSignature(sig, payload, provenance.CommitSignatureOptions{

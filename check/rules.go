@@ -40,8 +40,9 @@ func Rules() []Rule {
 				"recognised by a trailer or author, or the policy requires manifests on every commit), " +
 				"but the commit has none in refs/notes/agentcheck. Without one, nobody can tell which task " +
 				"the change was made for or what the agent read before making it.",
-			Help: "Attest the commit from the session that made it (agentcheck attest COMMIT), then push the notes " +
-				"(git push origin refs/notes/agentcheck). If the commit was not made by an agent, remove the agent trailer.",
+			Help: "Attest the commit from the session that made it (agentcheck attest COMMIT, with --session AGENT/ID when the " +
+				"agent changed files only through shell commands), then push the notes (git push origin refs/notes/agentcheck). " +
+				"If the commit was not made by an agent, reword it so that it names no agent (git commit --amend).",
 		},
 		{
 			ID: RuleInvalidSignature, Name: "invalid-signature", Level: LevelError,
@@ -49,16 +50,17 @@ func Rules() []Rule {
 			Full: "A manifest (or approval) on this commit does not carry a valid signature from a trusted key: the " +
 				"signature does not verify, the key is not in the trusted allowed_signers file, or the key is trusted " +
 				"for a principal other than the commit's author or committer. A forged or altered note is reported here.",
-			Help: "Re-attest the commit with a key listed in the base branch's allowed_signers file for the commit " +
-				"author's email, or add the key there through a reviewed change.",
+			Help: "Add the signing key to the base branch's allowed_signers file for the commit author's email through a " +
+				"reviewed change; or, since a note's lines are never removed, make the commit anew (git commit --amend --no-edit) " +
+				"and attest it with a key listed there (agentcheck attest HEAD --session AGENT/ID --key PATH).",
 		},
 		{
 			ID: RuleSubjectMismatch, Name: "subject-mismatch", Level: LevelError,
 			Short: "Manifest is about another commit",
 			Full: "A manifest attached to this commit names a different commit as its subject: it was copied or " +
 				"replayed from another commit. Its claims say nothing about this change.",
-			Help: "Remove the copied note line and attest this commit itself (agentcheck attest COMMIT); " +
-				"rewritten commits are re-attested by the post-rewrite hook.",
+			Help: "A note's lines are never removed: make the commit anew (git commit --amend --no-edit) and attest it from " +
+				"its session (agentcheck attest HEAD --session AGENT/ID); rewritten commits are re-attested by the post-rewrite hook.",
 		},
 		{
 			ID: RuleProtectedPath, Name: "protected-path", Level: LevelError,
@@ -66,8 +68,10 @@ func Rules() []Rule {
 			Full: "The commit changes a path in a protected class of the policy (CI configuration, authentication " +
 				"code, secrets, agent configuration, governance files). Classes with action block always fail; " +
 				"classes with action declare fail unless the human declared the path in the session's task.",
-			Help: "If the change is intended, declare it in the task (a 'scope: PATH' line in the prompt, or " +
-				"agentcheck scope add PATH) and re-attest; otherwise split the protected change into a human-authored commit.",
+			Help: "If the change is intended and the session left the content, declare the path from your own terminal " +
+				"(agentcheck scope add --session AGENT/ID PATH) and attest again (agentcheck attest COMMIT): the new manifest " +
+				"supersedes the first. Content no session left cannot be declared: make the change in a human-authored commit, " +
+				"or have a maintainer review it and approve it (agentcheck approve COMMIT --reason TEXT).",
 		},
 		{
 			ID: RuleOutOfScope, Name: "out-of-scope", Level: LevelError,
@@ -75,7 +79,8 @@ func Rules() []Rule {
 			Full: "The commit changes a path outside the scope the human declared for the session. A hard boundary " +
 				"('scope:' directive or agentcheck scope add) with scope.enforce is an error; a soft boundary " +
 				"(an @mention) is a warning: the agent drifted beyond the files it was pointed at.",
-			Help: "Revert the unrelated change, or widen the declared scope for the session (scope: GLOB) and re-attest.",
+			Help: "Revert the unrelated change, or widen the session's scope from your own terminal (agentcheck scope add " +
+				"--session AGENT/ID GLOB) and attest again (agentcheck attest COMMIT): the new manifest supersedes the first.",
 		},
 		{
 			ID: RuleUnattributed, Name: "unattributed-change", Level: LevelWarning,
@@ -83,7 +88,8 @@ func Rules() []Rule {
 			Full: "A file in the commit differs from what the agent session recorded for it, or no session on the " +
 				"commit touched it: the change came from somewhere the journal did not see (a shell command, " +
 				"a human edit, another tool). On a protected path this is an error.",
-			Help: "Commit human edits separately from agent edits, or re-attest after the session records the final state of the file.",
+			Help: "No record vouches for the content, and none can be made after the fact: commit human edits separately " +
+				"from agent edits, or have a maintainer review the change and approve it (agentcheck approve COMMIT --reason TEXT).",
 		},
 		{
 			ID: RuleTainted, Name: "tainted-session", Level: LevelError,
@@ -109,8 +115,8 @@ func Rules() []Rule {
 				"in-toto statement, is over the size limit, or carries an unknown predicate type or version; or the " +
 				"note or commit is larger than the gate reads (note lines, session manifests, signatures, what the " +
 				"sessions record, changed paths): the gate does not judge the rest, and fails the commit.",
-			Help: "Remove the broken note line (git notes --ref agentcheck edit COMMIT) and re-attest the commit " +
-				"with this version of agentcheck.",
+			Help: "A note's lines are never removed: make the commit anew (git commit --amend --no-edit) and attest it from " +
+				"its session with this version of agentcheck (agentcheck attest HEAD --session AGENT/ID).",
 		},
 		{
 			ID: RuleExfiltration, Name: "exfiltration-pattern", Level: LevelWarning,

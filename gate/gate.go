@@ -140,7 +140,8 @@ func OpenNotes(repo *git.Repo) (*git.Notes, error) {
 // commit and its note, diffs the commit when a rule needs its changes,
 // judges it (check.Judge) and adds the first changed lines to its findings.
 // Only the reports are kept: what was read for one commit is dropped once
-// it is judged. Any error fails the whole check: the gate never passes what
+// it is judged, the raw commit a walk kept in its node (CommitNode.Data)
+// too. Any error fails the whole check: the gate never passes what
 // it could not check.
 func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.Notes, commits []git.CommitNode, opts Options) ([]check.CommitReport, error) {
 	reports := make([]check.CommitReport, len(commits))
@@ -184,8 +185,9 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 					fail(err)
 					return
 				}
-				h := commits[i].Hash
-				c, err := readCommit(r, h)
+				h, data := commits[i].Hash, commits[i].Data
+				commits[i].Data = nil // read once: release it as the check goes
+				c, err := readCommit(r, h, data)
 				if err == nil {
 					reports[i], err = checkCommit(r, differ, t, notes, c)
 				}
@@ -214,8 +216,12 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 	return reports, nil
 }
 
-// readCommit reads and parses commit h.
-func readCommit(r git.ObjectReader, h git.Hash) (*git.Commit, error) {
+// readCommit parses commit h from data, what the walk kept of it, or else
+// reads it.
+func readCommit(r git.ObjectReader, h git.Hash, data []byte) (*git.Commit, error) {
+	if data != nil {
+		return git.ParseCommit(h, data)
+	}
 	typ, data, err := r.Read(h)
 	if err != nil {
 		return nil, err

@@ -49,6 +49,10 @@ type SessionPredicate struct {
 	// Repo describes the repository as the attesting machine saw it; nil in
 	// manifests made before it was recorded.
 	Repo *RepoInfo `json:"repo,omitempty"`
+	// Supersedes is the digest (see [PayloadDigest]) of the earlier manifest
+	// of the same session and commit that this one replaces, "" for a first
+	// manifest. See [CheckSupersedes] for when the replacement holds.
+	Supersedes string `json:"supersedes,omitempty"`
 }
 
 // RepoInfo is what a manifest records about the repository itself.

@@ -101,7 +101,7 @@ func (p *Printer) Decision(d *Decision) {
 	case d.Rejected():
 		p.line("push rejected: %s%s", p.reasons(d, counts), p.by())
 		if s.Errors > 0 {
-			p.line("hint: fix the commits (or re-attest them) and push them together with their notes: git push origin BRANCH refs/notes/agentcheck; agentcheck verify shows the same findings locally")
+			p.line("hint: %s", report.Printable(fixHint(d)))
 		}
 	case s.Commits == 0:
 		p.line("push accepted: no new commits to check%s", p.by())
@@ -184,4 +184,23 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// fixHint says how the pusher finds the fix of each finding: verify, in
+// their clone, on the range the gate checked, prints the same findings
+// with a hint each; then the branch goes again with its notes.
+func fixHint(d *Decision) string {
+	for _, g := range d.Groups {
+		if g.Report == nil || !g.Report.Failed() || len(g.Refs) == 0 {
+			continue
+		}
+		branch := strings.TrimPrefix(strings.TrimPrefix(g.Refs[0], "refs/heads/"), "refs/tags/")
+		rng := branch
+		if !g.Base.IsZero() {
+			rng = g.Base.String()[:12] + ".." + branch
+		}
+		return "in your clone, agentcheck verify " + rng + " prints these findings with the fix of each; fix them, then push the branch with its notes: git push REMOTE " +
+			branch + " refs/notes/agentcheck (REMOTE: the remote you pushed to)"
+	}
+	return "in your clone, agentcheck verify prints these findings with the fix of each; fix them, then push with the notes: git push REMOTE BRANCH refs/notes/agentcheck"
 }

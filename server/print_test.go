@@ -16,7 +16,8 @@ func testDecision(findings ...check.Finding) *Decision {
 	trust := &check.Trust{Policy: scope.Default(), PolicySource: "built-in defaults", SignersSource: "keys@abc"}
 	commit := check.CommitReport{Commit: strings.Repeat("ab", 20), Findings: findings}
 	rep := check.NewReport("refs/heads/main", plumbing.ZeroHash, trust, []check.CommitReport{commit})
-	return &Decision{Groups: []*Group{{Refs: []string{"refs/heads/main"}, Trust: trust, Report: rep}}}
+	base := plumbing.NewHash(strings.Repeat("12", 20))
+	return &Decision{Groups: []*Group{{Refs: []string{"refs/heads/main"}, Base: base, Trust: trust, Report: rep}}}
 }
 
 func lines(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") }
@@ -34,7 +35,7 @@ func TestPrinterLines(t *testing.T) {
 		"GL-HOOK-ERR: agentcheck: refs/heads/main: 1 new commit checked; policy: built-in defaults; trusted keys: keys@abc",
 		`GL-HOOK-ERR: agentcheck: AC004 protected-path error abababababab x\nremote: agentcheck: push accepted\x1b[2K:3: bad (hint: fix it)`,
 		`GL-HOOK-ERR: agentcheck: push rejected: 1 error, 0 warnings in 1 new commit on refs/heads/main (pushed by root\x1b]0;pwned\a)`,
-		"GL-HOOK-ERR: agentcheck: hint: fix the commits (or re-attest them) and push them together with their notes: git push origin BRANCH refs/notes/agentcheck; agentcheck verify shows the same findings locally",
+		"GL-HOOK-ERR: agentcheck: hint: in your clone, agentcheck verify 121212121212..main prints these findings with the fix of each; fix them, then push the branch with its notes: git push REMOTE main refs/notes/agentcheck (REMOTE: the remote you pushed to)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("output:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -103,6 +103,10 @@ type CommitNode struct {
 	// Time is the committer date in seconds since the Unix epoch, as
 	// ParseCommit reads it (Committer.When.Unix()).
 	Time int64
+	// Data is the raw commit when the walk kept it (see [WalkNodes]), so
+	// that a caller need not read and inflate it a second time; nil
+	// otherwise. It must not be modified.
+	Data []byte
 }
 
 // parseCommitNode parses what a walk needs of a commit, by the rules of

@@ -448,15 +448,6 @@ func (z *inflater) inflate(size int64) ([]byte, error) {
 	return out, nil
 }
 
-// inflate decompresses exactly size bytes of the zlib stream at off in p and
-// checks that the stream ends there.
-func (s *Store) inflate(p *pack, off, size int64) ([]byte, error) {
-	z := s.zpool.Get().(*inflater)
-	defer s.zpool.Put(z)
-	z.pr.reset(p, off)
-	return z.inflate(size)
-}
-
 // inflatePrefix decompresses up to len(buf) bytes at off in p.
 func (s *Store) inflatePrefix(p *pack, off int64, buf []byte) (int, error) {
 	z := s.zpool.Get().(*inflater)
@@ -515,20 +506,37 @@ func (s *Store) readLimit(h plumbing.Hash, limit int64) (plumbing.ObjectType, []
 		return plumbing.InvalidObject, nil, err
 	}
 	if ok {
-		e, err := p.entryAt(off)
+		// The header, then the data that follows it, through one reader:
+		// one read of the pack for most objects, and one index lookup.
+		z := s.zpool.Get().(*inflater)
+		z.pr.reset(p, off)
+		e, err := z.pr.entry()
 		if err != nil {
+			s.zpool.Put(z)
 			return plumbing.InvalidObject, nil, err
 		}
 		isDelta := e.typ == plumbing.OFSDeltaObject || e.typ == plumbing.REFDeltaObject
 		switch {
 		case !isDelta && e.size > limit:
+			s.zpool.Put(z)
 			return plumbing.InvalidObject, nil, tooLarge(e.size)
+		case isDelta && e.size > limit:
+			s.zpool.Put(z) // a large delta: its result's size is below
 		case !isDelta:
-			return s.read(h, 0)
-		case e.size <= limit:
+			data, err := z.inflate(e.size)
+			s.zpool.Put(z)
+			if err != nil {
+				return plumbing.InvalidObject, nil, fmt.Errorf("inflating object at %d in %s: %w", off, filepath.Base(p.path), err)
+			}
+			if e.typ != plumbing.BlobObject {
+				s.objs.put(h, e.typ, data)
+			}
+			return e.typ, data, nil
+		default:
 			// A delta no larger than the limit: inflate it once, check the
 			// size of its result, and apply it.
-			delta, err := s.inflate(p, e.dataOff, e.size)
+			delta, err := z.inflate(e.size)
+			s.zpool.Put(z)
 			if err != nil {
 				return plumbing.InvalidObject, nil, fmt.Errorf("inflating delta at %d in %s: %w", off, filepath.Base(p.path), err)
 			}

@@ -91,8 +91,12 @@ func Walk(ctx context.Context, r ObjectReader, include, exclude []plumbing.Hash,
 }
 
 // WalkNodes is [Walk] for a range that may be long: it lists the commits'
-// ids and parents only, so that a caller can read each commit when it
-// needs it and the walk's memory does not hold every commit's message.
+// ids and parents, so that a caller can read each commit when it needs it
+// and the walk's memory does not hold every commit's message. It keeps the
+// raw commits it read in [CommitNode.Data] up to [WalkKeepBytes] in all
+// (the newest first, as it reads them): a check that reads every commit of
+// the range again then inflates most of them once, as git does, and the
+// memory a long range costs stays bounded.
 func WalkNodes(ctx context.Context, r ObjectReader, include, exclude []plumbing.Hash, opts ...WalkOption) ([]CommitNode, error) {
 	return newWalker(r, false, opts).walk(ctx, include, exclude)
 }
@@ -152,6 +156,7 @@ type walker struct {
 	// interesting counts the queued commits not (yet) known to be reachable
 	// from exclude; the walk may stop when it drops to zero.
 	interesting int
+	kept        int64 // bytes of raw commits kept in CommitNode.Data
 }
 
 type walkNode struct {
@@ -252,9 +257,19 @@ func (w *walker) parse(n *walkNode, h plumbing.Hash, data []byte) error {
 		return nil
 	}
 	var err error
-	n.CommitNode, err = parseCommitNode(h, data)
-	return err
+	if n.CommitNode, err = parseCommitNode(h, data); err != nil {
+		return err
+	}
+	if w.kept+int64(len(data)) <= WalkKeepBytes {
+		n.Data = data
+		w.kept += int64(len(data))
+	}
+	return nil
 }
+
+// WalkKeepBytes bounds the raw commits [WalkNodes] keeps: those of about
+// 4,000 commits of a real history.
+const WalkKeepBytes = 4 << 20
 
 // read reports whether n's commit has been read.
 func (n *walkNode) read() bool { return !n.Hash.IsZero() }

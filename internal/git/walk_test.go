@@ -1,6 +1,7 @@
 package git
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -173,6 +174,41 @@ func TestWalkLinearOrder(t *testing.T) {
 	want := gitRevList(t, dir, []plumbing.Hash{ids[m]}, []plumbing.Hash{ids[5]})
 	if diff := cmp.Diff(want, hashesOf(got)); diff != "" {
 		t.Errorf("(-git +ours):\n%s", diff)
+	}
+}
+
+// WalkNodes keeps each raw commit it read, so that a check need not read
+// it again: the node's Data is the commit's content.
+func TestWalkNodesKeepsCommits(t *testing.T) {
+	h := newHistory()
+	s := state{}
+	m := 0
+	for i := range 10 {
+		s["f"] = fileEntry{mode: "100644", content: fmt.Sprint(i)}
+		if m == 0 {
+			m = h.commit(s, "c", 0)
+		} else {
+			m = h.commit(s, "c", 0, m)
+		}
+	}
+	dir := initRepo(t)
+	ids := h.write(t, dir)
+	r := openRepo(t, dir).Objects
+	nodes, err := WalkNodes(context.Background(), r, []plumbing.Hash{ids[m]}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nodes) != 10 {
+		t.Fatalf("%d nodes, want 10", len(nodes))
+	}
+	for _, n := range nodes {
+		_, data, err := r.Read(n.Hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(n.Data, data) {
+			t.Errorf("commit %s: Data %q, want %q", n.Hash, n.Data, data)
+		}
 	}
 }
 

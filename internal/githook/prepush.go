@@ -11,6 +11,7 @@ import (
 	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/hint"
+	"github.com/agentcheck/agentcheck/provenance"
 	"github.com/agentcheck/agentcheck/report"
 )
 
@@ -40,6 +41,7 @@ func (h *Hook) prePush(ctx context.Context, args []string) error {
 	remote := args[0]
 	type update struct{ localRef, remoteRef, local, remote string }
 	var updates []update
+	notesInPush := false // the push sends the notes itself
 	sc := bufio.NewScanner(h.Stdin)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
@@ -47,6 +49,9 @@ func (h *Hook) prePush(ctx context.Context, args []string) error {
 			continue
 		}
 		u := update{f[0], f[2], f[1], f[3]}
+		if u.remoteRef == provenance.NotesRef {
+			notesInPush = true
+		}
 		if strings.Trim(u.local, "0") == "" || strings.HasPrefix(u.localRef, "refs/notes/") || strings.HasPrefix(u.remoteRef, "refs/notes/") {
 			continue // a deletion, or a push of notes
 		}
@@ -124,7 +129,9 @@ func (h *Hook) prePush(ctx context.Context, args []string) error {
 	if checked > 0 {
 		fmt.Fprintf(h.Stderr, "agentcheck: pre-push: %d commit(s) verified\n", checked)
 	}
-	if !annotated {
+	if !annotated || notesInPush {
+		// Pushed again here, the notes would make git refuse the
+		// push's own update of them: the ref would exist already.
 		return nil
 	}
 	if err := pushNotes(ctx, h.Dir, remote, h.Stderr); err != nil {

@@ -451,6 +451,17 @@ func Repack(ctx context.Context, dir string) error {
 	return run(ctx, dir, nil, "git", "gc", "-q", "--prune=now")
 }
 
+// RepackFresh packs the repository in dir anew, computing every delta
+// again (git repack -a -d -f), as a server's repack lays a pack out.
+// fast-import deltifies each object against the one written before it, old
+// to new, the reverse of git's order; [Repack] reuses those deltas, which
+// leaves the newest trees at the ends of long delta chains, and a range
+// near the tip then costs a reader several times what it costs in a
+// repository git packed.
+func RepackFresh(ctx context.Context, dir string) error {
+	return run(ctx, dir, nil, "git", "repack", "-a", "-d", "-f", "-q")
+}
+
 // run runs a git command with a controlled environment: no system or global
 // configuration, so generated ids do not depend on the machine.
 func run(ctx context.Context, dir string, stdin io.Reader, name string, args ...string) error {
