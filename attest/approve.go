@@ -8,11 +8,11 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/audit"
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/gate"
@@ -40,18 +40,6 @@ type Approval struct {
 	// Reason says why the findings are accepted; it is recorded and shown
 	// with them.
 	Reason string
-}
-
-// RefuseInAgentSession refuses an approval inside an agent session: an
-// approval is a human's decision. (The runtime hook also denies the agent's
-// tool call; this is the check that needs no hook. An agent can unset the
-// variables.)
-func RefuseInAgentSession(getenv func(string) string) error {
-	if v := agents.InSession(getenv); v != "" {
-		return hint.With(fmt.Errorf("approve is a human's decision: refusing to run inside an agent session (%s is set)", v),
-			"review the commit and run agentcheck approve in your own terminal")
-	}
-	return nil
 }
 
 // Check checks what an approval asks for before anything is read: a
@@ -86,7 +74,10 @@ func (p *Approval) Check() error {
 // two-person rule and warns when the key is not among the approvers that
 // verify will read.
 func (a *Attester) Approve(ctx context.Context, p Approval) error {
-	if err := RefuseInAgentSession(a.getenv); err != nil {
+	if err := RefuseInAgentSession(a.getenv, a.ReadProcess); err != nil {
+		return err
+	}
+	if err := RefuseInAgentTurn(a.Repo.CommonDir, time.Now()); err != nil {
 		return err
 	}
 	if err := p.Check(); err != nil {
@@ -246,6 +237,11 @@ func (a *Attester) signApproval(ctx context.Context, c *checked, covers []proven
 		return err
 	}
 	fp := ssh.FingerprintSHA256(signer.PublicKey())
+	if check.PresenceOf(c.trust.Policy) != provenance.PresenceAny && !provenance.IsSecurityKey(signer.PublicKey()) {
+		return hint.With(fmt.Errorf("key %s is a %s key on disk, and trust.presence: %s in %s honours only approvals signed by a FIDO security key someone touched",
+			keyDesc, signer.PublicKey().Type(), c.trust.Policy.Trust.Presence, c.trust.PolicySource),
+			"approve with your security key, listed for you in "+c.trust.ApproversSource+": ssh-add it (ssh-keygen -t ed25519-sk makes one) and pass --key with its .pub file; it signs through ssh-agent when touched")
+	}
 	if why := check.SelfApproval(c.trust.Policy, &c.report, ident.Email, fp); why != "" {
 		return hint.With(fmt.Errorf("%s, and the two-person rule (approvals.allow_self: false in %s) needs someone else's approval", why, c.trust.PolicySource),
 			check.AnotherApproverHint(c.trust, ident.Email, "run agentcheck approve "+c.short()))

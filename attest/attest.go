@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/gate"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/gitcli"
@@ -37,6 +38,9 @@ type Attester struct {
 	// Stderr is where the Attester says what it did, one line each,
 	// "agentcheck: …".
 	Stderr io.Writer
+	// ReadProcess reads the processes above this one, for approve to
+	// refuse to run under an agent; nil reads this machine's.
+	ReadProcess agents.ReadProcess
 	// Hook names the git hook that runs the Attester ("post-commit",
 	// "post-rewrite"), "" for a command a person runs. A hook says nothing
 	// of sessions already attested.

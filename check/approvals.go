@@ -15,6 +15,11 @@ package check
 //     is not is a finding of its own, never a pass: AC009 when it does not
 //     parse, AC003 when it is about another commit (copied), AC002
 //     otherwise (forged, altered, untrusted key, key of someone else).
+//   - Under trust.presence: touch or verified, its signature must come
+//     from a FIDO security key with the user-presence flag (and the
+//     user-verification flag) set: an approval signed with a key on disk
+//     may have been made by an agent running as the approver. One that
+//     is not is an AC015 error.
 //   - It must respect the two-person rule: unless approvals.allow_self is
 //     true, an approval by the commit's author (email), by the signer of one
 //     of the commit's valid session manifests (principal), or made with the
@@ -79,7 +84,7 @@ func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 			sum.KeyID = n.env.Signatures[0].KeyID
 		}
 		label := fmt.Sprintf("approval by %s (%s)", pred.Approver, where)
-		v, err := provenance.VerifyApproval(n.env, provenance.ApprovalVerifyOptions{Approvers: cc.t.Approvers, Commit: cc.hash})
+		v, err := provenance.VerifyApproval(n.env, provenance.ApprovalVerifyOptions{Approvers: cc.t.Approvers, Commit: cc.hash, Presence: cc.presence()})
 		if err != nil {
 			sums = append(sums, sum)
 			switch {
@@ -88,6 +93,9 @@ func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 					"remove the copied line (git notes --ref agentcheck edit "+cc.short()+") and have a maintainer approve this commit itself (agentcheck approve "+cc.short()+")", nil, "")
 			case errors.Is(err, provenance.ErrMalformed):
 				cc.add(RuleMalformed, LevelError, "", label+" is malformed: "+err.Error(), "", nil, "")
+			case errors.Is(err, provenance.ErrNoPresence):
+				cc.add(RuleHumanSignature, LevelError, "", label+" is not honoured: "+err.Error()+" (trust.presence: "+cc.t.Policy.Trust.Presence+")",
+					"approve with a FIDO security key listed for you in "+cc.t.ApproversSource+" (ssh-keygen -t ed25519-sk, loaded in ssh-agent), touching it when it blinks", nil, "")
 			default:
 				cc.add(RuleInvalidSignature, LevelError, "", label+" is not trusted: "+err.Error(), cc.approvalHint(err), nil, "")
 			}

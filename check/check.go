@@ -29,6 +29,13 @@ type Input struct {
 	// OmittedChanges counts the changes the reader did not keep, over its
 	// bound: more than MaxPaths is an AC009 error.
 	OmittedChanges int
+	// Signed returns the commit's signature (the value of its gpgsig
+	// header) and the payload it covers (the commit object without it), or
+	// nil, nil for an unsigned commit. It is called only when the
+	// signature matters: under require: all, for a commit that no valid
+	// manifest covers and no sign marks as an agent's. Its error is
+	// Judge's.
+	Signed func() (payload, signature []byte, err error)
 	// TreeProblems are what git fsck rejects in the trees the commit adds
 	// (AC014): judged for every commit, whoever made it, since such a tree
 	// attacks whoever checks it out.
@@ -74,8 +81,9 @@ func Judge(t *Trust, in Input) (CommitReport, error) {
 	needsManifest := t.Policy.Require == "all" || t.Policy.Require == "agent" && rep.Agent
 	if !rep.Agent && len(sessions) == 0 {
 		if needsManifest {
-			cc.add(RuleUnattested, LevelError, "", "commit has no provenance manifest and the policy requires one on every commit",
-				"if an agent session on this machine made it, attest it: agentcheck attest "+cc.short()+"; a commit no agent made has no session to attest it: "+approveHint(cc.short())+", or set require: agent in .agentcheck.yml on the base branch", nil, "")
+			if err := cc.judgeHumanSignature(in.Signed, &rep); err != nil {
+				return rep, err
+			}
 		}
 		return cc.finish(rep), nil
 	}

@@ -105,7 +105,11 @@ type CommitReport struct {
 	// report gives to "which agent made this commit?".
 	MadeBy []AgentIdentity `json:"madeBy,omitempty"`
 	// Manifest says whether the commit carries a valid session manifest.
-	Manifest ManifestStatus   `json:"manifest,omitempty"`
+	Manifest ManifestStatus `json:"manifest,omitempty"`
+	// SignedBy is the committer whose SSH commit signature, by a key the
+	// trusted side lists for commits, stood in for a manifest under
+	// require: all; "" when none was needed or none was valid.
+	SignedBy string           `json:"signedBy,omitempty"`
 	Sessions []SessionSummary `json:"sessions"`
 	Findings []Finding        `json:"findings"`
 	// Approvals are the approvals found on the commit, honoured or not.

@@ -27,6 +27,7 @@ const (
 	RuleMemoryEdit       = "AC012"
 	RuleScopeClaim       = "AC013"
 	RuleBadTree          = "AC014"
+	RuleHumanSignature   = "AC015"
 	RuleJournalMismatch  = "AC016"
 )
 
@@ -182,6 +183,21 @@ func Rules() []Rule {
 			Help: "Rewrite the commit without the entry (an interactive rebase that fixes or drops it, or git " +
 				"filter-repo), and find out where it came from: git's own commands never write such a name or tree, " +
 				"and a .gitmodules like this was written to attack.",
+		},
+		{
+			ID: RuleHumanSignature, Name: "human-signature", Level: LevelError,
+			Short: "A human's signature is not trusted or does not prove presence",
+			Full: "Under require: all, a commit without a valid manifest passes only as a human's: with an SSH commit " +
+				"signature (gpg.format=ssh, namespace git) by a key that the trusted allowed_signers file lists for the " +
+				"committer's email, valid at the committer date. This commit's signature is not that: it does not verify, " +
+				"its key is not listed for commits or not for the committer, or it is an OpenPGP or X.509 signature. " +
+				"Under trust.presence: touch or verified, the signature, and every approval, must also come from a FIDO " +
+				"security key whose signature carries the user-presence flag (and the user-verification flag): a key " +
+				"file on disk signs for any process running as the user, an agent included, so it proves no human was there.",
+			Help: "Sign your commits with a key listed for your email with namespaces=\"git\" in the allowed_signers file " +
+				"of the base branch (git config gpg.format ssh; user.signingkey; git commit -S), a security key " +
+				"(ssh-keygen -t ed25519-sk) where trust.presence asks for one; re-sign with git commit --amend -S --no-edit, " +
+				"or git rebase --exec 'git commit --amend -S --no-edit'. An agent's commit needs its session's manifest instead.",
 		},
 		{
 			ID: RuleJournalMismatch, Name: "journal-transcript-mismatch", Level: LevelError,

@@ -251,6 +251,7 @@ func checkCommit(r git.ObjectReader, differ *git.Differ, t *check.Trust, notes *
 		Changes:        func() ([]check.Change, error) { return checkChanges(diff.Changes), nil },
 		OmittedChanges: diff.Omitted,
 		TreeProblems:   checkProblems(diff.Problems),
+		Signed:         func() ([]byte, []byte, error) { return signedPayload(r, c.Hash) },
 	}
 	rep, err := check.Judge(t, in)
 	if err != nil {
@@ -260,6 +261,17 @@ func checkCommit(r git.ObjectReader, differ *git.Differ, t *check.Trust, notes *
 		return rep, err
 	}
 	return rep, nil
+}
+
+// signedPayload reads commit h again, when a rule needs its signature: the
+// walk keeps no raw objects.
+func signedPayload(r git.ObjectReader, h git.Hash) (payload, signature []byte, err error) {
+	_, data, err := r.Read(h)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the signature of commit %s: %w", h, err)
+	}
+	payload, signature, _ = git.SignedPayload(data)
+	return payload, signature, nil
 }
 
 // checkProblems converts the differ's tree problems to the rules' own.

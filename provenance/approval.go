@@ -290,6 +290,10 @@ type ApprovalVerifyOptions struct {
 	Approvers *AllowedSigners
 	// Commit is the hex id of the commit the note is attached to.
 	Commit string
+	// Presence is what the approval's signature must prove of the human
+	// who made it (trust.presence): an approval signed with a key on disk
+	// may have been made by an agent running as the approver.
+	Presence Presence
 }
 
 // VerifiedApproval is what a successful verification established.
@@ -329,6 +333,9 @@ func VerifyApproval(env *Envelope, opts ApprovalVerifyOptions) (*VerifiedApprova
 	var best error
 	for i, sig := range env.Signatures {
 		key, err := verifyApprovalSignature(sig, pae, pred, opts.Approvers)
+		if err == nil {
+			err = presenceOfEncoded(sig, opts.Presence)
+		}
 		if err == nil {
 			if got, _ := subjectCommit(st); opts.Commit == "" || got != strings.ToLower(opts.Commit) {
 				return nil, &approvalError{ErrSubjectMismatch, fmt.Sprintf("the approval is about commit %s, not %s", got, opts.Commit)}

@@ -59,7 +59,7 @@ type Verified struct {
 }
 
 // Ranks of the verification errors: a later check failing is more specific.
-var errorRank = []error{ErrMalformed, ErrBadSignature, ErrUntrustedKey, ErrPrincipalMismatch}
+var errorRank = []error{ErrMalformed, ErrBadSignature, ErrUntrustedKey, ErrPrincipalMismatch, ErrNoPresence}
 
 // VerifyEnvelope verifies a manifest against opts: the envelope and its
 // statement parse; a signature is cryptographically valid over the PAE in

@@ -71,6 +71,9 @@ package report
 //     this commit), "invalid" (the note holds manifests or other lines that
 //     are not approvals, and none verified) or "none" (no note, or approvals
 //     alone).
+//   - signedBy (string, omitted when empty): under require: all, the
+//     committer whose SSH commit signature, by a key trusted for commits
+//     (and proving presence under trust.presence), stood in for a manifest.
 //   - sessions (array, never null): the manifests found on the commit, sorted
 //     by agent, id and key id. Each has agent (string), id (string), model
 //     (string, omitted when empty), signer (string, the trusted principal,
@@ -96,7 +99,7 @@ package report
 //
 // A finding object:
 //
-//   - rule (string): the stable rule id, AC001 to AC014 and AC016.
+//   - rule (string): the stable rule id, AC001 to AC016.
 //   - name (string): the rule's name, e.g. protected-path.
 //   - level (string): error, warning or note. Only errors fail the check.
 //   - commit (string): the full id of the commit the finding is about.

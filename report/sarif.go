@@ -52,7 +52,7 @@ package report
 //
 // # Findings without a path
 //
-// AC001, AC002, AC003 and AC009 are about a commit or its note, not a file;
+// AC001, AC002, AC003, AC009 and AC015 are about a commit or its note, not a file;
 // so are AC010, AC011, AC012 and AC013 when they concern what a session did
 // rather than a path of the diff, AC014 when the commit's root tree is
 // at fault, and AC016 unless it names an edit the journal lacks.
@@ -537,6 +537,7 @@ func ruleTags(id string) []string {
 		check.RuleMemoryEdit:       "prompt-injection",
 		check.RuleScopeClaim:       "prompt-injection",
 		check.RuleBadTree:          "git-path",
+		check.RuleHumanSignature:   "provenance",
 		check.RuleJournalMismatch:  "provenance",
 	}[id]
 	if topic == "" {

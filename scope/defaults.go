@@ -193,6 +193,7 @@ func Default() *Policy {
 			AllowedSigners: ".agentcheck/allowed_signers",
 			GitHubSSHKeys:  false,
 			Approvers:      ".agentcheck/approvers",
+			Presence:       PresenceAny,
 		},
 		Runtime: RuntimeDeny,
 		Record:  Record{Prompts: PromptsFull},

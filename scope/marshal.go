@@ -35,6 +35,7 @@ func (p Policy) MarshalYAML() (any, error) {
 			"allowed_signers", str(p.Trust.AllowedSigners),
 			"github_ssh_keys", boolean(p.Trust.GitHubSSHKeys),
 			"approvers", str(p.Trust.Approvers),
+			"presence", str(p.Trust.Presence),
 		),
 		"runtime", str(p.Runtime),
 		"record", mapOf("prompts", str(p.Record.Prompts)),

@@ -434,6 +434,9 @@ func (ps *parser) top(root *yaml.Node, p *Policy) {
 				{"allowed_signers", func(v *yaml.Node) { ps.str(v, "trust.allowed_signers", &p.Trust.AllowedSigners) }},
 				{"github_ssh_keys", func(v *yaml.Node) { ps.boolean(v, "trust.github_ssh_keys", &p.Trust.GitHubSSHKeys) }},
 				{"approvers", func(v *yaml.Node) { ps.str(v, "trust.approvers", &p.Trust.Approvers) }},
+				{"presence", func(v *yaml.Node) {
+					ps.enum(v, "trust.presence", &p.Trust.Presence, PresenceAny, PresenceTouch, PresenceVerified)
+				}},
 			})
 		}},
 		{"runtime", func(v *yaml.Node) {

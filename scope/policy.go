@@ -36,6 +36,14 @@ const (
 	PromptsNone = "none"
 )
 
+// Values of [Trust.Presence]: what the signatures of humans (commit
+// signatures admitted in place of a manifest, approvals) must prove.
+const (
+	PresenceAny      = "any"      // any trusted key, a key file on disk included
+	PresenceTouch    = "touch"    // a FIDO security key whose signature says it was touched (user presence)
+	PresenceVerified = "verified" // and that it checked a PIN or biometric (user verification)
+)
+
 // Values of [Server.PlatformMerges]: how pre-receive treats merges made by the
 // platform's merge button.
 const (
@@ -101,6 +109,13 @@ type Trust struct {
 	AllowedSigners string // allowed_signers: keys that may sign manifests
 	GitHubSSHKeys  bool   // github_ssh_keys: also trust the author's SSH signing keys on GitHub (Action only)
 	Approvers      string // approvers: keys of maintainers who may approve findings
+	// Presence says what a human's signature must prove (presence: any |
+	// touch | verified): under touch or verified, approvals and the commit
+	// signatures that stand in for a manifest under require: all count
+	// only when made by a FIDO security key with the user-presence flag
+	// (and, for verified, the user-verification flag) set. A key on disk
+	// signs for any process of the user's, an agent's included.
+	Presence string
 }
 
 // Record says what a manifest keeps of the human's prompts.

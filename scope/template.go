@@ -58,6 +58,8 @@ func DefaultYAML() []byte {
 	w.line(1, "github_ssh_keys: %t", d.Trust.GitHubSSHKeys)
 	w.comment(1, "Maintainers who may approve findings (agentcheck approve), in the same format.")
 	w.line(1, "approvers: %s", quote(d.Trust.Approvers))
+	w.comment(1, "What a human's signature (an approval; a commit signature in place of a manifest under require: all) must prove: any trusted key, touch (a FIDO security key, touched) or verified (touched, with PIN or biometric).")
+	w.line(1, "presence: %s", d.Trust.Presence)
 	w.blank()
 
 	w.comment(0, "What the agent's pre-tool hook does with an edit of a protected path or an attempt to tamper with its own record: deny (the agent is told at once), warn or off.")

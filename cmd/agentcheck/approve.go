@@ -27,7 +27,7 @@ func runApprove(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := attest.RefuseInAgentSession(inv.getenv); err != nil {
+	if err := attest.RefuseInAgentSession(inv.getenv, inv.ReadProcess); err != nil {
 		return err
 	}
 	if len(pos) != 1 {
@@ -49,6 +49,6 @@ func runApprove(ctx context.Context, inv *Invocation, args []string) error {
 		return err
 	}
 	defer repo.Close()
-	a := &attest.Attester{Repo: repo, Dir: dir, Getenv: inv.getenv, Key: *keyFlag, Stderr: inv.Stderr}
+	a := &attest.Attester{Repo: repo, Dir: dir, Getenv: inv.getenv, Key: *keyFlag, Stderr: inv.Stderr, ReadProcess: inv.ReadProcess}
 	return a.Approve(ctx, approval)
 }

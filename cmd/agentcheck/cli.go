@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/hint"
 )
 
@@ -36,6 +37,9 @@ type Invocation struct {
 	// paces the GitHub gate's retries, so tests give one that returns at
 	// once.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// ReadProcess reads the processes above this one, for approve to
+	// refuse to run under an agent; nil reads the machine's.
+	ReadProcess agents.ReadProcess
 }
 
 func (inv *Invocation) getenv(key string) string {

@@ -107,7 +107,10 @@ the sessions of the commits they replace (manifests signed with your own key
 whose journals are here); pre-push verifies the commits the remote lacks and
 pushes refs/notes/agentcheck in a separate push, merging the remote's notes
 first when they moved; reference-transaction refuses a notes update that
-drops a manifest and merges fetched notes into refs/notes/agentcheck. Only
+drops a manifest, refuses to move a branch to a commit an open agent
+session made (it holds the session's pending edits, or git runs under the
+agent) without the session's trailer or manifest, and merges fetched notes
+into refs/notes/agentcheck. Only
 pre-push and reference-transaction ever fail a git command.
 
 # Runtime enforcement
@@ -212,12 +215,17 @@ the findings that match all of them: --rule ID names a rule, --path GLOB
 current finding. Rules the policy makes unapprovable (approvals.never: always
 AC002, AC003 and AC009) are refused.
 
-approve refuses to run inside an agent session (CLAUDECODE,
-CLAUDE_CODE_SESSION_ID, CODEX_THREAD_ID, CURSOR_AGENT, OPENCODE or AI_AGENT
-set) and, unless approvals.allow_self is true, when the approver authored the
-commit or signed one of its session manifests (the two-person rule). It warns
-when the signing key is not listed for the approver in the approvers file.
-Nothing is written to stdout.
+approve refuses to run inside an agent session, told by any of three signs:
+an agent's session variable (CLAUDECODE, CLAUDE_CODE_SESSION_ID,
+CODEX_THREAD_ID, CURSOR_AGENT, OPENCODE, OPENCODE_SESSION_ID or AI_AGENT
+set), a coding agent among its ancestor processes (/proc on Linux, ps
+elsewhere), or a session of the repository in the middle of a turn (its
+last recorded event neither a stop nor an end, and at most 30 minutes old).
+Unless approvals.allow_self is true, it refuses when the approver authored
+the commit or signed one of its session manifests (the two-person rule).
+Under trust.presence: touch or verified it refuses a key that is not a FIDO
+security key. It warns when the signing key is not listed for the approver
+in the approvers file. Nothing is written to stdout.
 
 verify honours an approval only if its key is listed for the approver it names
 in the approvers file of the trusted side (trust.approvers, default
@@ -226,7 +234,10 @@ the approver is neither the commit's author nor a signer of its sessions
 (unless approvals.allow_self). The findings it covers become notes that name
 the approver and the reason. A forged or untrusted approval is AC002, a copied
 one AC003, a malformed one AC009 — each an error, never a pass; a
-self-approval is an AC002 warning and approves nothing.
+self-approval is an AC002 warning and approves nothing. Under
+trust.presence: touch (or verified) an approval counts only when signed by
+a FIDO security key with the user-presence flag (and the user-verification
+flag) set; any other is an AC015 error and approves nothing.
 
 # GitHub
 
@@ -384,6 +395,17 @@ git never writes, entries out of order or duplicated, a .gitmodules that is
 a symlink or holds a submodule name, URL, path or update command git refuses
 — and a tree the gate cannot read as git does. It is an error no approval
 accepts.
+
+Under require: all, a commit without a valid manifest (and not recognised
+as an agent's) passes as a human's only with an SSH commit signature
+(gpg.format=ssh, git commit -S) by a key the trusted allowed_signers file
+lists for the committer's email in namespace git, valid at the committer
+date: unsigned, it is AC001; signed otherwise, AC015 human-signature.
+trust.presence: touch (or verified) also requires that signature, and every
+approval, to come from a FIDO security key (sk-ssh-ed25519@openssh.com,
+sk-ecdsa-sha2-nistp256@openssh.com) whose signature carries the
+user-presence flag (and the user-verification flag): a key on disk signs
+for any process of the user's, an agent included. See docs/threat-model.md.
 
 Before anything is signed, attest masks secrets — tokens, keys, passwords,
 Authorization headers, credentials in URLs and assignments — in commands,

@@ -26,7 +26,7 @@ func runGitHook(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	h := &githook.Hook{Dir: dir, Getenv: inv.getenv, Stdin: inv.Stdin, Stderr: inv.Stderr, Color: colorFor(inv, "auto", inv.Stderr)}
+	h := &githook.Hook{Dir: dir, Getenv: inv.getenv, Stdin: inv.Stdin, Stderr: inv.Stderr, Color: colorFor(inv, "auto", inv.Stderr), ReadProcess: inv.ReadProcess}
 	err = h.Run(ctx, args[0], args[1:])
 	if errors.Is(err, githook.ErrRefused) {
 		return quietExit(exitViolations)

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
 	"golang.org/x/crypto/ssh"
 
@@ -37,9 +39,12 @@ func TestMain(m *testing.M) {
 		// seconds. Each wait is still logged.
 		"agentcheck": func() {
 			tuneGC()
-			inv := &Invocation{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Sleep: noSleep}
+			inv := &Invocation{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Sleep: noSleep,
+				ReadProcess: belowTest(os.Getenv("AGENTCHECK_TEST_PID"))}
 			os.Exit(writeError(inv.Stderr, Run(context.Background(), inv)))
 		},
+		// ssh-keygen for the scripts' software security keys (sk_test.go).
+		"sk-keygen": func() { os.Exit(skKeygen(os.Args[1:], os.Stdout, os.Stderr)) },
 		// The agents' hook command, as cmd/agentcheck-hook runs it.
 		"agentcheck-hook": func() {
 			args := os.Args[1:]
@@ -49,6 +54,23 @@ func TestMain(m *testing.M) {
 			os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Name: "agentcheck-hook"}))
 		},
 	})
+}
+
+// belowTest reads the real processes, but not the test process (pid) and
+// those above it: the scripts' ancestry ends at go test, whatever runs it
+// (an agent, perhaps), and a script puts an agent above agentcheck itself
+// when it means to.
+func belowTest(pid string) agents.ReadProcess {
+	root, err := strconv.Atoi(pid)
+	if err != nil {
+		return nil
+	}
+	return func(p int) (agents.Process, error) {
+		if p == root {
+			return agents.Process{}, errors.New("the test process")
+		}
+		return agents.ReadProcessOS(p)
+	}
 }
 
 // noSleep is a sleeper for tests: it does not wait.
@@ -96,6 +118,7 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("GIT_AUTHOR_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("GIT_COMMITTER_DATE", "2026-11-26T10:00:00Z")
 	env.Setenv("TZ", "UTC")
+	env.Setenv("AGENTCHECK_TEST_PID", strconv.Itoa(os.Getpid()))
 	for _, k := range []string{"SSH_AUTH_SOCK", "CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID", "CURSOR_AGENT", "OPENCODE",
 		"OPENCODE_SESSION_ID", "AI_AGENT", "AGENTCHECK_SIGNING_KEY", "CODEX_HOME"} {
 		env.Setenv(k, "")
@@ -322,7 +345,8 @@ func cmdRawTree(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[0], git(tree, "hash-object", "-t", "tree", "--literally", "-w", "--stdin"))
 }
 
-// cmdSign signs an approval with the key at KEY: the predicate is the
+// cmdSign signs an approval with the key at KEY (a script's security key
+// too, see sk_test.go): the predicate is the
 // JSON in file PREDICATE, the subject commit REV (resolved in the current
 // directory). It writes the note line to OUT, for approvals that agentcheck
 // approve refuses to make, such as one that names AC002.
@@ -343,8 +367,15 @@ func cmdSign(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[2])), &pred))
 	st, err := provenance.BuildApprovalStatement(strings.TrimSpace(string(out)), pred)
 	ts.Check(err)
-	signer, err := provenance.LoadSigner(ts.MkAbs(args[0]), ts.Getenv)
+	var signer ssh.Signer
+	sk, ok, err := loadSKTestKey(ts.MkAbs(args[0]), ts.Getenv)
 	ts.Check(err)
+	if ok {
+		signer = sk
+	} else {
+		signer, err = provenance.LoadSigner(ts.MkAbs(args[0]), ts.Getenv)
+		ts.Check(err)
+	}
 	env, err := provenance.SignStatement(st, signer)
 	ts.Check(err)
 	line, err := env.MarshalLine()

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/attest"
@@ -18,9 +20,12 @@ import (
 )
 
 // prepareCommitMsg adds an "Agent-Session: AGENT/ID" trailer for the
-// session whose shell runs git commit, and for each session whose pending
-// edits the staged changes hold: the commit is recognised as an agent's
-// even if its note is lost.
+// session whose shell runs git commit, for each session whose pending
+// edits the staged changes hold, and, when git runs under a coding agent
+// whose shell names no session (Cursor's), for that agent's sessions of
+// the repository in the middle of a turn: the commit is recognised as an
+// agent's even if its note is lost, and the branch guard (branch.go) finds
+// the trailer it expects.
 func (h *Hook) prepareCommitMsg(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return errors.New("no message file given")
@@ -41,6 +46,16 @@ func (h *Hook) prepareCommitMsg(ctx context.Context, args []string) error {
 	all, err := journal.ReadAll(repo.CommonDir)
 	if err != nil {
 		return err
+	}
+	if len(sessions) == 0 && len(all) > 0 {
+		if _, agent, ok := agents.AgentAncestor(os.Getpid(), h.readProcess()); ok {
+			now := time.Now()
+			for _, j := range all {
+				if a, id := j.SessionOf(); a == agent && j.InTurn(now) {
+					sessions = append(sessions, a+"/"+id)
+				}
+			}
+		}
 	}
 	if len(all) > 0 {
 		staged, err := stagedBlobs(ctx, h.Dir)

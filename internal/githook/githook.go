@@ -13,10 +13,13 @@
 //   - pre-push checks the commits the remote does not have yet (package
 //     gate) and pushes the notes of the pushed commits;
 //   - reference-transaction refuses an update of the notes ref that would
-//     drop a line of a note, and merges a remote's fetched notes.
+//     drop a line of a note, refuses a branch update to a commit an open
+//     agent session made without its trailer or manifest (branch.go), and
+//     merges a remote's fetched notes.
 //
 // Except where a hook exists to refuse (pre-push: a commit the gate would
-// block; reference-transaction: a notes update that drops a manifest), a
+// block; reference-transaction: a notes update that drops a manifest, a
+// branch moved to an agent's unmarked commit), a
 // failure here never fails the git command: the commit is made and the
 // problem reported on stderr. Git runs the hooks as the user: they use the
 // git program (package internal/gitcli) for what the user's configuration
@@ -30,6 +33,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/hint"
 )
@@ -50,6 +54,9 @@ type Hook struct {
 	// Color colors pre-push's report of the findings (Stderr is a
 	// terminal).
 	Color bool
+	// ReadProcess reads the processes above the hook, to tell that git
+	// runs under a coding agent; nil reads this machine's.
+	ReadProcess agents.ReadProcess
 
 	name string
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/gitcli"
 	"github.com/agentcheck/agentcheck/internal/testrepo"
@@ -20,7 +21,7 @@ import (
 func run(t *testing.T, r *testrepo.Repo, env map[string]string, stdin, name string, args ...string) (error, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	h := &Hook{Dir: r.Dir, Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(stdin), Stderr: &stderr}
+	h := &Hook{Dir: r.Dir, Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(stdin), Stderr: &stderr, ReadProcess: noProcesses}
 	err := h.Run(context.Background(), name, args)
 	return err, stderr.String()
 }
@@ -257,4 +258,10 @@ func TestPrePushStopsABlockedCommit(t *testing.T) {
 	if err, stderr := run(t, r, nil, stdin, "pre-push", "origin", remote); err != nil || stderr != "" {
 		t.Errorf("%v, %q", err, stderr)
 	}
+}
+
+// noProcesses reads no process: the tests' own ancestry (go test, and
+// whatever runs it) is not the hook's.
+func noProcesses(int) (agents.Process, error) {
+	return agents.Process{}, errors.New("no process table in tests")
 }

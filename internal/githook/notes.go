@@ -14,8 +14,9 @@ import (
 	"github.com/agentcheck/agentcheck/provenance"
 )
 
-// referenceTransaction guards and merges the notes. In the prepared state
-// it refuses an update of refs/notes/agentcheck that would drop a line of a
+// referenceTransaction guards and merges the notes, and guards the
+// branches (see branch.go). In the prepared state it refuses an update of
+// refs/notes/agentcheck that would drop a line of a
 // note (git notes commands do not compare-and-swap; see
 // git.CheckNotesAppendOnly) or delete the ref. In the committed state,
 // when a fetch updated a remote's notes (refs/notes/remotes/REMOTE/agentcheck,
@@ -30,15 +31,19 @@ func (h *Hook) referenceTransaction(ctx context.Context, args []string) error {
 	if state != "prepared" && state != "committed" {
 		return nil
 	}
-	var updates [][3]string
+	var updates, branches [][3]string
 	sc := bufio.NewScanner(h.Stdin)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) == 3 && strings.HasPrefix(f[2], "refs/notes/") {
+		switch {
+		case len(f) != 3:
+		case strings.HasPrefix(f[2], "refs/notes/"):
 			updates = append(updates, [3]string{f[0], f[1], f[2]})
+		case state == "prepared" && strings.HasPrefix(f[2], "refs/heads/"):
+			branches = append(branches, [3]string{f[0], f[1], f[2]})
 		}
 	}
-	if len(updates) == 0 {
+	if len(updates)+len(branches) == 0 {
 		return nil
 	}
 	repo, err := h.open()
@@ -46,6 +51,19 @@ func (h *Hook) referenceTransaction(ctx context.Context, args []string) error {
 		return h.soft(err)
 	}
 	defer repo.Close()
+	if len(branches) > 0 {
+		why, err := h.guardBranches(repo, branches)
+		if err != nil {
+			// Reported, not refused (see branch.go); the notes are
+			// still guarded below.
+			h.soft(fmt.Errorf("checking the branch update: %w", err))
+		}
+		if why != "" {
+			fmt.Fprintf(h.Stderr, "agentcheck: %s\n", why)
+			fmt.Fprintf(h.Stderr, "agentcheck: hint: an agent commits with git commit, whose prepare-commit-msg hook adds its session's trailer; a human committing an agent's work gets the trailer the same way (or adds it), and one committing other files is not refused\n")
+			return ErrRefused
+		}
+	}
 	for _, u := range updates {
 		oldH, newH, ref := hookHash(u[0]), hookHash(u[1]), u[2]
 		switch {

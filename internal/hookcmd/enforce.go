@@ -11,6 +11,7 @@ import (
 	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/enforce"
 	"github.com/agentcheck/agentcheck/internal/git"
+	"github.com/agentcheck/agentcheck/internal/trusted"
 	"github.com/agentcheck/agentcheck/provenance/journal"
 	"github.com/agentcheck/agentcheck/scope"
 )

@@ -321,6 +321,7 @@ func (d *doctor) trust(repo *git.Repo) {
 		d.add(docWarn, "policy", "no commit yet: the built-in defaults apply", "commit "+scope.PolicyFile+" (agentcheck init writes one)")
 	}
 	d.recognition(pol)
+	d.commitSigning(pol)
 	signers := pol.Trust.AllowedSigners
 	switch {
 	case email == "":
@@ -346,6 +347,58 @@ func (d *doctor) trust(repo *git.Repo) {
 	}
 	d.add(docMissing, "signers", fmt.Sprintf("%s does not trust your key for %s", signers, email),
 		"agentcheck init adds the line; then commit it to the base branch through a reviewed change")
+}
+
+// commitSigning says, under require: all, whether the user's own commits
+// will pass: a commit without a manifest needs the committer's SSH
+// signature, by a security key where trust.presence asks for one.
+func (d *doctor) commitSigning(pol *scope.Policy) {
+	if pol.Require != scope.RequireAll {
+		return
+	}
+	config := func(key string) string { return gitcli.Config(d.ctx, d.env.Dir, key) }
+	format, key, always := config("gpg.format"), config("user.signingkey"), config("commit.gpgsign")
+	setUp := "git config gpg.format ssh; git config user.signingkey ~/.ssh/id_ed25519_sk.pub; git config commit.gpgsign true"
+	if format != "ssh" || key == "" {
+		d.add(docMissing, "signing", "require: all: your commits need an SSH commit signature to pass without a manifest, and git does not sign with SSH here", setUp)
+		return
+	}
+	pub, err := signingPublicKey(key, d.env.getenv("HOME"))
+	if err != nil {
+		d.add(docMissing, "signing", fmt.Sprintf("user.signingkey %s: %v", key, err), setUp)
+		return
+	}
+	if pol.Trust.Presence != scope.PresenceAny && !provenance.IsSecurityKey(pub) {
+		d.add(docMissing, "signing", fmt.Sprintf("trust.presence: %s needs a FIDO security key, and user.signingkey is a %s key on disk: your commits will fail AC015", pol.Trust.Presence, pub.Type()),
+			"ssh-keygen -t ed25519-sk, then "+setUp)
+		return
+	}
+	if always != "true" {
+		d.add(docWarn, "signing", fmt.Sprintf("%s %s signs only with git commit -S: require: all fails unsigned commits", pub.Type(), ssh.FingerprintSHA256(pub)), "git config commit.gpgsign true")
+		return
+	}
+	d.add(docOK, "signing", fmt.Sprintf("commits signed with %s %s (it must be listed for your email with namespaces=\"git\" in %s)", pub.Type(), ssh.FingerprintSHA256(pub), pol.Trust.AllowedSigners), "")
+}
+
+// signingPublicKey reads the public key git's user.signingkey names: a
+// literal key ("key::…"), or a key file (its .pub beside it).
+func signingPublicKey(spec, home string) (ssh.PublicKey, error) {
+	literal := strings.TrimPrefix(spec, "key::")
+	if pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(literal)); err == nil {
+		return pub, nil
+	}
+	path := spec
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		path = filepath.Join(home, rest)
+	}
+	for _, p := range []string{path, path + ".pub"} {
+		if data, err := os.ReadFile(p); err == nil {
+			if pub, _, _, _, err := ssh.ParseAuthorizedKey(data); err == nil {
+				return pub, nil
+			}
+		}
+	}
+	return nil, errors.New("no public key found there (or beside it, .pub)")
 }
 
 func orNone(ref string) string {

@@ -268,8 +268,9 @@ func StandaloneHook(name, binary string) []byte {
 		w(`feed() { if [ -n "$input" ]; then printf '%%s\n' "$input"; fi; }`)
 		w(`if [ -x "$chained" ]; then feed | "$chained" "$@" || %s; fi`, fail)
 		if name == "reference-transaction" {
-			w("# Most ref updates are not of notes: start nothing for them.")
-			w(`case $input in *refs/notes/*) ;; *) exit 0 ;; esac`)
+			w("# Start nothing for ref updates other than of notes, and of branches before they move")
+			w("# (not of a detached HEAD: a rebase moves it once per commit, and then the branch once).")
+			w(`case $1:$input in *refs/notes/*|prepared:*refs/heads/*) ;; *) exit 0 ;; esac`)
 			missing = "true"
 		}
 		if post {
@@ -328,7 +329,7 @@ func HookBlock(name string) []byte {
 	w("agentcheck_input=$(cat)")
 	run := fmt.Sprintf(`printf '%%s\n' "$agentcheck_input" | agentcheck git-hook %s "$@"%s`, name, fail)
 	if name == "reference-transaction" {
-		w(`case $agentcheck_input in *refs/notes/*) if command -v agentcheck >/dev/null 2>&1; then %s; fi ;; esac`, run)
+		w(`case $1:$agentcheck_input in *refs/notes/*|prepared:*refs/heads/*) if command -v agentcheck >/dev/null 2>&1; then %s; fi ;; esac`, run)
 	} else {
 		w(`if [ -n "$agentcheck_input" ] && command -v agentcheck >/dev/null 2>&1; then %s; fi`, run)
 	}

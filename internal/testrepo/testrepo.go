@@ -30,7 +30,7 @@ import (
 // (alice@example.com, in the environment and the repository's
 // configuration), and every commit is dated [Time].
 type Repo struct {
-	t    *testing.T
+	t    testing.TB
 	Dir  string // the work tree
 	keys string // the directory of the test keys
 }
@@ -41,7 +41,7 @@ var Time = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 // New makes a repository (branch main, no commit yet) and the keys of
 // alice, bob and mallory. It sets the process's environment for the test
 // (git runs with it), so tests that use it cannot run in parallel.
-func New(t *testing.T) *Repo {
+func New(t testing.TB) *Repo {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
