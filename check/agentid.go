@@ -92,7 +92,10 @@ func registryIdentity(m agentid.Match) *AgentIdentity {
 
 // madeBy lists the agents of the commit's valid manifests, each with the
 // registry's title when it knows the agent, then meta: what the commit's
-// metadata says.
+// metadata says. The policy's unnamed agent is left out beside a manifest:
+// its marker (typically the Agent-Session trailer the manifest's own
+// session wrote) names no agent, and "unnamed agent" next to a named one
+// reads as a second agent.
 func (cc *commitCheck) madeBy(meta *AgentIdentity) []AgentIdentity {
 	var ids []AgentIdentity
 	for _, s := range cc.sessions {
@@ -103,7 +106,7 @@ func (cc *commitCheck) madeBy(meta *AgentIdentity) []AgentIdentity {
 		}
 		ids = append(ids, id)
 	}
-	if meta != nil {
+	if meta != nil && !(meta.Source == SourcePolicy && len(ids) > 0) {
 		ids = append(ids, *meta)
 	}
 	return ids
