@@ -279,8 +279,12 @@ func writeNextSteps(b *strings.Builder, r *check.Report, info SummaryInfo) {
 		}
 		fmt.Fprintf(b, "- **%s %s** (%d): %s\n", rule.ID, rule.Name, counts[rule.ID], MarkdownText(rule.Help))
 	}
+	// The notes are fetched beside the local ones and merged, as the
+	// reference-transaction hook does: a fetch straight into
+	// refs/notes/agentcheck fails once the local notes have diverged.
 	b.WriteString("- To see a finding on your machine: `agentcheck verify BASE..HEAD` with the range above, after " +
-		"`git fetch origin refs/notes/agentcheck:refs/notes/agentcheck`.\n")
+		"`git fetch origin +refs/notes/agentcheck:refs/notes/remotes/origin/agentcheck && " +
+		"git notes --ref agentcheck merge -s cat_sort_uniq refs/notes/remotes/origin/agentcheck`.\n")
 	b.WriteString("- If the policy itself should change, change `.agentcheck.yml` on the base branch in a reviewed " +
 		"pull request of its own: a change to it inside the checked commits never loosens their check.\n\n")
 }

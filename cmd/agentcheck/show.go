@@ -50,7 +50,9 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	note, err := notes.Read(commit.Hash, git.MaxNoteSize)
 	if errors.Is(err, git.ErrNoteNotFound) {
 		return withHint(fmt.Errorf("commit %s has no agentcheck note", commit.Hash.String()[:12]),
-			"attest it with 'agentcheck attest', or fetch notes with 'git fetch origin refs/notes/agentcheck:refs/notes/agentcheck'")
+			"attest it with 'agentcheck attest', or fetch the remote's notes and merge them into yours with "+
+				"'git fetch origin +refs/notes/agentcheck:refs/notes/remotes/origin/agentcheck && "+
+				"git notes --ref agentcheck merge -s cat_sort_uniq refs/notes/remotes/origin/agentcheck'")
 	}
 	if err != nil {
 		return err
