@@ -408,6 +408,57 @@ func (m *matcher) protectedPlaces() []string {
 
 // tamperAbs reports why writing an absolute path tampers with the record.
 func (m *matcher) tamperAbs(abs string) string {
+	if r := m.tamperAt(abs); r != "" {
+		return r
+	}
+	// A symlink already there leads the write elsewhere (cp -s made
+	// notes.txt a link to the journal; echo >> notes.txt appends to it).
+	if real := followLinks(abs); real != abs {
+		return m.tamperAt(real)
+	}
+	return ""
+}
+
+// maxLinks bounds the symlinks followLinks follows, as the kernel's ELOOP
+// limit does.
+const maxLinks = 40
+
+// followLinks returns where a write to abs lands through the symlinks on
+// this machine: the final component's, dangling or not, and its
+// directory's (whose longest existing ancestor is resolved). It costs a
+// few lstat calls.
+func followLinks(abs string) string {
+	a := abs
+	for i := 0; i < maxLinks; i++ {
+		fi, err := os.Lstat(a)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			break
+		}
+		link, err := os.Readlink(a)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(a), link)
+		}
+		a = filepath.Clean(link)
+	}
+	dir, rest := filepath.Dir(a), filepath.Base(a)
+	for cur := dir; ; {
+		if real, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(real, strings.TrimPrefix(dir, cur), rest)
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return a
+		}
+		cur = parent
+	}
+}
+
+// tamperAt reports why writing the absolute path abs tampers with the
+// record, as it is spelled.
+func (m *matcher) tamperAt(abs string) string {
 	p := filepath.ToSlash(abs)
 	if m.repo.Root != "" {
 		if rel, err := filepath.Rel(m.repo.Root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && rel != "." {
@@ -827,6 +878,11 @@ func writeTargets(c *shell.Command) []shell.Word {
 		if len(ops) > 1 {
 			out = append(out, ops[len(ops)-1])
 		}
+		if name == "cp" && makesLinks(args) {
+			// cp -s and cp -l link to their sources, as ln does: a
+			// write through the link writes the source.
+			out = append(out, ops...)
+		}
 		if name == "rsync" && hasOption(args, "--remove-source-files") {
 			out = append(out, ops...)
 		}
@@ -920,6 +976,23 @@ func hasOption(args []shell.Word, names ...string) bool {
 			if a.Text == n || strings.HasPrefix(a.Text, n+"=") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// makesLinks reports whether cp makes links instead of copies: -s, -l,
+// --symbolic-link, --link, or s or l in a cluster of short options.
+func makesLinks(args []shell.Word) bool {
+	for _, a := range args {
+		t := a.Text
+		switch {
+		case t == "--":
+			return false
+		case t == "--link" || t == "--symbolic-link":
+			return true
+		case strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "--") && strings.ContainsAny(t, "sl"):
+			return true
 		}
 	}
 	return false

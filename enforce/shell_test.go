@@ -1,6 +1,8 @@
 package enforce
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -442,6 +444,40 @@ func TestCheckCommandUnparsed(t *testing.T) {
 			t.Errorf("%q parses", tt.cmd)
 		}
 		got := CheckCommand(tt.cmd, testEnv, testRepo, "")
+		if !strings.Contains(got, tt.want) || (tt.want == "") != (got == "") {
+			t.Errorf("CheckCommand(%q) = %q, want %q", tt.cmd, got, tt.want)
+		}
+	}
+}
+
+// A symlink already in the work tree leads a write where it points, and
+// cp makes such links as ln does.
+func TestCheckCommandThroughSymlinks(t *testing.T) {
+	root := t.TempDir()
+	repo := agents.Repo{Root: root, GitDir: filepath.Join(root, ".git"), CommonDir: filepath.Join(root, ".git")}
+	sessions := filepath.Join(root, ".git", "agentcheck", "sessions")
+	if err := os.MkdirAll(sessions, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sessions, "a.jsonl"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{"notes.txt": ".git/agentcheck/sessions/a.jsonl", "g": ".git", "docs": "notes-dir"} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct{ cmd, want string }{
+		{"echo x >> notes.txt", "inside the repository's git directory"},
+		{"sed -i d notes.txt", "inside the repository's git directory"},
+		{": > g/agentcheck/sessions/a.jsonl", "inside the repository's git directory"},
+		{"cp -s .git/agentcheck/sessions/a.jsonl n.txt", "inside the repository's git directory"},
+		{"cp -al .git/agentcheck /tmp/x", "inside the repository's git directory"},
+		{"echo x >> other.txt", ""},
+		{"echo x > docs/new.md", ""},
+		{"cp .git/agentcheck/sessions/a.jsonl /tmp/a.jsonl", ""},
+	} {
+		got := CheckCommand(tt.cmd, testEnv, repo, "")
 		if !strings.Contains(got, tt.want) || (tt.want == "") != (got == "") {
 			t.Errorf("CheckCommand(%q) = %q, want %q", tt.cmd, got, tt.want)
 		}
