@@ -642,20 +642,19 @@ const maxFindCandidates = 512
 // files.
 func (m *matcher) findCandidates(place string) []string {
 	out := []string{place}
-	var dirs []string
+	var dirs, known []string
 	if within(place, m.repo.GitDir) || within(place, m.repo.CommonDir) || sameFile(place, filepath.Join(m.repo.Root, ".git")) {
-		// What is there whether or not it was read: the config, a
-		// journal and its pin, the hooks agentcheck installs.
-		out = append(out, filepath.Join(place, "config"))
-		sessions := filepath.Join(place, "agentcheck", "sessions")
-		out = append(out, filepath.Join(sessions, "agent-session.jsonl"), filepath.Join(sessions, "agent-session.jsonl.trust"))
-		for _, h := range []string{"prepare-commit-msg", "post-commit", "post-rewrite", "pre-push", "reference-transaction"} {
-			out = append(out, filepath.Join(place, "hooks", h))
-		}
 		for _, d := range []string{m.repo.CommonDir, m.repo.GitDir} {
 			if d != "" {
-				dirs = append(dirs, filepath.Join(d, "agentcheck"), filepath.Join(d, "agentcheck", "sessions"), filepath.Join(d, "hooks"))
+				dirs = append(dirs, filepath.Join(d, "agentcheck", "sessions"), filepath.Join(d, "agentcheck"), filepath.Join(d, "hooks"))
 			}
+		}
+		// What is there whether or not it could be read: the config, a
+		// journal and its pin, the hooks agentcheck installs.
+		sessions := filepath.Join(place, "agentcheck", "sessions")
+		known = append(known, filepath.Join(place, "config"), filepath.Join(sessions, "agent-session.jsonl"), filepath.Join(sessions, "agent-session.jsonl.trust"))
+		for _, h := range []string{"prepare-commit-msg", "post-commit", "post-rewrite", "pre-push", "reference-transaction"} {
+			known = append(known, filepath.Join(place, "hooks", h))
 		}
 	} else {
 		dirs = append(dirs, place)
@@ -667,12 +666,12 @@ func (m *matcher) findCandidates(place string) []string {
 		}
 		for _, e := range entries {
 			if len(out) >= maxFindCandidates {
-				return out
+				break
 			}
 			out = append(out, filepath.Join(d, e.Name()))
 		}
 	}
-	return out
+	return append(out, known...)
 }
 
 // findSelects returns the first candidate find's tests may select ("" for
