@@ -158,6 +158,10 @@ func TestCheckCommand(t *testing.T) {
 		{"find . -type f -delete", "find . changes what it finds"},
 		{"find . ! -name '*.go' -delete", "find . changes what it finds"},
 		{"find /work/repo -name config -delete", "find /work/repo changes what it finds"},
+		// Code run by script -c and watch.
+		{"script -qc ': > .git/agentcheck/sessions/x.jsonl' /dev/null", "inside the repository's git directory"},
+		{"script -c 'git commit -n -m x' /dev/null", "-n (--no-verify)"},
+		{"watch -n1 ': > .git/agentcheck/sessions/x.jsonl'", "inside the repository's git directory"},
 		// The shell's negated bracket expression.
 		{"rm -rf .[!.]*", "may lead into /work/repo/.git"},
 		{"rm -rf $PWD/.[!.]*", "may lead into /work/repo/.git"},
@@ -343,6 +347,8 @@ func TestCheckCommand(t *testing.T) {
 		{"printf '%s\\n' a b c | sort -o sorted.txt", ""},
 		{"mkdir -p src/hooks && echo x > src/hooks/useAuth.ts", ""},
 		{"vim src/main.go", ""},
+		{"script -q -c 'go test ./...' /tmp/typescript", ""},
+		{"watch -n 5 'git status --short'", ""},
 		{"python3 script.py data/x.json", ""},
 		{"ssh -i ~/.ssh/id_ed25519 build.example true", ""},
 		{"du -sh .git", ""},
