@@ -583,10 +583,20 @@ func (m *matcher) protectedPath(w shell.Word) string {
 // negation or a regular expression, may select anything. find . -name
 // '*.orig' -delete selects nothing there and runs.
 func (m *matcher) findReaches(c *shell.Command) string {
-	args := c.Words[1:]
-	if !findChanges(args) {
+	if !findChanges(c.Words[1:]) {
 		return ""
 	}
+	if start, what, place := m.findSelection(c); what != "" {
+		return fmt.Sprintf("find %s changes what it finds, and its tests may select %s: %s", start, what, tamperPath(m.env, m.repo, filepath.ToSlash(place), true))
+	}
+	return ""
+}
+
+// findSelection returns what of a protected place a find may select (""
+// for nothing): the starting point as written, the first path its tests
+// may select and the place it is in.
+func (m *matcher) findSelection(c *shell.Command) (start, what, place string) {
+	args := c.Words[1:]
 	starts := []shell.Word{}
 	for _, a := range args {
 		if strings.HasPrefix(a.Text, "-") || a.Text == "(" || a.Text == "!" {
@@ -603,17 +613,17 @@ func (m *matcher) findReaches(c *shell.Command) string {
 			if !v.known || v.glob {
 				continue
 			}
-			for _, place := range m.protectedPlaces() {
-				if !within(place, v.text) {
+			for _, p := range m.protectedPlaces() {
+				if !within(p, v.text) {
 					continue
 				}
-				if what := findSelects(args, st.Text, v.text, m.findCandidates(place)); what != "" {
-					return fmt.Sprintf("find %s changes what it finds, and its tests may select %s: %s", st.Text, what, tamperPath(m.env, m.repo, filepath.ToSlash(place), true))
+				if what := findSelects(args, st.Text, v.text, m.findCandidates(p)); what != "" {
+					return st.Text, what, p
 				}
 			}
 		}
 	}
-	return ""
+	return "", "", ""
 }
 
 // findChanges reports whether find's expression changes or removes what
@@ -807,6 +817,12 @@ func (m *matcher) namesRecord() bool {
 			if found = m.recordPath(w) != "" || c.Name() == "git" && gitDirOption(w.Text) && w.Text != "--show-toplevel"; found {
 				break
 			}
+		}
+		if !found && c.Name() == "find" {
+			// A find whose tests may select the journal or the hooks
+			// names them as well as a path does.
+			_, what, _ := m.findSelection(c)
+			found = what != ""
 		}
 		if found {
 			break

@@ -158,6 +158,8 @@ func TestCheckCommand(t *testing.T) {
 		{"find . -type f -delete", "find . changes what it finds"},
 		{"find . ! -name '*.go' -delete", "find . changes what it finds"},
 		{"find /work/repo -name config -delete", "find /work/repo changes what it finds"},
+		{"find . -name '*.jsonl' | while read f; do : > \"$f\"; done", "names agentcheck's record"},
+		{"find . -type f | xargs sed -i s/a/b/", "xargs runs sed"},
 		// Code run by script -c and watch.
 		{"script -qc ': > .git/agentcheck/sessions/x.jsonl' /dev/null", "inside the repository's git directory"},
 		{"script -c 'git commit -n -m x' /dev/null", "-n (--no-verify)"},
@@ -362,6 +364,9 @@ func TestCheckCommand(t *testing.T) {
 		{"find . -type f -exec grep -l TODO {} +", ""},
 		{"find . -name node_modules -prune -exec rm -rf {} +", ""},
 		{"find . -path './build/*' -delete", ""},
+		{"find . -name '*.go' | while read f; do gofmt -l \"$f\" > \"$f.out\"; done", ""},
+		{"find . -name '*.go' | xargs gofmt -w", ""},
+		{"find . -type f | xargs grep -l TODO", ""},
 		{"rm -rf .[!.]cache", ""},
 		{"git remote -v", ""},
 		{"git remote add upstream https://github.com/x/y && git fetch upstream", ""},
