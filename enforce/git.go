@@ -56,7 +56,11 @@ import (
 //   - The remote-tracking refs (refs/remotes/…) are the trusted side the
 //     runtime policy is read from: update-ref or symbolic-ref of one is
 //     refused (the recording hook also pins that side per session and
-//     detects a move no fetch vouches for).
+//     detects a move no fetch vouches for). So is changing what a fetch
+//     writes into them: a remote's URL or fetch refspecs (git remote
+//     set-url, set-branches, rename; remote.NAME.url and .fetch and
+//     url.BASE.insteadOf in every form git takes a config key in), since
+//     the reflog of such a fetch reads as an ordinary fetch of the remote.
 
 // gitCall is one git invocation with its global options read.
 type gitCall struct {
@@ -136,10 +140,25 @@ func (m *matcher) configSetting(c gitConfig) string {
 		return fmt.Sprintf("%s changes %s: an included config file can set core.hooksPath, which decides which git hooks run", c.how, c.key)
 	case section == "core" && name == "notesref" && strings.Contains(strings.ToLower(c.value.Text), "agentcheck"):
 		return fmt.Sprintf("%s points git notes at %s, which holds the signed session manifests; only agentcheck writes them", c.how, c.value.Text)
+	case remoteKey(section, name):
+		return fmt.Sprintf("%s changes %s: %s", c.how, c.key, remoteWhy)
 	case section == "alias":
 		return m.alias(c)
 	}
 	return ""
+}
+
+// remoteWhy says why a remote's URL and fetch refspecs are not the agent's
+// to change: a fetch of the remote then writes another repository's
+// commits into its remote-tracking refs, and its reflog reads as an
+// ordinary fetch of the remote, which the runtime's pinned policy follows.
+const remoteWhy = "a remote's URL and fetch refspecs decide what git fetch writes into the remote-tracking refs, the trusted side the runtime policy is read from; ask the human to change them"
+
+// remoteKey reports whether a config key decides where a fetch of a
+// remote comes from or which refs it writes: remote.NAME.url and .fetch,
+// and url.BASE.insteadOf, which rewrites any remote's URL.
+func remoteKey(section, name string) bool {
+	return section == "remote" && (name == "url" || name == "fetch") || section == "url" && name == "insteadof"
 }
 
 // alias judges a git alias as what it expands to.
@@ -180,6 +199,8 @@ func configEnv(a shell.Assign) string {
 			return fmt.Sprintf("%s=%s: an included config file can set core.hooksPath, which decides which git hooks run", a.Name, a.Value.Text)
 		case section == "alias":
 			return fmt.Sprintf("%s=%s sets a git alias through the environment, which agentcheck does not follow; run the git command itself", a.Name, a.Value.Text)
+		case remoteKey(section, key):
+			return fmt.Sprintf("%s=%s: %s", a.Name, a.Value.Text, remoteWhy)
 		}
 	case name == "GIT_CONFIG_PARAMETERS":
 		v := strings.ToLower(a.Value.Text)
@@ -190,6 +211,9 @@ func configEnv(a shell.Assign) string {
 			if strings.Contains(v, k) {
 				return "GIT_CONFIG_PARAMETERS sets " + k + ": " + hooksPathWhy
 			}
+		}
+		if strings.Contains(v, ".insteadof") || strings.Contains(v, "remote.") && (strings.Contains(v, ".url") || strings.Contains(v, ".fetch")) {
+			return "GIT_CONFIG_PARAMETERS sets a remote's URL or fetch refspec: " + remoteWhy
 		}
 	case name == "GIT_EXEC_PATH":
 		return "GIT_EXEC_PATH makes git run its subcommands from another directory, which need not hold git's own; unset it"
@@ -222,6 +246,9 @@ func (m *matcher) git(c *shell.Command, args []shell.Word) string {
 	}
 	if g.execPath != "" {
 		return "git --exec-path=" + g.execPath + " runs git's subcommands from another directory, which need not hold git's own; leave it out"
+	}
+	if r := m.gitWritesInto(c, g); r != "" {
+		return r
 	}
 	if g.sub == nil {
 		return ""
@@ -256,6 +283,13 @@ func (m *matcher) git(c *shell.Command, args []shell.Word) string {
 		}
 	case "fetch":
 		return checkFetch(g.args)
+	case "remote":
+		if len(g.args) > 0 {
+			switch g.args[0].Text {
+			case "set-url", "set-branches", "rename":
+				return "git remote " + g.args[0].Text + ": " + remoteWhy
+			}
+		}
 	case "config":
 		return m.checkConfig(g.args)
 	case "commit-tree", "fast-import", "filter-branch", "filter-repo", "replay":
@@ -276,6 +310,44 @@ func (m *matcher) git(c *shell.Command, args []shell.Word) string {
 			}
 		}
 		return "git am makes commits without the hooks that mark and attest an agent's commit (it runs only the applypatch hooks); apply the patch with git apply and commit it with git commit"
+	}
+	return ""
+}
+
+// gitWritesInto refuses a git command that writes files under a directory
+// it is told, when that leads into a protected place: a work tree
+// (--work-tree, GIT_WORK_TREE: git --work-tree=.git checkout -- config
+// writes the index's config over the repository's) and checkout-index
+// --prefix.
+func (m *matcher) gitWritesInto(c *shell.Command, g gitCall) string {
+	var dirs []shell.Word
+	for _, o := range shell.ReadGit(c.Words[1:]).Options {
+		if o.Name == "--work-tree" && o.Value != nil {
+			dirs = append(dirs, *o.Value)
+		}
+	}
+	if w, ok := m.assigned["GIT_WORK_TREE"]; ok {
+		dirs = append(dirs, w)
+	}
+	for _, a := range c.Env.Set {
+		if a.Name == "GIT_WORK_TREE" {
+			dirs = append(dirs, a.Value)
+		}
+	}
+	if g.sub != nil && g.sub.Text == "checkout-index" {
+		for i, a := range g.args {
+			switch {
+			case a.Text == "--prefix" && i+1 < len(g.args):
+				dirs = append(dirs, g.args[i+1])
+			case strings.HasPrefix(a.Text, "--prefix="):
+				dirs = append(dirs, afterEquals(a))
+			}
+		}
+	}
+	for _, d := range dirs {
+		if r := m.protectedPath(d); r != "" {
+			return fmt.Sprintf("git writes files under %s: %s", d.Text, r)
+		}
 	}
 	return ""
 }

@@ -3,8 +3,11 @@ package enforce
 import (
 	"cmp"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/agentcheck/agentcheck/internal/shell"
@@ -345,11 +348,30 @@ func componentMatch(pattern, name string) bool {
 	if strings.HasPrefix(name, ".") && !strings.HasPrefix(pattern, ".") && !strings.HasPrefix(pattern, `\.`) {
 		return false
 	}
-	matched, err := path.Match(pattern, name)
+	matched, err := path.Match(goClasses(pattern), name)
 	if err != nil {
 		return pattern == name
 	}
 	return matched
+}
+
+// goClasses spells the shell's negated bracket expression, [!…], as
+// path.Match reads it, [^…]: path.Match takes [!.] for "'!' or '.'", so
+// rm -rf .[!.]* would not be seen to reach .git.
+func goClasses(pattern string) string {
+	if !strings.Contains(pattern, "[!") {
+		return pattern
+	}
+	b := []byte(pattern)
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '\\':
+			i++
+		case b[i] == '[' && i+1 < len(b) && b[i+1] == '!':
+			b[i+1] = '^'
+		}
+	}
+	return string(b)
 }
 
 func (m *matcher) globReaches(pattern string, places []string) string {
@@ -386,6 +408,57 @@ func (m *matcher) protectedPlaces() []string {
 
 // tamperAbs reports why writing an absolute path tampers with the record.
 func (m *matcher) tamperAbs(abs string) string {
+	if r := m.tamperAt(abs); r != "" {
+		return r
+	}
+	// A symlink already there leads the write elsewhere (cp -s made
+	// notes.txt a link to the journal; echo >> notes.txt appends to it).
+	if real := followLinks(abs); real != abs {
+		return m.tamperAt(real)
+	}
+	return ""
+}
+
+// maxLinks bounds the symlinks followLinks follows, as the kernel's ELOOP
+// limit does.
+const maxLinks = 40
+
+// followLinks returns where a write to abs lands through the symlinks on
+// this machine: the final component's, dangling or not, and its
+// directory's (whose longest existing ancestor is resolved). It costs a
+// few lstat calls.
+func followLinks(abs string) string {
+	a := abs
+	for i := 0; i < maxLinks; i++ {
+		fi, err := os.Lstat(a)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			break
+		}
+		link, err := os.Readlink(a)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(a), link)
+		}
+		a = filepath.Clean(link)
+	}
+	dir, rest := filepath.Dir(a), filepath.Base(a)
+	for cur := dir; ; {
+		if real, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(real, strings.TrimPrefix(dir, cur), rest)
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return a
+		}
+		cur = parent
+	}
+}
+
+// tamperAt reports why writing the absolute path abs tampers with the
+// record, as it is spelled.
+func (m *matcher) tamperAt(abs string) string {
 	p := filepath.ToSlash(abs)
 	if m.repo.Root != "" {
 		if rel, err := filepath.Rel(m.repo.Root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && rel != "." {
@@ -398,6 +471,11 @@ func (m *matcher) tamperAbs(abs string) string {
 // writes refuses a command that writes into the record, however the path
 // is spelled.
 func (m *matcher) writes(c *shell.Command) string {
+	if c.Name() == "find" {
+		if r := m.findReaches(c); r != "" {
+			return r
+		}
+	}
 	targets := writeTargets(c)
 	if len(targets) > 0 {
 		m.hooksDir() // tamperPath reads it from m.env
@@ -423,6 +501,282 @@ func (m *matcher) writes(c *shell.Command) string {
 		}
 	}
 	return ""
+}
+
+// readsOnly reports whether a program only reads the files its arguments
+// name (or does not touch files at all). Programs that write their
+// operands are listed in writesArgs and judged by what they write; git is
+// judged on its own. Any other program given a path in a protected place
+// may write it (an editor, ex -sc wq, xxd -r, an interpreter's script), so
+// it is refused there: agentcheck knows what these programs do, not every
+// program's.
+func readsOnly(name string) bool {
+	switch name {
+	case "cat", "less", "more", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "wc", "ls", "stat", "file",
+		"jq", "yq", "diff", "cmp", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "cksum", "strings", "du",
+		"test", "[", "realpath", "readlink", "basename", "dirname", "echo", "printf", "cd", "pushd", "popd", "pwd",
+		"export", "local", "declare", "typeset", "readonly", "nl", "tac", "tree", "ssh", "ssh-add", "true", "false",
+		"type", "which", "agentcheck":
+		return true
+	}
+	return false
+}
+
+// unknownWriter refuses a program agentcheck does not know to only read,
+// or to write only what writeTargets finds, given a path in a protected
+// place: its arguments, and the environment it is given
+// (GIT_WORK_TREE=.git/hooks …). A program that xargs runs gets arguments
+// agentcheck cannot see at all: in a script that names the record, it is
+// refused unless it only reads.
+func (m *matcher) unknownWriter(c *shell.Command) string {
+	name := c.Name()
+	if len(c.Words) == 0 || name == "git" || readsOnly(name) {
+		return ""
+	}
+	if slices.Contains(c.Wrappers, "xargs") && m.namesRecord() {
+		return fmt.Sprintf("xargs runs %s on arguments agentcheck cannot know before it runs, in a command that names agentcheck's record (the journal, the hooks or the key): agents may not change it", name)
+	}
+	if writesArgs(name) {
+		return ""
+	}
+	words := append([]shell.Word(nil), c.Words[1:]...)
+	for _, a := range c.Env.Set {
+		words = append(words, a.Value)
+	}
+	for _, w := range words {
+		if r := m.protectedPath(w); r != "" {
+			return fmt.Sprintf("it gives %s %s, and agentcheck does not know that %s only reads it: %s", name, w.Text, name, r)
+		}
+	}
+	return ""
+}
+
+// protectedPath reports why a word's known paths would lead into a place
+// an agent may not write, or "". The hooks directory is read (git config,
+// a process) only for a word that looks like a path: most arguments of
+// most programs are not.
+func (m *matcher) protectedPath(w shell.Word) string {
+	if strings.Contains(w.Text, "/") || strings.HasPrefix(w.Text, ".") {
+		m.hooksDir() // tamperPath reads it from m.env
+	}
+	for _, v := range m.pathsOf(w) {
+		switch {
+		case v.known && !v.glob:
+			if r := m.tamperAbs(v.text); r != "" {
+				return r
+			}
+		case v.known:
+			if place := m.globReaches(v.text, m.protectedPlaces()); place != "" {
+				return tamperPath(m.env, m.repo, filepath.ToSlash(place), true)
+			}
+		}
+	}
+	return ""
+}
+
+// findReaches refuses a find that changes what it finds (-delete, or -exec
+// of a program that does not only read), started above a protected place,
+// whose tests may select something inside it: find . -name '*.jsonl'
+// -delete empties the journal though no word of it names the journal. The
+// tests are matched against what is there (the journal's and the hooks'
+// files, the git config); a find without -name or -path tests, or with a
+// negation or a regular expression, may select anything. find . -name
+// '*.orig' -delete selects nothing there and runs.
+func (m *matcher) findReaches(c *shell.Command) string {
+	if !findChanges(c.Words[1:]) {
+		return ""
+	}
+	if start, what, place := m.findSelection(c); what != "" {
+		return fmt.Sprintf("find %s changes what it finds, and its tests may select %s: %s", start, what, tamperPath(m.env, m.repo, filepath.ToSlash(place), true))
+	}
+	return ""
+}
+
+// findSelection returns what of a protected place a find may select (""
+// for nothing): the starting point as written, the first path its tests
+// may select and the place it is in.
+func (m *matcher) findSelection(c *shell.Command) (start, what, place string) {
+	args := c.Words[1:]
+	starts := []shell.Word{}
+	for _, a := range args {
+		if strings.HasPrefix(a.Text, "-") || a.Text == "(" || a.Text == "!" {
+			break
+		}
+		starts = append(starts, a)
+	}
+	if len(starts) == 0 {
+		starts = append(starts, shell.Word{Text: ".", Literal: true, Parts: []shell.Part{{Kind: shell.Lit, Text: "."}}})
+	}
+	m.hooksDir()
+	for _, st := range starts {
+		for _, v := range m.pathsOf(st) {
+			if !v.known || v.glob {
+				continue
+			}
+			for _, p := range m.protectedPlaces() {
+				if !within(p, v.text) {
+					continue
+				}
+				if what := findSelects(args, st.Text, v.text, m.findCandidates(p)); what != "" {
+					return st.Text, what, p
+				}
+			}
+		}
+	}
+	return "", "", ""
+}
+
+// findChanges reports whether find's expression changes or removes what
+// it finds: -delete, or -exec and its kin running a program that does not
+// only read (find . -name '*.go' -exec grep -l x {} + reads).
+func findChanges(args []shell.Word) bool {
+	for i, a := range args {
+		switch a.Text {
+		case "-delete":
+			return true
+		case "-exec", "-execdir", "-ok", "-okdir":
+			if i+1 >= len(args) || !readsOnly(shell.ProgramName(args[i+1].Text)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxFindCandidates bounds the files findCandidates lists.
+const maxFindCandidates = 512
+
+// findCandidates lists the paths inside a protected place that a find's
+// tests are matched against: the place, and for the git directory its
+// config, the journal's files and the hooks; for another directory, its
+// files.
+func (m *matcher) findCandidates(place string) []string {
+	out := []string{place}
+	var dirs, known []string
+	if within(place, m.repo.GitDir) || within(place, m.repo.CommonDir) || sameFile(place, filepath.Join(m.repo.Root, ".git")) {
+		for _, d := range []string{m.repo.CommonDir, m.repo.GitDir} {
+			if d != "" {
+				dirs = append(dirs, filepath.Join(d, "agentcheck", "sessions"), filepath.Join(d, "agentcheck"), filepath.Join(d, "hooks"))
+			}
+		}
+		// What is there whether or not it could be read: the config, a
+		// journal and its pin, the hooks agentcheck installs.
+		sessions := filepath.Join(place, "agentcheck", "sessions")
+		known = append(known, filepath.Join(place, "config"), filepath.Join(sessions, "agent-session.jsonl"), filepath.Join(sessions, "agent-session.jsonl.trust"))
+		for _, h := range []string{"prepare-commit-msg", "post-commit", "post-rewrite", "pre-push", "reference-transaction"} {
+			known = append(known, filepath.Join(place, "hooks", h))
+		}
+	} else {
+		dirs = append(dirs, place)
+	}
+	for _, d := range dirs {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if len(out) >= maxFindCandidates {
+				break
+			}
+			out = append(out, filepath.Join(d, e.Name()))
+		}
+	}
+	return append(out, known...)
+}
+
+// findSelects returns the first candidate find's tests may select ("" for
+// none): every candidate when the expression has no -name or -path test,
+// or has a negation or a regular expression, which agentcheck does not
+// read. start is the starting point as written and abs as resolved: -path
+// matches the path find prints, which begins with start.
+func findSelects(args []shell.Word, start, abs string, candidates []string) string {
+	var names, paths []string
+	for i := 0; i < len(args); i++ {
+		t := args[i].Text
+		switch t {
+		case "!", "-not", "-regex", "-iregex":
+			return candidates[0]
+		case "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename":
+			if i+1 >= len(args) || !args[i+1].Literal {
+				return candidates[0]
+			}
+			i++
+			pattern := args[i].Text
+			if strings.HasPrefix(t, "-i") {
+				pattern = strings.ToLower(pattern)
+			}
+			if strings.HasSuffix(t, "name") && !strings.HasSuffix(t, "wholename") {
+				names = append(names, pattern)
+			} else {
+				paths = append(paths, pattern)
+			}
+		}
+	}
+	if len(names) == 0 && len(paths) == 0 {
+		return candidates[0]
+	}
+	for _, c := range candidates {
+		rel, err := filepath.Rel(abs, c)
+		if err != nil {
+			continue
+		}
+		printed := strings.TrimSuffix(start, "/") + "/" + filepath.ToSlash(rel)
+		base := filepath.Base(c)
+		for _, n := range names {
+			if ok, _ := path.Match(goClasses(n), base); ok {
+				return c
+			}
+			if ok, _ := path.Match(goClasses(n), strings.ToLower(base)); ok {
+				return c
+			}
+		}
+		for _, p := range paths {
+			if fnmatchRegexp(p).MatchString(printed) || fnmatchRegexp(p).MatchString(strings.ToLower(printed)) {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// fnmatchRegexp compiles a find -path pattern, in which * and ? match '/'
+// too, to a regular expression.
+func fnmatchRegexp(pattern string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; c {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		case '\\':
+			if i+1 < len(pattern) {
+				i++
+				b.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
+			}
+		case '[':
+			end := strings.IndexByte(pattern[i+1:], ']')
+			if end < 0 {
+				b.WriteString(`\[`)
+				continue
+			}
+			class := pattern[i+1 : i+1+end]
+			if strings.HasPrefix(class, "!") {
+				class = "^" + class[1:]
+			}
+			b.WriteString("[" + strings.ReplaceAll(class, `\`, `\\`) + "]")
+			i += end + 1
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return regexp.MustCompile(".*") // a pattern agentcheck cannot read may match anything
+	}
+	return re
 }
 
 // namesProtected reports whether the literal parts of an unknown value
@@ -463,6 +817,12 @@ func (m *matcher) namesRecord() bool {
 			if found = m.recordPath(w) != "" || c.Name() == "git" && gitDirOption(w.Text) && w.Text != "--show-toplevel"; found {
 				break
 			}
+		}
+		if !found && c.Name() == "find" {
+			// A find whose tests may select the journal or the hooks
+			// names them as well as a path does.
+			_, what, _ := m.findSelection(c)
+			found = what != ""
 		}
 		if found {
 			break
@@ -512,6 +872,17 @@ func writeTargets(c *shell.Command) []shell.Word {
 					if _, v, ok := a.Cut(n); ok {
 						out = append(out, v)
 					}
+				case !strings.HasPrefix(n, "--"):
+					// In a cluster of short options (curl -so FILE, wget
+					// -qO FILE, tar -czf FILE) the option's value is the
+					// rest of the word, or the next word when it ends it.
+					if j := clusterOption(a.Text, n[1]); j == len(a.Text)-1 && i+1 < len(args) {
+						out = append(out, args[i+1])
+					} else if j > 0 {
+						if _, v, ok := a.Cut(a.Text[:j+1]); ok {
+							out = append(out, v)
+						}
+					}
 				}
 			}
 		}
@@ -521,6 +892,11 @@ func writeTargets(c *shell.Command) []shell.Word {
 		optionValue("-t", "--target-directory")
 		if len(ops) > 1 {
 			out = append(out, ops[len(ops)-1])
+		}
+		if name == "cp" && makesLinks(args) {
+			// cp -s and cp -l link to their sources, as ln does: a
+			// write through the link writes the source.
+			out = append(out, ops...)
 		}
 		if name == "rsync" && hasOption(args, "--remove-source-files") {
 			out = append(out, ops...)
@@ -562,7 +938,11 @@ func writeTargets(c *shell.Command) []shell.Word {
 		optionValue("-o", "--output", "--output-dir")
 	case "wget":
 		optionValue("-O", "--output-document", "-P", "--directory-prefix")
-	case "go", "gcc", "cc", "clang", "g++", "c++", "rustc", "sort", "patch":
+	case "patch":
+		// patch FILE [PATCHFILE] changes FILE; -d changes directory first.
+		optionValue("-o", "--output", "-d", "--directory")
+		out = append(out, ops...)
+	case "go", "gcc", "cc", "clang", "g++", "c++", "rustc", "sort":
 		optionValue("-o", "--output")
 	case "ssh-keygen":
 		optionValue("-f")
@@ -571,6 +951,25 @@ func writeTargets(c *shell.Command) []shell.Word {
 	}
 	return out
 }
+
+// clusterOption returns where option letter c stands in a cluster of
+// short options after other letters (-so, -czf), or -1.
+func clusterOption(word string, c byte) int {
+	if len(word) < 3 || word[0] != '-' || word[1] == '-' {
+		return -1
+	}
+	for j := 1; j < len(word); j++ {
+		switch {
+		case word[j] == c && j > 1:
+			return j
+		case !isASCIILetter(word[j]):
+			return -1
+		}
+	}
+	return -1
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // operands returns the words that are not options (all after --).
 func operands(args []shell.Word) []shell.Word {
@@ -592,6 +991,23 @@ func hasOption(args []shell.Word, names ...string) bool {
 			if a.Text == n || strings.HasPrefix(a.Text, n+"=") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// makesLinks reports whether cp makes links instead of copies: -s, -l,
+// --symbolic-link, --link, or s or l in a cluster of short options.
+func makesLinks(args []shell.Word) bool {
+	for _, a := range args {
+		t := a.Text
+		switch {
+		case t == "--":
+			return false
+		case t == "--link" || t == "--symbolic-link":
+			return true
+		case strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "--") && strings.ContainsAny(t, "sl"):
+			return true
 		}
 	}
 	return false

@@ -160,6 +160,9 @@ func (m *matcher) command(c *shell.Command) string {
 	if r := m.writes(c); r != "" {
 		return r
 	}
+	if r := m.unknownWriter(c); r != "" {
+		return r
+	}
 	if r := m.keyAccess(c); r != "" {
 		return r
 	}

@@ -132,6 +132,9 @@ func TestDefaultClassPrecision(t *testing.T) {
 				".yarnrc.yml", ".yarnrc", ".yarn/releases/yarn-4.1.0.cjs", ".yarn/plugins/@yarnpkg/plugin-x.cjs",
 				".pnpmfile.cjs", ".npmrc",
 				".Husky/pre-commit", // case-insensitive checkout
+				// A monorepo's package, opened or installed on its own.
+				"frontend/.husky/pre-commit", "services/api/.devcontainer/devcontainer.json", "services/api/.devcontainer.json",
+				"frontend/.vscode/tasks.json", "frontend/.vscode/launch.json", "frontend/.npmrc", "frontend/.yarnrc.yml", "frontend/.pnpmfile.cjs",
 			},
 			out: []string{
 				// Everyday work: dependency bumps, build files a developer
@@ -141,6 +144,8 @@ func TestDefaultClassPrecision(t *testing.T) {
 				".vscode/settings.json", ".vscode/extensions.json", "scripts/setup.sh",
 				"docs/pre-commit.md", "internal/hooks/hooks.go", "githooks.go", "src/husky.ts",
 				".yarn/cache/lodash.zip", "docs/devcontainer.md",
+				"frontend/Makefile", "services/api/Dockerfile", "frontend/package.json", "frontend/.vscode/settings.json",
+				"frontend/src/husky.ts", "docs/npmrc.md",
 			},
 		},
 	}

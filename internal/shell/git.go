@@ -33,7 +33,7 @@ var gitValueOptions = []string{"-c", "--config-env", "--git-dir", "-C", "--work-
 
 // gitEqualsOptions are the global options read in their --name=value
 // form even when the value is not literal.
-var gitEqualsOptions = []string{"--config-env=", "--git-dir=", "--exec-path="}
+var gitEqualsOptions = []string{"--config-env=", "--git-dir=", "--exec-path=", "--work-tree="}
 
 // ReadGit reads the words of a git command after the program's name.
 func ReadGit(args []Word) Git {

@@ -197,10 +197,27 @@ func (r *reader) runs(c *Command, before Pipeline) {
 		if len(args) > 0 {
 			r.sourceCode(c, &args[0], before)
 		}
-	case name == "su":
+	case name == "su" || name == "script":
+		// su -c CODE, and script -c CODE (util-linux; -qc in a cluster),
+		// which runs CODE with a shell under a new terminal.
 		for i, a := range args {
-			if (a.Text == "-c" || a.Text == "--command") && i+1 < len(args) {
-				r.readCode(c, &Code{Word: &args[i+1]}, args[i+1].Text, "su -c")
+			cluster := name == "script" && strings.HasPrefix(a.Text, "-") && !strings.HasPrefix(a.Text, "--") && strings.HasSuffix(a.Text, "c")
+			if (a.Text == "-c" || a.Text == "--command" || cluster) && i+1 < len(args) {
+				r.readCode(c, &Code{Word: &args[i+1]}, args[i+1].Text, name+" -c")
+				return
+			}
+		}
+	case name == "watch":
+		// watch runs its arguments joined, with sh -c, every few seconds.
+		for i := 0; i < len(args); i++ {
+			a := args[i].Text
+			switch {
+			case a == "-n" || a == "--interval" || a == "-q" || a == "--equexit":
+				i++
+			case strings.HasPrefix(a, "-"):
+			default:
+				w := joinWords(args[i:])
+				r.readCode(c, &Code{Word: &w}, w.Text, "watch")
 				return
 			}
 		}
