@@ -209,7 +209,8 @@ func Run(ctx context.Context, inv *Invocation) error {
 	name, args := inv.Args[0], inv.Args[1:]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		if len(args) == 0 || args[0] == "help" {
+		// help's own help ("help help", "help -h") is the list of commands.
+		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 			usage(inv.Stdout)
 			return nil
 		}
