@@ -105,8 +105,8 @@ func commands() map[string]command {
 			summary: "print a shell completion script: bash, zsh or fish",
 			examples: []example{
 				{"source <(agentcheck completion bash)", "complete agentcheck in this bash"},
-				{"agentcheck completion zsh > \"${fpath[1]}/_agentcheck\"", "install the zsh completion"},
-				{"agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish", "install the fish completion"},
+				{"source <(agentcheck completion zsh)", "complete agentcheck in this zsh (after compinit)"},
+				{"mkdir -p ~/.config/fish/completions && agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish", "install the fish completion"},
 			},
 			subcommands: completionShells,
 			run:         runCompletion,

@@ -22,8 +22,8 @@ their subcommands and their flags (it is generated from the same table as
 the help):
 
 	source <(agentcheck completion bash)        # in ~/.bashrc
-	agentcheck completion zsh > "${fpath[1]}/_agentcheck"
-	agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish
+	source <(agentcheck completion zsh)         # in ~/.zshrc, after compinit
+	mkdir -p ~/.config/fish/completions && agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish
 
 # Recording
 
