@@ -269,8 +269,14 @@ func (r *initRun) codex(project, codexHome string) error {
 	}
 	if problem := t.problem(); problem != "" {
 		r.show("codex trust", t.config, Skipped, "Codex skips the hooks: "+problem)
-		r.addNext("Codex runs agentcheck's hooks only once you trust " + what + ": run 'agentcheck init --agent codex --codex-trust' (it writes that trust into " + r.rel(t.config) +
-			"), or trust them in Codex yourself: 'codex exec --trust' for the project and /hooks for each hook")
+		// The user's own hooks file is trusted by init --global: run
+		// outside a repository, plain init refuses.
+		cmd, yourself := "agentcheck init --agent codex --codex-trust", "'codex exec --trust' for the project and /hooks for each hook"
+		if project == "" {
+			cmd, yourself = "agentcheck init --global --agent codex --codex-trust", "/hooks for each hook"
+		}
+		r.addNext("Codex runs agentcheck's hooks only once you trust " + what + ": run '" + cmd + "' (it writes that trust into " + r.rel(t.config) +
+			"), or trust them in Codex yourself: " + yourself)
 		return nil
 	}
 	r.show("codex trust", t.config, Unchanged, what+" trusted")
