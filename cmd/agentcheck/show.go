@@ -49,8 +49,11 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	}
 	note, err := notes.Read(commit.Hash, git.MaxNoteSize)
 	if errors.Is(err, git.ErrNoteNotFound) {
-		return withHint(fmt.Errorf("commit %s has no agentcheck note", commit.Hash.String()[:12]),
-			"attest it with 'agentcheck attest', or fetch notes with 'git fetch origin refs/notes/agentcheck:refs/notes/agentcheck'")
+		// A person's commit has no note, and attesting it fails: say so
+		// before pointing at attest.
+		short := commit.Hash.String()[:12]
+		return withHint(fmt.Errorf("commit %s has no agentcheck note", short),
+			"a commit no agent session made has none; for an agent's, fetch the notes (git fetch origin refs/notes/agentcheck:refs/notes/agentcheck) or, on the machine that recorded its session, attest it: agentcheck attest "+short)
 	}
 	if err != nil {
 		return err
