@@ -138,7 +138,10 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	rng, err := git.ResolveRange(repo, pos)
 	if err != nil {
 		h := "give a range like HEAD~3..HEAD or a commit"
-		if errors.Is(err, git.ErrNoParent) {
+		if _, herr := repo.Ref("HEAD"); herr != nil {
+			// A new repository: no range or commit can help yet.
+			h = "this repository has no commit yet: there is nothing to check before the first one (git commit)"
+		} else if errors.Is(err, git.ErrNoParent) {
 			// The example above is what failed: the history is shorter.
 			h = "the history does not reach that far back: give a commit that git log --oneline lists, as the range's base (BASE..HEAD) or alone (checked against its parent)"
 		}
