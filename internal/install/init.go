@@ -240,6 +240,13 @@ func (r *initRun) addNext(s string) {
 	}
 }
 
+// firstNext adds a step that the others wait for.
+func (r *initRun) firstNext(s string) {
+	if !slices.Contains(r.next, s) {
+		r.next = slices.Insert(r.next, 0, s)
+	}
+}
+
 // codex reports, and with --codex-trust writes, the two trusts Codex needs
 // before it runs agentcheck's hooks: the project's (for a repository's
 // .codex/hooks.json; project is "" for the user's own hooks file) and each
@@ -467,7 +474,8 @@ func (r *initRun) approvers() error {
 	}
 	email := gitcli.Config(r.ctx, r.env.Dir, "user.email")
 	if email == "" {
-		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set; set it, then run agentcheck init again)\n", "approvers", r.rel(path))
+		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set)\n", "approvers", r.rel(path))
+		r.firstNext(noEmailNext)
 		return nil
 	}
 	pub, _, _, err := attest.PublicKey(r.ctx, r.env.Dir, r.env.getenv)
@@ -494,13 +502,18 @@ func (r *initRun) approvers() error {
 	return nil
 }
 
+// noEmailNext is the step when the trust files could not name the user:
+// their lines are for an email.
+const noEmailNext = "set the email you commit as, git config --global user.email YOU@EXAMPLE.COM, then run agentcheck init again: it adds your key to the allowed_signers and approvers files for that email"
+
 // signers adds the user's key to the allowed_signers file when it does not
 // trust it yet for the user's email.
 func (r *initRun) signers() error {
 	path := signersPath(r.root)
 	email := gitcli.Config(r.ctx, r.env.Dir, "user.email")
 	if email == "" {
-		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set; set it, then run agentcheck init again)\n", "signers", r.rel(path))
+		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set)\n", "signers", r.rel(path))
+		r.firstNext(noEmailNext)
 		return nil
 	}
 	pub, _, _, err := attest.PublicKey(r.ctx, r.env.Dir, r.env.getenv)
