@@ -86,19 +86,23 @@ func (d *doctor) print() {
 	}
 }
 
+// installFix installs both binaries from what a user has: a release
+// archive or a clone (go install …@latest needs the module published).
+const installFix = "install agentcheck and agentcheck-hook together, on PATH: both are in a release archive; in a clone of agentcheck, go install ./cmd/agentcheck ./cmd/agentcheck-hook writes them to $(go env GOPATH)/bin, which must be on PATH"
+
 // binary checks that git and agentcheck can be found as the hooks find them.
 func (d *doctor) binary(version string) {
 	if p, err := exec.LookPath("agentcheck"); err == nil {
 		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, version), "")
 	} else {
 		d.add(docMissing, "agentcheck", "not on PATH: the git hooks fall back to it, and you need it to attest and verify",
-			"go install github.com/agentcheck/agentcheck/cmd/...@latest, and put its directory on PATH")
+			installFix)
 	}
 	if p, err := exec.LookPath("agentcheck-hook"); err == nil {
 		d.add(docOK, "agentcheck-hook", p+" on PATH", "")
 	} else {
 		d.add(docMissing, "agentcheck-hook", "not on PATH: the agents' hooks run 'agentcheck-hook', so nothing is recorded and nothing is enforced",
-			"go install github.com/agentcheck/agentcheck/cmd/...@latest (it installs agentcheck and agentcheck-hook), and put its directory on PATH")
+			installFix)
 	}
 	out, err := gitcli.Output(d.ctx, d.env.Dir, "version")
 	if err != nil {
