@@ -134,7 +134,7 @@ warn (the call goes on with a warning) or off. The policy is read from the
 trusted side — the remote's default branch, else the branch's upstream, else
 HEAD — never from the work tree.
 
-# Keys
+# Signing keys
 
 	agentcheck keygen [-f PATH]
 
