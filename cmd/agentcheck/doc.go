@@ -203,7 +203,8 @@ commit's note in refs/notes/agentcheck, next to its manifests: a DSSE envelope
 over an in-toto statement about the commit, predicate type
 https://agentcheck.dev/approval/v1, holding the approver (git's user.email),
 the time (git's committer time: now, or GIT_COMMITTER_DATE), the reason and
-what it covers. Push it with git push origin refs/notes/agentcheck.
+what it covers. Push it with git fetch origin && git push origin
+refs/notes/agentcheck (the fetch merges notes others pushed meanwhile).
 
 approve first checks COMMIT as 'agentcheck verify COMMIT' would, with the
 policy and approvers of its first parent (or --base REV, e.g. the pull
