@@ -91,7 +91,7 @@ func (a *Attester) Approve(ctx context.Context, p Approval) error {
 	if err != nil {
 		return err
 	}
-	return a.signApproval(ctx, c, covers, strings.TrimSpace(p.Reason))
+	return a.signApproval(ctx, c, covers, strings.TrimSpace(p.Reason), p.Base == "" && p.Trust.ApproversFile == "")
 }
 
 // checked is one commit checked for an approval.
@@ -226,8 +226,9 @@ func (c *checked) findingsHint() string {
 }
 
 // signApproval checks the two-person rule, signs the approval and appends
-// it to the commit's note.
-func (a *Attester) signApproval(ctx context.Context, c *checked, covers []provenance.ApprovalCover, reason string) error {
+// it to the commit's note. firstParent says the approvers were read at the
+// commit's first parent (no --base, no --approvers file).
+func (a *Attester) signApproval(ctx context.Context, c *checked, covers []provenance.ApprovalCover, reason string, firstParent bool) error {
 	ident, err := gitcli.Identity(ctx, a.Dir)
 	if err != nil {
 		return err
@@ -247,8 +248,16 @@ func (a *Attester) signApproval(ctx context.Context, c *checked, covers []proven
 			check.AnotherApproverHint(c.trust, ident.Email, "run agentcheck approve "+c.short()))
 	}
 	if !c.trust.Approvers.Allowed(signer.PublicKey(), provenance.SignatureNamespace, ident.Email, ident.When) {
-		fmt.Fprintf(a.Stderr, "agentcheck: warning: key %s is not listed for %s in %s: verify will report this approval as untrusted (AC002) until the approvers file on the base branch lists it\n",
-			fp, ident.Email, c.trust.ApproversSource)
+		if firstParent {
+			// A branch made before the approver was added to the base
+			// branch has a first parent without them, while verify of
+			// the pull request reads its base, which lists them.
+			fmt.Fprintf(a.Stderr, "agentcheck: warning: key %s is not listed for %s in %s, the commit's first parent: verify reports this approval as untrusted (AC002) against a base that does not list the key, and honours it against one that does (agentcheck verify origin/main..%s, if origin/main lists it)\n",
+				fp, ident.Email, c.trust.ApproversSource, c.short())
+		} else {
+			fmt.Fprintf(a.Stderr, "agentcheck: warning: key %s is not listed for %s in %s: verify will report this approval as untrusted (AC002) until the approvers file on the base branch lists it\n",
+				fp, ident.Email, c.trust.ApproversSource)
+		}
 	}
 	st, err := provenance.BuildApprovalStatement(c.commit.Hash.String(), provenance.ApprovalPredicate{
 		Approver: ident.Email, Time: ident.When, Reason: reason, Covers: covers,
@@ -267,7 +276,10 @@ func (a *Attester) signApproval(ctx context.Context, c *checked, covers []proven
 	for _, cv := range covers {
 		fmt.Fprintf(a.Stderr, "  %s\n", audit.Clean(cv.String(), 300))
 	}
-	fmt.Fprintf(a.Stderr, "agentcheck: push it with: git push origin refs/notes/agentcheck\n")
+	// A plain push of the notes is refused when someone pushed notes
+	// meanwhile; the fetch merges them first (init's refspec and
+	// reference-transaction hook).
+	fmt.Fprintf(a.Stderr, "agentcheck: push it with: git fetch origin && git push origin refs/notes/agentcheck (the fetch merges the notes pushed meanwhile)\n")
 	return nil
 }
 

@@ -77,7 +77,7 @@ func TestApprove(t *testing.T) {
 	for _, want := range []string{
 		"agentcheck: approved " + short + " as bob@example.com, signed with SHA256:",
 		"\n  AC004 .github/workflows/ci.yml\n",
-		"agentcheck: push it with: git push origin refs/notes/agentcheck\n",
+		"agentcheck: push it with: git fetch origin && git push origin refs/notes/agentcheck (the fetch merges the notes pushed meanwhile)\n",
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr %q lacks %q", stderr.String(), want)

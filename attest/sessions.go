@@ -82,8 +82,12 @@ func selectSessions(all []*journal.Journal, named string, env Session, commit st
 		}
 	}
 	if len(matched) == 0 {
-		return nil, hint.With(errors.New("no recorded agent session left the content this commit has"),
-			"name the session with --session AGENT/ID (agentcheck scope list names the latest) if the agent changed files through a shell command")
+		h := "name the session with --session AGENT/ID (agentcheck scope list names the latest) if the agent changed files through a shell command"
+		if len(all) == 0 {
+			// scope list would fail too: there is no session to name.
+			h = "no agent session is recorded in this repository: a commit made without an agent needs no attestation; for an agent's, run 'agentcheck doctor' to see whether its hooks are installed"
+		}
+		return nil, hint.With(errors.New("no recorded agent session left the content this commit has"), h)
 	}
 	return matched, nil
 }

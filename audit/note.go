@@ -41,6 +41,10 @@ type NoteLine struct {
 	// Approval is the predicate of an approval line, whose signature is
 	// judged against the approvers file.
 	Approval *provenance.ApprovalPredicate `json:"approval,omitempty"`
+	// digest is the SHA-256 of the line's payload, by which a later
+	// manifest of the session names it (supersedes); JSON has the
+	// predicate's supersedes field already.
+	digest string
 }
 
 // ReadNote gives the account of commit c's note: a session manifest is
@@ -74,6 +78,7 @@ func readNoteLine(n int, line []byte, c *git.Commit, signers, approvers *provena
 		m.Status, m.Error = "malformed", err.Error()
 		return m
 	}
+	m.digest, _ = provenance.PayloadDigest(env) // the payload decoded above
 	m.Subject, m.Type = st.Subject[0].Digest["gitCommit"], st.PredicateType
 	if len(env.Signatures) > 0 {
 		m.KeyID = env.Signatures[0].KeyID
@@ -146,6 +151,18 @@ func WriteNoteText(w io.Writer, n *Note) error {
 	if n.ApproversSource != "" {
 		p("approvers: %s\n", n.ApproversSource)
 	}
+	// Which line names which as the manifest it supersedes: two manifests
+	// of one session read alike, and the reader must see which is the
+	// later (verify says whether the claim holds).
+	lineOf, supersededBy := map[string]int{}, map[string]int{}
+	for _, m := range n.Manifests {
+		if m.digest != "" {
+			lineOf[m.digest] = m.Line
+		}
+		if m.Session != nil && m.Session.Supersedes != "" {
+			supersededBy[m.Session.Supersedes] = m.Line
+		}
+	}
 	for _, m := range n.Manifests {
 		p("\n")
 		switch {
@@ -161,17 +178,18 @@ func WriteNoteText(w io.Writer, n *Note) error {
 				p("  %s\n", clean(m.Error, 500))
 			}
 		default:
-			writeNoteSession(p, &m)
+			writeNoteSession(p, &m, lineOf, supersededBy)
 		}
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-func writeNoteSession(p func(string, ...any), m *NoteLine) {
+func writeNoteSession(p func(string, ...any), m *NoteLine, lineOf, supersededBy map[string]int) {
 	s := m.Session
 	p("session %s/%s\n", clean(s.Agent.Name, 60), clean(s.Session.ID, 120))
 	writeNoteSignature(p, m, "valid, signed by ")
+	writeNoteSupersedes(p, m, lineOf, supersededBy)
 	agent := clean(s.Agent.Name, 60)
 	if s.Agent.Version != "" {
 		agent += " " + clean(s.Agent.Version, 40)
@@ -222,6 +240,21 @@ func writeNoteSession(p func(string, ...any), m *NoteLine) {
 		} else {
 			p("  file        %s %s\n", clean(path, 300), prefix(blob, 12))
 		}
+	}
+}
+
+// writeNoteSupersedes says which line a session manifest supersedes, and
+// which line supersedes it.
+func writeNoteSupersedes(p func(string, ...any), m *NoteLine, lineOf, supersededBy map[string]int) {
+	if d := m.Session.Supersedes; d != "" {
+		what := prefix(d, len("sha256:")+12)
+		if n, ok := lineOf[d]; ok {
+			what = fmt.Sprintf("note line %d (%s)", n, what)
+		}
+		p("  supersedes  %s\n", what)
+	}
+	if n, ok := supersededBy[m.digest]; ok && m.digest != "" {
+		p("  superseded  by note line %d\n", n)
 	}
 }
 

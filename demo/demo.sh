@@ -114,9 +114,11 @@ run grep -v '^#' .agentcheck/allowed_signers
 echo "bob, a second maintainer, makes a key; his line goes into the approvers file:"
 run git config user.email bob@example.com
 mkdir -p "$work/bob"
-run agentcheck keygen -f "$work/bob/agentcheck_ed25519" >"$work/bob.allowed"
+printf '+ agentcheck keygen -f %s >%s\n' "$work/bob/agentcheck_ed25519" "$work/bob.allowed" >&2
+agentcheck keygen -f "$work/bob/agentcheck_ed25519" >"$work/bob.allowed"
 cat "$work/bob.allowed"
 run git config user.email alice@example.com
+printf '+ cat %s >>.agentcheck/approvers\n' "$work/bob.allowed" >&2
 cat "$work/bob.allowed" >>.agentcheck/approvers
 run git add -A
 run git commit -q -m "Set up agentcheck: policy, trusted keys, approvers, agent hooks"

@@ -15,7 +15,8 @@ import (
 //
 // The parts are the rule, its level, the short commit id, the path (with the
 // first changed line when known; absent for findings about a whole commit),
-// the message and the hint. Text from the repository is escaped as in
+// the message and the hint, or for an approved finding who approved it and
+// why, as [WriteText] writes it. Text from the repository is escaped as in
 // [WriteText], so a crafted path cannot forge further lines or rewrite the
 // pusher's terminal.
 func OneLine(f check.Finding) string {
@@ -35,7 +36,19 @@ func OneLine(f check.Finding) string {
 	}
 	b.WriteString(": ")
 	b.WriteString(printable(f.Message))
-	if f.Hint != "" {
+	switch {
+	case f.Approval != nil:
+		// An approved finding's hint says how to get it approved, which
+		// is done: name the approval, in the words of the text report.
+		a := f.Approval
+		b.WriteString(" (approved by ")
+		b.WriteString(printable(a.Approver))
+		b.WriteString(" (was ")
+		b.WriteString(printable(string(a.Level)))
+		b.WriteString("): ")
+		b.WriteString(printable(a.Reason))
+		b.WriteString(")")
+	case f.Hint != "":
 		b.WriteString(" (hint: ")
 		b.WriteString(printable(f.Hint))
 		b.WriteString(")")

@@ -105,8 +105,8 @@ func commands() map[string]command {
 			summary: "print a shell completion script: bash, zsh or fish",
 			examples: []example{
 				{"source <(agentcheck completion bash)", "complete agentcheck in this bash"},
-				{"agentcheck completion zsh > \"${fpath[1]}/_agentcheck\"", "install the zsh completion"},
-				{"agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish", "install the fish completion"},
+				{"source <(agentcheck completion zsh)", "complete agentcheck in this zsh (after compinit)"},
+				{"mkdir -p ~/.config/fish/completions && agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish", "install the fish completion"},
 			},
 			subcommands: completionShells,
 			run:         runCompletion,
@@ -209,7 +209,8 @@ func Run(ctx context.Context, inv *Invocation) error {
 	name, args := inv.Args[0], inv.Args[1:]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		if len(args) == 0 || args[0] == "help" {
+		// help's own help ("help help", "help -h") is the list of commands.
+		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 			usage(inv.Stdout)
 			return nil
 		}

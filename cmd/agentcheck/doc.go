@@ -22,8 +22,8 @@ their subcommands and their flags (it is generated from the same table as
 the help):
 
 	source <(agentcheck completion bash)        # in ~/.bashrc
-	agentcheck completion zsh > "${fpath[1]}/_agentcheck"
-	agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish
+	source <(agentcheck completion zsh)         # in ~/.zshrc, after compinit
+	mkdir -p ~/.config/fish/completions && agentcheck completion fish > ~/.config/fish/completions/agentcheck.fish
 
 # Recording
 
@@ -134,7 +134,7 @@ warn (the call goes on with a warning) or off. The policy is read from the
 trusted side — the remote's default branch, else the branch's upstream, else
 HEAD — never from the work tree.
 
-# Keys
+# Signing keys
 
 	agentcheck keygen [-f PATH]
 
@@ -203,7 +203,8 @@ commit's note in refs/notes/agentcheck, next to its manifests: a DSSE envelope
 over an in-toto statement about the commit, predicate type
 https://agentcheck.dev/approval/v1, holding the approver (git's user.email),
 the time (git's committer time: now, or GIT_COMMITTER_DATE), the reason and
-what it covers. Push it with git push origin refs/notes/agentcheck.
+what it covers. Push it with git fetch origin && git push origin
+refs/notes/agentcheck (the fetch merges notes others pushed meanwhile).
 
 approve first checks COMMIT as 'agentcheck verify COMMIT' would, with the
 policy and approvers of its first parent (or --base REV, e.g. the pull

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/agentcheck/agentcheck/internal/githook"
+	"github.com/agentcheck/agentcheck/internal/install"
 )
 
 // runGitHook runs one of the git hooks "agentcheck init" installs (package
@@ -21,6 +24,10 @@ func runGitHook(ctx context.Context, inv *Invocation, args []string) error {
 	case "-h", "-help", "--help":
 		_, err := parseFlags(fs, args[:1])
 		return err
+	}
+	if !slices.Contains(install.GitHooks(), args[0]) {
+		return withHint(usageError("unknown git hook %q", args[0]),
+			fs.usageLine()+", HOOK one of "+strings.Join(install.GitHooks(), ", "))
 	}
 	dir, err := inv.dir()
 	if err != nil {

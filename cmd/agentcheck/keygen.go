@@ -36,7 +36,10 @@ func runKeygen(ctx context.Context, inv *Invocation, args []string) error {
 		fmt.Fprintln(inv.Stderr, "agentcheck: warning: git user.email is not set; replace YOUR-EMAIL below with the email you commit as")
 	}
 	fmt.Fprintf(inv.Stderr, "agentcheck: wrote %s and %s.pub\n", *path, *path)
-	fmt.Fprintln(inv.Stderr, "agentcheck: add this line to the allowed_signers file on the base branch (.agentcheck/allowed_signers) through a reviewed change:")
+	// The same line serves both trust files; which one it goes into is
+	// the maintainers' choice (bob in the approval flow goes only into
+	// the approvers), so name both.
+	fmt.Fprintln(inv.Stderr, "agentcheck: add this line on the base branch, through a reviewed change, to .agentcheck/allowed_signers to sign manifests with this key, and to .agentcheck/approvers to approve findings with it:")
 	fmt.Fprintln(inv.Stdout, provenance.AllowedSignersLine(principal, pub))
 	return nil
 }

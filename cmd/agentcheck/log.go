@@ -44,7 +44,7 @@ func noCommits(inv *Invocation, command string, checked *gate.Result) {
 		return
 	}
 	fmt.Fprintf(inv.Stderr, "agentcheck: no commits in %s: nothing was looked at\n", checked.Report.Range)
-	fmt.Fprintf(inv.Stderr, "agentcheck: hint: name the commits, e.g. 'agentcheck %s HEAD~10..HEAD', or 'agentcheck %s HEAD' for all of HEAD's history\n", command, command)
+	fmt.Fprintf(inv.Stderr, "agentcheck: hint: name the commits, e.g. 'agentcheck %s HEAD~10..HEAD' for the last ten, or 'agentcheck %s HEAD' for HEAD alone\n", command, command)
 }
 
 // writeTo runs write on --output FILE or, when it is "", on stdout.

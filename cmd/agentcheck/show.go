@@ -49,8 +49,12 @@ func runShow(ctx context.Context, inv *Invocation, args []string) error {
 	}
 	note, err := notes.Read(commit.Hash, git.MaxNoteSize)
 	if errors.Is(err, git.ErrNoteNotFound) {
-		return withHint(fmt.Errorf("commit %s has no agentcheck note", commit.Hash.String()[:12]),
-			"attest it with 'agentcheck attest', or fetch the remote's notes and merge them into yours with "+
+		// A person's commit has no note, and attesting it fails: say so
+		// before pointing at attest.
+		short := commit.Hash.String()[:12]
+		return withHint(fmt.Errorf("commit %s has no agentcheck note", short),
+			"a commit no agent session made has none; for an agent's, attest it on the machine that recorded its session "+
+				"(agentcheck attest "+short+"), or fetch the remote's notes and merge them into yours with "+
 				"'git fetch origin +refs/notes/agentcheck:refs/notes/remotes/origin/agentcheck && "+
 				"git notes --ref agentcheck merge -s cat_sort_uniq refs/notes/remotes/origin/agentcheck'")
 	}

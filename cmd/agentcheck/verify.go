@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -136,7 +137,15 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 	}
 	rng, err := git.ResolveRange(repo, pos)
 	if err != nil {
-		return nil, withHint(fmt.Errorf("resolving range: %w", err), cmp.Or(opts.resolveHint, "give a range like HEAD~3..HEAD or a commit"))
+		h := "give a range like HEAD~3..HEAD or a commit"
+		if _, herr := repo.Ref("HEAD"); herr != nil {
+			// A new repository: no range or commit can help yet.
+			h = "this repository has no commit yet: there is nothing to check before the first one (git commit)"
+		} else if errors.Is(err, git.ErrNoParent) {
+			// The example above is what failed: the history is shorter.
+			h = "the history does not reach that far back: give a commit that git log --oneline lists, as the range's base (BASE..HEAD) or alone (checked against its parent)"
+		}
+		return nil, withHint(fmt.Errorf("resolving range: %w", err), cmp.Or(opts.resolveHint, h))
 	}
 	gopts := gate.Options{
 		Trust:      gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers},

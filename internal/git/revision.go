@@ -11,6 +11,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
+// ErrNoParent is a revision that goes back further than the history does
+// (HEAD~3 in a history of three commits).
+var ErrNoParent = errors.New("has no parent")
+
 // Range is a resolved set of commits to check.
 type Range struct {
 	// Include and Exclude are the commits to walk from and to stop at:
@@ -430,7 +434,7 @@ func (res *resolver) navigate(h plumbing.Hash, suffix string) (plumbing.Hash, er
 				return plumbing.ZeroHash, err
 			}
 			if n > len(c.Parents) {
-				return plumbing.ZeroHash, fmt.Errorf("commit %s has no parent %d", h, n)
+				return plumbing.ZeroHash, fmt.Errorf("commit %s %w %d", h, ErrNoParent, n)
 			}
 			h = c.Parents[n-1]
 			continue
@@ -441,7 +445,7 @@ func (res *resolver) navigate(h plumbing.Hash, suffix string) (plumbing.Hash, er
 				return plumbing.ZeroHash, err
 			}
 			if len(c.Parents) == 0 {
-				return plumbing.ZeroHash, fmt.Errorf("commit %s has no parent", h)
+				return plumbing.ZeroHash, fmt.Errorf("commit %s %w", h, ErrNoParent)
 			}
 			h = c.Parents[0]
 		}

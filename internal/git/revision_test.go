@@ -2,6 +2,7 @@ package git
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -121,6 +122,9 @@ func TestResolveRangeErrors(t *testing.T) {
 			_, err := ResolveRange(repo, []string{tt.arg})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want one containing %q", err, tt.want)
+			}
+			if got, want := errors.Is(err, ErrNoParent), strings.Contains(tt.want, "has no parent"); got != want {
+				t.Errorf("errors.Is(err, ErrNoParent) = %v, want %v", got, want)
 			}
 		})
 	}

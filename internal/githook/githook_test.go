@@ -213,7 +213,7 @@ func TestPrePush(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v, stderr %q", err, stderr)
 	}
-	want := "agentcheck: pre-push: 1 commit(s) verified\nagentcheck: pre-push: pushed refs/notes/agentcheck to origin\n"
+	want := "agentcheck: pre-push: 1 commit verified\nagentcheck: pre-push: pushed refs/notes/agentcheck to origin\n"
 	if stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
@@ -244,7 +244,7 @@ func TestPrePushStopsABlockedCommit(t *testing.T) {
 		t.Fatalf("%v, stderr %q", err, stderr)
 	}
 	for _, want := range []string{"AC004", "agentcheck: pre-push: the push was stopped: the gate would block the commits above\n",
-		"agentcheck: hint: fix them (the hints say how); a human who must push anyway can use git push --no-verify\n"} {
+		"agentcheck: hint: fix them (the hints say how); a human who must push anyway can do it with the notes, which this hook would have pushed: git push --no-verify origin refs/heads/main refs/notes/agentcheck\n"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr %q lacks %q", stderr, want)
 		}

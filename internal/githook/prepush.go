@@ -39,8 +39,7 @@ func (h *Hook) prePush(ctx context.Context, args []string) error {
 		return errors.New("pre-push needs the remote's name")
 	}
 	remote := args[0]
-	type update struct{ localRef, remoteRef, local, remote string }
-	var updates []update
+	var updates []pushUpdate
 	notesInPush := false // the push sends the notes itself
 	sc := bufio.NewScanner(h.Stdin)
 	for sc.Scan() {
@@ -48,7 +47,7 @@ func (h *Hook) prePush(ctx context.Context, args []string) error {
 		if len(f) != 4 {
 			continue
 		}
-		u := update{f[0], f[2], f[1], f[3]}
+		u := pushUpdate{f[0], f[2], f[1], f[3]}
 		if u.remoteRef == provenance.NotesRef {
 			notesInPush = true
 		}
@@ -123,11 +122,14 @@ func (h *Hook) prePush(ctx context.Context, args []string) error {
 		if untrusted {
 			fmt.Fprintf(h.Stderr, "agentcheck: hint: %s has none of this history yet, so nothing on it is trusted: push the commit that adds .agentcheck.yml and .agentcheck/allowed_signers first (git push %s COMMIT:refs/heads/main), then the rest\n", remote, remote)
 		}
-		fmt.Fprintln(h.Stderr, "agentcheck: hint: fix them (the hints say how); a human who must push anyway can use git push --no-verify")
+		fmt.Fprintf(h.Stderr, "agentcheck: hint: fix them (the hints say how); %s\n", noVerifyHint(repo, remote, updates))
 		return ErrRefused
 	}
-	if checked > 0 {
-		fmt.Fprintf(h.Stderr, "agentcheck: pre-push: %d commit(s) verified\n", checked)
+	switch {
+	case checked == 1:
+		fmt.Fprintln(h.Stderr, "agentcheck: pre-push: 1 commit verified")
+	case checked > 1:
+		fmt.Fprintf(h.Stderr, "agentcheck: pre-push: %d commits verified\n", checked)
 	}
 	if !annotated || notesInPush {
 		// Pushed again here, the notes would make git refuse the
@@ -138,6 +140,30 @@ func (h *Hook) prePush(ctx context.Context, args []string) error {
 		return h.blocked(err)
 	}
 	return nil
+}
+
+// pushUpdate is one line of pre-push's stdin.
+type pushUpdate struct{ localRef, remoteRef, local, remote string }
+
+// noVerifyHint is how a human pushes a stopped push anyway. --no-verify
+// skips this hook, and with it the push of the notes it makes: a plain
+// "git push --no-verify" would bring the commits without their manifests,
+// and a server-side gate would then report them unattested (AC001) rather
+// than what is really wrong. So the command names the notes too, when there
+// are any.
+func noVerifyHint(repo *git.Repo, remote string, updates []pushUpdate) string {
+	if _, err := repo.Ref(provenance.NotesRef); err != nil {
+		return "a human who must push anyway can use git push --no-verify"
+	}
+	cmd := "git push --no-verify " + remote
+	for _, u := range updates {
+		if u.localRef == u.remoteRef {
+			cmd += " " + u.localRef
+		} else {
+			cmd += " " + u.localRef + ":" + u.remoteRef
+		}
+	}
+	return "a human who must push anyway can do it with the notes, which this hook would have pushed: " + cmd + " " + provenance.NotesRef
 }
 
 // blocked reports an error that stops the push.

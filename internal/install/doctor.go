@@ -86,19 +86,23 @@ func (d *doctor) print() {
 	}
 }
 
+// installFix installs both binaries from what a user has: a release
+// archive or a clone (go install …@latest needs the module published).
+const installFix = "install agentcheck and agentcheck-hook together, on PATH: both are in a release archive; in a clone of agentcheck, go install ./cmd/agentcheck ./cmd/agentcheck-hook writes them to $(go env GOPATH)/bin, which must be on PATH"
+
 // binary checks that git and agentcheck can be found as the hooks find them.
 func (d *doctor) binary(version string) {
 	if p, err := exec.LookPath("agentcheck"); err == nil {
 		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, version), "")
 	} else {
 		d.add(docMissing, "agentcheck", "not on PATH: the git hooks fall back to it, and you need it to attest and verify",
-			"go install github.com/agentcheck/agentcheck/cmd/...@latest, and put its directory on PATH")
+			installFix)
 	}
 	if p, err := exec.LookPath("agentcheck-hook"); err == nil {
 		d.add(docOK, "agentcheck-hook", p+" on PATH", "")
 	} else {
 		d.add(docMissing, "agentcheck-hook", "not on PATH: the agents' hooks run 'agentcheck-hook', so nothing is recorded and nothing is enforced",
-			"go install github.com/agentcheck/agentcheck/cmd/...@latest (it installs agentcheck and agentcheck-hook), and put its directory on PATH")
+			installFix)
 	}
 	out, err := gitcli.Output(d.ctx, d.env.Dir, "version")
 	if err != nil {
@@ -358,7 +362,11 @@ func (d *doctor) commitSigning(pol *scope.Policy) {
 	}
 	config := func(key string) string { return gitcli.Config(d.ctx, d.env.Dir, key) }
 	format, key, always := config("gpg.format"), config("user.signingkey"), config("commit.gpgsign")
-	setUp := "git config gpg.format ssh; git config user.signingkey ~/.ssh/id_ed25519_sk.pub; git config commit.gpgsign true"
+	manifestKey := ""
+	if config("agentcheck.signingKey") == "" && d.env.getenv(provenance.EnvSigningKey) == "" {
+		manifestKey = provenance.DefaultKeyPath(d.env.getenv)
+	}
+	setUp := signingSetUp(pol.Trust.Presence, manifestKey)
 	if format != "ssh" || key == "" {
 		d.add(docMissing, "signing", "require: all: your commits need an SSH commit signature to pass without a manifest, and git does not sign with SSH here", setUp)
 		return
@@ -370,7 +378,7 @@ func (d *doctor) commitSigning(pol *scope.Policy) {
 	}
 	if pol.Trust.Presence != scope.PresenceAny && !provenance.IsSecurityKey(pub) {
 		d.add(docMissing, "signing", fmt.Sprintf("trust.presence: %s needs a FIDO security key, and user.signingkey is a %s key on disk: your commits will fail AC015", pol.Trust.Presence, pub.Type()),
-			"ssh-keygen -t ed25519-sk, then "+setUp)
+			setUp)
 		return
 	}
 	if always != "true" {
@@ -378,6 +386,30 @@ func (d *doctor) commitSigning(pol *scope.Policy) {
 		return
 	}
 	d.add(docOK, "signing", fmt.Sprintf("commits signed with %s %s (it must be listed for your email with namespaces=\"git\" in %s)", pub.Type(), ssh.FingerprintSHA256(pub), pol.Trust.AllowedSigners), "")
+}
+
+// signingSetUp is the fix that sets up git's SSH commit signing, with a
+// key that can prove what presence asks for. It makes the key, unless the
+// user has one there: a hint must work when followed literally, and the
+// key it names may not exist (nor ~/.ssh, which ssh-keygen -f does not
+// create). git's gpg.format ssh also makes
+// user.signingkey the key agentcheck signs manifests with, which is not
+// the key allowed_signers trusts for manifests (and, a security key, would
+// ask for a touch at every attestation); so unless manifestKey is empty
+// (a manifest key is configured), the fix first pins manifests to it.
+func signingSetUp(presence, manifestKey string) string {
+	key, gen := "~/.ssh/id_ed25519", "ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519"
+	switch presence {
+	case scope.PresenceTouch:
+		key, gen = "~/.ssh/id_ed25519_sk", "ssh-keygen -t ed25519-sk -f ~/.ssh/id_ed25519_sk"
+	case scope.PresenceVerified:
+		key, gen = "~/.ssh/id_ed25519_sk", "ssh-keygen -t ed25519-sk -O verify-required -f ~/.ssh/id_ed25519_sk"
+	}
+	fix := "mkdir -p ~/.ssh; " + gen + " (unless you have that key)"
+	if manifestKey != "" {
+		fix += "; git config agentcheck.signingKey " + manifestKey
+	}
+	return fix + "; git config gpg.format ssh; git config user.signingkey " + key + ".pub; git config commit.gpgsign true"
 }
 
 // signingPublicKey reads the public key git's user.signingkey names: a

@@ -240,6 +240,13 @@ func (r *initRun) addNext(s string) {
 	}
 }
 
+// firstNext adds a step that the others wait for.
+func (r *initRun) firstNext(s string) {
+	if !slices.Contains(r.next, s) {
+		r.next = slices.Insert(r.next, 0, s)
+	}
+}
+
 // codex reports, and with --codex-trust writes, the two trusts Codex needs
 // before it runs agentcheck's hooks: the project's (for a repository's
 // .codex/hooks.json; project is "" for the user's own hooks file) and each
@@ -269,8 +276,14 @@ func (r *initRun) codex(project, codexHome string) error {
 	}
 	if problem := t.problem(); problem != "" {
 		r.show("codex trust", t.config, Skipped, "Codex skips the hooks: "+problem)
-		r.addNext("Codex runs agentcheck's hooks only once you trust " + what + ": run 'agentcheck init --agent codex --codex-trust' (it writes that trust into " + r.rel(t.config) +
-			"), or trust them in Codex yourself: 'codex exec --trust' for the project and /hooks for each hook")
+		// The user's own hooks file is trusted by init --global: run
+		// outside a repository, plain init refuses.
+		cmd, yourself := "agentcheck init --agent codex --codex-trust", "'codex exec --trust' for the project and /hooks for each hook"
+		if project == "" {
+			cmd, yourself = "agentcheck init --global --agent codex --codex-trust", "/hooks for each hook"
+		}
+		r.addNext("Codex runs agentcheck's hooks only once you trust " + what + ": run '" + cmd + "' (it writes that trust into " + r.rel(t.config) +
+			"), or trust them in Codex yourself: " + yourself)
 		return nil
 	}
 	r.show("codex trust", t.config, Unchanged, what+" trusted")
@@ -461,7 +474,8 @@ func (r *initRun) approvers() error {
 	}
 	email := gitcli.Config(r.ctx, r.env.Dir, "user.email")
 	if email == "" {
-		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set; set it, then run agentcheck init again)\n", "approvers", r.rel(path))
+		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set)\n", "approvers", r.rel(path))
+		r.firstNext(noEmailNext)
 		return nil
 	}
 	pub, _, _, err := attest.PublicKey(r.ctx, r.env.Dir, r.env.getenv)
@@ -488,13 +502,18 @@ func (r *initRun) approvers() error {
 	return nil
 }
 
+// noEmailNext is the step when the trust files could not name the user:
+// their lines are for an email.
+const noEmailNext = "set the email you commit as, git config --global user.email YOU@EXAMPLE.COM, then run agentcheck init again: it adds your key to the allowed_signers and approvers files for that email"
+
 // signers adds the user's key to the allowed_signers file when it does not
 // trust it yet for the user's email.
 func (r *initRun) signers() error {
 	path := signersPath(r.root)
 	email := gitcli.Config(r.ctx, r.env.Dir, "user.email")
 	if email == "" {
-		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set; set it, then run agentcheck init again)\n", "signers", r.rel(path))
+		fmt.Fprintf(r.out, "  %-12s %s: skipped (git config user.email is not set)\n", "signers", r.rel(path))
+		r.firstNext(noEmailNext)
 		return nil
 	}
 	pub, _, _, err := attest.PublicKey(r.ctx, r.env.Dir, r.env.getenv)
