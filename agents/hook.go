@@ -386,7 +386,19 @@ func (b *builder) target(p string, followLeaf bool) string {
 // reads no file.
 func (b *builder) resolve(p string, followLeaf bool) string {
 	a := b.res.abs(p)
-	for i := 0; followLeaf && i < maxSymlinks; i++ {
+	if followLeaf {
+		return WriteTarget(a)
+	}
+	return filepath.Join(resolveDir(filepath.Dir(a)), filepath.Base(a))
+}
+
+// WriteTarget returns where a write to the absolute path abs lands through
+// the symlinks on this machine: its final component's, dangling or not
+// (writing a dangling symlink creates its target), and its directory's,
+// which may not exist yet. It costs a few lstat calls and reads no file.
+func WriteTarget(abs string) string {
+	a := abs
+	for i := 0; i < maxSymlinks; i++ {
 		fi, err := os.Lstat(a)
 		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
 			break

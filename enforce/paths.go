@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/agentcheck/agentcheck/agents"
 	"github.com/agentcheck/agentcheck/internal/shell"
 )
 
@@ -413,47 +414,10 @@ func (m *matcher) tamperAbs(abs string) string {
 	}
 	// A symlink already there leads the write elsewhere (cp -s made
 	// notes.txt a link to the journal; echo >> notes.txt appends to it).
-	if real := followLinks(abs); real != abs {
+	if real := agents.WriteTarget(abs); real != abs {
 		return m.tamperAt(real)
 	}
 	return ""
-}
-
-// maxLinks bounds the symlinks followLinks follows, as the kernel's ELOOP
-// limit does.
-const maxLinks = 40
-
-// followLinks returns where a write to abs lands through the symlinks on
-// this machine: the final component's, dangling or not, and its
-// directory's (whose longest existing ancestor is resolved). It costs a
-// few lstat calls.
-func followLinks(abs string) string {
-	a := abs
-	for i := 0; i < maxLinks; i++ {
-		fi, err := os.Lstat(a)
-		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
-			break
-		}
-		link, err := os.Readlink(a)
-		if err != nil {
-			break
-		}
-		if !filepath.IsAbs(link) {
-			link = filepath.Join(filepath.Dir(a), link)
-		}
-		a = filepath.Clean(link)
-	}
-	dir, rest := filepath.Dir(a), filepath.Base(a)
-	for cur := dir; ; {
-		if real, err := filepath.EvalSymlinks(cur); err == nil {
-			return filepath.Join(real, strings.TrimPrefix(dir, cur), rest)
-		}
-		parent := filepath.Dir(cur)
-		if parent == cur {
-			return a
-		}
-		cur = parent
-	}
 }
 
 // tamperAt reports why writing the absolute path abs tampers with the

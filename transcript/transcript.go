@@ -152,23 +152,21 @@ func SubagentFiles(path string) []string {
 	if !ok {
 		return nil
 	}
-	files, _ := filepath.Glob(filepath.Join(globEscape(base), "subagents", "agent-*.jsonl"))
-	if len(files) > MaxSubagentFiles {
-		files = files[:MaxSubagentFiles]
+	// Read the directory rather than glob it: the session's path is the
+	// journal's word and may hold glob metacharacters.
+	dir := filepath.Join(base, "subagents")
+	entries, _ := os.ReadDir(dir) // sorted by name, as a glob's matches are
+	var files []string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, "agent-") && strings.HasSuffix(name, ".jsonl") {
+			files = append(files, filepath.Join(dir, name))
+		}
+		if len(files) == MaxSubagentFiles {
+			break
+		}
 	}
 	return files
-}
-
-// globEscape escapes filepath.Match's metacharacters in a literal path.
-func globEscape(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // plainName reports whether s is a session id that cannot change a glob:
