@@ -16,6 +16,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/attest"
 	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/buildinfo"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/gitcli"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
@@ -51,11 +52,11 @@ func (d *doctor) add(status, what, text, fix string) {
 
 // Doctor reports on env.Stdout what is installed and what is missing, each
 // line with the command that fixes it, and returns how many required things
-// are missing. It changes nothing. version is agentcheck's own, reported
-// with the agentcheck found on PATH.
-func Doctor(ctx context.Context, env Env, version string) (missing int) {
+// are missing. It changes nothing. build is agentcheck's own, reported
+// with the agentcheck found on PATH and compared with agentcheck-hook's.
+func Doctor(ctx context.Context, env Env, build buildinfo.Build) (missing int) {
 	d := &doctor{ctx: ctx, env: env}
-	d.binary(version)
+	d.binary(build)
 	repo, err := git.Open(env.Dir, env.getenv)
 	if err != nil || repo.WorkTree == "" {
 		d.add(docMissing, "repository", "not inside a git work tree", "run agentcheck doctor in the repository your agents work in")
@@ -91,15 +92,15 @@ func (d *doctor) print() {
 const installFix = "install agentcheck and agentcheck-hook together, on PATH: both are in a release archive; in a clone of agentcheck, go install ./cmd/agentcheck ./cmd/agentcheck-hook writes them to $(go env GOPATH)/bin, which must be on PATH"
 
 // binary checks that git and agentcheck can be found as the hooks find them.
-func (d *doctor) binary(version string) {
+func (d *doctor) binary(build buildinfo.Build) {
 	if p, err := exec.LookPath("agentcheck"); err == nil {
-		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, version), "")
+		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, build.VersionOrDevel()), "")
 	} else {
 		d.add(docMissing, "agentcheck", "not on PATH: the git hooks fall back to it, and you need it to attest and verify",
 			installFix)
 	}
 	if p, err := exec.LookPath("agentcheck-hook"); err == nil {
-		d.add(docOK, "agentcheck-hook", p+" on PATH", "")
+		d.hookVersion(p, build)
 	} else {
 		d.add(docMissing, "agentcheck-hook", "not on PATH: the agents' hooks run 'agentcheck-hook', so nothing is recorded and nothing is enforced",
 			installFix)
@@ -115,6 +116,28 @@ func (d *doctor) binary(version string) {
 	} else {
 		d.add(docWarn, "git", v+": older than 2.28, which runs no reference-transaction hook: fetched notes are not merged and notes updates are not guarded", "upgrade git")
 	}
+}
+
+// hookVersion compares the agentcheck-hook at path with this agentcheck's
+// build: the agents run the hook binary on every tool call, and one left by
+// an older install lacks the runtime checks added since, with nothing else
+// to show it.
+func (d *doctor) hookVersion(path string, build buildinfo.Build) {
+	ctx, cancel := context.WithTimeout(d.ctx, 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "--version").Output()
+	line := strings.TrimSpace(string(out))
+	got, ok := strings.CutPrefix(line, "agentcheck-hook ")
+	if err != nil || !ok || strings.Contains(got, "\n") {
+		d.add(docWarn, "agentcheck-hook", path+" on PATH does not say its version: it is older than this agentcheck ("+build.VersionOrDevel()+") and may lack its runtime checks", installFix)
+		return
+	}
+	want, _ := strings.CutPrefix(build.Line("agentcheck"), "agentcheck ")
+	if got != want {
+		d.add(docWarn, "agentcheck-hook", fmt.Sprintf("%s on PATH is %s, this agentcheck is %s: install both from one release", path, got, want), installFix)
+		return
+	}
+	d.add(docOK, "agentcheck-hook", fmt.Sprintf("%s on PATH (%s, as this agentcheck)", path, build.VersionOrDevel()), "")
 }
 
 // gitAtLeast reports whether a git version string is at least major.minor.
