@@ -349,7 +349,6 @@ func (d *doctor) trust(repo *git.Repo) {
 	}
 	d.recognition(pol)
 	d.commitSigning(pol)
-	signers := pol.Trust.AllowedSigners
 	switch {
 	case email == "":
 		d.add(docMissing, "signers", "git config user.email is not set: no allowed_signers principal can match your commits", "git config --global user.email YOU@EXAMPLE.COM")
@@ -357,23 +356,72 @@ func (d *doctor) trust(repo *git.Repo) {
 	case keyErr != nil:
 		return // reported by the key line
 	}
-	trustsKey := func(data []byte) bool {
-		as, err := provenance.ParseAllowedSigners(data, signers)
+	trustsKey := func(data []byte, name string) bool {
+		as, err := provenance.ParseAllowedSigners(data, name)
 		return err == nil && as.Allowed(pub, provenance.SignatureNamespace, email, time.Now())
 	}
+	d.signers(repo, base, baseRef, pol.Trust.AllowedSigners, email, trustsKey)
+	d.approvers(repo, base, baseRef, pol.Trust.Approvers, email, trustsKey)
+}
+
+// signers checks that the allowed_signers file at the trusted side trusts
+// the user's key, which signs the manifests of the user's agents.
+func (d *doctor) signers(repo *git.Repo, base git.Hash, baseRef, signers, email string, trustsKey func(data []byte, name string) bool) {
+	root := repo.WorkTree
 	if baseRef != "" {
-		if data, ok, err := trusted.File(repo.Objects, base, signers); err == nil && ok && trustsKey(data) {
+		if data, ok, err := trusted.File(repo.Objects, base, signers); err == nil && ok && trustsKey(data, signers) {
 			d.add(docOK, "signers", fmt.Sprintf("%s at %s trusts your key for %s", signers, baseRef, email), "")
 			return
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(signers))); err == nil && trustsKey(data) {
+	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(signers))); err == nil && trustsKey(data, signers) {
 		d.add(docMissing, "signers", fmt.Sprintf("%s trusts your key for %s in the work tree, but not yet at %s: manifests verify once it is there", signers, email, orNone(baseRef)),
 			"commit "+signers+" to the base branch through a reviewed change")
 		return
 	}
 	d.add(docMissing, "signers", fmt.Sprintf("%s does not trust your key for %s", signers, email),
 		"agentcheck init adds the line; then commit it to the base branch through a reviewed change")
+}
+
+// approvers reports the approvers file at the trusted side: whether
+// findings can be approved at all, and whether the user may approve them.
+// Nobody need be listed, so only a file the gate cannot read is missing.
+func (d *doctor) approvers(repo *git.Repo, base git.Hash, baseRef, approvers, email string, trustsKey func(data []byte, name string) bool) {
+	inWorkTree := false
+	if data, err := os.ReadFile(filepath.Join(repo.WorkTree, filepath.FromSlash(approvers))); err == nil && len(data) > 0 {
+		inWorkTree = true
+	}
+	var data []byte
+	found := false
+	if baseRef != "" {
+		var err error
+		if data, found, err = trusted.File(repo.Objects, base, approvers); err != nil {
+			d.add(docMissing, "approvers", fmt.Sprintf("reading %s at %s: %v", approvers, baseRef, err), "fix "+approvers+" on the base branch")
+			return
+		}
+	}
+	if !found {
+		fix := "agentcheck init writes one that lists your key; commit it to the base branch through a reviewed change"
+		if inWorkTree {
+			fix = "commit " + approvers + " to the base branch through a reviewed change"
+		}
+		d.add(docOff, "approvers", fmt.Sprintf("no %s at %s: nobody can approve a finding, only fix it", approvers, orNone(baseRef)), fix)
+		return
+	}
+	as, err := provenance.ParseAllowedSigners(data, approvers)
+	if err != nil {
+		d.add(docMissing, "approvers", fmt.Sprintf("%s at %s: %v: every approval fails", approvers, baseRef, err), "fix "+approvers+" on the base branch through a reviewed change")
+		return
+	}
+	keys := fmt.Sprintf("%d keys", len(as.Entries))
+	if len(as.Entries) == 1 {
+		keys = "1 key"
+	}
+	if trustsKey(data, approvers) {
+		d.add(docOK, "approvers", fmt.Sprintf("%s at %s lists %s, yours for %s: you may approve findings", approvers, baseRef, keys, email), "")
+		return
+	}
+	d.add(docOK, "approvers", fmt.Sprintf("%s at %s lists %s, not yours for %s: approvals are for the maintainers it lists", approvers, baseRef, keys, email), "")
 }
 
 // commitSigning says, under require: all, whether the user's own commits

@@ -190,6 +190,8 @@ func TestDoctor(t *testing.T) {
 		"warn     policy          no commit yet: the built-in defaults apply\n",
 		"missing  signers         .agentcheck/allowed_signers trusts your key for alice@example.com in the work tree, but not yet at any commit: manifests verify once it is there\n",
 		"                         fix: commit .agentcheck/allowed_signers to the base branch through a reviewed change\n",
+		"off      approvers       no .agentcheck/approvers at any commit: nobody can approve a finding, only fix it\n",
+		"                         fix: commit .agentcheck/approvers to the base branch through a reviewed change\n",
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("doctor lacks %q:\n%s", want, stdout)
@@ -208,9 +210,28 @@ func TestDoctor(t *testing.T) {
 	for _, want := range []string{
 		"ok       policy          .agentcheck.yml at HEAD (runtime: deny)\n",
 		"ok       signers         .agentcheck/allowed_signers at HEAD trusts your key for alice@example.com\n",
+		"ok       approvers       .agentcheck/approvers at HEAD lists 1 key, yours for alice@example.com: you may approve findings\n",
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("doctor lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	// Another maintainer's key only, then a file the gate cannot read.
+	for _, tc := range []struct{ content, want string }{
+		{"bob@example.com namespaces=\"agentcheck\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n",
+			"ok       approvers       .agentcheck/approvers at HEAD lists 1 key, not yours for alice@example.com: approvals are for the maintainers it lists\n"},
+		{"bob@example.com ssh-ed25519 not-base64\n",
+			"missing  approvers       .agentcheck/approvers at HEAD: "},
+	} {
+		if err := os.WriteFile(filepath.Join(r.Dir, ".agentcheck", "approvers"), []byte(tc.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r.Commit("approvers")
+		env, stdout, _ = testEnv(r.Dir)
+		Doctor(ctx, env, buildinfo.Build{Version: "1.2.3"})
+		if !strings.Contains(stdout.String(), tc.want) {
+			t.Errorf("doctor lacks %q:\n%s", tc.want, stdout)
 		}
 	}
 }
