@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -37,9 +37,12 @@ func WriteText(w io.Writer, r *check.Report, opts TextOptions) error {
 	if r == nil {
 		return errors.New("writing text report: no report")
 	}
-	p := &textPrinter{color: opts.Color}
+	// The report is written as it is rendered, not assembled first: the
+	// text of a long range is larger than the report it renders.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	p := &textPrinter{w: bw, color: opts.Color}
 	p.report(r)
-	if _, err := w.Write(p.buf.Bytes()); err != nil {
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing text report: %w", err)
 	}
 	return nil
@@ -60,7 +63,7 @@ const (
 )
 
 type textPrinter struct {
-	buf   bytes.Buffer
+	w     *bufio.Writer // keeps its first error: WriteText reports it once, at the end
 	color bool
 }
 
@@ -73,7 +76,7 @@ func (p *textPrinter) paint(s string, codes ...string) string {
 }
 
 func (p *textPrinter) printf(format string, args ...any) {
-	fmt.Fprintf(&p.buf, format, args...)
+	fmt.Fprintf(p.w, format, args...)
 }
 
 func (p *textPrinter) report(r *check.Report) {
