@@ -38,10 +38,13 @@ func canonical(r *Report) *Report {
 }
 
 // SortedFindings returns a copy of fs, never nil, in the order of the
-// renderings: see compareFindings.
+// renderings (see compareFindings), with the hints of compacted findings
+// put back together (see [CommitReport.Compact]).
 func SortedFindings(fs []Finding) []Finding {
 	out := make([]Finding, len(fs))
-	copy(out, fs)
+	for i, f := range fs {
+		out[i] = f.expand()
+	}
 	slices.SortStableFunc(out, compareFindings)
 	return out
 }

@@ -48,9 +48,9 @@ func OneLine(f check.Finding) string {
 		b.WriteString("): ")
 		b.WriteString(printable(a.Reason))
 		b.WriteString(")")
-	case f.Hint != "":
+	case f.HintText() != "":
 		b.WriteString(" (hint: ")
-		b.WriteString(printable(f.Hint))
+		b.WriteString(printable(f.HintText()))
 		b.WriteString(")")
 	}
 	return b.String()
