@@ -180,13 +180,9 @@ func WriteSARIF(w io.Writer, r *check.Report, opts SARIFOptions) error {
 	if r == nil {
 		return errors.New("writing SARIF report: no report")
 	}
-	log, rules, err := sarifFrame(r, opts)
-	if err != nil {
-		return fmt.Errorf("writing SARIF report: %w", err)
-	}
+	rules := check.Rules()
 	// Every finding is checked before a byte is written, so that a log
-	// is written whole or not at all; the results are then written a
-	// commit at a time into the log without them (see stream.go).
+	// is written whole or not at all.
 	for _, c := range r.Commits {
 		for _, f := range c.Findings {
 			if _, _, err := sarifRuleLevel(f, rules); err != nil {
@@ -194,22 +190,60 @@ func WriteSARIF(w io.Writer, r *check.Report, opts SARIFOptions) error {
 			}
 		}
 	}
-	a, err := startArray(w, log, "results", 3)
+	s, err := NewSARIFWriter(w, r, opts)
 	if err != nil {
-		return fmt.Errorf("encoding SARIF report: %w", err)
+		return err
 	}
 	for _, c := range r.Commits {
-		results, err := commitResults(c.Canonical(), rules)
-		if err != nil {
-			return fmt.Errorf("writing SARIF report: %w", err)
-		}
-		for _, res := range results {
-			if err := a.add(res); err != nil {
-				return fmt.Errorf("encoding SARIF report: commit %s: %w", shortSHA(c.Commit), err)
-			}
+		if err := s.Commit(c); err != nil {
+			return err
 		}
 	}
-	if err := a.finish(); err != nil {
+	return s.Close()
+}
+
+// SARIFWriter writes a SARIF log as [WriteSARIF] does, a commit at a time:
+// for a check that passes each commit's report on as soon as it is done
+// (gate.Options.Emit), so that the log of a long range is never held whole.
+// Unlike WriteSARIF, it cannot refuse a finding SARIF cannot express before
+// it has written the log's start; check.Judge makes none.
+type SARIFWriter struct {
+	a     *arrayWriter
+	rules []check.Rule
+}
+
+// NewSARIFWriter writes the start of the log of header, a report whose
+// commits are to come (its Range, Base, PolicySource and Summary.Commits
+// are read), up to its results.
+func NewSARIFWriter(w io.Writer, header *check.Report, opts SARIFOptions) (*SARIFWriter, error) {
+	log, rules, err := sarifFrame(header, opts)
+	if err != nil {
+		return nil, fmt.Errorf("writing SARIF report: %w", err)
+	}
+	a, err := startArray(w, log, "results", 3)
+	if err != nil {
+		return nil, fmt.Errorf("encoding SARIF report: %w", err)
+	}
+	return &SARIFWriter{a: a, rules: rules}, nil
+}
+
+// Commit writes the results of the next commit's findings.
+func (s *SARIFWriter) Commit(c check.CommitReport) error {
+	results, err := commitResults(c.Canonical(), s.rules)
+	if err != nil {
+		return fmt.Errorf("writing SARIF report: %w", err)
+	}
+	for _, res := range results {
+		if err := s.a.add(res); err != nil {
+			return fmt.Errorf("encoding SARIF report: commit %s: %w", shortSHA(c.Commit), err)
+		}
+	}
+	return nil
+}
+
+// Close writes the rest of the log and flushes it.
+func (s *SARIFWriter) Close() error {
+	if err := s.a.finish(); err != nil {
 		return fmt.Errorf("writing SARIF report: %w", err)
 	}
 	return nil

@@ -72,8 +72,8 @@ func (a *arrayWriter) add(v any) error {
 	}
 	a.n++
 	a.w.WriteString("\n" + a.prefix)
-	a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n")))
-	return nil
+	_, err := a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n"))) // the first error writing so far
+	return err
 }
 
 // finish closes the array, writes the rest of the document and flushes

@@ -73,20 +73,103 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{reportOnly: true})
+	streamed := *out.format == "text" || *out.format == "sarif"
+	var checked *gate.Result
+	if streamed {
+		checked, err = verifyStreamed(ctx, inv, pos, trust, out)
+	} else {
+		checked, err = checkRange(ctx, inv, pos, trust, rangeOptions{reportOnly: true})
+	}
 	if perr := stopProfile(); err == nil && perr != nil {
 		return perr
 	}
 	if err != nil {
 		return err
 	}
-	if err := writeReport(inv, out, checked.Report); err != nil {
-		return err
+	if !streamed {
+		if err := writeReport(inv, out, checked.Report); err != nil {
+			return err
+		}
 	}
 	if checked.Report.Failed() && !*out.exitZero {
 		return errViolations
 	}
 	return nil
+}
+
+// verifyStreamed checks the range and writes the text or SARIF report as
+// the check goes, each commit as soon as it and every commit before it are
+// checked, with the bytes and the order the report has always had: the
+// report of a long range is never held whole (docs/performance.md,
+// "Memory"). A check that fails with an error after some commits leaves
+// their part of the report written, without its end. The JSON report
+// cannot be written so: its approversSource, before the commits, depends
+// on whether any commit carries an approval.
+func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust trustFlags, out outputFlags) (*gate.Result, error) {
+	w := inv.Stdout
+	var f *lazyFile
+	if *out.output != "" {
+		f = &lazyFile{path: *out.output}
+		w = f
+	}
+	terminal := f == nil && isTerminal(inv.Stdout) // a file is none
+	var (
+		commit func(check.CommitReport) error
+		end    func(r *check.Report) error
+	)
+	begin := func(header *check.Report) error {
+		if *out.format == "sarif" {
+			s, err := report.NewSARIFWriter(w, header, report.SARIFOptions{Version: buildVersion()})
+			if err != nil {
+				return err
+			}
+			commit, end = s.Commit, func(*check.Report) error { return s.Close() }
+			return nil
+		}
+		t := report.NewTextWriter(w, report.TextOptions{Color: wantColor(*out.color, terminal, inv.getenv)})
+		commit, end = t.Commit, t.Close
+		return nil
+	}
+	res, err := checkRange(ctx, inv, pos, trust, rangeOptions{
+		reportOnly: true,
+		begin:      begin,
+		emit:       func(c check.CommitReport) error { return commit(c) },
+		noProgress: terminal, // the report on the terminal shows the progress
+	})
+	if err == nil {
+		err = end(res.Report)
+	}
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return res, err
+}
+
+// lazyFile is a file created on its first write, so that a check that
+// fails before it has anything to write leaves no file behind.
+type lazyFile struct {
+	path string
+	f    *os.File
+}
+
+func (l *lazyFile) Write(p []byte) (int, error) {
+	if l.f == nil {
+		f, err := os.Create(l.path)
+		if err != nil {
+			return 0, fmt.Errorf("creating report file: %w", err)
+		}
+		l.f = f
+	}
+	return l.f.Write(p)
+}
+
+func (l *lazyFile) Close() error {
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Close()
 }
 
 // preCommitRange is the range pre-commit's pre-push stage is pushing, which
@@ -118,6 +201,14 @@ type rangeOptions struct {
 	// reportOnly: the caller reads only the report (see
 	// gate.Options.ReportOnly).
 	reportOnly bool
+	// begin and emit, if set, receive the report's start and each
+	// commit's report as soon as it can be written (gate.Options.Begin
+	// and Emit).
+	begin func(header *check.Report) error
+	emit  func(check.CommitReport) error
+	// noProgress: draw no progress, which would mix with a report
+	// written to the same terminal as the check goes.
+	noProgress bool
 }
 
 // checkRange resolves the range the arguments name (default
@@ -151,8 +242,15 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 		Trust:      gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers},
 		Tune:       opts.tune,
 		ReportOnly: opts.reportOnly,
+		Begin:      opts.begin,
+		Emit:       opts.emit,
 	}
-	res, err := checkWithProgress(ctx, inv, repo, rng, gopts)
+	var res *gate.Result
+	if opts.noProgress {
+		res, err = gate.CheckRange(ctx, repo, rng, gopts)
+	} else {
+		res, err = checkWithProgress(ctx, inv, repo, rng, gopts)
+	}
 	if err != nil {
 		return nil, gate.WithHint(err, cmp.Or(opts.trustHint, "fix the policy on the base branch, or pass --policy FILE"))
 	}
