@@ -120,7 +120,7 @@ func (cc *commitCheck) judgeApprovals(rep *CommitReport) []ApprovalSummary {
 
 // short is the commit's id abbreviated as git log --abbrev=12 does, for
 // hints.
-func (cc *commitCheck) short() string { return cc.hash[:shortLen] }
+func (cc *commitCheck) short() string { return cc.hash[:12] }
 
 // AnotherApproverHint says how to get an approval the two-person rule
 // honours when approver may not approve the commit; act is what the other

@@ -45,13 +45,10 @@ func (c CommitReport) Canonical() CommitReport {
 }
 
 // SortedFindings returns a copy of fs, never nil, in the order of the
-// renderings (see compareFindings), with the hints of compacted findings
-// put back together (see [CommitReport.Compact]).
+// renderings: see compareFindings.
 func SortedFindings(fs []Finding) []Finding {
 	out := make([]Finding, len(fs))
-	for i, f := range fs {
-		out[i] = f.expand()
-	}
+	copy(out, fs)
 	slices.SortStableFunc(out, compareFindings)
 	return out
 }

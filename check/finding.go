@@ -2,7 +2,6 @@ package check
 
 import (
 	"time"
-	"unique"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -49,10 +48,6 @@ type Finding struct {
 	// Approval is set when a maintainer's valid approval covers the
 	// finding: Level is then note, and Approval.Level the level it had.
 	Approval *Approval `json:"approval,omitempty"`
-
-	// hintTemplate is the hint of a compacted finding, whose Hint is ""
-	// (see [CommitReport.Compact]).
-	hintTemplate unique.Handle[string]
 }
 
 // Approval records the approval that turned a finding into a note.

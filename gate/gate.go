@@ -27,12 +27,8 @@ type Options struct {
 	// GitHub gate and the server do: CheckRange then keeps neither the
 	// walked commits (Result.Commits is nil) nor the sessions' predicates
 	// (check.SessionSummary.Predicate), which an account of the sessions
-	// (agentcheck log and export) reads, and it compacts each commit's
-	// findings (check.CommitReport.Compact: read their hints with
-	// Finding.HintText, or through the renderings of package report). The
-	// memory of a check then holds no commit message and no manifest
-	// beyond the commit being checked, and no copy of a rule's hint per
-	// commit.
+	// (agentcheck log and export) reads. The memory of a check then holds
+	// no commit message and no manifest beyond the commit being checked.
 	ReportOnly bool
 	// Progress, if set, is called with the number of commits to check
 	// before checking starts; the function it returns, if not nil, is
@@ -251,7 +247,6 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 					for j := range rep.Sessions {
 						rep.Sessions[j].Predicate = nil
 					}
-					rep.Compact()
 				}
 				if em == nil {
 					reports[i] = rep

@@ -48,9 +48,9 @@ func OneLine(f check.Finding) string {
 		b.WriteString("): ")
 		b.WriteString(printable(a.Reason))
 		b.WriteString(")")
-	case f.HintText() != "":
+	case f.Hint != "":
 		b.WriteString(" (hint: ")
-		b.WriteString(printable(f.HintText()))
+		b.WriteString(printable(f.Hint))
 		b.WriteString(")")
 	}
 	return b.String()
