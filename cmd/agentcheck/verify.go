@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/gate"
@@ -102,14 +103,15 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 // checked, with the bytes and the order the report has always had: the
 // report of a long range is never held whole (docs/performance.md,
 // "Memory"). A check that fails with an error after some commits leaves
-// their part of the report written, without its end. The JSON report
+// their part of the report on stdout, without its end; written to a file
+// (--output), the report takes its place only when it is whole. The JSON report
 // cannot be written so: its approversSource, before the commits, depends
 // on whether any commit carries an approval.
 func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust trustFlags, out outputFlags) (*gate.Result, error) {
 	w := inv.Stdout
-	var f *lazyFile
+	var f *reportFile
 	if *out.output != "" {
-		f = &lazyFile{path: *out.output}
+		f = &reportFile{path: *out.output}
 		w = f
 	}
 	terminal := f == nil && isTerminal(inv.Stdout) // a file is none
@@ -140,36 +142,58 @@ func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust tr
 		err = end(res.Report)
 	}
 	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		if ferr := f.finish(err); err == nil {
+			err = ferr
 		}
 	}
 	return res, err
 }
 
-// lazyFile is a file created on its first write, so that a check that
-// fails before it has anything to write leaves no file behind.
-type lazyFile struct {
+// reportFile writes a report to a temporary file beside path, which
+// becomes path only once the whole report is written: a check that fails
+// part way leaves neither a truncated report nor a clobbered older one
+// (a CI step that uploads whatever file is there must not upload half a
+// SARIF log).
+type reportFile struct {
 	path string
 	f    *os.File
 }
 
-func (l *lazyFile) Write(p []byte) (int, error) {
-	if l.f == nil {
-		f, err := os.Create(l.path)
+func (r *reportFile) Write(p []byte) (int, error) {
+	if r.f == nil {
+		f, err := os.CreateTemp(filepath.Dir(r.path), "."+filepath.Base(r.path)+".*.tmp")
 		if err != nil {
 			return 0, fmt.Errorf("creating report file: %w", err)
 		}
-		l.f = f
+		r.f = f
 	}
-	return l.f.Write(p)
+	return r.f.Write(p)
 }
 
-func (l *lazyFile) Close() error {
-	if l.f == nil {
-		return nil
+// finish puts the report in place when failed is nil, and otherwise
+// removes what was written of it.
+func (r *reportFile) finish(failed error) error {
+	if r.f == nil {
+		if failed != nil {
+			return nil
+		}
+		if _, err := r.Write(nil); err != nil {
+			return err
+		}
 	}
-	return l.f.Close()
+	tmp := r.f.Name()
+	err := r.f.Chmod(0o644) // CreateTemp's 0600 would hide the report from a CI step of another user
+	if cerr := r.f.Close(); err == nil {
+		err = cerr
+	}
+	if failed == nil && err == nil {
+		if err = os.Rename(tmp, r.path); err == nil {
+			return nil
+		}
+		err = fmt.Errorf("writing report file: %w", err)
+	}
+	os.Remove(tmp)
+	return err
 }
 
 // preCommitRange is the range pre-commit's pre-push stage is pushing, which
