@@ -23,6 +23,9 @@
 //   - hostile (not run by default): "agentcheck verify" on each input of
 //     repogen.HostileCases, built to make the gate run out of time or
 //     memory; each must fail within 5 s and 200 MB (see bench/hostile.go).
+//     Then "verify" (text and SARIF) of 50,000 unsigned commits under
+//     require: all, each an AC001 error: peak RSS must not grow with the
+//     range: verify writes each commit's report as soon as it can.
 //   - shaped and shaped-prereceive: the real-history scenarios below on a
 //     generated history shaped like prometheus's (repogen.PrometheusShape:
 //     merges, octopus merges, renames, deep paths, large generated files),

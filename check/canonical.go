@@ -22,19 +22,26 @@ func canonical(r *Report) *Report {
 	out.Version = ReportVersion
 	out.Commits = make([]CommitReport, len(r.Commits))
 	for i, c := range r.Commits {
-		c.Sessions = slices.Clone(c.Sessions)
-		if c.Sessions == nil {
-			c.Sessions = []SessionSummary{}
-		}
-		slices.SortStableFunc(c.Sessions, compareSessions)
-		c.Findings = SortedFindings(c.Findings)
-		if c.Approvals != nil {
-			c.Approvals = slices.Clone(c.Approvals)
-			slices.SortStableFunc(c.Approvals, compareApprovals)
-		}
-		out.Commits[i] = c
+		out.Commits[i] = c.Canonical()
 	}
 	return &out
+}
+
+// Canonical returns a copy of c in the canonical form of the renderings,
+// as [Report.Canonical] has it: for renderings that write a report a
+// commit at a time. It never modifies c.
+func (c CommitReport) Canonical() CommitReport {
+	c.Sessions = slices.Clone(c.Sessions)
+	if c.Sessions == nil {
+		c.Sessions = []SessionSummary{}
+	}
+	slices.SortStableFunc(c.Sessions, compareSessions)
+	c.Findings = SortedFindings(c.Findings)
+	if c.Approvals != nil {
+		c.Approvals = slices.Clone(c.Approvals)
+		slices.SortStableFunc(c.Approvals, compareApprovals)
+	}
+	return c
 }
 
 // SortedFindings returns a copy of fs, never nil, in the order of the

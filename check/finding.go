@@ -232,8 +232,17 @@ func (r *Report) Findings() []Finding {
 
 // Summarise counts the findings of r into r.Summary.
 func (r *Report) Summarise() {
-	s := Summary{Commits: len(r.Commits)}
-	for _, f := range r.Findings() {
+	var s Summary
+	for i := range r.Commits {
+		s.Add(&r.Commits[i])
+	}
+	r.Summary = s
+}
+
+// Add counts c and its findings into s.
+func (s *Summary) Add(c *CommitReport) {
+	s.Commits++
+	for _, f := range c.Findings {
 		switch f.Level {
 		case LevelError:
 			s.Errors++
@@ -246,7 +255,6 @@ func (r *Report) Summarise() {
 			s.Approved++
 		}
 	}
-	r.Summary = s
 }
 
 // NewReport assembles the report of a verification from the per-commit

@@ -36,6 +36,19 @@ type Options struct {
 	// goroutines, and must be safe for concurrent use. It is for showing
 	// progress; nothing may depend on it.
 	Progress func(total int) (checked func(n int))
+	// Emit, if set, receives the report of each commit, in range order,
+	// as soon as it and every commit before it are checked, so that the
+	// caller can write it out: the reports are then not kept, and
+	// Result.Report has no commits but counts them in its summary. Emit
+	// is never called concurrently; its error stops the check. Workers
+	// run at most emitWindow commits ahead of the oldest commit not yet
+	// emitted, so that what waits for a slow commit stays bounded.
+	Emit func(check.CommitReport) error
+	// Begin, if set, is called by CheckRange before the first Emit, with
+	// the report as far as it is known before any commit is checked: its
+	// range, base and sources, and in Summary.Commits the number of
+	// commits to check. Its error stops the check.
+	Begin func(header *check.Report) error
 
 	// checked, if set, is called with each commit once it is checked, and
 	// its index in the range, from the worker goroutines.
@@ -99,11 +112,33 @@ func CheckRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Option
 		res.Commits = make([]*git.Commit, len(nodes))
 		opts.checked = func(i int, c *git.Commit) { res.Commits[i] = c }
 	}
+	// Emitted reports are counted as they pass, as NewReport counts the
+	// reports it is given.
+	var streamed check.Report
+	if emit := opts.Emit; emit != nil {
+		opts.Emit = func(c check.CommitReport) error {
+			streamed.Summary.Add(&c)
+			if len(c.Approvals) > 0 {
+				streamed.ApproversSource = t.ApproversSource
+			}
+			return emit(c)
+		}
+	}
+	if opts.Begin != nil {
+		header := check.NewReport(rng.Spec, src.Base, t, nil)
+		header.Summary.Commits = len(nodes)
+		if err := opts.Begin(header); err != nil {
+			return nil, err
+		}
+	}
 	reports, err := Check(ctx, repo.Objects, t, notes, nodes, opts)
 	if err != nil {
 		return nil, err
 	}
 	res.Report = check.NewReport(rng.Spec, src.Base, t, reports)
+	if opts.Emit != nil {
+		res.Report.Summary, res.Report.ApproversSource = streamed.Summary, streamed.ApproversSource
+	}
 	return res, nil
 }
 
@@ -144,7 +179,13 @@ func OpenNotes(repo *git.Repo) (*git.Notes, error) {
 // too. Any error fails the whole check: the gate never passes what
 // it could not check.
 func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.Notes, commits []git.CommitNode, opts Options) ([]check.CommitReport, error) {
-	reports := make([]check.CommitReport, len(commits))
+	var reports []check.CommitReport
+	var em *emitter
+	if opts.Emit != nil {
+		em = newEmitter(opts.Emit)
+	} else {
+		reports = make([]check.CommitReport, len(commits))
+	}
 	var progress func(int)
 	if opts.Progress != nil {
 		progress = opts.Progress(len(commits))
@@ -165,6 +206,9 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 			firstErr = err
 		}
 		mu.Unlock()
+		if em != nil {
+			em.stop()
+		}
 	}
 	for range min(workers, len(commits)) {
 		wg.Add(1)
@@ -181,6 +225,9 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 				if stop || i >= len(commits) {
 					return
 				}
+				if em != nil && !em.wait(i) {
+					return
+				}
 				if err := ctx.Err(); err != nil {
 					fail(err)
 					return
@@ -188,17 +235,24 @@ func Check(ctx context.Context, r git.ObjectReader, t *check.Trust, notes *git.N
 				h, data := commits[i].Hash, commits[i].Data
 				commits[i].Data = nil // read once: release it as the check goes
 				c, err := readCommit(r, h, data)
+				var rep check.CommitReport
 				if err == nil {
-					reports[i], err = checkCommit(r, differ, t, notes, c)
+					rep, err = checkCommit(r, differ, t, notes, c)
 				}
 				if err != nil {
 					fail(fmt.Errorf("checking commit %s: %w", h, err))
 					return
 				}
 				if opts.ReportOnly {
-					for j := range reports[i].Sessions {
-						reports[i].Sessions[j].Predicate = nil
+					for j := range rep.Sessions {
+						rep.Sessions[j].Predicate = nil
 					}
+				}
+				if em == nil {
+					reports[i] = rep
+				} else if err := em.done(i, rep); err != nil {
+					fail(err)
+					return
 				}
 				if opts.checked != nil {
 					opts.checked(i, c)

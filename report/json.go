@@ -125,8 +125,6 @@ package report
 // findings.
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -150,15 +148,21 @@ func WriteJSON(w io.Writer, r *check.Report) error {
 	default:
 		return fmt.Errorf("writing JSON report: report version %d: this agentcheck writes version %d", r.Version, JSONVersion)
 	}
-	doc := r.Canonical()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
+	// The commits are written one at a time, each in its canonical form,
+	// into the document without them (see stream.go).
+	frame := *r
+	frame.Version = JSONVersion
+	frame.Commits = []check.CommitReport{}
+	a, err := startArray(w, &frame, "commits", 1)
+	if err != nil {
 		return fmt.Errorf("encoding JSON report: %w", err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	for _, c := range r.Commits {
+		if err := a.add(c.Canonical()); err != nil {
+			return fmt.Errorf("encoding JSON report: commit %s: %w", c.Commit, err)
+		}
+	}
+	if err := a.finish(); err != nil {
 		return fmt.Errorf("writing JSON report: %w", err)
 	}
 	return nil

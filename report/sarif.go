@@ -116,11 +116,9 @@ package report
 // approval covers have no suppressions at all (not an empty array).
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -182,29 +180,115 @@ func WriteSARIF(w io.Writer, r *check.Report, opts SARIFOptions) error {
 	if r == nil {
 		return errors.New("writing SARIF report: no report")
 	}
-	log, err := sarifLog(r, opts)
+	rules := check.Rules()
+	// Every finding is checked before a byte is written, so that a log
+	// is written whole or not at all.
+	for _, c := range r.Commits {
+		for _, f := range c.Findings {
+			if _, _, err := sarifRuleLevel(f, rules); err != nil {
+				return fmt.Errorf("writing SARIF report: commit %s: %w", shortSHA(c.Commit), err)
+			}
+		}
+	}
+	s, err := NewSARIFWriter(w, r, opts)
+	if err != nil {
+		return err
+	}
+	for _, c := range r.Commits {
+		if err := s.Commit(c); err != nil {
+			return err
+		}
+	}
+	return s.Close()
+}
+
+// SARIFWriter writes a SARIF log as [WriteSARIF] does, a commit at a time:
+// for a check that passes each commit's report on as soon as it is done
+// (gate.Options.Emit), so that the log of a long range is never held whole.
+// Unlike WriteSARIF, it cannot refuse a finding SARIF cannot express before
+// it has written the log's start; check.Judge makes none.
+type SARIFWriter struct {
+	a     *arrayWriter
+	rules []check.Rule
+}
+
+// NewSARIFWriter writes the start of the log of header, a report whose
+// commits are to come (its Range, Base, PolicySource and Summary.Commits
+// are read), up to its results.
+func NewSARIFWriter(w io.Writer, header *check.Report, opts SARIFOptions) (*SARIFWriter, error) {
+	log, rules, err := sarifFrame(header, opts)
+	if err != nil {
+		return nil, fmt.Errorf("writing SARIF report: %w", err)
+	}
+	a, err := startArray(w, log, "results", 3)
+	if err != nil {
+		return nil, fmt.Errorf("encoding SARIF report: %w", err)
+	}
+	return &SARIFWriter{a: a, rules: rules}, nil
+}
+
+// Commit writes the results of the next commit's findings.
+func (s *SARIFWriter) Commit(c check.CommitReport) error {
+	results, err := commitResults(c.Canonical(), s.rules)
 	if err != nil {
 		return fmt.Errorf("writing SARIF report: %w", err)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
-		return fmt.Errorf("encoding SARIF report: %w", err)
+	for _, res := range results {
+		if err := s.a.add(res); err != nil {
+			return fmt.Errorf("encoding SARIF report: commit %s: %w", shortSHA(c.Commit), err)
+		}
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	return nil
+}
+
+// Close writes the rest of the log and flushes it.
+func (s *SARIFWriter) Close() error {
+	if err := s.a.finish(); err != nil {
 		return fmt.Errorf("writing SARIF report: %w", err)
 	}
 	return nil
 }
 
-// sarifLog builds the SARIF log for r.
+// sarifLog builds the SARIF log for r, its results too.
 func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
-	rep := r.Canonical()
+	log, rules, err := sarifFrame(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	run := log.Runs[0]
+	for _, c := range r.Commits {
+		results, err := commitResults(c.Canonical(), rules)
+		if err != nil {
+			return nil, err
+		}
+		run.Results = append(run.Results, results...)
+	}
+	return log, nil
+}
+
+// commitResults are the results of the findings of c, a commit in its
+// canonical form.
+func commitResults(c check.CommitReport, rules []check.Rule) ([]*sarif.Result, error) {
+	results := make([]*sarif.Result, 0, len(c.Findings))
+	for _, f := range c.Findings {
+		if f.Commit == "" {
+			f.Commit = c.Commit
+		}
+		res, err := sarifResult(f, c.MadeBy, rules)
+		if err != nil {
+			return nil, fmt.Errorf("commit %s: %w", shortSHA(c.Commit), err)
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// sarifFrame builds the SARIF log for r without its results (an empty
+// array), and returns the rules its results index.
+func sarifFrame(r *check.Report, opts SARIFOptions) (*sarif.Report, []check.Rule, error) {
 	infoURI := cmp.Or(opts.InformationURI, DefaultInformationURI)
 	if err := checkAbsURI("information URI", infoURI); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	rules := check.Rules()
@@ -212,7 +296,7 @@ func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
 	driver.InformationURI = &infoURI
 	rulesURI := cmp.Or(opts.RulesURI, DefaultRulesURI)
 	if err := checkAbsURI("rules URI", rulesURI); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if opts.Version != "" {
 		// SARIF wants a version that starts with a digit; GitHub prefers
@@ -225,7 +309,7 @@ func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
 	for _, rule := range rules {
 		d, err := sarifRule(rule, rulesURI)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		driver.Rules = append(driver.Rules, d)
 	}
@@ -237,7 +321,7 @@ func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
 	}
 	if opts.RepositoryURI != "" {
 		if err := checkAbsURI("repository URI", opts.RepositoryURI); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		vcs := &sarif.VersionControlDetails{
 			RepositoryURI: ptr(opts.RepositoryURI),
@@ -249,33 +333,21 @@ func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
 		run.VersionControlProvenance = []*sarif.VersionControlDetails{vcs}
 	}
 	run.Properties = sarif.Properties{
-		"range":          rep.Range,
-		"policySource":   rep.PolicySource,
-		"commitsChecked": rep.Summary.Commits,
+		"range":          r.Range,
+		"policySource":   r.PolicySource,
+		"commitsChecked": r.Summary.Commits,
 	}
-	if rep.Base != "" {
-		run.Properties["base"] = rep.Base
+	if r.Base != "" {
+		run.Properties["base"] = r.Base
 	}
-
-	for _, c := range rep.Commits {
-		for _, f := range c.Findings {
-			if f.Commit == "" {
-				f.Commit = c.Commit
-			}
-			res, err := sarifResult(f, c.MadeBy, rules)
-			if err != nil {
-				return nil, fmt.Errorf("commit %s: %w", shortSHA(c.Commit), err)
-			}
-			run.Results = append(run.Results, res)
-		}
-	}
+	run.Results = []*sarif.Result{}
 
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
-		return nil, fmt.Errorf("starting SARIF log: %w", err)
+		return nil, nil, fmt.Errorf("starting SARIF log: %w", err)
 	}
 	log.AddRun(run)
-	return log, nil
+	return log, rules, nil
 }
 
 // sarifRule is the reporting descriptor of a rule.
@@ -307,19 +379,9 @@ func sarifRule(rule check.Rule, rulesURI string) (*sarif.ReportingDescriptor, er
 
 // sarifResult is the result of one finding of a commit that madeBy made.
 func sarifResult(f check.Finding, madeBy []check.AgentIdentity, rules []check.Rule) (*sarif.Result, error) {
-	index := -1
-	for i, rule := range rules {
-		if rule.ID == f.Rule {
-			index = i
-			break
-		}
-	}
-	if index < 0 {
-		return nil, fmt.Errorf("finding with unknown rule %q", f.Rule)
-	}
-	level, err := sarifLevel(f.Level)
+	index, level, err := sarifRuleLevel(f, rules)
 	if err != nil {
-		return nil, fmt.Errorf("%s finding: %w", f.Rule, err)
+		return nil, err
 	}
 	ruleIndex := uint(index)
 	res := &sarif.Result{
@@ -344,6 +406,26 @@ func sarifResult(f check.Finding, madeBy []check.AgentIdentity, rules []check.Ru
 		res.Properties["madeBy"] = madeBy
 	}
 	return res, nil
+}
+
+// sarifRuleLevel returns the index in rules of f's rule and f's level as
+// SARIF has it, or an error when SARIF cannot express either.
+func sarifRuleLevel(f check.Finding, rules []check.Rule) (int, string, error) {
+	index := -1
+	for i, rule := range rules {
+		if rule.ID == f.Rule {
+			index = i
+			break
+		}
+	}
+	if index < 0 {
+		return 0, "", fmt.Errorf("finding with unknown rule %q", f.Rule)
+	}
+	level, err := sarifLevel(f.Level)
+	if err != nil {
+		return 0, "", fmt.Errorf("%s finding: %w", f.Rule, err)
+	}
+	return index, level, nil
 }
 
 // findingLocation is the one location of a finding's result: the file and

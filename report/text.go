@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -37,9 +37,74 @@ func WriteText(w io.Writer, r *check.Report, opts TextOptions) error {
 	if r == nil {
 		return errors.New("writing text report: no report")
 	}
-	p := &textPrinter{color: opts.Color}
-	p.report(r)
-	if _, err := w.Write(p.buf.Bytes()); err != nil {
+	t := NewTextWriter(w, opts)
+	for _, c := range r.Commits {
+		if err := t.Commit(c); err != nil {
+			return err
+		}
+	}
+	return t.Close(r)
+}
+
+// TextWriter writes a text report as [WriteText] does, a commit at a time:
+// for a check that passes each commit's report on as soon as it is done
+// (gate.Options.Emit), so that the report of a long range is never held
+// whole. What it holds is bounded: the commits of a run without findings,
+// up to cleanRunMax of them.
+type TextWriter struct {
+	w   *bufio.Writer
+	p   textPrinter
+	n   int                  // commits written
+	run []check.CommitReport // the first commits of the current run without findings
+	// runLen and runLast are the length and the last commit of the run.
+	runLen  int
+	runLast check.CommitReport
+}
+
+// NewTextWriter returns a TextWriter that writes to w.
+func NewTextWriter(w io.Writer, opts TextOptions) *TextWriter {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	return &TextWriter{w: bw, p: textPrinter{w: bw, color: opts.Color}}
+}
+
+// Commit writes the report of the next commit of the range. Its error is
+// the first error writing the report so far.
+func (t *TextWriter) Commit(c check.CommitReport) error {
+	t.n++
+	if len(c.Findings) == 0 {
+		if t.runLen < cleanRunMax {
+			t.run = append(t.run, c)
+		}
+		t.runLen++
+		t.runLast = c
+	} else {
+		t.endRun()
+		t.p.commitWithFindings(c)
+	}
+	if t.p.err != nil {
+		return fmt.Errorf("writing text report: %w", t.p.err)
+	}
+	return nil
+}
+
+// endRun writes the current run of commits without findings.
+func (t *TextWriter) endRun() {
+	if t.runLen > 0 {
+		t.p.cleanRun(t.run, t.runLen, t.runLast)
+	}
+	t.run, t.runLen = t.run[:0], 0
+}
+
+// Close writes the rest of the report, the footer of r (its policy
+// sources and summary; r's commits are the ones written already, and are
+// not read), and flushes it.
+func (t *TextWriter) Close(r *check.Report) error {
+	t.endRun()
+	if t.n > 0 {
+		t.p.printf("\n")
+	}
+	t.p.footer(r)
+	if err := t.w.Flush(); err != nil {
 		return fmt.Errorf("writing text report: %w", err)
 	}
 	return nil
@@ -60,8 +125,9 @@ const (
 )
 
 type textPrinter struct {
-	buf   bytes.Buffer
+	w     *bufio.Writer
 	color bool
+	err   error // the first error writing
 }
 
 // paint returns s wrapped in the given SGR codes when colour is on.
@@ -73,28 +139,9 @@ func (p *textPrinter) paint(s string, codes ...string) string {
 }
 
 func (p *textPrinter) printf(format string, args ...any) {
-	fmt.Fprintf(&p.buf, format, args...)
-}
-
-func (p *textPrinter) report(r *check.Report) {
-	commits := r.Commits
-	for i := 0; i < len(commits); {
-		if len(commits[i].Findings) > 0 {
-			p.commitWithFindings(commits[i])
-			i++
-			continue
-		}
-		j := i
-		for j < len(commits) && len(commits[j].Findings) == 0 {
-			j++
-		}
-		p.cleanRun(commits[i:j])
-		i = j
+	if _, err := fmt.Fprintf(p.w, format, args...); err != nil && p.err == nil {
+		p.err = err
 	}
-	if len(commits) > 0 {
-		p.printf("\n")
-	}
-	p.footer(r)
 }
 
 // commitWithFindings prints a commit header, the agents that made the
@@ -149,16 +196,17 @@ func (p *textPrinter) commitWithFindings(c check.CommitReport) {
 	}
 }
 
-// cleanRun prints consecutive commits without findings, one line each, or
-// one line for the whole run when it is long.
-func (p *textPrinter) cleanRun(cs []check.CommitReport) {
+// cleanRun prints a run of n consecutive commits without findings, first
+// its first ones (up to cleanRunMax) and last its last one: one line each,
+// or one line for the whole run when it is long.
+func (p *textPrinter) cleanRun(first []check.CommitReport, n int, last check.CommitReport) {
 	ok := p.paint("✓", ansiGreen)
-	if len(cs) > cleanRunMax {
-		p.printf("%s %d commits without findings (%s to %s)\n", ok, len(cs),
-			p.paint(shortSHA(cs[0].Commit), ansiBold), p.paint(shortSHA(cs[len(cs)-1].Commit), ansiBold))
+	if n > cleanRunMax {
+		p.printf("%s %d commits without findings (%s to %s)\n", ok, n,
+			p.paint(shortSHA(first[0].Commit), ansiBold), p.paint(shortSHA(last.Commit), ansiBold))
 		return
 	}
-	for _, c := range cs {
+	for _, c := range first {
 		p.printf("%s %s %s\n", ok, p.paint(shortSHA(c.Commit), ansiBold), printable(c.Subject))
 	}
 }

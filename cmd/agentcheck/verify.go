@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/agentcheck/agentcheck/check"
 	"github.com/agentcheck/agentcheck/gate"
@@ -73,20 +74,126 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	checked, err := checkRange(ctx, inv, pos, trust, rangeOptions{reportOnly: true})
+	streamed := *out.format == "text" || *out.format == "sarif"
+	var checked *gate.Result
+	if streamed {
+		checked, err = verifyStreamed(ctx, inv, pos, trust, out)
+	} else {
+		checked, err = checkRange(ctx, inv, pos, trust, rangeOptions{reportOnly: true})
+	}
 	if perr := stopProfile(); err == nil && perr != nil {
 		return perr
 	}
 	if err != nil {
 		return err
 	}
-	if err := writeReport(inv, out, checked.Report); err != nil {
-		return err
+	if !streamed {
+		if err := writeReport(inv, out, checked.Report); err != nil {
+			return err
+		}
 	}
 	if checked.Report.Failed() && !*out.exitZero {
 		return errViolations
 	}
 	return nil
+}
+
+// verifyStreamed checks the range and writes the text or SARIF report as
+// the check goes, each commit as soon as it and every commit before it are
+// checked, with the bytes and the order the report has always had: the
+// report of a long range is never held whole (docs/performance.md,
+// "Memory"). A check that fails with an error after some commits leaves
+// their part of the report on stdout, without its end; written to a file
+// (--output), the report takes its place only when it is whole. The JSON report
+// cannot be written so: its approversSource, before the commits, depends
+// on whether any commit carries an approval.
+func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust trustFlags, out outputFlags) (*gate.Result, error) {
+	w := inv.Stdout
+	var f *reportFile
+	if *out.output != "" {
+		f = &reportFile{path: *out.output}
+		w = f
+	}
+	terminal := f == nil && isTerminal(inv.Stdout) // a file is none
+	var (
+		commit func(check.CommitReport) error
+		end    func(r *check.Report) error
+	)
+	begin := func(header *check.Report) error {
+		if *out.format == "sarif" {
+			s, err := report.NewSARIFWriter(w, header, report.SARIFOptions{Version: buildVersion()})
+			if err != nil {
+				return err
+			}
+			commit, end = s.Commit, func(*check.Report) error { return s.Close() }
+			return nil
+		}
+		t := report.NewTextWriter(w, report.TextOptions{Color: wantColor(*out.color, terminal, inv.getenv)})
+		commit, end = t.Commit, t.Close
+		return nil
+	}
+	res, err := checkRange(ctx, inv, pos, trust, rangeOptions{
+		reportOnly: true,
+		begin:      begin,
+		emit:       func(c check.CommitReport) error { return commit(c) },
+		noProgress: terminal, // the report on the terminal shows the progress
+	})
+	if err == nil {
+		err = end(res.Report)
+	}
+	if f != nil {
+		if ferr := f.finish(err); err == nil {
+			err = ferr
+		}
+	}
+	return res, err
+}
+
+// reportFile writes a report to a temporary file beside path, which
+// becomes path only once the whole report is written: a check that fails
+// part way leaves neither a truncated report nor a clobbered older one
+// (a CI step that uploads whatever file is there must not upload half a
+// SARIF log).
+type reportFile struct {
+	path string
+	f    *os.File
+}
+
+func (r *reportFile) Write(p []byte) (int, error) {
+	if r.f == nil {
+		f, err := os.CreateTemp(filepath.Dir(r.path), "."+filepath.Base(r.path)+".*.tmp")
+		if err != nil {
+			return 0, fmt.Errorf("creating report file: %w", err)
+		}
+		r.f = f
+	}
+	return r.f.Write(p)
+}
+
+// finish puts the report in place when failed is nil, and otherwise
+// removes what was written of it.
+func (r *reportFile) finish(failed error) error {
+	if r.f == nil {
+		if failed != nil {
+			return nil
+		}
+		if _, err := r.Write(nil); err != nil {
+			return err
+		}
+	}
+	tmp := r.f.Name()
+	err := r.f.Chmod(0o644) // CreateTemp's 0600 would hide the report from a CI step of another user
+	if cerr := r.f.Close(); err == nil {
+		err = cerr
+	}
+	if failed == nil && err == nil {
+		if err = os.Rename(tmp, r.path); err == nil {
+			return nil
+		}
+		err = fmt.Errorf("writing report file: %w", err)
+	}
+	os.Remove(tmp)
+	return err
 }
 
 // preCommitRange is the range pre-commit's pre-push stage is pushing, which
@@ -118,6 +225,14 @@ type rangeOptions struct {
 	// reportOnly: the caller reads only the report (see
 	// gate.Options.ReportOnly).
 	reportOnly bool
+	// begin and emit, if set, receive the report's start and each
+	// commit's report as soon as it can be written (gate.Options.Begin
+	// and Emit).
+	begin func(header *check.Report) error
+	emit  func(check.CommitReport) error
+	// noProgress: draw no progress, which would mix with a report
+	// written to the same terminal as the check goes.
+	noProgress bool
 }
 
 // checkRange resolves the range the arguments name (default
@@ -151,8 +266,15 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 		Trust:      gate.TrustSource{PolicyFile: *trust.policy, SignersFile: *trust.signers, ApproversFile: *trust.approvers},
 		Tune:       opts.tune,
 		ReportOnly: opts.reportOnly,
+		Begin:      opts.begin,
+		Emit:       opts.emit,
 	}
-	res, err := checkWithProgress(ctx, inv, repo, rng, gopts)
+	var res *gate.Result
+	if opts.noProgress {
+		res, err = gate.CheckRange(ctx, repo, rng, gopts)
+	} else {
+		res, err = checkWithProgress(ctx, inv, repo, rng, gopts)
+	}
 	if err != nil {
 		return nil, gate.WithHint(err, cmp.Or(opts.trustHint, "fix the policy on the base branch, or pass --policy FILE"))
 	}

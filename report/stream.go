@@ -1,0 +1,87 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// The JSON and SARIF documents of a long range are larger than the report
+// they render, so they are written as they are encoded: the document
+// without its one long array (the commits, the results) is encoded first,
+// and the array's elements are encoded one at a time into its place. The
+// bytes are those json.Encoder writes for the whole document with
+// SetIndent("", "  ") and SetEscapeHTML(false): an element encoded on its
+// own and indented with the prefix of its depth is the same text as inside
+// the document.
+
+// arrayWriter writes a JSON document whose array under key is streamed.
+type arrayWriter struct {
+	w      *bufio.Writer
+	tail   []byte // the document after the array's "[]"
+	prefix string // the indentation of the array's elements
+	closer string // the line that closes a non-empty array
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	n      int // elements written
+}
+
+// startArray writes frame, a document whose array under key (an object
+// member at the given depth of indentation) is empty, up to the array's
+// opening bracket. The array must be the only member named key at that
+// depth, which the encoding of the frame makes certain: a string value
+// cannot hold a newline.
+func startArray(w io.Writer, frame any, key string, depth int) (*arrayWriter, error) {
+	var doc bytes.Buffer
+	enc := json.NewEncoder(&doc)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(frame); err != nil {
+		return nil, err
+	}
+	marker := []byte("\n" + strings.Repeat("  ", depth) + `"` + key + `": []`)
+	at := bytes.Index(doc.Bytes(), marker)
+	if at < 0 || bytes.Count(doc.Bytes(), marker) != 1 {
+		return nil, fmt.Errorf("the document has no one empty %q array at depth %d", key, depth)
+	}
+	open := at + len(marker) - 1 // at the closing bracket
+	a := &arrayWriter{
+		w:      bufio.NewWriterSize(w, 64<<10),
+		tail:   doc.Bytes()[open:],
+		prefix: strings.Repeat("  ", depth+1),
+		closer: "\n" + strings.Repeat("  ", depth),
+	}
+	a.enc = json.NewEncoder(&a.buf)
+	a.enc.SetIndent(a.prefix, "  ")
+	a.enc.SetEscapeHTML(false)
+	a.w.Write(doc.Bytes()[:open])
+	return a, nil
+}
+
+// add writes v as the array's next element.
+func (a *arrayWriter) add(v any) error {
+	a.buf.Reset()
+	if err := a.enc.Encode(v); err != nil {
+		return err
+	}
+	if a.n > 0 {
+		a.w.WriteByte(',')
+	}
+	a.n++
+	a.w.WriteString("\n" + a.prefix)
+	_, err := a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n"))) // the first error writing so far
+	return err
+}
+
+// finish closes the array, writes the rest of the document and flushes
+// it; its error is the first error writing any of it.
+func (a *arrayWriter) finish() error {
+	if a.n > 0 {
+		a.w.WriteString(a.closer)
+	}
+	a.w.Write(a.tail)
+	return a.w.Flush()
+}
