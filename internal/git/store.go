@@ -3,7 +3,6 @@ package git
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -407,27 +406,18 @@ func leb128(b []byte) (uint64, []byte, error) {
 	return 0, nil, packfile.ErrInvalidDelta
 }
 
-// inflater is a pooled zlib reader with its source.
+// inflater is a pooled zlib decoder with its source.
 type inflater struct {
 	pr packReader
-	zr io.ReadCloser
+	f  flater
 }
 
 // packReadBuf is the buffer of an inflater's packReader: a large read of
 // compressed data, for large objects.
 const packReadBuf = 64 << 10
 
-// emptyZlib is a complete zlib stream of nothing, to construct readers.
-var emptyZlib = []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}
-
 func newInflater() *inflater {
-	z := &inflater{pr: packReader{buf: make([]byte, packReadBuf)}}
-	zr, err := zlib.NewReader(bytes.NewReader(emptyZlib))
-	if err != nil {
-		panic("git: zlib rejects the empty stream: " + err.Error())
-	}
-	z.zr = zr
-	return z
+	return &inflater{pr: packReader{buf: make([]byte, packReadBuf)}}
 }
 
 // inflate decompresses exactly size bytes of the zlib stream at the
@@ -435,15 +425,8 @@ func newInflater() *inflater {
 func (z *inflater) inflate(size int64) ([]byte, error) {
 	out := make([]byte, size)
 	z.pr.expect(size + 64) // zlib's framing and stored blocks add a little
-	if err := z.zr.(zlib.Resetter).Reset(&z.pr, nil); err != nil {
-		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
-	}
-	if _, err := io.ReadFull(z.zr, out); err != nil {
-		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
-	}
-	var one [1]byte
-	if n, err := z.zr.Read(one[:]); n != 0 || err != io.EOF {
-		return nil, fmt.Errorf("%w: object data longer than its header says", errCorrupt)
+	if _, err := z.f.inflatePack(&z.pr, out, false); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -454,14 +437,7 @@ func (s *Store) inflatePrefix(p *pack, off int64, buf []byte) (int, error) {
 	defer s.zpool.Put(z)
 	z.pr.reset(p, off)
 	z.pr.expect(int64(len(buf)))
-	if err := z.zr.(zlib.Resetter).Reset(&z.pr, nil); err != nil {
-		return 0, err
-	}
-	n, err := io.ReadFull(z.zr, buf)
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		err = nil
-	}
-	return n, err
+	return z.f.inflatePack(&z.pr, buf, true)
 }
 
 // ErrTooLarge is wrapped by the errors of [Store.ReadLimit] about an
