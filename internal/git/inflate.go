@@ -137,13 +137,19 @@ func fixedTables() (*[litTableLen]uint32, *[distTableLen]uint32) {
 // syms[i]. It reports false for lengths compress/flate rejects: an
 // over-subscribed code, or an incomplete one other than a single code of
 // length one. An empty code is accepted; decoding with it fails.
+//
+// The primary table is built as libdeflate builds it: codes in canonical
+// order, shortest first, each stored once in a table only as large as the
+// codes so far are long, which is doubled by a copy whenever the codes get
+// longer (an l-bit code repeats every 1<<l entries). The small codes of
+// most objects cost a store per symbol and a few copies.
 func buildTable(table []uint32, lens []uint8, syms []uint32, rootBits uint) bool {
 	var count [maxCodeLen + 1]int
 	for _, l := range lens {
 		count[l]++
 	}
 	count[0] = 0
-	maxLen := maxCodeLen
+	maxLen := uint(maxCodeLen)
 	for maxLen > 0 && count[maxLen] == 0 {
 		maxLen--
 	}
@@ -161,13 +167,9 @@ func buildTable(table []uint32, lens []uint8, syms []uint32, rootBits uint) bool
 			return false
 		}
 	}
-	if left > 0 {
-		if maxLen != 1 || count[1] != 1 {
-			return false
-		}
-		for i := range table[:root] {
-			table[i] = kindInvalid
-		}
+	incomplete := left > 0
+	if incomplete && (maxLen != 1 || count[1] != 1) {
+		return false
 	}
 
 	// The symbols sorted by code length, then value: canonical order.
@@ -184,6 +186,15 @@ func buildTable(table []uint32, lens []uint8, syms []uint32, rootBits uint) bool
 		}
 	}
 
+	cur := 1 << min(uint(lens[sorted[0]]), rootBits) // the table built so far
+	if incomplete {
+		table[0], table[1] = kindInvalid, kindInvalid
+	}
+	grow := func(size int) {
+		for ; cur < size; cur *= 2 {
+			copy(table[cur:2*cur], table[:cur])
+		}
+	}
 	// huff is the next code, bit-reversed as it appears in the stream (first
 	// bit lowest); a longer code extends it with zero bits at the top.
 	huff := 0
@@ -192,19 +203,19 @@ func buildTable(table []uint32, lens []uint8, syms []uint32, rootBits uint) bool
 	subStart, subBits := 0, uint(0)
 	for _, s := range sorted {
 		l := uint(lens[s])
-		e := syms[s]
+		e := syms[s] | uint32(l)
 		if l <= rootBits {
-			for j := huff; j < root; j += 1 << l {
-				table[j] = e | uint32(l)
-			}
+			grow(1 << l)
+			table[huff] = e
 		} else {
+			grow(root)
 			if low := huff & (root - 1); low != subLow {
 				// A new subtable: as many index bits as the codes under
 				// this prefix need (zlib's inflate_table).
 				subLow = low
 				subBits = l - rootBits
 				room := 1 << subBits
-				for subBits+rootBits < uint(maxLen) {
+				for subBits+rootBits < maxLen {
 					room -= count[subBits+rootBits]
 					if room <= 0 {
 						break
@@ -219,8 +230,9 @@ func buildTable(table []uint32, lens []uint8, syms []uint32, rootBits uint) bool
 				}
 				table[low] = uint32(subStart)<<16 | kindSub | uint32(subBits)<<8 | uint32(rootBits)
 			}
+			e -= uint32(rootBits) // the bits left after the primary index
 			for j := huff >> rootBits; j < 1<<subBits; j += 1 << (l - rootBits) {
-				table[subStart+j] = e | uint32(l-rootBits)
+				table[subStart+j] = e
 			}
 		}
 		count[l]--
@@ -235,6 +247,7 @@ func buildTable(table []uint32, lens []uint8, syms []uint32, rootBits uint) bool
 			huff = 0
 		}
 	}
+	grow(root)
 	return true
 }
 
@@ -571,93 +584,133 @@ func (f *flater) readCodes() error {
 
 // huffman decodes a block's compressed data into out[o:] with the given
 // tables, up to the end-of-block code. full says a prefix decode filled
-// out.
-func (f *flater) huffman(out []byte, o int, lit *[litTableLen]uint32, dist *[distTableLen]uint32, prefix bool) (int, bool, error) {
+// out. The bit buffer and input position live in locals here, where most
+// of the time goes, and go back to f on the way out.
+func (f *flater) huffman(out []byte, o int, lit *[litTableLen]uint32, dist *[distTableLen]uint32, prefix bool) (_ int, full bool, err error) {
+	bits, nbits, in, pos := f.bits, f.nbits, f.in, f.pos
+loop:
 	for {
 		// Enough bits for a length (15 + 5) and a distance (15 + 13)
 		// without refilling in between.
-		if f.nbits < 48 {
-			f.refill()
-		}
-		e := lit[f.bits&(1<<litBits-1)]
-		if e&kindMask == kindSub {
-			if entryN(e) > f.nbits {
-				return o, false, f.short()
+		if nbits < 48 {
+			if pos+8 <= len(in) {
+				bits |= binary.LittleEndian.Uint64(in[pos:]) << (nbits & 63)
+				k := (63 - nbits) / 8
+				pos += int(k)
+				nbits += k * 8
+			} else {
+				f.bits, f.nbits, f.pos = bits, nbits, pos
+				f.refillSlow()
+				bits, nbits, in, pos = f.bits, f.nbits, f.in, f.pos
 			}
-			f.consume(entryN(e))
-			e = lit[entryValue(e)+int(f.bits&(1<<entryExtra(e)-1))]
+		}
+		e := lit[bits&(1<<litBits-1)]
+		if e&kindMask == kindSub {
+			if entryN(e) > nbits {
+				err = f.short()
+				break
+			}
+			bits >>= entryN(e) & 63
+			nbits -= entryN(e)
+			e = lit[entryValue(e)+int(bits&(1<<entryExtra(e)-1))]
 		}
 		n := entryN(e)
-		if n > f.nbits {
+		if n > nbits {
+			err = f.short()
 			if e&kindMask == kindInvalid {
-				return o, false, corruptf("bad literal/length code")
+				err = corruptf("bad literal/length code")
 			}
-			return o, false, f.short()
+			break
 		}
-		f.consume(n)
+		bits >>= n & 63
+		nbits -= n
 		switch e & kindMask {
 		case kindLiteral:
-			if o >= len(out) {
-				if prefix {
-					return o, true, nil
+			if uint(o) >= uint(len(out)) {
+				full = prefix
+				if !prefix {
+					err = errInflateLong
 				}
-				return o, false, errInflateLong
+				break loop
 			}
 			out[o] = byte(e >> 16)
 			o++
 			continue
 		case kindEnd:
-			return o, false, nil
+			break loop
 		case kindInvalid:
-			return o, false, corruptf("bad literal/length code")
+			err = corruptf("bad literal/length code")
+			break loop
 		}
 		length := entryValue(e)
 		if x := entryExtra(e); x > 0 {
-			if x > f.nbits {
-				return o, false, f.short()
+			if x > nbits {
+				err = f.short()
+				break
 			}
-			length += int(f.bits & (1<<x - 1))
-			f.consume(x)
+			length += int(bits & (1<<x - 1))
+			bits >>= x & 63
+			nbits -= x
 		}
 
-		e = dist[f.bits&(1<<distBits-1)]
+		e = dist[bits&(1<<distBits-1)]
 		if e&kindMask == kindSub {
-			if entryN(e) > f.nbits {
-				return o, false, f.short()
+			if entryN(e) > nbits {
+				err = f.short()
+				break
 			}
-			f.consume(entryN(e))
-			e = dist[entryValue(e)+int(f.bits&(1<<entryExtra(e)-1))]
+			bits >>= entryN(e) & 63
+			nbits -= entryN(e)
+			e = dist[entryValue(e)+int(bits&(1<<entryExtra(e)-1))]
 		}
 		if e&kindMask == kindInvalid {
-			return o, false, corruptf("bad distance code")
+			err = corruptf("bad distance code")
+			break
 		}
 		n = entryN(e)
+		bits >>= n & 63
 		x := entryExtra(e)
-		if n+x > f.nbits {
-			return o, false, f.short()
+		if n+x > nbits {
+			err = f.short()
+			break
 		}
-		f.consume(n)
-		d := entryValue(e) + int(f.bits&(1<<x-1))
-		f.consume(x)
+		d := entryValue(e) + int(bits&(1<<x-1))
+		bits >>= x & 63
+		nbits -= n + x
 		if d > o {
-			return o, false, corruptf("distance %d reaches before the output's start", d)
+			err = corruptf("distance %d reaches before the output's start", d)
+			break
 		}
 		if length > len(out)-o {
 			if !prefix {
-				return o, false, errInflateLong
+				err = errInflateLong
+				break
 			}
-			length = len(out) - o
-			copyMatch(out, o, d, length)
-			return len(out), true, nil
+			length, full = len(out)-o, true
 		}
 		copyMatch(out, o, d, length)
 		o += length
+		if full {
+			break
+		}
 	}
+	f.bits, f.nbits, f.pos = bits, nbits, pos
+	return o, full, err
 }
 
 // copyMatch copies length bytes from d bytes back to out[o:]; the source
 // may overlap the destination, repeating its bytes.
 func copyMatch(out []byte, o, d, length int) {
+	// Most matches are short: copy them eight bytes at a time, which may
+	// write up to seven bytes past the match, inside out, that later
+	// symbols overwrite (a stream that does not is an error).
+	if d >= 8 && length <= 64 && o+length+8 <= len(out) {
+		src := o - d
+		for i := 0; i < length; i += 8 {
+			binary.LittleEndian.PutUint64(out[o+i:], binary.LittleEndian.Uint64(out[src+i:]))
+		}
+		return
+	}
 	if d >= length {
 		copy(out[o:o+length], out[o-d:])
 		return
