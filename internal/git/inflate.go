@@ -425,7 +425,11 @@ func (f *flater) refillSlow() {
 				return
 			}
 			f.pr.r = f.pos
+			pos, n := f.pr.pos, f.pr.n
 			if f.err = f.pr.fill(); f.err != nil {
+				// Nothing was read: the buffer still holds what it did,
+				// which the stream's end may yet give back.
+				f.pr.pos, f.pr.n = pos, n
 				return
 			}
 			f.in, f.pos = f.pr.buf[:f.pr.n], f.pr.r

@@ -273,36 +273,37 @@ func TestInflate(t *testing.T) {
 		name string
 		in   []byte
 		size int
+		want string // in the error
 	}{
-		{"no input", nil, 0},
-		{"compression method 7", with(good, 0, 0x77), len(text)},
-		{"window over 32 KiB", with(good, 0, 0x88), len(text)},
-		{"bad FCHECK", with(good, 1, 0x9d), len(text)},
-		{"preset dictionary", []byte{0x78, 0xbb, 0x12, 0x34, 0x56, 0x78, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}, 0},
-		{"bad adler32", badAdler, len(text)},
-		{"no adler32", good[:len(good)-4], len(text)},
-		{"truncated", good[:len(good)/2], len(text)},
-		{"size too small", good, len(text) - 1},
-		{"size too large", good, len(text) + 1},
-		{"size zero", good, 0},
-		{"stored, size too small", zlibLevel(t, text, 0), len(text) - 1},
-		{"reserved block type", frame(reserved.bytes(), nil), 0},
-		{"stored LEN/NLEN mismatch", storedMismatch, 3},
-		{"distance before the start", fixedZlib([]byte("abcd"), []byte("a"), [2]int{3, 2}), 4},
-		{"distance before the start, none written", fixedZlib([]byte("aaa"), nil, [2]int{3, 1}), 3},
-		{"literal/length symbol 286", frame(func() []byte { w := fixedStream(nil); w.fixedSym(286); return w.bytes() }(), nil), 0},
-		{"distance symbol 30", frame(func() []byte { w := fixedStream([]byte("a")); w.fixedSym(257); w.code(30, 5); return w.bytes() }(), nil), 4},
-		{"over-subscribed literal/length code", frame(over.bytes(), nil), 0},
-		{"incomplete literal/length code", frame(incomplete.bytes(), nil), 0},
-		{"over-subscribed code length code", frame(badClen.bytes(), nil), 0},
-		{"287 literal/length codes", frame(tooManyLit.bytes(), nil), 0},
-		{"no final block", frame(func() []byte {
+		{"no input", nil, 0, "ends early"},
+		{"compression method 7", with(good, 0, 0x77), len(text), "bad zlib header"},
+		{"window over 32 KiB", with(good, 0, 0x88), len(text), "bad zlib header"},
+		{"bad FCHECK", with(good, 1, 0x9d), len(text), "bad zlib header"},
+		{"preset dictionary", []byte{0x78, 0xbb, 0x12, 0x34, 0x56, 0x78, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}, 0, "preset dictionary"},
+		{"bad adler32", badAdler, len(text), "checksum mismatch"},
+		{"no adler32", good[:len(good)-4], len(text), "ends early"},
+		{"truncated", good[:len(good)/2], len(text), "ends early"},
+		{"size too small", good, len(text) - 1, "longer than its header says"},
+		{"size too large", good, len(text) + 1, "ends early"},
+		{"size zero", good, 0, "longer than its header says"},
+		{"stored, size too small", zlibLevel(t, text, 0), len(text) - 1, "longer than its header says"},
+		{"reserved block type", frame(reserved.bytes(), nil), 0, "reserved deflate block type"},
+		{"stored LEN/NLEN mismatch", storedMismatch, 3, "does not match its complement"},
+		{"distance before the start", fixedZlib([]byte("abcd"), []byte("a"), [2]int{3, 2}), 4, "reaches before the output's start"},
+		{"distance before the start, none written", fixedZlib([]byte("aaa"), nil, [2]int{3, 1}), 3, "reaches before the output's start"},
+		{"literal/length symbol 286", frame(func() []byte { w := fixedStream(nil); w.fixedSym(286); return w.bytes() }(), nil), 0, "bad literal/length code"},
+		{"distance symbol 30", frame(func() []byte { w := fixedStream([]byte("a")); w.fixedSym(257); w.code(30, 5); return w.bytes() }(), nil), 4, "bad distance code"},
+		{"over-subscribed literal/length code", frame(over.bytes(), nil), 0, "bad literal/length code"},
+		{"incomplete literal/length code", frame(incomplete.bytes(), nil), 0, "bad literal/length code"},
+		{"over-subscribed code length code", frame(badClen.bytes(), nil), 0, "bad code length code"},
+		{"287 literal/length codes", frame(tooManyLit.bytes(), nil), 0, "287 literal/length"},
+		{"no final block", append([]byte{0x78, 0x9c}, func() []byte {
 			w := &bitWriter{}
 			w.bits(0, 1)
 			w.bits(1, 2)
 			w.fixedSym(endOfBlock)
 			return w.bytes()
-		}(), nil), 0},
+		}()...), 0, "ends early"},
 	}
 	for _, tc := range badCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -311,6 +312,9 @@ func TestInflate(t *testing.T) {
 			n, _, err := f.inflateBytes(tc.in, out, false)
 			if !errors.Is(err, errCorrupt) {
 				t.Fatalf("inflate = %d bytes, %v; want an error wrapping errCorrupt", n, err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("inflate: %v; want an error about %q", err, tc.want)
 			}
 			// compress/zlib must not give exactly this many bytes either.
 			if zr, zerr := zlib.NewReader(bytes.NewReader(tc.in)); zerr == nil {
@@ -473,10 +477,11 @@ func gitOut(t testing.TB, dir string, args ...string) string {
 	return string(out)
 }
 
-// TestInflateRealObjects reads every object of a packed repository, with
-// the caches off so that each is inflated, and compares it with git
-// cat-file --batch. It reads a generated repository, or the one
-// AGENTCHECK_INFLATE_REPO names (a .git or bare directory).
+// TestInflateRealObjects reads every object of a packed repository and
+// compares it with git cat-file --batch: each object's zlib stream is
+// inflated at least once, on its own read or as a delta base. It reads a
+// generated repository, or the one AGENTCHECK_INFLATE_REPO names (a .git
+// or bare directory).
 func TestInflateRealObjects(t *testing.T) {
 	dir := os.Getenv("AGENTCHECK_INFLATE_REPO")
 	if dir == "" {
@@ -487,7 +492,7 @@ func TestInflateRealObjects(t *testing.T) {
 		g.run(dir, "repack", "-adq", "--depth=50", "--window=50")
 	}
 	dir = strings.TrimSpace(gitOut(t, dir, "rev-parse", "--absolute-git-dir"))
-	s, err := OpenStore(filepath.Join(dir, "objects"), nil, "", StoreOptions{CacheBytes: -1, DeltaBaseCacheBytes: -1})
+	s, err := OpenStore(filepath.Join(dir, "objects"), nil, "", StoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -588,5 +593,53 @@ func BenchmarkInflate(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestInflatePackReader decodes zlib streams laid one after another in a
+// file through packReaders of several buffer sizes, and checks that each
+// stream leaves the reader just past its checksum, where the next begins,
+// also when the stream's end was read into the bit buffer before a fill.
+func TestInflatePackReader(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var datas [][]byte
+	file := make([]byte, packHeaderLen)
+	var ends []int64
+	for i := range 40 {
+		d := make([]byte, rng.IntN(3000))
+		for j := range d {
+			d[j] = "abcdefgh"[rng.IntN(8)] + byte(j%3)*byte(i%2)
+		}
+		datas = append(datas, d)
+		file = append(file, zlibLevel(t, d, []int{0, 1, 6, 9, zlib.HuffmanOnly}[i%5])...)
+		ends = append(ends, int64(len(file)))
+	}
+	file = append(file, make([]byte, hashLen)...)
+	path := filepath.Join(t.TempDir(), "streams")
+	if err := os.WriteFile(path, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	p := &pack{path: path, f: fh, size: int64(len(file))}
+	for _, bufSize := range []int{9, 16, 100, 1000, packReadBuf} {
+		pr := packReader{buf: make([]byte, bufSize)}
+		pr.reset(p, packHeaderLen)
+		var f flater
+		for i, d := range datas {
+			out := make([]byte, len(d))
+			if _, err := f.inflatePack(&pr, out, false); err != nil {
+				t.Fatalf("buffer of %d, stream %d: %v", bufSize, i, err)
+			}
+			if !bytes.Equal(out, d) {
+				t.Fatalf("buffer of %d, stream %d: wrong data", bufSize, i)
+			}
+			if pr.offset() != ends[i] {
+				t.Fatalf("buffer of %d, stream %d: reader at %d, stream ends at %d", bufSize, i, pr.offset(), ends[i])
+			}
+		}
 	}
 }
