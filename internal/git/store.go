@@ -267,7 +267,8 @@ func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.
 		base     []byte
 	)
 	z := s.zpool.Get().(*inflater)
-	defer s.zpool.Put(z)
+	defer s.putInflater(z)
+	z.scratch = z.scratch[:0]
 	cp, coff := p, off
 	for {
 		if t, data, ok := s.bases.get(baseKey{cp, coff}); ok {
@@ -295,7 +296,7 @@ func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.
 		}
 		delta := top
 		if len(chain) > 0 || delta == nil {
-			if delta, err = z.inflate(e.size); err != nil {
+			if delta, err = z.inflateScratch(e.size); err != nil {
 				return plumbing.InvalidObject, nil, fmt.Errorf("inflating delta at %d in %s: %w", coff, filepath.Base(cp.path), err)
 			}
 		}
@@ -410,6 +411,20 @@ func leb128(b []byte) (uint64, []byte, error) {
 type inflater struct {
 	pr packReader
 	f  flater
+	// scratch holds the deltas of the chain readPacked is resolving: they
+	// are applied and dropped while it holds the inflater, so their space
+	// is reused from one read to the next instead of allocated.
+	scratch []byte
+}
+
+// maxScratch bounds the delta space a pooled inflater keeps.
+const maxScratch = 1 << 20
+
+func (s *Store) putInflater(z *inflater) {
+	if cap(z.scratch) > maxScratch {
+		z.scratch = nil
+	}
+	s.zpool.Put(z)
 }
 
 // packReadBuf is the buffer of an inflater's packReader: a large read of
@@ -428,6 +443,23 @@ func (z *inflater) inflate(size int64) ([]byte, error) {
 	if _, err := z.f.inflatePack(&z.pr, out, false); err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// inflateScratch is inflate into the inflater's scratch space: the result
+// is valid until the inflater goes back to the pool, and must not be kept.
+func (z *inflater) inflateScratch(size int64) ([]byte, error) {
+	n := len(z.scratch)
+	if int64(cap(z.scratch)-n) < size {
+		// The deltas already in the old space keep it alive.
+		z.scratch, n = make([]byte, 0, max(size, 64<<10)), 0
+	}
+	out := z.scratch[n : n+int(size) : n+int(size)]
+	z.pr.expect(size + 64)
+	if _, err := z.f.inflatePack(&z.pr, out, false); err != nil {
+		return nil, err
+	}
+	z.scratch = z.scratch[:n+int(size)]
 	return out, nil
 }
 
