@@ -629,7 +629,7 @@ func (s *Store) statPacked(p *pack, off int64, depth int) (plumbing.ObjectType, 
 	var hdr [20]byte
 	n, err := s.inflatePrefix(p, e.dataOff, hdr[:])
 	if err != nil {
-		return plumbing.InvalidObject, 0, fmt.Errorf("%w: %w", errCorrupt, err)
+		return plumbing.InvalidObject, 0, fmt.Errorf("inflating delta at %d in %s: %w", e.dataOff, filepath.Base(p.path), err)
 	}
 	_, rest, err := leb128(hdr[:n])
 	if err != nil {
