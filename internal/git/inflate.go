@@ -34,10 +34,10 @@ const (
 	distBits = 8  // primary table of the distance code
 	clenBits = 7  // the code length code: its codes are at most 7 bits
 
-	// The largest tables complete codes need: a primary table and its
-	// subtables. zlib's "enough" program bounds these at 1332 entries for
-	// 288 symbols with a 10-bit root and 15-bit codes, and at 402 for 32
-	// symbols with an 8-bit root; buildTable still checks its bounds.
+	// Room for a primary table and its subtables. zlib's "enough" program
+	// bounds what complete codes need at 1334 entries for 288 symbols with
+	// a 10-bit root and 15-bit codes, and at 402 for 32 symbols with an
+	// 8-bit root (libdeflate cites both); buildTable still checks.
 	litTableLen  = 1 << litBits * 2
 	distTableLen = 1 << distBits * 2
 
@@ -419,7 +419,7 @@ func (f *flater) refillSlow() {
 	// A fast refill leaves, above the bits it counts, the bytes that follow
 	// them; clear those before adding bytes one by one.
 	f.bits &= 1<<f.nbits - 1
-	for f.nbits <= 56 {
+	for f.nbits < 56 { // never past 63, which the shifts assume
 		if f.pos == len(f.in) {
 			if f.pr == nil || f.err != nil {
 				return
