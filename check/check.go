@@ -502,7 +502,20 @@ func (cc *commitCheck) judgeProtected(path string, ch Change, owners, exposed []
 			worst = LevelError
 		case "declare":
 			if !declared {
-				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, which the human did not declare in the task%s", path, via, m.Class, why),
+				// Not "the human did not declare it" when a session did:
+				// what is missing then is the declaration of the session
+				// whose content the path has.
+				undeclared := "which the human did not declare in the task"
+				switch {
+				case why == "":
+				case len(owners) == 0:
+					undeclared = "which no declaration covers"
+				case len(owners) == 1:
+					undeclared = "not declared by the session whose content it has"
+				default:
+					undeclared = "not declared by every session whose content it has"
+				}
+				cc.add(RuleProtectedPath, LevelError, path, fmt.Sprintf("agent commit changes %s%s in protected class %s, %s%s", path, via, m.Class, undeclared, why),
 					cc.declareHint(path, owners), nil, m.Class)
 				worst = LevelError
 			} else if worst.Rank() < LevelError.Rank() {

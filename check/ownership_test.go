@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,6 +48,7 @@ func TestContentOwnership(t *testing.T) {
 		changes  []Change
 		sessions [][]journal.Event
 		want     string
+		message  string // in a finding's message, when not empty
 	}{
 		{name: "the declaring session left the content", changes: []Change{ci},
 			sessions: [][]journal.Event{
@@ -58,13 +60,15 @@ func TestContentOwnership(t *testing.T) {
 				session("ci", declareCI, edit(ciPath, "on: [push]\n")),
 				session("typo", nil, edit(ciPath, "on: push\n")),
 			},
-			want: "AC004 error " + ciPath},
+			want:    "AC004 error " + ciPath,
+			message: "in protected class ci, not declared by the session whose content it has (session claude-code/ci declared it, but the committed content is what claude-code/typo left)"},
 		{name: "two sessions left the same content, one declared", changes: []Change{ci},
 			sessions: [][]journal.Event{
 				session("ci", declareCI, edit(ciPath, "on: push\n")),
 				session("typo", nil, edit(ciPath, "on: push\n")),
 			},
-			want: "AC004 error " + ciPath},
+			want:    "AC004 error " + ciPath,
+			message: "in protected class ci, not declared by every session whose content it has (several sessions left this content, and each must have declared it)"},
 		{name: "two sessions left the same content, both declared", changes: []Change{ci},
 			sessions: [][]journal.Event{
 				session("ci", declareCI, edit(ciPath, "on: push\n")),
@@ -74,7 +78,8 @@ func TestContentOwnership(t *testing.T) {
 			sessions: [][]journal.Event{
 				session("ci", declareCI, edit(ciPath, "on: [push]\n")),
 			},
-			want: "AC004 error " + ciPath + "; AC006 error " + ciPath},
+			want:    "AC004 error " + ciPath + "; AC006 error " + ciPath,
+			message: "in protected class ci, which no declaration covers (session claude-code/ci declared it, but the committed content is not what any session left)"},
 		{name: "the undeclared session deleted it", changes: []Change{ciGone},
 			sessions: [][]journal.Event{
 				session("ci", declareCI, edit(ciPath, "on: [push]\n")),
@@ -118,6 +123,9 @@ func TestContentOwnership(t *testing.T) {
 			rep := judged(t, trust(t), commit(), tt.changes, lines...)
 			if got := ruleLevels(rep.Findings); got != tt.want {
 				t.Errorf("findings %q, want %q:\n%+v", got, tt.want, rep.Findings)
+			}
+			if tt.message != "" && !slices.ContainsFunc(rep.Findings, func(f Finding) bool { return strings.Contains(f.Message, tt.message) }) {
+				t.Errorf("no finding says %q:\n%+v", tt.message, rep.Findings)
 			}
 		})
 	}

@@ -20,7 +20,17 @@ package main
 import (
 	"os"
 
+	"github.com/agentcheck/agentcheck/internal/buildinfo"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
+)
+
+// The release build stamps these at link time, as it does agentcheck's
+// (.goreleaser.yaml), so that doctor can tell a hook binary of another
+// release.
+var (
+	version string
+	commit  string
+	date    string
 )
 
 func main() {
@@ -28,5 +38,6 @@ func main() {
 	if len(args) > 0 && args[0] == "hook" {
 		args = args[1:]
 	}
-	os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Name: "agentcheck-hook"}))
+	os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Name: "agentcheck-hook",
+		Version: buildinfo.Read(version, commit, date).Line("agentcheck-hook")}))
 }

@@ -22,7 +22,7 @@ func runDoctor(ctx context.Context, inv *Invocation, args []string) error {
 		return err
 	}
 	env := install.Env{Dir: dir, Getenv: inv.getenv, Stdout: inv.Stdout, Stderr: inv.Stderr}
-	if install.Doctor(ctx, env, buildVersion()) > 0 {
+	if install.Doctor(ctx, env, readBuild()) > 0 {
 		return quietExit(exitViolations)
 	}
 	return nil

@@ -11,7 +11,8 @@ import (
 // failure of the hook itself never blocks the agent: it is reported on stderr
 // and the hook exits 0; only a policy decision denies a tool call.
 func runHook(ctx context.Context, inv *Invocation, args []string) error {
-	code := hookcmd.Main(args, hookcmd.IO{Stdin: inv.Stdin, Stdout: inv.Stdout, Stderr: inv.Stderr, Getenv: inv.getenv})
+	code := hookcmd.Main(args, hookcmd.IO{Stdin: inv.Stdin, Stdout: inv.Stdout, Stderr: inv.Stderr, Getenv: inv.getenv,
+		Version: readBuild().Line("agentcheck")})
 	if code != hookcmd.ExitOK {
 		return quietExit(code)
 	}

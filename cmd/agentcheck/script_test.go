@@ -51,7 +51,8 @@ func TestMain(m *testing.M) {
 			if len(args) > 0 && args[0] == "hook" {
 				args = args[1:]
 			}
-			os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Name: "agentcheck-hook"}))
+			os.Exit(hookcmd.Main(args, hookcmd.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Name: "agentcheck-hook",
+				Version: readBuild().Line("agentcheck-hook")}))
 		},
 	})
 }

@@ -48,6 +48,10 @@ type IO struct {
 	// Name is the command as the user types it, for the usage line:
 	// "agentcheck hook" when empty.
 	Name string
+	// Version is the line --version prints, e.g. "agentcheck-hook 1.2.0
+	// (commit …)": doctor runs it to find a hook binary older than
+	// agentcheck.
+	Version string
 }
 
 func (o IO) getenv(key string) string {
@@ -74,6 +78,7 @@ func Main(args []string, o IO) int {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	agent := fs.String("agent", "", "the agent whose hook payload is on stdin: claude-code, cursor, codex, opencode")
+	showVersion := fs.Bool("version", false, "print the version of this binary and exit")
 	name := cmp.Or(o.Name, "agentcheck hook")
 	usage := "usage: " + name + " --agent NAME < payload.json"
 	if err := fs.Parse(args); err != nil {
@@ -86,6 +91,14 @@ func Main(args []string, o IO) int {
 		}
 		fmt.Fprintf(o.Stderr, "agentcheck: error: %v\nagentcheck: hint: %s\n", err, usage)
 		return ExitUsage
+	}
+	if *showVersion {
+		if fs.NArg() > 0 || *agent != "" {
+			fmt.Fprintf(o.Stderr, "agentcheck: error: --version takes no other flag or argument\nagentcheck: hint: %s --version\n", name)
+			return ExitUsage
+		}
+		fmt.Fprintln(o.Stdout, cmp.Or(o.Version, name+" (version unknown)"))
+		return ExitOK
 	}
 	if fs.NArg() > 0 || *agent == "" {
 		fmt.Fprintf(o.Stderr, "agentcheck: error: hook needs --agent NAME and no arguments\nagentcheck: hint: %s\n", usage)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/agentcheck/agentcheck/attest"
 	"github.com/agentcheck/agentcheck/check"
+	"github.com/agentcheck/agentcheck/internal/buildinfo"
 	"github.com/agentcheck/agentcheck/internal/git"
 	"github.com/agentcheck/agentcheck/internal/gitcli"
 	"github.com/agentcheck/agentcheck/internal/hookcmd"
@@ -51,11 +52,11 @@ func (d *doctor) add(status, what, text, fix string) {
 
 // Doctor reports on env.Stdout what is installed and what is missing, each
 // line with the command that fixes it, and returns how many required things
-// are missing. It changes nothing. version is agentcheck's own, reported
-// with the agentcheck found on PATH.
-func Doctor(ctx context.Context, env Env, version string) (missing int) {
+// are missing. It changes nothing. build is agentcheck's own, reported
+// with the agentcheck found on PATH and compared with agentcheck-hook's.
+func Doctor(ctx context.Context, env Env, build buildinfo.Build) (missing int) {
 	d := &doctor{ctx: ctx, env: env}
-	d.binary(version)
+	d.binary(build)
 	repo, err := git.Open(env.Dir, env.getenv)
 	if err != nil || repo.WorkTree == "" {
 		d.add(docMissing, "repository", "not inside a git work tree", "run agentcheck doctor in the repository your agents work in")
@@ -91,15 +92,15 @@ func (d *doctor) print() {
 const installFix = "install agentcheck and agentcheck-hook together, on PATH: both are in a release archive; in a clone of agentcheck, go install ./cmd/agentcheck ./cmd/agentcheck-hook writes them to $(go env GOPATH)/bin, which must be on PATH"
 
 // binary checks that git and agentcheck can be found as the hooks find them.
-func (d *doctor) binary(version string) {
+func (d *doctor) binary(build buildinfo.Build) {
 	if p, err := exec.LookPath("agentcheck"); err == nil {
-		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, version), "")
+		d.add(docOK, "agentcheck", fmt.Sprintf("%s on PATH (this is %s)", p, build.VersionOrDevel()), "")
 	} else {
 		d.add(docMissing, "agentcheck", "not on PATH: the git hooks fall back to it, and you need it to attest and verify",
 			installFix)
 	}
 	if p, err := exec.LookPath("agentcheck-hook"); err == nil {
-		d.add(docOK, "agentcheck-hook", p+" on PATH", "")
+		d.hookVersion(p, build)
 	} else {
 		d.add(docMissing, "agentcheck-hook", "not on PATH: the agents' hooks run 'agentcheck-hook', so nothing is recorded and nothing is enforced",
 			installFix)
@@ -115,6 +116,28 @@ func (d *doctor) binary(version string) {
 	} else {
 		d.add(docWarn, "git", v+": older than 2.28, which runs no reference-transaction hook: fetched notes are not merged and notes updates are not guarded", "upgrade git")
 	}
+}
+
+// hookVersion compares the agentcheck-hook at path with this agentcheck's
+// build: the agents run the hook binary on every tool call, and one left by
+// an older install lacks the runtime checks added since, with nothing else
+// to show it.
+func (d *doctor) hookVersion(path string, build buildinfo.Build) {
+	ctx, cancel := context.WithTimeout(d.ctx, 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "--version").Output()
+	line := strings.TrimSpace(string(out))
+	got, ok := strings.CutPrefix(line, "agentcheck-hook ")
+	if err != nil || !ok || strings.Contains(got, "\n") {
+		d.add(docWarn, "agentcheck-hook", path+" on PATH does not say its version: it is older than this agentcheck ("+build.VersionOrDevel()+") and may lack its runtime checks", installFix)
+		return
+	}
+	want, _ := strings.CutPrefix(build.Line("agentcheck"), "agentcheck ")
+	if got != want {
+		d.add(docWarn, "agentcheck-hook", fmt.Sprintf("%s on PATH is %s, this agentcheck is %s: install both from one release", path, got, want), installFix)
+		return
+	}
+	d.add(docOK, "agentcheck-hook", fmt.Sprintf("%s on PATH (%s, as this agentcheck)", path, build.VersionOrDevel()), "")
 }
 
 // gitAtLeast reports whether a git version string is at least major.minor.
@@ -326,7 +349,6 @@ func (d *doctor) trust(repo *git.Repo) {
 	}
 	d.recognition(pol)
 	d.commitSigning(pol)
-	signers := pol.Trust.AllowedSigners
 	switch {
 	case email == "":
 		d.add(docMissing, "signers", "git config user.email is not set: no allowed_signers principal can match your commits", "git config --global user.email YOU@EXAMPLE.COM")
@@ -334,23 +356,72 @@ func (d *doctor) trust(repo *git.Repo) {
 	case keyErr != nil:
 		return // reported by the key line
 	}
-	trustsKey := func(data []byte) bool {
-		as, err := provenance.ParseAllowedSigners(data, signers)
+	trustsKey := func(data []byte, name string) bool {
+		as, err := provenance.ParseAllowedSigners(data, name)
 		return err == nil && as.Allowed(pub, provenance.SignatureNamespace, email, time.Now())
 	}
+	d.signers(repo, base, baseRef, pol.Trust.AllowedSigners, email, trustsKey)
+	d.approvers(repo, base, baseRef, pol.Trust.Approvers, email, trustsKey)
+}
+
+// signers checks that the allowed_signers file at the trusted side trusts
+// the user's key, which signs the manifests of the user's agents.
+func (d *doctor) signers(repo *git.Repo, base git.Hash, baseRef, signers, email string, trustsKey func(data []byte, name string) bool) {
+	root := repo.WorkTree
 	if baseRef != "" {
-		if data, ok, err := trusted.File(repo.Objects, base, signers); err == nil && ok && trustsKey(data) {
+		if data, ok, err := trusted.File(repo.Objects, base, signers); err == nil && ok && trustsKey(data, signers) {
 			d.add(docOK, "signers", fmt.Sprintf("%s at %s trusts your key for %s", signers, baseRef, email), "")
 			return
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(signers))); err == nil && trustsKey(data) {
+	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(signers))); err == nil && trustsKey(data, signers) {
 		d.add(docMissing, "signers", fmt.Sprintf("%s trusts your key for %s in the work tree, but not yet at %s: manifests verify once it is there", signers, email, orNone(baseRef)),
 			"commit "+signers+" to the base branch through a reviewed change")
 		return
 	}
 	d.add(docMissing, "signers", fmt.Sprintf("%s does not trust your key for %s", signers, email),
 		"agentcheck init adds the line; then commit it to the base branch through a reviewed change")
+}
+
+// approvers reports the approvers file at the trusted side: whether
+// findings can be approved at all, and whether the user may approve them.
+// Nobody need be listed, so only a file the gate cannot read is missing.
+func (d *doctor) approvers(repo *git.Repo, base git.Hash, baseRef, approvers, email string, trustsKey func(data []byte, name string) bool) {
+	inWorkTree := false
+	if data, err := os.ReadFile(filepath.Join(repo.WorkTree, filepath.FromSlash(approvers))); err == nil && len(data) > 0 {
+		inWorkTree = true
+	}
+	var data []byte
+	found := false
+	if baseRef != "" {
+		var err error
+		if data, found, err = trusted.File(repo.Objects, base, approvers); err != nil {
+			d.add(docMissing, "approvers", fmt.Sprintf("reading %s at %s: %v", approvers, baseRef, err), "fix "+approvers+" on the base branch")
+			return
+		}
+	}
+	if !found {
+		fix := "agentcheck init writes one that lists your key; commit it to the base branch through a reviewed change"
+		if inWorkTree {
+			fix = "commit " + approvers + " to the base branch through a reviewed change"
+		}
+		d.add(docOff, "approvers", fmt.Sprintf("no %s at %s: nobody can approve a finding, only fix it", approvers, orNone(baseRef)), fix)
+		return
+	}
+	as, err := provenance.ParseAllowedSigners(data, approvers)
+	if err != nil {
+		d.add(docMissing, "approvers", fmt.Sprintf("%s at %s: %v: every approval fails", approvers, baseRef, err), "fix "+approvers+" on the base branch through a reviewed change")
+		return
+	}
+	keys := fmt.Sprintf("%d keys", len(as.Entries))
+	if len(as.Entries) == 1 {
+		keys = "1 key"
+	}
+	if trustsKey(data, approvers) {
+		d.add(docOK, "approvers", fmt.Sprintf("%s at %s lists %s, yours for %s: you may approve findings", approvers, baseRef, keys, email), "")
+		return
+	}
+	d.add(docOK, "approvers", fmt.Sprintf("%s at %s lists %s, not yours for %s: approvals are for the maintainers it lists", approvers, baseRef, keys, email), "")
 }
 
 // commitSigning says, under require: all, whether the user's own commits

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentcheck/agentcheck/internal/buildinfo"
 	"github.com/agentcheck/agentcheck/internal/testrepo"
 	"github.com/agentcheck/agentcheck/provenance"
 )
@@ -179,7 +180,7 @@ func TestDoctor(t *testing.T) {
 	}
 	// Nothing is committed yet: the trusted side has no signers file.
 	env, stdout, _ := testEnv(r.Dir)
-	missing := Doctor(ctx, env, "1.2.3")
+	missing := Doctor(ctx, env, buildinfo.Build{Version: "1.2.3"})
 	for _, want := range []string{
 		"(this is 1.2.3)",
 		"ok       claude-code     hooks in .claude/settings.json\n",
@@ -189,6 +190,8 @@ func TestDoctor(t *testing.T) {
 		"warn     policy          no commit yet: the built-in defaults apply\n",
 		"missing  signers         .agentcheck/allowed_signers trusts your key for alice@example.com in the work tree, but not yet at any commit: manifests verify once it is there\n",
 		"                         fix: commit .agentcheck/allowed_signers to the base branch through a reviewed change\n",
+		"off      approvers       no .agentcheck/approvers at any commit: nobody can approve a finding, only fix it\n",
+		"                         fix: commit .agentcheck/approvers to the base branch through a reviewed change\n",
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("doctor lacks %q:\n%s", want, stdout)
@@ -201,16 +204,69 @@ func TestDoctor(t *testing.T) {
 	// Committed, the setup is complete.
 	r.Commit("agentcheck init")
 	env, stdout, _ = testEnv(r.Dir)
-	if missing := Doctor(ctx, env, "1.2.3"); missing != 0 {
+	if missing := Doctor(ctx, env, buildinfo.Build{Version: "1.2.3"}); missing != 0 {
 		t.Errorf("missing = %d after the commit:\n%s", missing, stdout)
 	}
 	for _, want := range []string{
 		"ok       policy          .agentcheck.yml at HEAD (runtime: deny)\n",
 		"ok       signers         .agentcheck/allowed_signers at HEAD trusts your key for alice@example.com\n",
+		"ok       approvers       .agentcheck/approvers at HEAD lists 1 key, yours for alice@example.com: you may approve findings\n",
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("doctor lacks %q:\n%s", want, stdout)
 		}
+	}
+
+	// Another maintainer's key only, then a file the gate cannot read.
+	for _, tc := range []struct{ content, want string }{
+		{"bob@example.com namespaces=\"agentcheck\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n",
+			"ok       approvers       .agentcheck/approvers at HEAD lists 1 key, not yours for alice@example.com: approvals are for the maintainers it lists\n"},
+		{"bob@example.com ssh-ed25519 not-base64\n",
+			"missing  approvers       .agentcheck/approvers at HEAD: "},
+	} {
+		if err := os.WriteFile(filepath.Join(r.Dir, ".agentcheck", "approvers"), []byte(tc.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r.Commit("approvers")
+		env, stdout, _ = testEnv(r.Dir)
+		Doctor(ctx, env, buildinfo.Build{Version: "1.2.3"})
+		if !strings.Contains(stdout.String(), tc.want) {
+			t.Errorf("doctor lacks %q:\n%s", tc.want, stdout)
+		}
+	}
+}
+
+// TestDoctorHookVersion runs doctor with agentcheck-hook binaries of the same
+// build, of another, and of an install older than --version.
+func TestDoctorHookVersion(t *testing.T) {
+	r := testrepo.New(t)
+	onPath(t)
+	hook, err := exec.LookPath("agentcheck-hook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := buildinfo.Build{Version: "1.2.3", Commit: "0123456789abcdef0123456789abcdef01234567", Date: "2026-11-26T10:00:00Z"}
+	for _, tc := range []struct {
+		name, script, want string
+	}{
+		{"same build", `echo "agentcheck-hook 1.2.3 (commit 0123456789abcdef0123456789abcdef01234567, built 2026-11-26T10:00:00Z)"`,
+			"ok       agentcheck-hook " + hook + " on PATH (1.2.3, as this agentcheck)\n"},
+		{"another release", `echo "agentcheck-hook 1.2.0 (commit 89abcdef0123456789abcdef0123456789abcdef, built 2026-10-01T10:00:00Z)"`,
+			"warn     agentcheck-hook " + hook + " on PATH is 1.2.0 (commit 89abcdef0123456789abcdef0123456789abcdef, built 2026-10-01T10:00:00Z), " +
+				"this agentcheck is 1.2.3 (commit 0123456789abcdef0123456789abcdef01234567, built 2026-11-26T10:00:00Z): install both from one release\n"},
+		{"older than --version", `echo "agentcheck: error: flag provided but not defined: -version" >&2; exit 2`,
+			"warn     agentcheck-hook " + hook + " on PATH does not say its version: it is older than this agentcheck (1.2.3) and may lack its runtime checks\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(hook, []byte("#!/bin/sh\n"+tc.script+"\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			env, stdout, _ := testEnv(r.Dir)
+			Doctor(context.Background(), env, build)
+			if !strings.Contains(stdout.String(), tc.want) {
+				t.Errorf("doctor lacks %q:\n%s", tc.want, stdout)
+			}
+		})
 	}
 }
 
@@ -218,7 +274,7 @@ func TestDoctorOutsideARepository(t *testing.T) {
 	testrepo.New(t)
 	onPath(t)
 	env, stdout, _ := testEnv(t.TempDir())
-	if missing := Doctor(context.Background(), env, "1.2.3"); missing != 1 {
+	if missing := Doctor(context.Background(), env, buildinfo.Build{Version: "1.2.3"}); missing != 1 {
 		t.Errorf("missing = %d", missing)
 	}
 	if want := "missing  repository      not inside a git work tree\n"; !strings.Contains(stdout.String(), want) {
