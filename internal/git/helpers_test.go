@@ -150,29 +150,45 @@ func parseBatch(t testing.TB, out string) map[plumbing.Hash]gitObject {
 	objs := map[plumbing.Hash]gitObject{}
 	r := bufio.NewReader(strings.NewReader(out))
 	for {
-		line, err := r.ReadString('\n')
+		h, o, err := readBatchObject(r)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := strings.Fields(line)
-		if len(f) != 3 {
-			t.Fatalf("cat-file: unexpected line %q", line)
-		}
-		size, _ := strconv.Atoi(f[2])
-		data := make([]byte, size+1)
-		if _, err := io.ReadFull(r, data); err != nil {
-			t.Fatal(err)
-		}
-		typ, err := plumbing.ParseObjectType(f[1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		objs[plumbing.NewHash(f[0])] = gitObject{typ, data[:size]}
+		objs[h] = o
 	}
 	return objs
+}
+
+// readBatchObject reads the next object of git cat-file --batch output;
+// io.EOF at its end.
+func readBatchObject(r *bufio.Reader) (plumbing.Hash, gitObject, error) {
+	line, err := r.ReadString('\n')
+	if err != nil {
+		if err == io.EOF && line != "" {
+			err = io.ErrUnexpectedEOF
+		}
+		return plumbing.ZeroHash, gitObject{}, err
+	}
+	f := strings.Fields(line)
+	if len(f) != 3 {
+		return plumbing.ZeroHash, gitObject{}, fmt.Errorf("cat-file: unexpected line %q", line)
+	}
+	size, err := strconv.Atoi(f[2])
+	if err != nil {
+		return plumbing.ZeroHash, gitObject{}, fmt.Errorf("cat-file: unexpected line %q", line)
+	}
+	data := make([]byte, size+1)
+	if _, err := io.ReadFull(r, data); err != nil {
+		return plumbing.ZeroHash, gitObject{}, err
+	}
+	typ, err := plumbing.ParseObjectType(f[1])
+	if err != nil {
+		return plumbing.ZeroHash, gitObject{}, err
+	}
+	return plumbing.NewHash(f[0]), gitObject{typ, data[:size]}, nil
 }
 
 // checkStoreHas checks that s reads every object in want exactly as git does.

@@ -354,8 +354,12 @@ func (pr *packReader) entry() (entry, error) {
 			return e, fmt.Errorf("%w: delta base out of range at %d in %s", errCorrupt, off, filepath.Base(p.path))
 		}
 	case plumbing.REFDeltaObject:
-		if _, err := io.ReadFull(pr, e.base[:]); err != nil {
-			return bad("delta header")
+		// A byte at a time: io.ReadFull through the io.Reader interface
+		// would move e, and entryAt's reader, to the heap.
+		for i := range e.base {
+			if e.base[i], err = pr.ReadByte(); err != nil {
+				return bad("delta header")
+			}
 		}
 	default:
 		return e, fmt.Errorf("%w: unknown object type %d at %d in %s", errCorrupt, e.typ, off, filepath.Base(p.path))
@@ -445,8 +449,7 @@ func (pr *packReader) fill() error {
 	return err
 }
 
-// ReadByte implements io.ByteReader, for compress/flate, which then reads
-// no further than the stream's end.
+// ReadByte reads the next byte, for the object headers.
 func (pr *packReader) ReadByte() (byte, error) {
 	if pr.r == pr.n {
 		if err := pr.fill(); err != nil {
@@ -456,20 +459,6 @@ func (pr *packReader) ReadByte() (byte, error) {
 	c := pr.buf[pr.r]
 	pr.r++
 	return c, nil
-}
-
-func (pr *packReader) Read(b []byte) (int, error) {
-	if len(b) == 0 {
-		return 0, nil
-	}
-	if pr.r == pr.n {
-		if err := pr.fill(); err != nil {
-			return 0, err
-		}
-	}
-	n := copy(b, pr.buf[pr.r:pr.n])
-	pr.r += n
-	return n, nil
 }
 
 // scanPacks opens the packs of one objects directory, newest first (git's

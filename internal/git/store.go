@@ -3,7 +3,6 @@ package git
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -268,7 +267,8 @@ func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.
 		base     []byte
 	)
 	z := s.zpool.Get().(*inflater)
-	defer s.zpool.Put(z)
+	defer s.putInflater(z)
+	z.scratch = z.scratch[:0]
 	cp, coff := p, off
 	for {
 		if t, data, ok := s.bases.get(baseKey{cp, coff}); ok {
@@ -296,7 +296,7 @@ func (s *Store) readPacked(p *pack, off int64, depth int, top []byte) (plumbing.
 		}
 		delta := top
 		if len(chain) > 0 || delta == nil {
-			if delta, err = z.inflate(e.size); err != nil {
+			if delta, err = z.inflateScratch(e.size); err != nil {
 				return plumbing.InvalidObject, nil, fmt.Errorf("inflating delta at %d in %s: %w", coff, filepath.Base(cp.path), err)
 			}
 		}
@@ -407,27 +407,32 @@ func leb128(b []byte) (uint64, []byte, error) {
 	return 0, nil, packfile.ErrInvalidDelta
 }
 
-// inflater is a pooled zlib reader with its source.
+// inflater is a pooled zlib decoder with its source.
 type inflater struct {
 	pr packReader
-	zr io.ReadCloser
+	f  flater
+	// scratch holds the deltas of the chain readPacked is resolving: they
+	// are applied and dropped while it holds the inflater, so their space
+	// is reused from one read to the next instead of allocated.
+	scratch []byte
+}
+
+// maxScratch bounds the delta space a pooled inflater keeps.
+const maxScratch = 1 << 20
+
+func (s *Store) putInflater(z *inflater) {
+	if cap(z.scratch) > maxScratch {
+		z.scratch = nil
+	}
+	s.zpool.Put(z)
 }
 
 // packReadBuf is the buffer of an inflater's packReader: a large read of
 // compressed data, for large objects.
 const packReadBuf = 64 << 10
 
-// emptyZlib is a complete zlib stream of nothing, to construct readers.
-var emptyZlib = []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}
-
 func newInflater() *inflater {
-	z := &inflater{pr: packReader{buf: make([]byte, packReadBuf)}}
-	zr, err := zlib.NewReader(bytes.NewReader(emptyZlib))
-	if err != nil {
-		panic("git: zlib rejects the empty stream: " + err.Error())
-	}
-	z.zr = zr
-	return z
+	return &inflater{pr: packReader{buf: make([]byte, packReadBuf)}}
 }
 
 // inflate decompresses exactly size bytes of the zlib stream at the
@@ -435,16 +440,26 @@ func newInflater() *inflater {
 func (z *inflater) inflate(size int64) ([]byte, error) {
 	out := make([]byte, size)
 	z.pr.expect(size + 64) // zlib's framing and stored blocks add a little
-	if err := z.zr.(zlib.Resetter).Reset(&z.pr, nil); err != nil {
-		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
+	if _, err := z.f.inflatePack(&z.pr, out, false); err != nil {
+		return nil, err
 	}
-	if _, err := io.ReadFull(z.zr, out); err != nil {
-		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
+	return out, nil
+}
+
+// inflateScratch is inflate into the inflater's scratch space: the result
+// is valid until the inflater goes back to the pool, and must not be kept.
+func (z *inflater) inflateScratch(size int64) ([]byte, error) {
+	n := len(z.scratch)
+	if int64(cap(z.scratch)-n) < size {
+		// The deltas already in the old space keep it alive.
+		z.scratch, n = make([]byte, 0, max(size, 64<<10)), 0
 	}
-	var one [1]byte
-	if n, err := z.zr.Read(one[:]); n != 0 || err != io.EOF {
-		return nil, fmt.Errorf("%w: object data longer than its header says", errCorrupt)
+	out := z.scratch[n : n+int(size) : n+int(size)]
+	z.pr.expect(size + 64)
+	if _, err := z.f.inflatePack(&z.pr, out, false); err != nil {
+		return nil, err
 	}
+	z.scratch = z.scratch[:n+int(size)]
 	return out, nil
 }
 
@@ -454,14 +469,7 @@ func (s *Store) inflatePrefix(p *pack, off int64, buf []byte) (int, error) {
 	defer s.zpool.Put(z)
 	z.pr.reset(p, off)
 	z.pr.expect(int64(len(buf)))
-	if err := z.zr.(zlib.Resetter).Reset(&z.pr, nil); err != nil {
-		return 0, err
-	}
-	n, err := io.ReadFull(z.zr, buf)
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		err = nil
-	}
-	return n, err
+	return z.f.inflatePack(&z.pr, buf, true)
 }
 
 // ErrTooLarge is wrapped by the errors of [Store.ReadLimit] about an
@@ -621,7 +629,7 @@ func (s *Store) statPacked(p *pack, off int64, depth int) (plumbing.ObjectType, 
 	var hdr [20]byte
 	n, err := s.inflatePrefix(p, e.dataOff, hdr[:])
 	if err != nil {
-		return plumbing.InvalidObject, 0, fmt.Errorf("%w: %w", errCorrupt, err)
+		return plumbing.InvalidObject, 0, fmt.Errorf("inflating delta at %d in %s: %w", e.dataOff, filepath.Base(p.path), err)
 	}
 	_, rest, err := leb128(hdr[:n])
 	if err != nil {
