@@ -183,6 +183,20 @@ func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	return t, data, nil
 }
 
+// readOnce is Read for an object that will not be wanted again, such as
+// the trees of a walk of a whole tree: it leaves the cache's working set
+// in place.
+func (s *Store) readOnce(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if t, data, ok := s.objs.get(h); ok {
+		return t, data, nil
+	}
+	t, data, err := s.readUncached(h, 0)
+	if err != nil {
+		return plumbing.InvalidObject, nil, fmt.Errorf("reading object %s: %w", h, err)
+	}
+	return t, data, nil
+}
+
 func (s *Store) read(h plumbing.Hash, depth int) (plumbing.ObjectType, []byte, error) {
 	if t, data, ok := s.objs.get(h); ok {
 		return t, data, nil
