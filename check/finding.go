@@ -267,11 +267,19 @@ func NewReport(spec string, base plumbing.Hash, t *Trust, commits []CommitReport
 	if r.Commits == nil {
 		r.Commits = []CommitReport{}
 	}
-	for _, c := range r.Commits {
-		if len(c.Approvals) > 0 {
-			r.ApproversSource = t.ApproversSource
-		}
+	for i := range r.Commits {
+		r.Tally(&r.Commits[i], t)
 	}
-	r.Summarise()
 	return r
+}
+
+// Tally counts c into r's summary and, when c carries an approval, names
+// the approvers file r's approvals were trusted by: what NewReport does for
+// each of its commits, for a report whose commits are written out as they
+// are checked instead of kept (gate.Options.Emit).
+func (r *Report) Tally(c *CommitReport, t *Trust) {
+	r.Summary.Add(c)
+	if len(c.Approvals) > 0 {
+		r.ApproversSource = t.ApproversSource
+	}
 }

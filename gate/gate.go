@@ -112,15 +112,12 @@ func CheckRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Option
 		res.Commits = make([]*git.Commit, len(nodes))
 		opts.checked = func(i int, c *git.Commit) { res.Commits[i] = c }
 	}
-	// Emitted reports are counted as they pass, as NewReport counts the
-	// reports it is given.
-	var streamed check.Report
+	// Emitted reports are not kept: the report is tallied as they pass.
+	var streamed *check.Report
 	if emit := opts.Emit; emit != nil {
+		streamed = check.NewReport(rng.Spec, src.Base, t, nil)
 		opts.Emit = func(c check.CommitReport) error {
-			streamed.Summary.Add(&c)
-			if len(c.Approvals) > 0 {
-				streamed.ApproversSource = t.ApproversSource
-			}
+			streamed.Tally(&c, t)
 			return emit(c)
 		}
 	}
@@ -135,9 +132,10 @@ func CheckRange(ctx context.Context, repo *git.Repo, rng *git.Range, opts Option
 	if err != nil {
 		return nil, err
 	}
-	res.Report = check.NewReport(rng.Spec, src.Base, t, reports)
-	if opts.Emit != nil {
-		res.Report.Summary, res.Report.ApproversSource = streamed.Summary, streamed.ApproversSource
+	if streamed != nil {
+		res.Report = streamed
+	} else {
+		res.Report = check.NewReport(rng.Spec, src.Base, t, reports)
 	}
 	return res, nil
 }

@@ -249,23 +249,6 @@ func (s *SARIFWriter) Close() error {
 	return nil
 }
 
-// sarifLog builds the SARIF log for r, its results too.
-func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
-	log, rules, err := sarifFrame(r, opts)
-	if err != nil {
-		return nil, err
-	}
-	run := log.Runs[0]
-	for _, c := range r.Commits {
-		results, err := commitResults(c.Canonical(), rules)
-		if err != nil {
-			return nil, err
-		}
-		run.Results = append(run.Results, results...)
-	}
-	return log, nil
-}
-
 // commitResults are the results of the findings of c, a commit in its
 // canonical form.
 func commitResults(c check.CommitReport, rules []check.Rule) ([]*sarif.Result, error) {

@@ -715,3 +715,21 @@ func runMultitool(t *testing.T, tool string, files ...string) (errs, others []st
 	}
 	return errs, others
 }
+
+// sarifLog builds the SARIF log for r, its results too, in memory: the
+// go-sarif values the tests inspect, where WriteSARIF streams them.
+func sarifLog(r *check.Report, opts SARIFOptions) (*sarif.Report, error) {
+	log, rules, err := sarifFrame(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	run := log.Runs[0]
+	for _, c := range r.Commits {
+		results, err := commitResults(c.Canonical(), rules)
+		if err != nil {
+			return nil, err
+		}
+		run.Results = append(run.Results, results...)
+	}
+	return log, nil
+}

@@ -163,7 +163,7 @@ func (r *reportFile) Write(p []byte) (int, error) {
 	if r.f == nil {
 		f, err := os.CreateTemp(filepath.Dir(r.path), "."+filepath.Base(r.path)+".*.tmp")
 		if err != nil {
-			return 0, fmt.Errorf("creating report file: %w", err)
+			return 0, fmt.Errorf("creating report file %s: %w", r.path, err)
 		}
 		r.f = f
 	}
@@ -284,20 +284,13 @@ func checkRange(ctx context.Context, inv *Invocation, pos []string, trust trustF
 // writeReport renders the report to --output or stdout. Only the report goes
 // to stdout.
 func writeReport(inv *Invocation, out outputFlags, r *check.Report) error {
-	w := inv.Stdout
-	var f *os.File
-	if *out.output != "" {
-		var err error
-		if f, err = os.Create(*out.output); err != nil {
-			return fmt.Errorf("creating report file: %w", err)
-		}
-		w = f
+	if *out.output == "" {
+		return render(inv.Stdout, *out.format, r, colorFor(inv, *out.color, inv.Stdout))
 	}
-	err := render(w, *out.format, r, colorFor(inv, *out.color, w))
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+	f := &reportFile{path: *out.output}
+	err := render(f, *out.format, r, colorFor(inv, *out.color, f))
+	if ferr := f.finish(err); err == nil {
+		err = ferr
 	}
 	return err
 }
