@@ -7,6 +7,7 @@ import (
 	"hash/adler32"
 	"io"
 	"math/bits"
+	"sync"
 )
 
 // A whole-buffer zlib (RFC 1950) and DEFLATE (RFC 1951) decoder. git states
@@ -65,12 +66,14 @@ func entryExtra(e uint32) uint { return uint(e>>8) & 0xf }
 func entryValue(e uint32) int  { return int(e >> 16) }
 
 // litSyms and distSyms are the entries of each symbol, without their code
-// length; fixedLit and fixedDist are the tables of the fixed code (RFC 1951
-// section 3.2.6). They are computed once and only read.
-var (
-	litSyms, distSyms, clenSyms = symbolEntries()
-	fixedLit, fixedDist         = fixedTables()
-)
+// length. They are computed once and only read.
+var litSyms, distSyms, clenSyms = symbolEntries()
+
+// fixedCodes returns the tables of the fixed code (RFC 1951 section 3.2.6),
+// built on first use rather than at start-up: most processes that link this
+// package, a hook among them, never inflate a fixed-code block, and the
+// tables cost 11 KB and a quarter of a millisecond to build.
+var fixedCodes = sync.OnceValues(fixedTables)
 
 func symbolEntries() (lit [numLitLen]uint32, dist [numDist]uint32, clen [19]uint32) {
 	for i := range 256 {
@@ -355,7 +358,8 @@ func (f *flater) inflate(out []byte, prefix bool) (n int, done bool, err error) 
 		case 0:
 			o, full, err = f.stored(out, o, prefix)
 		case 1:
-			o, full, err = f.huffman(out, o, fixedLit, fixedDist, prefix)
+			lit, dist := fixedCodes()
+			o, full, err = f.huffman(out, o, lit, dist, prefix)
 		case 2:
 			if err = f.readCodes(); err == nil {
 				o, full, err = f.huffman(out, o, &f.lit, &f.dist, prefix)
