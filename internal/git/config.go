@@ -1,45 +1,43 @@
 package git
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
+	"strings"
 )
 
 // Config is a repository's configuration: its config file, with a linked
 // worktree's config.worktree on top. Only the repository's own files are
-// read, never the user's or the system's: what the gate decides must not
-// depend on the machine it runs on. It is safe for concurrent use.
+// read, never the user's or the system's, and include directives are not
+// followed: what the gate decides must not depend on the machine it runs
+// on. The zero Config is empty. It is safe for concurrent use.
 type Config struct {
-	sections formatcfg.Sections
+	entries []configEntry // in the order git reads them
 }
 
 // ReadConfig reads the configuration of the repository whose common and git
 // directories are given: the common directory's config and, when it sets
 // extensions.worktreeConfig, the worktree's config.worktree, as git does.
-// Missing files read as empty; a file that does not parse is an error.
+// Missing files read as empty; a file git would refuse is an error naming
+// the file and line.
 func ReadConfig(commonDir, gitDir string) (*Config, error) {
-	cfg := formatcfg.New()
-	if err := readConfigFile(cfg, filepath.Join(commonDir, "config")); err != nil {
+	c := &Config{}
+	if err := c.readFile(filepath.Join(commonDir, "config")); err != nil {
 		return nil, err
 	}
-	c := &Config{sections: cfg.Sections}
-	if isTrue(c.Get("extensions", "", "worktreeconfig")) {
-		if err := readConfigFile(cfg, filepath.Join(gitDir, "config.worktree")); err != nil {
+	if c.Bool("extensions", "", "worktreeconfig") {
+		if err := c.readFile(filepath.Join(gitDir, "config.worktree")); err != nil {
 			return nil, err
 		}
-		c.sections = cfg.Sections
 	}
 	return c, nil
 }
 
-// readConfigFile decodes the config file at path into cfg; a missing file
+// readFile adds the settings of the config file at path; a missing file
 // adds nothing.
-func readConfigFile(cfg *formatcfg.Config, path string) error {
+func (c *Config) readFile(path string) error {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -47,21 +45,32 @@ func readConfigFile(cfg *formatcfg.Config, path string) error {
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", path, err)
 	}
-	if err := formatcfg.NewDecoder(bytes.NewReader(b)).Decode(cfg); err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
+	entries, err := parseConfig(b, path)
+	if err != nil {
+		return err
 	}
+	c.entries = append(c.entries, entries...)
 	return nil
 }
 
 // Get returns the last value of section.subsection.key ("" for a key of the
-// section itself), or "" when it is not set. Section and key names are
-// case-insensitive, subsection names are not, as in git.
+// section itself), or "" when it is not set. A key written without "=" has
+// the value "" here, but is true to [Config.Bool]. Section and key names
+// are case-insensitive, subsection names are not, as in git.
 func (c *Config) Get(section, subsection, key string) string {
-	all := c.GetAll(section, subsection, key)
-	if len(all) == 0 {
+	e, ok := c.last(section, subsection, key)
+	if !ok {
 		return ""
 	}
-	return all[len(all)-1]
+	return e.value
+}
+
+// Bool reports whether section.subsection.key is set to true: its last
+// value is true, yes, on or 1 (in any case), or it was written as a bare
+// key with no "=", which git reads as true.
+func (c *Config) Bool(section, subsection, key string) bool {
+	e, ok := c.last(section, subsection, key)
+	return ok && (e.bare || isTrue(e.value))
 }
 
 // GetAll returns every value of section.subsection.key, in the order git
@@ -70,20 +79,32 @@ func (c *Config) GetAll(section, subsection, key string) []string {
 	if c == nil {
 		return nil
 	}
+	section, key = strings.ToLower(section), strings.ToLower(key)
 	var out []string
-	for _, s := range c.sections {
-		if !s.IsName(section) {
-			continue
-		}
-		if subsection == "" {
-			out = append(out, s.Options.GetAll(key)...)
-			continue
-		}
-		for _, ss := range s.Subsections {
-			if ss.IsName(subsection) {
-				out = append(out, ss.Options.GetAll(key)...)
-			}
+	for _, e := range c.entries {
+		if e.is(section, subsection, key) {
+			out = append(out, e.value)
 		}
 	}
 	return out
+}
+
+// last returns the last setting of section.subsection.key.
+func (c *Config) last(section, subsection, key string) (configEntry, bool) {
+	if c == nil {
+		return configEntry{}, false
+	}
+	section, key = strings.ToLower(section), strings.ToLower(key)
+	for i := len(c.entries) - 1; i >= 0; i-- {
+		if c.entries[i].is(section, subsection, key) {
+			return c.entries[i], true
+		}
+	}
+	return configEntry{}, false
+}
+
+// is reports whether e sets section.subsection.key, section and key given
+// in lower case; subsection "" is the section itself.
+func (e *configEntry) is(section, subsection, key string) bool {
+	return e.key == key && e.section == section && e.subsection == subsection && e.hasSub == (subsection != "")
 }

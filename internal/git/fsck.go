@@ -335,15 +335,17 @@ func gitmodulesProblems(data []byte, tooLarge bool) []TreeProblem {
 		return []TreeProblem{{ID: "gitmodulesParse", Message: ".gitmodules holds NUL or 0xff bytes, which git builds read differently"}}
 	}
 	var out []TreeProblem
-	err := parseGitConfig(data, func(kv configEntry) {
+	// Like git fsck, report the keys read before a parse error too.
+	entries, err := parseConfig(data, ".gitmodules")
+	for _, kv := range entries {
 		if kv.section != "submodule" || !kv.hasSub {
-			return
+			continue
 		}
 		if !validSubmoduleName(kv.subsection) {
 			out = append(out, TreeProblem{ID: "gitmodulesName", Message: "disallowed submodule name: " + quoteName(kv.subsection)})
 		}
-		if !kv.hasValue {
-			return
+		if kv.bare {
+			continue
 		}
 		switch kv.key {
 		case "url":
@@ -359,7 +361,7 @@ func gitmodulesProblems(data []byte, tooLarge bool) []TreeProblem {
 				out = append(out, TreeProblem{ID: "gitmodulesUpdate", Message: "disallowed submodule update setting: " + quoteName(kv.value)})
 			}
 		}
-	})
+	}
 	if err != nil {
 		out = append(out, TreeProblem{ID: "gitmodulesParse", Message: ".gitmodules does not parse as git config: " + err.Error()})
 	}
@@ -668,230 +670,4 @@ func atoiPort(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
-}
-
-// configEntry is one key of a config file, as git's parser hands it on.
-type configEntry struct {
-	section    string // lowercased
-	subsection string // as written in [section "sub"]; lowercased in the old [section.sub]
-	hasSub     bool   // there is a subsection, even an empty one
-	key        string // lowercased
-	value      string
-	hasValue   bool // false for a bare key
-}
-
-// parseGitConfig reads data as git's config parser does (config.c:
-// git_parse_source), calling fn for each key as it is read. Like git, it
-// has handed on the keys before an error when it returns the error.
-func parseGitConfig(data []byte, fn func(configEntry)) error {
-	cp := &configParser{data: bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))}
-	return cp.parse(fn)
-}
-
-type configParser struct {
-	data []byte
-	pos  int
-	eof  bool
-	line int
-}
-
-// next returns the next character, '\n' for "\r\n" and at the end.
-func (cp *configParser) next() byte {
-	if cp.pos >= len(cp.data) {
-		cp.eof = true
-		return '\n'
-	}
-	c := cp.data[cp.pos]
-	cp.pos++
-	if c == '\r' && cp.pos < len(cp.data) && cp.data[cp.pos] == '\n' {
-		cp.pos++
-		c = '\n'
-	}
-	if c == '\n' {
-		cp.line++
-	}
-	return c
-}
-
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
-func isKeyChar(c byte) bool {
-	return isAlpha(c) || '0' <= c && c <= '9' || c == '-'
-}
-
-type configError struct{ line int }
-
-func (e *configError) Error() string { return "bad config line " + strconv.Itoa(e.line+1) }
-
-func (cp *configParser) parse(fn func(configEntry)) error {
-	var sect configEntry
-	haveSection, comment := false, false
-	for {
-		c := cp.next()
-		switch {
-		case c == '\n':
-			if cp.eof {
-				return nil
-			}
-			comment = false
-			continue
-		case comment || isSpace(c):
-			continue
-		case c == '#' || c == ';':
-			comment = true
-			continue
-		case c == '[':
-			var ok bool
-			if sect, ok = cp.sectionHeader(); !ok {
-				return &configError{cp.line}
-			}
-			haveSection = true
-			continue
-		case !isAlpha(c):
-			return &configError{cp.line}
-		}
-		kv, ok := cp.keyValue(c)
-		if !ok {
-			return &configError{cp.line}
-		}
-		if haveSection { // git reads a key before any section, as no submodule's
-			kv.section, kv.subsection, kv.hasSub = sect.section, sect.subsection, sect.hasSub
-			fn(kv)
-		}
-	}
-}
-
-// sectionHeader reads "[name]", "[name "sub"]" or "[name.sub]" after the
-// "[": git's get_base_var and get_extended_base_var. As git joins them,
-// [a.b "c"] is section a, subsection b.c.
-func (cp *configParser) sectionHeader() (configEntry, bool) {
-	var name []byte
-	split := func(name string) configEntry {
-		s, sub, dotted := strings.Cut(name, ".")
-		return configEntry{section: s, subsection: sub, hasSub: dotted}
-	}
-	for {
-		c := cp.next()
-		switch {
-		case cp.eof:
-			return configEntry{}, false
-		case c == ']':
-			if len(name) == 0 {
-				return configEntry{}, false
-			}
-			return split(string(name)), true
-		case isSpace(c):
-			for isSpace(c) {
-				if c == '\n' {
-					return configEntry{}, false
-				}
-				c = cp.next()
-			}
-			if c != '"' {
-				return configEntry{}, false
-			}
-			var sub []byte
-			for {
-				c := cp.next()
-				if c == '\n' {
-					return configEntry{}, false
-				}
-				if c == '"' {
-					break
-				}
-				if c == '\\' {
-					if c = cp.next(); c == '\n' {
-						return configEntry{}, false
-					}
-				}
-				sub = append(sub, c)
-			}
-			if cp.next() != ']' {
-				return configEntry{}, false
-			}
-			return split(string(name) + "." + string(sub)), true
-		case !isKeyChar(c) && c != '.':
-			return configEntry{}, false
-		default:
-			name = append(name, lowerASCII(c))
-		}
-	}
-}
-
-// keyValue reads a key that starts with first and its value: git's
-// get_value and parse_value.
-func (cp *configParser) keyValue(first byte) (configEntry, bool) {
-	name := []byte{lowerASCII(first)}
-	var c byte
-	for {
-		c = cp.next()
-		if cp.eof || !isKeyChar(c) {
-			break
-		}
-		name = append(name, lowerASCII(c))
-	}
-	for c == ' ' || c == '\t' {
-		c = cp.next()
-	}
-	if c == '\n' {
-		return configEntry{key: string(name)}, true
-	}
-	if c != '=' {
-		return configEntry{}, false
-	}
-	var v []byte
-	quote, comment := false, false
-	trim := -1 // where trailing whitespace began, if it did
-	for {
-		c := cp.next()
-		if c == '\n' {
-			if quote {
-				return configEntry{}, false
-			}
-			if trim >= 0 {
-				v = v[:trim]
-			}
-			return configEntry{key: string(name), value: string(v), hasValue: true}, true
-		}
-		if comment {
-			continue
-		}
-		if isSpace(c) && !quote {
-			if trim < 0 {
-				trim = len(v)
-			}
-			if len(v) > 0 {
-				v = append(v, c)
-			}
-			continue
-		}
-		if !quote && (c == ';' || c == '#') {
-			comment = true
-			continue
-		}
-		trim = -1
-		switch c {
-		case '\\':
-			switch c = cp.next(); c {
-			case '\n':
-				continue
-			case 't':
-				c = '\t'
-			case 'b':
-				c = '\b'
-			case 'n':
-				c = '\n'
-			case '\\', '"':
-			default:
-				return configEntry{}, false
-			}
-			v = append(v, c)
-		case '"':
-			quote = !quote
-		default:
-			v = append(v, c)
-		}
-	}
 }

@@ -102,7 +102,7 @@ func Find(dir string, getenv func(string) string) (Location, *Config, error) {
 	switch {
 	case getenv("GIT_WORK_TREE") != "":
 		loc.WorkTree = absUnder(dir, getenv("GIT_WORK_TREE"))
-	case isTrue(cfg.Get("core", "", "bare")):
+	case cfg.Bool("core", "", "bare"):
 		loc.WorkTree = ""
 	case cfg.Get("core", "", "worktree") != "":
 		loc.WorkTree = absUnder(loc.GitDir, cfg.Get("core", "", "worktree"))
