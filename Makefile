@@ -23,8 +23,9 @@ build:
 # of the race run's CPU for checks that gate's own tests make under -race.
 NO_RACE := ^(TestScript|TestPreReceiveHTTP|TestPreCommit|TestHostileInputs)$$
 
-test:
-	$(GO) vet ./...
+# test begins with lint (gofmt and go vet): CI runs only test, and a change
+# that is not gofmt'ed fails it as it would fail review.
+test: lint
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -timeout 30m -skip '$(NO_RACE)' ./...
 	$(GO) test -timeout 30m -run '$(NO_RACE)' ./cmd/agentcheck
 
