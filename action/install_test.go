@@ -152,7 +152,12 @@ func writeTarGz(t *testing.T, name, bin string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	gz := gzip.NewWriter(f)
+	// The fastest level: under -race the default one took 12 s an
+	// archive, and install.sh reads any level alike.
+	gz, err := gzip.NewWriterLevel(f, gzip.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tw := tar.NewWriter(gz)
 	for _, file := range []struct {
 		name string

@@ -147,6 +147,15 @@ func newRun(t *testing.T, s *suite, sc *Scenario, agent string) *run {
 		"OPENCODE_DISABLE_LSP_DOWNLOAD=1",
 		"OPENCODE_DISABLE_SHARE=1",
 		"OPENCODE_DISABLE_DEFAULT_PLUGINS=1",
+		// OpenCode also installs @opencode-ai/plugin from the npm registry
+		// into each of its configuration directories (the home's and the
+		// repository's .opencode/) at every start, through npm's Arborist,
+		// which reads npm's settings from the environment. In a new home
+		// that was two downloads and extractions of thousands of files a
+		// session, two thirds of its time. agentcheck's plugin imports
+		// nothing from that package, so npm is told it is offline: the
+		// install fails at once, OpenCode logs it and goes on.
+		"npm_config_offline=true",
 	}
 	return r
 }

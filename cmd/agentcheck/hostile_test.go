@@ -17,6 +17,7 @@ import (
 func TestHostileInputs(t *testing.T) {
 	for _, h := range repogen.HostileCases() {
 		t.Run(h.Name, func(t *testing.T) {
+			t.Parallel() // each case generates its own repository
 			dir := filepath.Join(t.TempDir(), "repo")
 			if err := h.Generate(context.Background(), dir); err != nil {
 				t.Fatal(err)

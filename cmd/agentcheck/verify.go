@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -103,18 +104,28 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 // checked, with the bytes and the order the report has always had: the
 // report of a long range is never held whole (docs/performance.md,
 // "Memory"). A check that fails with an error after some commits leaves
-// their part of the report on stdout, without its end; written to a file
-// (--output), the report takes its place only when it is whole. The JSON report
+// their part of a text report on stdout, without its end; a SARIF report
+// on stdout is spooled and written only when whole, and a report written
+// to a file (--output) takes its place only when it is whole. The JSON report
 // cannot be written so: its approversSource, before the commits, depends
 // on whether any commit carries an approval.
 func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust trustFlags, out outputFlags) (*gate.Result, error) {
-	w := inv.Stdout
-	var f *reportFile
-	if *out.output != "" {
-		f = &reportFile{path: *out.output}
-		w = f
+	var (
+		w io.Writer = inv.Stdout
+		f interface{ finish(failed error) error }
+	)
+	switch {
+	case *out.output != "":
+		rf := &reportFile{path: *out.output}
+		w, f = rf, rf
+	case *out.format == "sarif":
+		// SARIF on stdout is for a program, which must not be handed the
+		// start of a log whose check failed: it is spooled, and written
+		// out only once whole.
+		sp := &spool{w: inv.Stdout}
+		w, f = sp, sp
 	}
-	terminal := f == nil && isTerminal(inv.Stdout) // a file is none
+	terminal := f == nil && isTerminal(inv.Stdout) // the report goes straight to the terminal
 	var (
 		commit func(check.CommitReport) error
 		end    func(r *check.Report) error
@@ -194,6 +205,58 @@ func (r *reportFile) finish(failed error) error {
 	}
 	os.Remove(tmp)
 	return err
+}
+
+// spool holds a report in a temporary file until it is whole, then
+// copies it to w: a check that fails part way writes nothing to w. The
+// report's memory stays that of a file; when no temporary file can be
+// made, it is held in memory instead.
+type spool struct {
+	w   io.Writer
+	f   *os.File
+	mem *bytes.Buffer
+}
+
+func (s *spool) Write(p []byte) (int, error) {
+	if s.f == nil && s.mem == nil {
+		f, err := os.CreateTemp("", "agentcheck-report-*.tmp")
+		if err != nil {
+			s.mem = new(bytes.Buffer)
+		} else {
+			s.f = f
+		}
+	}
+	if s.mem != nil {
+		return s.mem.Write(p)
+	}
+	return s.f.Write(p)
+}
+
+// finish copies the report to w when failed is nil, and removes the
+// temporary file either way.
+func (s *spool) finish(failed error) error {
+	if s.mem != nil {
+		if failed != nil {
+			return nil
+		}
+		_, err := s.mem.WriteTo(s.w)
+		return err
+	}
+	if s.f == nil {
+		return nil
+	}
+	defer os.Remove(s.f.Name())
+	defer s.f.Close()
+	if failed != nil {
+		return nil
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("reading back the report: %w", err)
+	}
+	if _, err := io.Copy(s.w, s.f); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
 }
 
 // preCommitRange is the range pre-commit's pre-push stage is pushing, which

@@ -1,7 +1,6 @@
 package repogen
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -96,22 +95,35 @@ func TestGenerateAgentCommits(t *testing.T) {
 	if top := git(t, dir, "ls-tree", "--name-only", "refs/notes/agentcheck"); len(strings.Split(top, "\n")[0]) != 2 {
 		t.Errorf("notes tree is not fanned out: %q…", top[:min(len(top), 80)])
 	}
-	ids := strings.Split(git(t, dir, "rev-list", "--reverse", "main"), "\n")
-	for c, id := range ids {
-		note, err := exec.Command("git", "-C", dir, "notes", "--ref", "agentcheck", "show", id).Output()
+	// Each commit's note, trailer and changed files, read with two git
+	// processes rather than three a commit.
+	type commitInfo struct{ id, trailer, note, raw string }
+	var commits []commitInfo
+	for rec := range strings.SplitSeq(git(t, dir, "log", "--reverse", "--notes=agentcheck",
+		"--format=%x1e%H%x00%(trailers:key=Agent-Session,valueonly)%x00%N", "main"), "\x1e") {
+		if f := strings.Split(rec, "\x00"); len(f) == 3 {
+			commits = append(commits, commitInfo{id: f[0], trailer: strings.TrimSpace(f[1]), note: strings.TrimSpace(f[2])})
+		}
+	}
+	raws := strings.Split(git(t, dir, "log", "--reverse", "--raw", "--no-abbrev", "--no-renames", "--format=%x1e", "main"), "\x1e")[1:]
+	if len(commits) != 601 || len(raws) != len(commits) {
+		t.Fatalf("git log listed %d commits and %d diffs, want 601", len(commits), len(raws))
+	}
+	for c, ci := range commits {
+		id := ci.id
 		if !p.Agent(c) {
-			if err == nil {
+			if ci.note != "" {
 				t.Errorf("human commit %d has a note", c)
 			}
 			continue
 		}
-		if err != nil {
-			t.Fatalf("agent commit %d: no note: %v", c, err)
+		if ci.note == "" {
+			t.Fatalf("agent commit %d: no note", c)
 		}
-		if msg := git(t, dir, "log", "-1", "--format=%(trailers:key=Agent-Session,valueonly)", id); msg != "claude-code/"+sessionID(c) {
-			t.Errorf("commit %d: Agent-Session trailer %q", c, msg)
+		if ci.trailer != "claude-code/"+sessionID(c) {
+			t.Errorf("commit %d: Agent-Session trailer %q", c, ci.trailer)
 		}
-		env, err := provenance.ParseEnvelope(bytes.TrimSpace(note))
+		env, err := provenance.ParseEnvelope([]byte(ci.note))
 		if err != nil {
 			t.Fatalf("commit %d: %v", c, err)
 		}
@@ -123,7 +135,7 @@ func TestGenerateAgentCommits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		changed := strings.Fields(git(t, dir, "diff-tree", "-r", "--no-commit-id", "--format=", id))
+		changed := strings.Fields(raws[c])
 		// Fields of a raw diff line: :old-mode new-mode old new status path.
 		if len(changed) != 12 || len(pred.Files) != 2 || pred.Files[changed[5]] != changed[3] || pred.Files[changed[11]] != changed[9] {
 			t.Errorf("commit %d: manifest files %v, diff %v", c, pred.Files, changed)
