@@ -3,8 +3,10 @@ package git
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -27,7 +29,11 @@ func ReadConfig(commonDir, gitDir string) (*Config, error) {
 	if err := c.readFile(filepath.Join(commonDir, "config")); err != nil {
 		return nil, err
 	}
-	if c.Bool("extensions", "", "worktreeconfig") {
+	worktreeConfig, err := c.Bool("extensions", "", "worktreeconfig")
+	if err != nil {
+		return nil, err
+	}
+	if worktreeConfig {
 		if err := c.readFile(filepath.Join(gitDir, "config.worktree")); err != nil {
 			return nil, err
 		}
@@ -65,12 +71,65 @@ func (c *Config) Get(section, subsection, key string) string {
 	return e.value
 }
 
-// Bool reports whether section.subsection.key is set to true: its last
-// value is true, yes, on or 1 (in any case), or it was written as a bare
-// key with no "=", which git reads as true.
-func (c *Config) Bool(section, subsection, key string) bool {
+// Bool reports whether section.subsection.key is set to true, as git's
+// git_config_bool reads it: a bare key with no "=" is true; true, yes and
+// on are true and false, no, off and "" false, in any case; any other
+// value is an integer, true when not zero ("2", "0x10", "1k"). A value
+// that is none of these is an error, as it is to git. An unset key is
+// false.
+func (c *Config) Bool(section, subsection, key string) (bool, error) {
 	e, ok := c.last(section, subsection, key)
-	return ok && (e.bare || isTrue(e.value))
+	if !ok || e.bare {
+		return ok, nil
+	}
+	v, err := parseConfigBool(e.value)
+	if err != nil {
+		name := section + "." + key
+		if subsection != "" {
+			name = section + "." + subsection + "." + key
+		}
+		return false, fmt.Errorf("bad boolean config value %q for %s", e.value, name)
+	}
+	return v, nil
+}
+
+// parseConfigBool reads a boolean value as git does (config.c:
+// git_parse_maybe_bool_text, then git_parse_int): the words first, then an
+// integer as C's strtoimax reads it in base 0 (leading blanks, a sign,
+// decimal, 0x hex or 0 octal) with an optional unit k, m or g.
+func parseConfigBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "true", "yes", "on":
+		return true, nil
+	case "false", "no", "off", "":
+		return false, nil
+	}
+	bad := fmt.Errorf("bad boolean value %q", v)
+	n := strings.TrimLeft(v, " \t\n\v\f\r")
+	factor := int64(1)
+	if n != "" {
+		switch n[len(n)-1] {
+		case 'k', 'K':
+			factor = 1 << 10
+		case 'm', 'M':
+			factor = 1 << 20
+		case 'g', 'G':
+			factor = 1 << 30
+		}
+		if factor > 1 {
+			n = n[:len(n)-1]
+		}
+	}
+	// strconv's base 0 also takes 0b, 0o and underscores, which C does not.
+	digits := strings.TrimLeft(n, "+-")
+	if strings.ContainsRune(n, '_') || len(digits) > 1 && digits[0] == '0' && strings.ContainsRune("bBoO", rune(digits[1])) {
+		return false, bad
+	}
+	i, err := strconv.ParseInt(n, 0, 64)
+	if err != nil || i > math.MaxInt64/factor || i < math.MinInt64/factor {
+		return false, bad
+	}
+	return i != 0, nil
 }
 
 // GetAll returns every value of section.subsection.key, in the order git

@@ -139,6 +139,55 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
+// boolCases are boolean values and what git makes of them: true, false,
+// or "bad" where git refuses the value.
+var boolCases = []struct{ in, want string }{
+	{"true", "true"}, {"YES", "true"}, {"On", "true"}, {"false", "false"}, {"No", "false"},
+	{"OFF", "false"}, {"", "false"}, {"1", "true"}, {"0", "false"}, {"2", "true"}, {"-1", "true"},
+	{"+3", "true"}, {"0x10", "true"}, {"0x0", "false"}, {"010", "true"}, {"00", "false"},
+	{"1k", "true"}, {"0k", "false"}, {"2M", "true"}, {"1g", "true"}, {"  5", "true"}, {" 0", "false"},
+	{"maybe", "bad"}, {"1x", "bad"}, {"0b1", "bad"}, {"0o7", "bad"}, {"1_0", "bad"}, {"08", "bad"},
+	{"0x", "bad"}, {" ", "bad"}, {"k", "bad"}, {"1kk", "bad"}, {"truee", "bad"},
+	{"99999999999999999999", "bad"}, {"9223372036854775807k", "bad"},
+}
+
+func TestParseConfigBool(t *testing.T) {
+	for _, tc := range boolCases {
+		got, err := parseConfigBool(tc.in)
+		switch {
+		case tc.want == "bad" && err == nil:
+			t.Errorf("parseConfigBool(%q) = %v, want an error", tc.in, got)
+		case tc.want != "bad" && (err != nil || strconv.FormatBool(got) != tc.want):
+			t.Errorf("parseConfigBool(%q) = %v, %v, want %s", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// TestParseConfigBoolGit checks boolCases against `git config --type=bool`.
+func TestParseConfigBoolGit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bool.cfg")
+	var cfg strings.Builder
+	cfg.WriteString("[b]\n")
+	for i, tc := range boolCases {
+		fmt.Fprintf(&cfg, "\tk%d = \"%s\"\n", i, tc.in)
+	}
+	if err := os.WriteFile(path, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range boolCases {
+		cmd := exec.Command("git", "config", "--file", path, "--type=bool", "--get", fmt.Sprintf("b.k%d", i))
+		cmd.Env = gitEnv()
+		out, err := cmd.Output()
+		got := strings.TrimSpace(string(out))
+		if err != nil {
+			got = "bad"
+		}
+		if got != tc.want {
+			t.Errorf("git reads %q as %s, the case says %s", tc.in, got, tc.want)
+		}
+	}
+}
+
 // TestParseConfigGit checks configCases against `git config --list`.
 func TestParseConfigGit(t *testing.T) {
 	dir := t.TempDir()
@@ -231,15 +280,15 @@ func TestConfigGet(t *testing.T) {
 		section, key string
 		want         bool
 	}{{"core", "bare", true}, {"extensions", "worktreeconfig", true}, {"extensions", "flag", false}, {"extensions", "unset", false}} {
-		if got := c.Bool(b.section, "", b.key); got != b.want {
-			t.Errorf("Bool(%s.%s) = %v, want %v", b.section, b.key, got, b.want)
+		if got, err := c.Bool(b.section, "", b.key); got != b.want || err != nil {
+			t.Errorf("Bool(%s.%s) = %v, %v, want %v", b.section, b.key, got, err, b.want)
 		}
 	}
 	if got := c.Get("a", "", "k"); got != "" {
 		t.Errorf(`[a ""] read as [a]: %q`, got)
 	}
 	for _, empty := range []*Config{nil, {}} {
-		if empty.Get("core", "", "bare") != "" || empty.GetAll("core", "", "bare") != nil || empty.Bool("core", "", "bare") {
+		if bare, err := empty.Bool("core", "", "bare"); empty.Get("core", "", "bare") != "" || empty.GetAll("core", "", "bare") != nil || bare || err != nil {
 			t.Errorf("%#v is not empty", empty)
 		}
 	}

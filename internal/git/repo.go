@@ -99,10 +99,14 @@ func Find(dir string, getenv func(string) string) (Location, *Config, error) {
 	if err := checkFormat(loc.GitDir, cfg); err != nil {
 		return Location{}, nil, err
 	}
+	bare, err := cfg.Bool("core", "", "bare")
+	if err != nil {
+		return Location{}, nil, err
+	}
 	switch {
 	case getenv("GIT_WORK_TREE") != "":
 		loc.WorkTree = absUnder(dir, getenv("GIT_WORK_TREE"))
-	case cfg.Bool("core", "", "bare"):
+	case bare:
 		loc.WorkTree = ""
 	case cfg.Get("core", "", "worktree") != "":
 		loc.WorkTree = absUnder(loc.GitDir, cfg.Get("core", "", "worktree"))
@@ -265,14 +269,6 @@ func isGitDir(d string, getenv func(string) string) (commonDir string, ok bool) 
 	}
 	fi, err := os.Stat(filepath.Join(common, "refs"))
 	return common, err == nil && fi.IsDir()
-}
-
-func isTrue(v string) bool {
-	switch strings.ToLower(v) {
-	case "true", "yes", "on", "1":
-		return true
-	}
-	return false
 }
 
 // IsShallow reports whether the repository is a shallow clone.

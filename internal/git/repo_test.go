@@ -90,6 +90,26 @@ func TestOpenUnsupportedFormats(t *testing.T) {
 	}
 }
 
+// TestOpenConfigBool: core.bare reads as git reads a boolean (2 is true),
+// and a value git refuses is an error, as git refuses to run.
+func TestOpenConfigBool(t *testing.T) {
+	g := newGit(t)
+	dir := t.TempDir()
+	g.initRepo(dir)
+	g.run(dir, "config", "core.bare", "2")
+	r, err := Open(dir, noGetenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.WorkTree != "" {
+		t.Errorf("core.bare = 2: work tree %q, want none (bare)", r.WorkTree)
+	}
+	g.run(dir, "config", "core.bare", "maybe")
+	if _, err := Open(dir, noGetenv); err == nil || !strings.Contains(err.Error(), `bad boolean config value "maybe" for core.bare`) {
+		t.Errorf("core.bare = maybe: Open error = %v", err)
+	}
+}
+
 func TestRefs(t *testing.T) {
 	g := newGit(t)
 	dir := t.TempDir()
