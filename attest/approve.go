@@ -276,10 +276,7 @@ func (a *Attester) signApproval(ctx context.Context, c *checked, covers []proven
 	for _, cv := range covers {
 		fmt.Fprintf(a.Stderr, "  %s\n", audit.Clean(cv.String(), 300))
 	}
-	// A plain push of the notes is refused when someone pushed notes
-	// meanwhile; the fetch merges them first (init's refspec and
-	// reference-transaction hook).
-	fmt.Fprintf(a.Stderr, "agentcheck: push it with: git fetch origin && git push origin refs/notes/agentcheck (the fetch merges the notes pushed meanwhile)\n")
+	fmt.Fprintf(a.Stderr, "agentcheck: push it with: %s (the fetch merges the notes pushed meanwhile)\n", provenance.PushNotesCommand("origin"))
 	return nil
 }
 

@@ -1,5 +1,7 @@
 package check
 
+import "github.com/agentcheck/agentcheck/provenance"
+
 // The hints of findings are commands a person can run as they are: they
 // name the commit, the session and the path, and where a placeholder
 // remains it is in capitals and says what to fill. A hint never promises
@@ -16,7 +18,7 @@ func (cc *commitCheck) ruleHint(rule string, s *sessionManifest) string {
 	case RuleUnattested:
 		return "if an agent session on this machine made it, attest it: agentcheck attest " + short +
 			" (add --session AGENT/ID, as agentcheck scope list shows it, when the agent changed files only through shell commands)," +
-			" then push the notes: git push origin refs/notes/agentcheck; if no agent made it, reword the commit so that it names no agent (git commit --amend)"
+			" then push the notes: " + provenance.PushNotesCommand("origin") + " (the fetch merges the notes pushed meanwhile); if no agent made it, reword the commit so that it names no agent (git commit --amend)"
 	case RuleSubjectMismatch, RuleMalformed:
 		label := ""
 		if s != nil {

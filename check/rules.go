@@ -1,5 +1,7 @@
 package check
 
+import "github.com/agentcheck/agentcheck/provenance"
+
 // Rule is one stable check of the gate. Its ID never changes meaning; SARIF
 // consumers and policies (approvals.never) refer to it.
 type Rule struct {
@@ -42,7 +44,7 @@ func Rules() []Rule {
 				"but the commit has none in refs/notes/agentcheck. Without one, nobody can tell which task " +
 				"the change was made for or what the agent read before making it.",
 			Help: "Attest the commit from the session that made it (agentcheck attest COMMIT, with --session AGENT/ID when the " +
-				"agent changed files only through shell commands), then push the notes (git push origin refs/notes/agentcheck). " +
+				"agent changed files only through shell commands), then push the notes (" + provenance.PushNotesCommand("origin") + "). " +
 				"If the commit was not made by an agent, reword it so that it names no agent (git commit --amend).",
 		},
 		{

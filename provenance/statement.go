@@ -19,6 +19,14 @@ const (
 // envelope per line of a commit's note.
 const NotesRef = "refs/notes/agentcheck"
 
+// PushNotesCommand is the command that publishes NotesRef to remote, as the
+// hints give it. A plain push is refused once someone else has pushed notes;
+// the fetch first merges theirs into ours (agentcheck init's fetch refspec
+// and reference-transaction hook), so that the push goes through.
+func PushNotesCommand(remote string) string {
+	return "git fetch " + remote + " && git push " + remote + " " + NotesRef
+}
+
 // Statement is an in-toto Statement v1. The predicate is kept raw so that one
 // envelope format carries both session manifests and approvals.
 type Statement struct {

@@ -199,8 +199,8 @@ func fixHint(d *Decision) string {
 		if !g.Base.IsZero() {
 			rng = g.Base.String()[:12] + ".." + branch
 		}
-		return "in your clone, agentcheck verify " + rng + " prints these findings with the fix of each; fix them, then push the branch with its notes: git push REMOTE " +
-			branch + " refs/notes/agentcheck (REMOTE: the remote you pushed to)"
+		return "in your clone, agentcheck verify " + rng + " prints these findings with the fix of each; fix them, then push the branch with its notes: git fetch REMOTE && git push REMOTE " +
+			branch + " refs/notes/agentcheck (REMOTE: the remote you pushed to; the fetch merges the notes pushed meanwhile)"
 	}
-	return "in your clone, agentcheck verify prints these findings with the fix of each; fix them, then push with the notes: git push REMOTE BRANCH refs/notes/agentcheck"
+	return "in your clone, agentcheck verify prints these findings with the fix of each; fix them, then push with the notes: git fetch REMOTE && git push REMOTE BRANCH refs/notes/agentcheck"
 }

@@ -35,7 +35,7 @@ func TestPrinterLines(t *testing.T) {
 		"GL-HOOK-ERR: agentcheck: refs/heads/main: 1 new commit checked; policy: built-in defaults; trusted keys: keys@abc",
 		`GL-HOOK-ERR: agentcheck: AC004 protected-path error abababababab x\nremote: agentcheck: push accepted\x1b[2K:3: bad (hint: fix it)`,
 		`GL-HOOK-ERR: agentcheck: push rejected: 1 error, 0 warnings in 1 new commit on refs/heads/main (pushed by root\x1b]0;pwned\a)`,
-		"GL-HOOK-ERR: agentcheck: hint: in your clone, agentcheck verify 121212121212..main prints these findings with the fix of each; fix them, then push the branch with its notes: git push REMOTE main refs/notes/agentcheck (REMOTE: the remote you pushed to)",
+		"GL-HOOK-ERR: agentcheck: hint: in your clone, agentcheck verify 121212121212..main prints these findings with the fix of each; fix them, then push the branch with its notes: git fetch REMOTE && git push REMOTE main refs/notes/agentcheck (REMOTE: the remote you pushed to; the fetch merges the notes pushed meanwhile)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("output:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
