@@ -125,12 +125,90 @@ package report
 // findings.
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/agentcheck/agentcheck/check"
 )
+
+// JSONWriter writes the JSON document of a report whose commits come one
+// at a time, as verify checks them. The document's approversSource, before
+// the commits, depends on every commit, so the commits are encoded into a
+// temporary file (into memory when none can be made) and the document is
+// written whole by Close: the bytes WriteJSON writes for the same report,
+// with the memory of one commit.
+type JSONWriter struct {
+	w     io.Writer
+	spool *os.File // the encoded commits, or nil: then in mem
+	mem   bytes.Buffer
+	buf   *bufio.Writer // into spool or mem
+	elems *elementEncoder
+}
+
+// NewJSONWriter returns a JSONWriter that writes to w.
+func NewJSONWriter(w io.Writer) *JSONWriter {
+	j := &JSONWriter{w: w}
+	var to io.Writer = &j.mem
+	if f, err := os.CreateTemp("", "agentcheck-json-*.tmp"); err == nil {
+		j.spool, to = f, f
+	}
+	j.buf = bufio.NewWriterSize(to, 64<<10)
+	j.elems = newElementEncoder(j.buf, 1)
+	return j
+}
+
+// Commit encodes the next commit.
+func (j *JSONWriter) Commit(c check.CommitReport) error {
+	if err := j.elems.add(c.Canonical()); err != nil {
+		return fmt.Errorf("encoding JSON report: commit %s: %w", c.Commit, err)
+	}
+	return nil
+}
+
+// Close writes the document of r, the report of the commits given to
+// Commit (r.Commits is not read; its summary and sources are), and removes
+// the temporary file. With a nil r it only removes the file, as when the
+// check failed.
+func (j *JSONWriter) Close(r *check.Report) error {
+	if j.spool != nil {
+		defer os.Remove(j.spool.Name())
+		defer j.spool.Close()
+	}
+	if r == nil {
+		return nil
+	}
+	if r.Version != 0 && r.Version != JSONVersion {
+		return fmt.Errorf("writing JSON report: report version %d: this agentcheck writes version %d", r.Version, JSONVersion)
+	}
+	if err := j.buf.Flush(); err != nil {
+		return fmt.Errorf("writing JSON report: %w", err)
+	}
+	var elems io.Reader = &j.mem
+	if j.spool != nil {
+		if _, err := j.spool.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("writing JSON report: %w", err)
+		}
+		elems = j.spool
+	}
+	frame := *r
+	frame.Version = JSONVersion
+	frame.Commits = []check.CommitReport{}
+	a, err := startArray(j.w, &frame, "commits", 1)
+	if err != nil {
+		return fmt.Errorf("encoding JSON report: %w", err)
+	}
+	if err := a.addEncoded(elems, j.elems.n); err != nil {
+		return fmt.Errorf("writing JSON report: %w", err)
+	}
+	if err := a.finish(); err != nil {
+		return fmt.Errorf("writing JSON report: %w", err)
+	}
+	return nil
+}
 
 // JSONVersion is the version of the JSON document written by [WriteJSON].
 const JSONVersion = check.ReportVersion

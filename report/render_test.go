@@ -476,3 +476,42 @@ func TestWriteErrorsAreWrapped(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONWriterMatchesWriteJSON: the JSON written as the commits come,
+// spooled and written whole at Close, is byte for byte WriteJSON's, for
+// every render case; a writer closed without a report writes nothing.
+func TestJSONWriterMatchesWriteJSON(t *testing.T) {
+	for _, tc := range renderCases() {
+		r := tc.build()
+		var want bytes.Buffer
+		if err := WriteJSON(&want, r); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		j := NewJSONWriter(&got)
+		for _, c := range r.Commits {
+			if err := j.Commit(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		header := *r
+		header.Commits = nil
+		if err := j.Close(&header); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: JSONWriter wrote\n%s\nWriteJSON\n%s", tc.name, got.String(), want.String())
+		}
+
+		var none bytes.Buffer
+		j = NewJSONWriter(&none)
+		if len(r.Commits) > 0 {
+			if err := j.Commit(r.Commits[0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := j.Close(nil); err != nil || none.Len() != 0 {
+			t.Errorf("%s: Close(nil) = %v and wrote %q", tc.name, err, none.String())
+		}
+	}
+}

@@ -76,6 +76,51 @@ func (a *arrayWriter) add(v any) error {
 	return err
 }
 
+// addEncoded writes n elements that elementEncoder encoded, with their
+// separators, as the array's first elements: what add would have written.
+func (a *arrayWriter) addEncoded(r io.Reader, n int) error {
+	if a.n > 0 {
+		return fmt.Errorf("encoded elements after %d others", a.n)
+	}
+	if _, err := a.w.ReadFrom(r); err != nil {
+		return err
+	}
+	a.n = n
+	return nil
+}
+
+// elementEncoder encodes the elements of an array at a depth as
+// arrayWriter.add writes them, each with its separator, for addEncoded.
+type elementEncoder struct {
+	w      io.Writer
+	prefix string
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	n      int
+}
+
+func newElementEncoder(w io.Writer, depth int) *elementEncoder {
+	e := &elementEncoder{w: w, prefix: strings.Repeat("  ", depth+1)}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetIndent(e.prefix, "  ")
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+func (e *elementEncoder) add(v any) error {
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		return err
+	}
+	sep := ",\n"
+	if e.n == 0 {
+		sep = "\n"
+	}
+	e.n++
+	_, err := io.WriteString(e.w, sep+e.prefix+strings.TrimSuffix(e.buf.String(), "\n"))
+	return err
+}
+
 // finish closes the array, writes the rest of the document and flushes
 // it; its error is the first error writing any of it.
 func (a *arrayWriter) finish() error {

@@ -75,7 +75,7 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	streamed := *out.format == "text" || *out.format == "sarif"
+	streamed := *out.format == "text" || *out.format == "sarif" || *out.format == "json"
 	var checked *gate.Result
 	if streamed {
 		checked, err = verifyStreamed(ctx, inv, pos, trust, out)
@@ -99,16 +99,17 @@ func runVerify(ctx context.Context, inv *Invocation, args []string) error {
 	return nil
 }
 
-// verifyStreamed checks the range and writes the text or SARIF report as
-// the check goes, each commit as soon as it and every commit before it are
-// checked, with the bytes and the order the report has always had: the
-// report of a long range is never held whole (docs/performance.md,
-// "Memory"). A check that fails with an error after some commits leaves
-// their part of a text report on stdout, without its end; a SARIF report
-// on stdout is spooled and written only when whole, and a report written
-// to a file (--output) takes its place only when it is whole. The JSON report
-// cannot be written so: its approversSource, before the commits, depends
-// on whether any commit carries an approval.
+// verifyStreamed checks the range and writes its text, SARIF or JSON
+// report as the check goes, each commit as soon as it and every commit
+// before it are checked, with the bytes and the order the report has
+// always had: the report of a long range is never held whole
+// (docs/performance.md, "Memory"). The JSON report's commits are encoded
+// into a temporary file and the document is written when the check ends:
+// its approversSource, before the commits, depends on them all. A check
+// that fails with an error after some commits leaves their part of a text
+// report on stdout, without its end; a SARIF report on stdout is spooled
+// and the JSON document written only when whole; a report written to a
+// file (--output) takes its place only when it is whole.
 func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust trustFlags, out outputFlags) (*gate.Result, error) {
 	var (
 		w io.Writer = inv.Stdout
@@ -131,6 +132,11 @@ func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust tr
 		end    func(r *check.Report) error
 	)
 	begin := func(header *check.Report) error {
+		if *out.format == "json" {
+			j := report.NewJSONWriter(w)
+			commit, end = j.Commit, j.Close
+			return nil
+		}
 		if *out.format == "sarif" {
 			s, err := report.NewSARIFWriter(w, header, report.SARIFOptions{Version: buildVersion()})
 			if err != nil {
@@ -151,6 +157,8 @@ func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust tr
 	})
 	if err == nil {
 		err = end(res.Report)
+	} else if end != nil && *out.format == "json" {
+		end(nil) // removes the commits encoded so far
 	}
 	if f != nil {
 		if ferr := f.finish(err); err == nil {
