@@ -22,11 +22,8 @@ import (
 type arrayWriter struct {
 	w      *bufio.Writer
 	tail   []byte // the document after the array's "[]"
-	prefix string // the indentation of the array's elements
 	closer string // the line that closes a non-empty array
-	buf    bytes.Buffer
-	enc    *json.Encoder
-	n      int // elements written
+	elems  *elementEncoder
 }
 
 // startArray writes frame, a document whose array under key (an object
@@ -48,49 +45,38 @@ func startArray(w io.Writer, frame any, key string, depth int) (*arrayWriter, er
 		return nil, fmt.Errorf("the document has no one empty %q array at depth %d", key, depth)
 	}
 	open := at + len(marker) - 1 // at the closing bracket
+	bw := bufio.NewWriterSize(w, 64<<10)
 	a := &arrayWriter{
-		w:      bufio.NewWriterSize(w, 64<<10),
+		w:      bw,
 		tail:   doc.Bytes()[open:],
-		prefix: strings.Repeat("  ", depth+1),
 		closer: "\n" + strings.Repeat("  ", depth),
+		elems:  newElementEncoder(bw, depth),
 	}
-	a.enc = json.NewEncoder(&a.buf)
-	a.enc.SetIndent(a.prefix, "  ")
-	a.enc.SetEscapeHTML(false)
 	a.w.Write(doc.Bytes()[:open])
 	return a, nil
 }
 
-// add writes v as the array's next element.
-func (a *arrayWriter) add(v any) error {
-	a.buf.Reset()
-	if err := a.enc.Encode(v); err != nil {
-		return err
-	}
-	if a.n > 0 {
-		a.w.WriteByte(',')
-	}
-	a.n++
-	a.w.WriteString("\n" + a.prefix)
-	_, err := a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n"))) // the first error writing so far
-	return err
-}
+// add writes v as the array's next element; its error is the first error
+// writing so far.
+func (a *arrayWriter) add(v any) error { return a.elems.add(v) }
 
-// addEncoded writes n elements that elementEncoder encoded, with their
-// separators, as the array's first elements: what add would have written.
+// addEncoded writes n elements that an elementEncoder of the array's depth
+// encoded, with their separators, as the array's first elements: what add
+// would have written.
 func (a *arrayWriter) addEncoded(r io.Reader, n int) error {
-	if a.n > 0 {
-		return fmt.Errorf("encoded elements after %d others", a.n)
+	if a.elems.n > 0 {
+		return fmt.Errorf("encoded elements after %d others", a.elems.n)
 	}
 	if _, err := a.w.ReadFrom(r); err != nil {
 		return err
 	}
-	a.n = n
+	a.elems.n = n
 	return nil
 }
 
-// elementEncoder encodes the elements of an array at a depth as
-// arrayWriter.add writes them, each with its separator, for addEncoded.
+// elementEncoder writes the elements of an array at a depth of
+// indentation, each with its separator, as the whole document's encoding
+// has them.
 type elementEncoder struct {
 	w      io.Writer
 	prefix string
@@ -124,7 +110,7 @@ func (e *elementEncoder) add(v any) error {
 // finish closes the array, writes the rest of the document and flushes
 // it; its error is the first error writing any of it.
 func (a *arrayWriter) finish() error {
-	if a.n > 0 {
+	if a.elems.n > 0 {
 		a.w.WriteString(a.closer)
 	}
 	a.w.Write(a.tail)
