@@ -126,7 +126,9 @@ func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust tr
 		sp := &spool{w: inv.Stdout}
 		w, f = sp, sp
 	}
-	terminal := f == nil && isTerminal(inv.Stdout) // the report goes straight to the terminal
+	// A text or SARIF report that goes straight to a terminal shows the
+	// check's progress itself; the JSON document comes at the end.
+	terminal := f == nil && *out.format != "json" && isTerminal(inv.Stdout)
 	var (
 		commit func(check.CommitReport) error
 		end    func(r *check.Report) error
