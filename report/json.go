@@ -126,11 +126,9 @@ package report
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/agentcheck/agentcheck/check"
 )
@@ -138,25 +136,19 @@ import (
 // JSONWriter writes the JSON document of a report whose commits come one
 // at a time, as verify checks them. The document's approversSource, before
 // the commits, depends on every commit, so the commits are encoded into a
-// temporary file (into memory when none can be made) and the document is
-// written whole by Close: the bytes WriteJSON writes for the same report,
-// with the memory of one commit.
+// [Spool] and the document is written whole by Close: the bytes WriteJSON
+// writes for the same report, with the memory of one commit.
 type JSONWriter struct {
 	w     io.Writer
-	spool *os.File // the encoded commits, or nil: then in mem
-	mem   bytes.Buffer
-	buf   *bufio.Writer // into spool or mem
+	spool Spool
+	buf   *bufio.Writer // into spool
 	elems *elementEncoder
 }
 
 // NewJSONWriter returns a JSONWriter that writes to w.
 func NewJSONWriter(w io.Writer) *JSONWriter {
 	j := &JSONWriter{w: w}
-	var to io.Writer = &j.mem
-	if f, err := os.CreateTemp("", "agentcheck-json-*.tmp"); err == nil {
-		j.spool, to = f, f
-	}
-	j.buf = bufio.NewWriterSize(to, 64<<10)
+	j.buf = bufio.NewWriterSize(&j.spool, 64<<10)
 	j.elems = newElementEncoder(j.buf, 1)
 	return j
 }
@@ -170,44 +162,18 @@ func (j *JSONWriter) Commit(c check.CommitReport) error {
 }
 
 // Close writes the document of r, the report of the commits given to
-// Commit (r.Commits is not read; its summary and sources are), and removes
-// the temporary file. With a nil r it only removes the file, as when the
-// check failed.
+// Commit (r.Commits is not read; its summary and sources are), and drops
+// the spooled commits. With a nil r it only drops them, as when the check
+// failed.
 func (j *JSONWriter) Close(r *check.Report) error {
-	if j.spool != nil {
-		defer os.Remove(j.spool.Name())
-		defer j.spool.Close()
-	}
+	defer j.spool.Close()
 	if r == nil {
 		return nil
-	}
-	if r.Version != 0 && r.Version != JSONVersion {
-		return fmt.Errorf("writing JSON report: report version %d: this agentcheck writes version %d", r.Version, JSONVersion)
 	}
 	if err := j.buf.Flush(); err != nil {
 		return fmt.Errorf("writing JSON report: %w", err)
 	}
-	var elems io.Reader = &j.mem
-	if j.spool != nil {
-		if _, err := j.spool.Seek(0, io.SeekStart); err != nil {
-			return fmt.Errorf("writing JSON report: %w", err)
-		}
-		elems = j.spool
-	}
-	frame := *r
-	frame.Version = JSONVersion
-	frame.Commits = []check.CommitReport{}
-	a, err := startArray(j.w, &frame, "commits", 1)
-	if err != nil {
-		return fmt.Errorf("encoding JSON report: %w", err)
-	}
-	if err := a.addEncoded(elems, j.elems.n); err != nil {
-		return fmt.Errorf("writing JSON report: %w", err)
-	}
-	if err := a.finish(); err != nil {
-		return fmt.Errorf("writing JSON report: %w", err)
-	}
-	return nil
+	return writeJSON(j.w, r, func(a *arrayWriter) error { return a.addEncoded(&j.spool, j.elems.n) })
 }
 
 // JSONVersion is the version of the JSON document written by [WriteJSON].
@@ -221,13 +187,25 @@ func WriteJSON(w io.Writer, r *check.Report) error {
 	if r == nil {
 		return errors.New("writing JSON report: no report")
 	}
+	return writeJSON(w, r, func(a *arrayWriter) error {
+		for _, c := range r.Commits {
+			if err := a.add(c.Canonical()); err != nil {
+				return fmt.Errorf("commit %s: %w", c.Commit, err)
+			}
+		}
+		return nil
+	})
+}
+
+// writeJSON writes the document of r with the commits that commits adds to
+// its array: the commits are written one at a time, each in its canonical
+// form, into the document without them (see stream.go).
+func writeJSON(w io.Writer, r *check.Report, commits func(*arrayWriter) error) error {
 	switch r.Version {
 	case 0, JSONVersion:
 	default:
 		return fmt.Errorf("writing JSON report: report version %d: this agentcheck writes version %d", r.Version, JSONVersion)
 	}
-	// The commits are written one at a time, each in its canonical form,
-	// into the document without them (see stream.go).
 	frame := *r
 	frame.Version = JSONVersion
 	frame.Commits = []check.CommitReport{}
@@ -235,10 +213,8 @@ func WriteJSON(w io.Writer, r *check.Report) error {
 	if err != nil {
 		return fmt.Errorf("encoding JSON report: %w", err)
 	}
-	for _, c := range r.Commits {
-		if err := a.add(c.Canonical()); err != nil {
-			return fmt.Errorf("encoding JSON report: commit %s: %w", c.Commit, err)
-		}
+	if err := commits(a); err != nil {
+		return fmt.Errorf("encoding JSON report: %w", err)
 	}
 	if err := a.finish(); err != nil {
 		return fmt.Errorf("writing JSON report: %w", err)

@@ -63,11 +63,11 @@ func (a *arrayWriter) add(v any) error { return a.elems.add(v) }
 // addEncoded writes n elements that an elementEncoder of the array's depth
 // encoded, with their separators, as the array's first elements: what add
 // would have written.
-func (a *arrayWriter) addEncoded(r io.Reader, n int) error {
+func (a *arrayWriter) addEncoded(src io.WriterTo, n int) error {
 	if a.elems.n > 0 {
 		return fmt.Errorf("encoded elements after %d others", a.elems.n)
 	}
-	if _, err := a.w.ReadFrom(r); err != nil {
+	if _, err := src.WriteTo(a.w); err != nil {
 		return err
 	}
 	a.elems.n = n

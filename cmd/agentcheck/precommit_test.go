@@ -59,9 +59,9 @@ func TestPreCommit(t *testing.T) {
 	}
 	// pre-commit builds from a clone of its own, and a build's key holds
 	// its source directory unless -trimpath is given: every package of the
-	// module compiled again (23 s of the script's 24). With -trimpath and
+	// module compiled again: the script took 23 s. With -trimpath and
 	// without cgo, as the release and action's tests build, the packages
-	// come from the build cache (6 s).
+	// come from the build cache: 6–7 s.
 	goEnv["GOFLAGS"] = strings.TrimSpace(goEnv["GOFLAGS"] + " -trimpath")
 	goEnv["CGO_ENABLED"] = "0"
 	testscript.Run(t, testscript.Params{

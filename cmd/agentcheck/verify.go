@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -123,7 +122,7 @@ func verifyStreamed(ctx context.Context, inv *Invocation, pos []string, trust tr
 		// SARIF on stdout is for a program, which must not be handed the
 		// start of a log whose check failed: it is spooled, and written
 		// out only once whole.
-		sp := &spool{w: inv.Stdout}
+		sp := &stdoutSpool{w: inv.Stdout}
 		w, f = sp, sp
 	}
 	// A text or SARIF report that goes straight to a terminal shows the
@@ -217,53 +216,21 @@ func (r *reportFile) finish(failed error) error {
 	return err
 }
 
-// spool holds a report in a temporary file until it is whole, then
-// copies it to w: a check that fails part way writes nothing to w. The
-// report's memory stays that of a file; when no temporary file can be
-// made, it is held in memory instead.
-type spool struct {
-	w   io.Writer
-	f   *os.File
-	mem *bytes.Buffer
+// stdoutSpool holds a report until it is whole, then copies it to w: a
+// check that fails part way writes nothing to w.
+type stdoutSpool struct {
+	report.Spool
+	w io.Writer
 }
 
-func (s *spool) Write(p []byte) (int, error) {
-	if s.f == nil && s.mem == nil {
-		f, err := os.CreateTemp("", "agentcheck-report-*.tmp")
-		if err != nil {
-			s.mem = new(bytes.Buffer)
-		} else {
-			s.f = f
-		}
-	}
-	if s.mem != nil {
-		return s.mem.Write(p)
-	}
-	return s.f.Write(p)
-}
-
-// finish copies the report to w when failed is nil, and removes the
-// temporary file either way.
-func (s *spool) finish(failed error) error {
-	if s.mem != nil {
-		if failed != nil {
-			return nil
-		}
-		_, err := s.mem.WriteTo(s.w)
-		return err
-	}
-	if s.f == nil {
-		return nil
-	}
-	defer os.Remove(s.f.Name())
-	defer s.f.Close()
+// finish copies the report to w when failed is nil, and drops it either
+// way.
+func (s *stdoutSpool) finish(failed error) error {
+	defer s.Close()
 	if failed != nil {
 		return nil
 	}
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("reading back the report: %w", err)
-	}
-	if _, err := io.Copy(s.w, s.f); err != nil {
+	if _, err := s.WriteTo(s.w); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	return nil
